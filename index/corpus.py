@@ -1,0 +1,174 @@
+"""Reading a corpus directory into documents: one document per file, stable ids.
+
+Readers are chosen by content: a file that opens with a ``---`` front-matter block is read
+as Markdown with metadata, anything else that decodes as text as plain text (first line as
+title). Files that cannot be indexed are skipped with a warning naming them; nothing outside
+the corpus directory is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from index.errors import CorpusError
+
+TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text", ""})
+MAX_FILE_BYTES = 5_000_000
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
+_ID_UNSAFE = re.compile(r"[^a-z0-9._-]+")
+
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article: its verbatim body ``text`` (citation offsets point into it) and metadata."""
+
+    doc_id: str
+    title: str
+    text: str
+    source: str = ""
+    url: str | None = None
+    date: str | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of everything that is indexed: text, title and metadata."""
+        payload = json.dumps(
+            [self.doc_id, self.title, self.text, self.url, self.date, dict(self.metadata)],
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def make_doc_id(relative: Path) -> str:
+    """A stable id from a path relative to the corpus root: ``business/001.txt`` -> ``business-001``."""
+    stem = relative.with_suffix("").as_posix().lower().replace("/", "-")
+    return _ID_UNSAFE.sub("-", stem).strip("-.") or "document"
+
+
+def _stringify(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_stringify(v) for v in value)
+    return str(value)
+
+
+def parse_document(raw: str, doc_id: str, source: str = "") -> Document:
+    """Read one file's text: Markdown with front matter, or plain text with its first line as title."""
+    match = _FRONT_MATTER.match(raw)
+    if match:
+        try:
+            meta = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError as exc:
+            raise CorpusError(f"{source or doc_id}: front matter is not valid YAML ({exc})") from None
+        if not isinstance(meta, dict):
+            raise CorpusError(f"{source or doc_id}: front matter must be a mapping of fields")
+        body = raw[match.end() :]
+        fields = {str(k): _stringify(v) for k, v in meta.items() if v is not None}
+        title = fields.pop("title", "") or _first_line(body) or doc_id
+        return Document(
+            doc_id=fields.pop("id", doc_id),
+            title=title,
+            text=body,
+            source=source,
+            url=fields.pop("url", None),
+            date=fields.pop("date", None),
+            metadata=fields,
+        )
+    return Document(doc_id=doc_id, title=_first_line(raw) or doc_id, text=raw, source=source)
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return ""
+
+
+def _decode(data: bytes, name: str, warn: Warn) -> str | None:
+    if b"\x00" in data[:4096]:
+        warn(f"{name}: skipped, looks binary (NUL bytes)")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        warn(f"{name}: not valid UTF-8 at byte {exc.start}; undecodable bytes replaced with U+FFFD")
+        return data.decode("utf-8", errors="replace")
+
+
+def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
+    """Regular text files under ``root``, sorted, never following links out of it."""
+    real_root = root.resolve()
+    for path in sorted(root.rglob("*")):
+        name = path.relative_to(root).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+            warn(f"{name}: skipped, symlink leads outside the corpus directory")
+            continue
+        if not path.is_file():
+            continue
+        if path.suffix.lower() not in TEXT_SUFFIXES:
+            warn(f"{name}: skipped, unsupported file type {path.suffix!r}")
+            continue
+        yield path
+
+
+def read_corpus(root: Path, warn: Warn | None = None) -> list[Document]:
+    """Every indexable document under ``root``; raises CorpusError when there is none."""
+    say: Warn = warn or (lambda _msg: None)
+    if not root.is_dir():
+        raise CorpusError(f"corpus directory {root} does not exist: create it and add articles")
+    documents: list[Document] = []
+    seen_ids: set[str] = set()
+    seen_hashes: dict[str, str] = {}
+    for path in iter_corpus_files(root, say):
+        name = path.relative_to(root).as_posix()
+        doc = _read_file(path, root, name, say)
+        if doc is None:
+            continue
+        body_hash = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        if body_hash in seen_hashes:
+            say(f"{name}: skipped, same text as {seen_hashes[body_hash]}")
+            continue
+        if doc.doc_id in seen_ids:
+            say(f"{name}: skipped, document id {doc.doc_id!r} already used")
+            continue
+        seen_ids.add(doc.doc_id)
+        seen_hashes[body_hash] = name
+        documents.append(doc)
+    if not documents:
+        raise CorpusError(f"nothing indexable in {root}: add .md or .txt articles")
+    return documents
+
+
+def _read_file(path: Path, root: Path, name: str, warn: Warn) -> Document | None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        warn(f"{name}: skipped, {size} bytes is over the {MAX_FILE_BYTES}-byte limit")
+        return None
+    raw = _decode(path.read_bytes(), name, warn)
+    if raw is None:
+        return None
+    if not raw.strip():
+        warn(f"{name}: skipped, empty")
+        return None
+    try:
+        doc = parse_document(raw, make_doc_id(path.relative_to(root)), source=name)
+    except CorpusError as exc:
+        warn(f"{exc.message}; skipped")
+        return None
+    if not doc.text.strip():
+        warn(f"{name}: skipped, no body text after the front matter")
+        return None
+    return doc

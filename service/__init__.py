@@ -1,0 +1,1 @@
+"""citeqa's application layer: HTTP service, settings and command line, over ``index``."""

@@ -1,0 +1,221 @@
+"""The ``citeqa`` command: build, ask, search, serve. Thin: each calls the same core as HTTP.
+
+Heavy modules (torch, FAISS) are imported inside commands, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from index.errors import CiteqaError
+
+app = typer.Typer(
+    name="citeqa",
+    help="Answer questions over a corpus of articles with cited, verifiable quotes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+CorpusOpt = Annotated[
+    Path | None, typer.Option("--corpus", help="Corpus directory (default: CITEQA_CORPUS_DIR or corpus/).")
+]
+IndexOpt = Annotated[
+    Path | None, typer.Option("--index", help="Index directory (default: CITEQA_INDEX_DIR or data/index/).")
+]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="sentence-transformers model name or path.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+KOpt = Annotated[int, typer.Option("-k", "--k", min=1, max=20, help="Passages to return (1 to 20).")]
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _settings(corpus: Path | None = None, index: Path | None = None, model: str | None = None) -> Any:
+    from service.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    if corpus is not None:
+        overrides["corpus_dir"] = corpus
+    if index is not None:
+        overrides["index_dir"] = index
+    if model is not None:
+        overrides["model"] = model
+    try:
+        return Settings(**overrides)
+    except ValueError as exc:
+        fail(f"invalid setting: {exc}".splitlines()[0])
+
+
+def _engine(settings: Any) -> Any:
+    from service.runtime import load_engine
+
+    try:
+        return load_engine(settings)
+    except CiteqaError as exc:
+        fail(exc.message)
+
+
+@app.command()
+def build(
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+    model: ModelOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when the index is up to date.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build (or update) the index of the corpus and publish it atomically.
+
+    Example: citeqa build --corpus corpus/ --index data/index/
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from index.build import build_index
+    from index.embedding import load_embedder
+
+    settings = _settings(corpus, index, model)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    try:
+        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
+        with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
+            task = bar.add_task("embed", total=None)
+            report = build_index(
+                settings.corpus_dir,
+                settings.index_dir,
+                embedder,
+                settings.build_params(),
+                force=force,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                warn=lambda message: typer.echo(f"warning: {message}", err=True),
+            )
+    except CiteqaError as exc:
+        fail(exc.message)
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
+    summary = {
+        "index": str(report.directory),
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "embedded": report.embedded,
+        "reused": report.reused,
+        "seconds": round(report.seconds, 2),
+        "up_to_date": report.up_to_date,
+    }
+    if as_json:
+        typer.echo(json.dumps(summary))
+    elif report.up_to_date:
+        typer.echo(f"index is up to date: {report.documents} documents, {report.chunks} chunks ({report.directory})")
+    else:
+        typer.echo(
+            f"built {report.documents} documents, {report.chunks} chunks "
+            f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f}s -> {report.directory}"
+        )
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    k: KOpt = 5,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question with quotes from the articles.
+
+    Example: citeqa ask "what is NSATU?"
+    """
+    from service.schemas import AskRequest, AskResponse
+
+    request = _validated(AskRequest, question=question, k=k)
+    answer, timings = _engine(_settings(index=index)).ask(request.question, request.k)
+    if as_json:
+        typer.echo(AskResponse.of(answer, timings).model_dump_json(indent=2))
+        return
+    typer.echo(answer.answer)
+    for c in answer.citations:
+        typer.echo(f"  [{c.id}] {c.title} ({c.doc_id}, characters {c.start}-{c.end})")
+    if not answer.answerable:
+        typer.echo(f"  reason: {answer.reason}")
+        for p in answer.passages[:3]:
+            typer.echo(f"  closest: {p.doc_id} {p.start}-{p.end}: {p.text[:100]}...")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Search text.")],
+    k: KOpt = 5,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the passages nearest a query, with fused, dense and lexical scores.
+
+    Example: citeqa search "Individually Tailored Partnership Program" -k 3
+    """
+    from service.schemas import PassageOut, SearchRequest
+
+    request = _validated(SearchRequest, query=query, k=k)
+    result = _engine(_settings(index=index)).search(request.query, request.k)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"passages": [PassageOut.of(p).model_dump() for p in result.passages]}, ensure_ascii=False, indent=2
+            )
+        )
+        return
+    for rank, p in enumerate(result.passages, start=1):
+        typer.echo(
+            f"{rank}. {p.doc_id} [{p.start}:{p.end}] "
+            f"score={p.score:.3f} dense={p.dense_score:.3f} bm25={p.lexical_score:.2f}"
+        )
+        typer.echo(f"   {p.text[:200]}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    index: IndexOpt = None,
+) -> None:
+    """Serve the HTTP API (and the demo page) on the built index.
+
+    Example: citeqa serve --port 8000
+    """
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = _settings(index=index)
+    settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=30,
+    )
+
+
+def _validated(model: Any, **fields: Any) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        fail(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""The service's runtime state: which engine is loaded, or why none is."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+
+from index.engine import Engine
+from index.errors import CiteqaError, NotReady
+from index.loader import load_index
+from service.settings import Settings
+
+log = logging.getLogger("citeqa")
+
+
+def load_engine(settings: Settings) -> Engine:
+    """Load the model and the verified index named by ``settings`` (offline: nothing is downloaded)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    from index.embedding import load_embedder
+
+    embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
+    data = load_index(settings.index_dir, embedder.name, embedder.dimension)
+    return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model())
+
+
+@dataclass
+class Runtime:
+    """Holds the current engine; routes read it through ``engine()``, which raises NotReady before."""
+
+    settings: Settings
+    current: Engine | None = None
+    error: str | None = "loading the model and index"
+
+    def engine(self) -> Engine:
+        if self.current is None:
+            raise NotReady(f"not ready: {self.error}")
+        return self.current
+
+    def load(self) -> None:
+        try:
+            self.current = load_engine(self.settings)
+            self.error = None
+            summary = self.current.data.manifest.summary()
+            log.info(
+                "index loaded: %s documents, %s chunks, version %s",
+                summary["documents"],
+                summary["chunks"],
+                summary["version"],
+            )
+        except CiteqaError as exc:
+            self.error = exc.message
+            log.error("index not loaded: %s", exc.message)
+
+    def load_in_background(self) -> threading.Thread:
+        thread = threading.Thread(target=self.load, name="citeqa-loader", daemon=True)
+        thread.start()
+        return thread

