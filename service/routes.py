@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from index.engine import Engine
+from service.auth import AdminDep, ClientDep
 from service.batching import Batcher
 from service.runtime import Runtime
 from service.schemas import (
@@ -48,7 +49,7 @@ router = APIRouter(responses=ERROR_RESPONSES)
 
 
 @router.post("/v1/ask", response_model=AskResponse, tags=["questions"], summary="Answer a question with cited quotes")
-async def ask(body: AskRequest, _: EngineDep, batcher: BatcherDep) -> AskResponse:
+async def ask(body: AskRequest, _: EngineDep, batcher: BatcherDep, __: ClientDep) -> AskResponse:
     answer, timings = await batcher.ask(body.question, body.k)
     return AskResponse.of(answer, timings)
 
@@ -56,7 +57,7 @@ async def ask(body: AskRequest, _: EngineDep, batcher: BatcherDep) -> AskRespons
 @router.post(
     "/v1/search", response_model=SearchResponse, tags=["questions"], summary="Find the passages nearest a query"
 )
-async def search(body: SearchRequest, _: EngineDep, batcher: BatcherDep) -> SearchResponse:
+async def search(body: SearchRequest, _: EngineDep, batcher: BatcherDep, __: ClientDep) -> SearchResponse:
     result = await batcher.search(body.query, body.k)
     return SearchResponse(passages=[PassageOut.of(p) for p in result.passages], timings_ms=Timings(**result.timings_ms))
 
@@ -87,3 +88,8 @@ def healthz() -> Health:
 def readyz(runtime: RuntimeDep) -> Ready | JSONResponse:
     engine = runtime.engine()
     return Ready(status="ready", index=engine.data.manifest.summary())
+
+
+@router.post("/v1/admin/reload", response_model=Ready, tags=["operations"], summary="Load the newly published index")
+def reload(runtime: RuntimeDep, _: AdminDep) -> Ready:
+    return Ready(status="ready", index=runtime.reload())

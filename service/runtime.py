@@ -33,6 +33,10 @@ class Runtime:
     settings: Settings
     current: Engine | None = None
     error: str | None = "loading the model and index"
+    reload_error: str | None = None
+
+    def __post_init__(self) -> None:
+        self._reload_lock = threading.Lock()
 
     def engine(self) -> Engine:
         if self.current is None:
@@ -53,6 +57,26 @@ class Runtime:
         except CiteqaError as exc:
             self.error = exc.message
             log.error("index not loaded: %s", exc.message)
+
+    def reload(self) -> dict[str, object]:
+        """Load and verify the published index off the request path, then swap it in.
+
+        On failure the previous engine keeps serving and the error is reported (and raised).
+        Requests hold the engine they started with, so each sees the old or the new index.
+        """
+        with self._reload_lock:
+            try:
+                engine = load_engine(self.settings)
+            except CiteqaError as exc:
+                self.reload_error = exc.message
+                log.error("reload refused, still serving the previous index: %s", exc.message)
+                raise
+            self.current = engine
+            self.error = None
+            self.reload_error = None
+            summary = engine.data.manifest.summary()
+            log.info("index reloaded: version %s", summary["version"])
+            return summary
 
     def load_in_background(self) -> threading.Thread:
         thread = threading.Thread(target=self.load, name="citeqa-loader", daemon=True)

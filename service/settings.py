@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         default_factory=list,
         description='Browser origins allowed to call the API, a JSON list (`["https://a.example"]`); `["*"]`: any.',
     )
+    api_key: str | None = Field(
+        None, description="When set, question endpoints require this key (Bearer or X-API-Key)."
+    )
+    admin_api_key: str | None = Field(None, description="Key for admin endpoints (reload); unset disables them.")
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
 
     def build_params(self) -> BuildParams:
