@@ -1,0 +1,157 @@
+"""Shared, session-scoped fixtures: expensive things (model, indexes, server) are built once.
+
+- ``embedder``: the real packaged all-MiniLM-L6-v2.
+- ``default_index``: an index of ``corpus/`` built into a temporary directory.
+- ``engine``: an Engine over it; ``client``: a FastAPI TestClient of the app over it.
+- ``server``: a real ``citeqa serve`` process on 127.0.0.1 over the default index.
+- ``bbc_corpus`` / ``bbc_index``: the 2,225-article BBC corpus from ../shared and its index.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED_DEV = SHARED / "eval" / "seed_dev.jsonl"
+BBC_DEV = SHARED / "eval" / "bbc_dev.jsonl"
+BBC_NEWS = SHARED / "datasets" / "bbc-news"
+BBC_SECTIONS = ("business", "entertainment", "politics", "sport", "tech")
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Any:
+    from index.embedding import load_embedder
+
+    return load_embedder()
+
+
+def build_test_index(corpus: Path, root: Path, embedder: Any, **settings: Any) -> Path:
+    """Build ``corpus`` into ``root`` with the service's default build settings."""
+    from index.build import build_index
+    from service.settings import Settings
+
+    params = Settings(corpus_dir=corpus, index_dir=root, **settings).build_params()
+    build_index(corpus, root, embedder, params)
+    return root
+
+
+@pytest.fixture(scope="session")
+def default_index(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Path:
+    return build_test_index(ROOT / "corpus", tmp_path_factory.mktemp("default-index"), embedder)
+
+
+@pytest.fixture(scope="session")
+def engine(default_index: Path, embedder: Any) -> Any:
+    from index.engine import Engine
+    from index.loader import load_index
+    from service.settings import Settings
+
+    settings = Settings(index_dir=default_index)
+    data = load_index(default_index, embedder.name, embedder.dimension)
+    return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model())
+
+
+@pytest.fixture(scope="session")
+def client(default_index: Path) -> Iterator[Any]:
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from service.settings import Settings
+
+    app = create_app(Settings(index_dir=default_index))
+    with TestClient(app) as test_client:
+        wait_ready(lambda: test_client.get("/readyz").status_code)
+        yield test_client
+
+
+def wait_ready(status: Any, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if status() == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError("service did not become ready")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A real ``citeqa serve`` process on 127.0.0.1."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def start_server(index_dir: Path, log: Path, env: dict[str, str] | None = None) -> Server:
+    port = free_port()
+    full_env = {**os.environ, "CITEQA_INDEX_DIR": str(index_dir), "HF_HUB_OFFLINE": "1", **(env or {})}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        wait_ready(lambda: httpx.get(f"{server.url}/readyz", timeout=2).status_code)
+    except TimeoutError:
+        stop_server(server)
+        raise AssertionError(f"server did not start: {log.read_text(errors='replace')[-2000:]}") from None
+    return server
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(default_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = start_server(default_index, tmp_path_factory.mktemp("server") / "server.log")
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def bbc_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The BBC articles (five sections, without the data set's README) copied into a corpus dir."""
+    corpus = tmp_path_factory.mktemp("bbc-corpus")
+    for section in BBC_SECTIONS:
+        shutil.copytree(BBC_NEWS / section, corpus / section)
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def bbc_index(bbc_corpus: Path, tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Path:
+    """An index of the whole BBC corpus with default settings (built once per session: minutes)."""
+    return build_test_index(bbc_corpus, tmp_path_factory.mktemp("bbc-index"), embedder)
