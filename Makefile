@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: serve test lint typecheck install install-test build clean
+.PHONY: serve test lint typecheck install install-test build clean baselines bench-quality
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e ".[bench]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -39,6 +43,19 @@ typecheck: install-test
 
 test: lint typecheck
 	$(BIN)/python -m pytest
+
+# Regenerate the committed evaluation baselines (after a deliberate change to retrieval or answers).
+SHARED ?= ../shared
+baselines: build
+	$(BIN)/citeqa eval $(SHARED)/eval/seed_dev.jsonl --out data/eval/seed_dev
+	$(BIN)/citeqa eval $(SHARED)/datasets/bbc-news-beir --build --slice 300 --retrieval-only --out data/eval/bbc_beir_300
+	mkdir -p eval/baselines
+	cp data/eval/seed_dev/report.json eval/baselines/seed_dev.json
+	cp data/eval/bbc_beir_300/report.json eval/baselines/bbc_beir_300.json
+
+# Full BBC (2,225 articles): citeqa vs LangChain's FAISS store, same model and chunking (minutes of CPU).
+bench-quality: $(VENV)/.installed-bench
+	$(BIN)/python bench/quality_vs_langchain.py $(SHARED)/datasets/bbc-news-beir
 
 clean:
 	rm -rf data/index .pytest_cache .mypy_cache .ruff_cache

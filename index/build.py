@@ -106,9 +106,24 @@ def build_index(
     warn: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Read, chunk, embed and publish ``corpus_dir`` as a new version under ``root``."""
-    params = params or BuildParams()
     started = time.perf_counter()
     documents = read_corpus(corpus_dir, warn)
+    return build_documents(documents, root, embedder, params, force=force, progress=progress, started=started)
+
+
+def build_documents(
+    documents: Sequence[Document],
+    root: Path,
+    embedder: Embedder,
+    params: BuildParams | None = None,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    started: float | None = None,
+) -> BuildReport:
+    """Chunk, embed and publish documents already in memory (e.g. a BEIR corpus) under ``root``."""
+    params = params or BuildParams()
+    started = time.perf_counter() if started is None else started
     with build_lock(root):
         previous = _previous(root, embedder.name, embedder.dimension)
         if not force and is_up_to_date(previous, documents, embedder.name, params):
