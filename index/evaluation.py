@@ -211,6 +211,10 @@ class _Scorer:
         doc_id, start, end = passage
         return any(m.span_contains((start, end), s) for s in self.evidence_spans(doc_id, evidence))
 
+    def _quote_matches(self, doc_id: str, start: int, end: int, quote: str) -> bool:
+        text = self.text(doc_id)
+        return text is not None and text[start:end] == quote
+
     def _answer_metrics(self, q: Question, o: Observation) -> dict[str, float | None]:
         out: dict[str, float | None] = {}
         answered = bool(o.answerable)
@@ -218,7 +222,7 @@ class _Scorer:
             out["answer.containment"] = float(answered and m.contains_answer(o.answer, q.answers))
             out["answer.token_f1"] = m.best_token_f1(o.answer, q.answers) if answered else 0.0
         if o.citations:
-            valid = [self.text(d) is not None and self.text(d)[s:e] == quote for d, s, e, quote in o.citations]  # type: ignore[index]
+            valid = [self._quote_matches(d, s, e, quote) for d, s, e, quote in o.citations]
             out["answer.citation_validity"] = sum(valid) / len(valid)
         if q.answerable and q.evidence is not None:
             out["answer.evidence_support"] = float(

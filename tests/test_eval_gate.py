@@ -1,0 +1,113 @@
+"""Quality gates: ``citeqa eval`` (the real CLI, model, index and server) against committed baselines.
+
+- the seed questions over the default corpus, in process, must not fall below eval/baselines/seed_dev.json;
+- the same over HTTP (``--url``, a real ``citeqa serve``) gives the same figures, and a baseline it falls
+  below makes the command exit 1 naming the figure;
+- a 300-article slice of the BBC BEIR set, built by ``--build``, must not fall below
+  eval/baselines/bbc_beir_300.json, and its figures agree with pytrec_eval on the same ranked lists.
+
+After a deliberate change to retrieval or answers, regenerate the baselines with ``make baselines``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytrec_eval
+
+from tests.conftest import ROOT, SEED_DEV, SHARED, Server
+
+BASELINES = ROOT / "eval" / "baselines"
+BBC_BEIR = SHARED / "datasets" / "bbc-news-beir"
+
+
+def citeqa_eval(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", "eval", *args],
+        cwd=ROOT,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def figures(report_dir: Path) -> dict[str, Any]:
+    return dict(json.loads((report_dir / "report.json").read_text())["figures"])
+
+
+def quality(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if not k.startswith("latency.")}
+
+
+@pytest.fixture(scope="module")
+def seed_report(default_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("seed-eval") / "report"
+    done = citeqa_eval(
+        str(SEED_DEV), "--index", str(default_index), "--out", str(out), "--baseline", str(BASELINES / "seed_dev.json")
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "REGRESSION" not in done.stderr
+    return out
+
+
+def test_seed_dev_holds_its_baseline(seed_report: Path) -> None:
+    got = figures(seed_report)
+    assert got["answer.citation_validity"] == 1.0  # an invariant, not a tuning target
+    assert got["document.hit@10"] == 1.0
+    for name in ("report.json", "questions.csv", "summary.md", "recall_at_k.png", "latency.png"):
+        assert (seed_report / name).stat().st_size > 0
+
+
+def test_http_mode_matches_in_process_and_fails_on_regression(
+    seed_report: Path, server: Server, tmp_path: Path
+) -> None:
+    in_process = figures(seed_report)
+    doctored = {**in_process, "answer.containment": in_process["answer.containment"] + 0.5}
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"figures": doctored}))
+    out = tmp_path / "http-report"
+    done = citeqa_eval(str(SEED_DEV), "--url", server.url, "--out", str(out), "--baseline", str(baseline))
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "REGRESSION: answer.containment" in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("error: 1 figure(s) fell below the baseline")
+    over_http = figures(out)
+    assert quality(over_http) == pytest.approx(quality(in_process), abs=1e-4)
+    assert json.loads((out / "report.json").read_text())["run"]["mode"] == f"http {server.url}"
+
+
+@pytest.mark.slow
+def test_bbc_slice_holds_its_baseline_and_agrees_with_trec_eval(tmp_path: Path) -> None:
+    out = tmp_path / "bbc"
+    done = citeqa_eval(
+        str(BBC_BEIR),
+        "--build",
+        "--slice",
+        "300",
+        "--retrieval-only",
+        "--out",
+        str(out),
+        "--baseline",
+        str(BASELINES / "bbc_beir_300.json"),
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    got = figures(out)
+    assert got["document.mrr@10"] >= 0.80
+    # the same ranked lists (from questions.csv) through trec_eval give the same averages
+    with (out / "questions.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 300
+    qrels = {r["id"]: dict.fromkeys(r["relevant_docs"].split(), 1) for r in rows}
+    run = {r["id"]: {d: float(10 - i) for i, d in enumerate(r["retrieved_docs"].split()[:10])} for r in rows}
+    reference = pytrec_eval.RelevanceEvaluator(qrels, {"recip_rank", "ndcg_cut.10", "success.10"}).evaluate(run)
+    for ours, theirs in (("mrr@10", "recip_rank"), ("ndcg@10", "ndcg_cut_10"), ("hit@10", "success_10")):
+        expected = sum(reference[q][theirs] for q in qrels) / len(qrels)
+        assert got[f"document.{ours}"] == pytest.approx(expected, abs=1e-4), ours

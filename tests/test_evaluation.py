@@ -1,0 +1,148 @@
+"""Scoring, aggregation, baseline comparison and report writing (a scripted runner for the plumbing).
+
+The real engine and server paths are exercised in test_eval_gate.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from index import report as report_module
+from index.errors import InvalidInput
+from index.evaluation import Observation, compare, evaluate
+from index.questions import Question, QuestionSet
+from index.report import read_report_figures, write_report
+
+TEXT = "Rutte visited Tokyo in April. He met Ishiba. NATO’s “next level” of cooperation was agreed."
+
+
+class ScriptedRunner:
+    """Returns prepared observations in order: plumbing only, no model."""
+
+    def __init__(self, observations: list[Observation], retrieval_only: bool = False) -> None:
+        self.observations = list(observations)
+        self.retrieval_only = retrieval_only
+        self.batches: list[int] = []
+
+    def run(self, questions: Sequence[str], k: int) -> list[Observation]:
+        self.batches.append(len(questions))
+        return [self.observations.pop(0) for _ in questions]
+
+    def document_text(self, doc_id: str) -> str | None:
+        return {"a": TEXT, "b": "Another article."}.get(doc_id)
+
+    def document_ids(self) -> list[str]:
+        return ["a", "b"]
+
+    def describe(self) -> dict[str, Any]:
+        return {"mode": "scripted", "index": {}}
+
+
+QUESTIONS = (
+    Question("q1", "Who did Rutte meet?", ("Ishiba",), "He met Ishiba", True),
+    Question("q2", "What level?", ("next level",), 'NATO\'s "next level"', True),
+    Question("q3", "Speed of light?", (), None, False),
+    Question("q4", "Where did Rutte go?", ("Tokyo",), None, True, {"a": 1.0}),
+)
+
+
+def observations() -> list[Observation]:
+    return [
+        # answered, evidence in the 2nd passage, quote valid and overlapping the evidence
+        Observation(True, "He met Ishiba. [1]", (("b", 0, 7), ("a", 30, 44)), (("a", 30, 44, "He met Ishiba."),), 10.0),
+        # answered with a quote that does not match the document at its offsets
+        Observation(True, "wrong [1]", (("a", 45, 91),), (("a", 70, 75, "XXXXX"),), 20.0),
+        # correctly abstained
+        Observation(False, "The articles don't cover this question.", (("b", 0, 16),), (), 30.0),
+        # wrongly abstained
+        Observation(False, "The articles don't cover this question.", (("b", 0, 16), ("a", 0, 29)), (), 40.0),
+    ]
+
+
+def test_scores_each_question_and_averages() -> None:
+    runner = ScriptedRunner(observations())
+    result = evaluate(QuestionSet("t", "jsonl", QUESTIONS), runner, k=10, batch_size=3)
+    assert runner.batches == [3, 1]
+    rows = {r.question.id: r for r in result.rows}
+    assert rows["q1"].relevant == {"a": 1.0}  # found through the evidence text
+    assert rows["q1"].metrics["document.mrr@10"] == 0.5
+    assert rows["q1"].evidence_rank == 2
+    assert rows["q1"].metrics["answer.containment"] == 1.0
+    assert rows["q1"].metrics["answer.citation_validity"] == 1.0
+    assert rows["q1"].metrics["answer.evidence_support"] == 1.0
+    assert rows["q2"].evidence_rank == 1  # typographic quotes in the text match plain ones in the label
+    assert rows["q2"].metrics["answer.citation_validity"] == 0.0
+    assert rows["q2"].metrics["answer.evidence_support"] == 0.0
+    assert "document.hit@10" not in rows["q3"].metrics
+    assert rows["q4"].metrics["answer.containment"] == 0.0 and rows["q4"].failed
+    f = result.figures
+    assert f["document.hit@10"] == 1.0
+    assert f["document.mrr@10"] == pytest.approx((0.5 + 1 + 0.5) / 3)
+    assert f["answer.containment"] == pytest.approx(1 / 3)
+    assert f["answer.citation_validity"] == pytest.approx(0.5)
+    assert (f["abstention.precision"], f["abstention.recall"], f["abstention.accuracy"]) == (0.5, 1.0, 0.75)
+    assert f["latency.max_ms"] == 40.0
+    assert f["latency.p50_ms"] == 25.0
+    assert result.curves["document"][0] == pytest.approx(1 / 3)
+
+
+def test_compare_flags_falls_beyond_tolerance_only() -> None:
+    old = {"document.mrr@10": 0.80, "answer.containment": 0.9, "latency.p95_ms": 10.0, "gone": 0.5, "same": 1.0}
+    new = {"document.mrr@10": 0.79, "answer.containment": 0.85, "latency.p95_ms": 900.0, "same": 1.0, "new": 0.1}
+    diffs = {d.name: d for d in compare(old, new, 0.02, {"document.mrr@10": 0.005})}
+    assert set(diffs) == {"document.mrr@10", "answer.containment", "gone", "new"}
+    assert diffs["document.mrr@10"].regressed  # own tolerance 0.005
+    assert diffs["answer.containment"].regressed
+    assert diffs["gone"].regressed and not diffs["new"].regressed
+    assert not any(d.regressed for d in compare(old, {**old, "answer.containment": 0.885}))
+
+
+def test_report_files_and_atomic_replacement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = evaluate(QuestionSet("t", "jsonl", QUESTIONS), ScriptedRunner(observations()), k=5)
+    out = tmp_path / "report"
+    data = write_report(result, out, "t.jsonl", {"k": 5})
+    assert sorted(p.name for p in out.iterdir()) == [
+        "latency.png",
+        "questions.csv",
+        "recall_at_k.png",
+        "report.json",
+        "summary.md",
+    ]
+    assert (out / "recall_at_k.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    saved = json.loads((out / "report.json").read_text())
+    assert saved["figures"] == data["figures"] and saved["settings"] == {"k": 5}
+    assert saved["citeqa_version"] and saved["run"]["mode"] == "scripted"
+    with (out / "questions.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["verdict"] for r in rows] == ["correct", "failed", "abstained", "wrongly abstained"]
+    assert "| q4 |" in (out / "summary.md").read_text()
+    assert read_report_figures(out / "report.json") == pytest.approx(data["figures"])
+
+    def broken(*_: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(report_module, "_write_charts", broken)
+    again = evaluate(QuestionSet("t", "jsonl", QUESTIONS), ScriptedRunner(observations()), k=5)
+    with pytest.raises(RuntimeError):
+        write_report(again, out, "other.jsonl", {})
+    assert json.loads((out / "report.json").read_text()) == saved  # the old report is intact
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no staging left behind
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{", "not a readable report.json"), ('{"figures": {"a": "x"}}', "field 'figures'"), ("[]", "field 'figures'")],
+)
+def test_bad_baseline_report(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "report.json"
+    path.write_text(content)
+    with pytest.raises(InvalidInput, match=message):
+        read_report_figures(path)
+    with pytest.raises(InvalidInput, match="no such baseline"):
+        read_report_figures(tmp_path / "missing.json")
