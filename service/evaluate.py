@@ -6,7 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +120,7 @@ def _runner(
 
 
 def _settings_summary(options: EvalOptions, settings: Settings) -> dict[str, Any]:
-    return {
+    summary: dict[str, Any] = {
         "k": options.k,
         "url": options.url,
         "build": options.build,
@@ -128,12 +128,18 @@ def _settings_summary(options: EvalOptions, settings: Settings) -> dict[str, Any
         "split": options.split,
         "batch_size": options.batch_size,
         "retrieval_only": options.retrieval_only,
-        "retrieval": settings.retrieval_params().__dict__,
-        "abstain_threshold": settings.abstain_threshold,
-        "chunk_size": settings.chunk_size,
-        "chunk_overlap": settings.chunk_overlap,
-        "title_in_text": settings.title_in_text,
     }
+    if options.url is None:  # a server's own settings are not visible from here
+        summary.update(
+            {
+                "retrieval": asdict(settings.retrieval_params()),
+                "abstain_threshold": settings.abstain_threshold,
+                "chunk_size": settings.chunk_size,
+                "chunk_overlap": settings.chunk_overlap,
+                "title_in_text": settings.title_in_text,
+            }
+        )
+    return summary
 
 
 __all__ = ["EvalOptions", "EvalOutcome", "EvalResult", "parse_tolerances", "run_eval"]

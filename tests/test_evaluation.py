@@ -146,3 +146,39 @@ def test_bad_baseline_report(tmp_path: Path, content: str, message: str) -> None
         read_report_figures(path)
     with pytest.raises(InvalidInput, match="no such baseline"):
         read_report_figures(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--build"], "--build needs a BEIR folder"),
+        (["--slice", "5"], "--slice applies only to BEIR folders"),
+        (["--url", "http://127.0.0.1:9", "--build"], "drop --url or --build"),
+        (["--url", "ftp://x"], "--url must look like http://HOST:PORT"),
+        (["--url", "http://127.0.0.1:{port}"], "cannot reach http://127.0.0.1:"),
+        (["--tolerance", "lots"], "--tolerance 'lots': expected a number or FIGURE=NUMBER"),
+        (["--baseline", "{tmp}/nope.json"], "no such baseline report"),
+    ],
+)
+def test_cli_expected_failures_are_one_line(tmp_path: Path, extra: list[str], message: str) -> None:
+    from typer.testing import CliRunner
+
+    from service.cli import app
+    from tests.conftest import SEED_DEV, free_port
+
+    port = free_port()
+    args = [a.format(port=port, tmp=tmp_path) for a in extra]
+    result = CliRunner().invoke(app, ["eval", str(SEED_DEV), "--out", str(tmp_path / "out"), *args])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_parse_tolerances() -> None:
+    from service.evaluate import parse_tolerances
+
+    assert parse_tolerances([]) == (0.02, {})
+    assert parse_tolerances(["0.05", "document.mrr@10=0.01"]) == (0.05, {"document.mrr@10": 0.01})
+    with pytest.raises(InvalidInput, match="must not be negative"):
+        parse_tolerances(["-1"])
