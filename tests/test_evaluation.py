@@ -182,3 +182,20 @@ def test_parse_tolerances() -> None:
     assert parse_tolerances(["0.05", "document.mrr@10=0.01"]) == (0.05, {"document.mrr@10": 0.01})
     with pytest.raises(InvalidInput, match="must not be negative"):
         parse_tolerances(["-1"])
+
+
+def test_eval_help_has_an_example_and_imports_no_torch() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from service.cli import app\n"
+        "out = CliRunner().invoke(app, ['eval', '--help']).output\n"
+        "assert 'Example: citeqa eval' in out, out\n"
+        "assert 'torch' not in sys.modules and 'matplotlib' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
