@@ -28,8 +28,15 @@ class _Job:
 class Batcher:
     """Collects jobs for up to ``wait_ms`` (or ``max_batch`` jobs) and runs them together."""
 
-    def __init__(self, engine_of: Callable[[], Engine], wait_ms: float = 2.0, max_batch: int = 64) -> None:
+    def __init__(
+        self,
+        engine_of: Callable[[], Engine],
+        wait_ms: float = 2.0,
+        max_batch: int = 64,
+        on_batch: Callable[[str, int, dict[str, float]], None] | None = None,
+    ) -> None:
         self._engine_of = engine_of
+        self._on_batch = on_batch
         self._wait = wait_ms / 1000
         self._max = max_batch
         self._queue: queue.Queue[_Job | None] = queue.Queue()
@@ -87,3 +94,6 @@ class Batcher:
             return
         for job, result in zip(group, results, strict=True):
             job.future.set_result(result)
+        if self._on_batch is not None and results:
+            timings = results[0][1] if op == "ask" else results[0].timings_ms
+            self._on_batch(op, len(group), timings)
