@@ -86,7 +86,8 @@ def read_html(html: str, doc_id: str, source: str = "") -> Document:
     extracted: Any = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True
     )
-    text = (getattr(extracted, "text", None) or "").strip() if extracted is not None else ""
+    raw_text = (getattr(extracted, "text", None) or "") if extracted is not None else ""
+    text = PAGE_SEPARATOR.join(line.strip() for line in raw_text.splitlines() if line.strip())
     if not text:
         raise CorpusError(f"{source or doc_id}: no article text found in the HTML page")
     fields = {

@@ -147,9 +147,9 @@ async def chat_completions(
     _: ClientDep,
 ) -> ChatCompletion | StreamingResponse:
     _check_model(runtime, body.model)
-    runtime.engine()
+    documents = runtime.engine().data.documents
     answer, timings = await batcher.ask(body.question(), body.k)
-    completion = build_completion(body.model, AskResponse.of(answer, timings))
+    completion = build_completion(body.model, AskResponse.of(answer, timings, documents))
     if body.stream:
         return StreamingResponse(stream_events(completion), media_type="text/event-stream")
     return completion

@@ -45,20 +45,25 @@ def change_index(settings: Any, change: Callable[[], Change], as_json: bool, ech
 
     from index.embedding import load_embedder
 
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
-    columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
-        task = bar.add_task("embed", total=None)
-        return change_and_build(
-            change,
-            settings.corpus_dir,
-            settings.index_dir,
-            embedder,
-            settings.build_params(),
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-            warn=lambda message: echo(f"warning: {message}"),
-        )
+    done = change()  # checked and applied first: a refused change costs no model load
+    try:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
+        columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
+            task = bar.add_task("embed", total=None)
+            return change_and_build(
+                lambda: done,
+                settings.corpus_dir,
+                settings.index_dir,
+                embedder,
+                settings.build_params(),
+                progress=lambda count, total: bar.update(task, completed=count, total=total),
+                warn=lambda message: echo(f"warning: {message}"),
+            )
+    except BaseException:
+        done.undo()
+        raise
 
 
 def add(settings: Any, paths: Sequence[Path], replace: bool, as_json: bool, echo: Echo, err: Echo) -> None:
