@@ -160,15 +160,14 @@ def _check_length(request: Request, limit: int) -> None:
 
 async def _read_upload(request: Request, limit: int) -> tuple[str, bytes, bool]:
     _check_length(request, limit)
-    form = await request.form(max_files=1, max_fields=10)
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise InvalidInput("file: send the document as a multipart field named `file` (with a file name)")
-    data = await upload.read(limit + 1)
-    await form.close()
+    async with request.form(max_files=1, max_fields=10) as form:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput("file: send the document as a multipart field named `file` (with a file name)")
+        data = await upload.read(limit + 1)
+        replace = str(form.get("replace", "")).strip().lower() in TRUE_WORDS
     if len(data) > limit:
         raise PayloadTooLarge(f"file is over the {limit}-byte limit (CITEQA_MAX_UPLOAD_BYTES)")
-    replace = str(form.get("replace", "")).strip().lower() in TRUE_WORDS
     return upload.filename or "upload", data, replace
 
 

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any
 
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -229,11 +231,8 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
 BatchObserver = Callable[[str, int, dict[str, float]], None]
 
 
-def install_observability(app: Any, runtime: Runtime, log_questions: bool) -> Metrics:
+def install_observability(app: FastAPI, runtime: Runtime, log_questions: bool) -> Metrics:
     """Metrics on ``app.state.metrics``, the request middleware, and ``GET /metrics``."""
-    from fastapi import APIRouter
-    from fastapi.responses import Response
-
     metrics = Metrics(runtime)
     app.state.metrics = metrics
     app.add_middleware(RequestMiddleware, metrics=metrics, log_questions=log_questions)
