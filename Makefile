@@ -33,6 +33,7 @@ serve: build
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 typecheck: install-test
 	$(BIN)/mypy

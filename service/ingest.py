@@ -18,9 +18,17 @@ from typing import Any
 from index.collection import Change, add_files, add_text, change_and_build, remove_document
 from index.corpus import Document
 from index.engine import Engine
+from index.errors import CiteqaError
 from service.runtime import Runtime
 
 log = logging.getLogger("citeqa")
+
+
+class StorageError(CiteqaError):
+    """The corpus or index directory cannot be written (read-only volume, full disk)."""
+
+    status = 503
+    code = "storage_error"
 
 
 @dataclass(frozen=True)
@@ -55,14 +63,20 @@ class DocumentManager:
         settings = self.runtime.settings
         with self._lock:
             embedder = self.runtime.engine().embedder
-            done, report = change_and_build(
-                change,
-                settings.corpus_dir,
-                settings.index_dir,
-                embedder,
-                settings.build_params(),
-                warn=lambda message: log.warning("corpus: %s", message),
-            )
+            try:
+                done, report = change_and_build(
+                    change,
+                    settings.corpus_dir,
+                    settings.index_dir,
+                    embedder,
+                    settings.build_params(),
+                    warn=lambda message: log.warning("corpus: %s", message),
+                )
+            except OSError as exc:
+                raise StorageError(
+                    f"cannot write the corpus or the index ({exc.strerror or exc}: {exc.filename or ''}); "
+                    "replicas with a read-only index take changes from the builder job instead"
+                ) from None
             summary = self.runtime.reload()
         ids = ", ".join(d.doc_id for d in done.documents)
         log.info(
