@@ -7,6 +7,7 @@ groups by operation and ``k``, and calls the engine's batch primitives.
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.engine import Engine
+
+log = logging.getLogger("citeqa")
 
 
 @dataclass
@@ -95,5 +98,7 @@ class Batcher:
         for job, result in zip(group, results, strict=True):
             job.future.set_result(result)
         if self._on_batch is not None and results:
-            timings = results[0][1] if op == "ask" else results[0].timings_ms
-            self._on_batch(op, len(group), timings)
+            try:
+                self._on_batch(op, len(group), results[0][1] if op == "ask" else results[0].timings_ms)
+            except Exception:  # metrics must never stop the batcher thread
+                log.exception("batch observer failed")

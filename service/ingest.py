@@ -17,6 +17,7 @@ from typing import Any
 
 from index.collection import Change, add_files, add_text, change_and_build, remove_document
 from index.corpus import Document
+from index.embedding import Embedder
 from index.engine import Engine
 from index.errors import CiteqaError
 from service.runtime import Runtime
@@ -46,6 +47,16 @@ class DocumentManager:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._lock = threading.Lock()
+        self._embedder: Embedder | None = None
+
+    def _build_embedder(self) -> Embedder:
+        """A model of its own for builds: a tokenizer shared with the question path is not thread-safe."""
+        if self._embedder is None:
+            from index.embedding import load_embedder
+
+            settings = self.runtime.settings
+            self._embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
+        return self._embedder
 
     def add_file(self, name: str, data: bytes, replace: bool = False) -> Outcome:
         corpus = self.runtime.settings.corpus_dir
@@ -62,7 +73,8 @@ class DocumentManager:
     def _run(self, change: Callable[[], Change], action: str) -> Outcome:
         settings = self.runtime.settings
         with self._lock:
-            embedder = self.runtime.engine().embedder
+            self.runtime.engine()  # not ready: refuse before touching the corpus
+            embedder = self._build_embedder()
             try:
                 done, report = change_and_build(
                     change,

@@ -83,9 +83,14 @@ def test_upload_html_page_and_json_text_then_delete(docs_client: TestClient) -> 
 def test_concurrent_changes_are_serialized_and_all_kept(docs_client: TestClient) -> None:
     notes = [{"doc_id": f"note-{i}", "title": f"Note {i}", "text": f"Harbour note number {i} about boat {i}."}
              for i in range(3)]  # fmt: skip
-    with ThreadPoolExecutor(3) as pool:
-        codes = list(pool.map(lambda n: docs_client.post("/v1/documents", json=n, headers=ADMIN).status_code, notes))
+    with ThreadPoolExecutor(4) as pool:
+        posts = [pool.submit(docs_client.post, "/v1/documents", json=n, headers=ADMIN) for n in notes]
+        asks = [pool.submit(docs_client.post, "/v1/ask", json={"question": "what is NSATU?"}) for _ in range(6)]
+        codes = [f.result().status_code for f in posts]
+        answers = [f.result() for f in asks]
     assert codes == [201, 201, 201]
+    assert [a.status_code for a in answers] == [200] * 6
+    assert all(a.json()["answerable"] for a in answers)
     assert {"note-0", "note-1", "note-2"} <= _doc_ids(docs_client)
     with ThreadPoolExecutor(3) as pool:
         codes = list(pool.map(lambda n: docs_client.delete(f"/v1/documents/{n['doc_id']}", headers=ADMIN).status_code,
