@@ -46,24 +46,28 @@ def change_index(settings: Any, change: Callable[[], Change], as_json: bool, ech
     from index.embedding import load_embedder
 
     done = change()  # checked and applied first: a refused change costs no model load
+    skipped: list[str] = []
     try:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
         columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
             task = bar.add_task("embed", total=None)
-            return change_and_build(
+            result = change_and_build(
                 lambda: done,
                 settings.corpus_dir,
                 settings.index_dir,
                 embedder,
                 settings.build_params(),
                 progress=lambda count, total: bar.update(task, completed=count, total=total),
-                warn=lambda message: echo(f"warning: {message}"),
+                warn=skipped.append,
             )
     except BaseException:
         done.undo()
         raise
+    if skipped:  # problems of files already in the corpus: one line, `citeqa build` lists them
+        echo(f"warning: {len(skipped)} corpus file(s) skipped or read with problems; `citeqa build` lists them")
+    return result
 
 
 def add(settings: Any, paths: Sequence[Path], replace: bool, as_json: bool, echo: Echo, err: Echo) -> None:

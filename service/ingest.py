@@ -72,6 +72,7 @@ class DocumentManager:
 
     def _run(self, change: Callable[[], Change], action: str) -> Outcome:
         settings = self.runtime.settings
+        skipped: list[str] = []
         with self._lock:
             self.runtime.engine()  # not ready: refuse before touching the corpus
             embedder = self._build_embedder()
@@ -82,7 +83,7 @@ class DocumentManager:
                     settings.index_dir,
                     embedder,
                     settings.build_params(),
-                    warn=lambda message: log.warning("corpus: %s", message),
+                    warn=skipped.append,
                 )
             except OSError as exc:
                 raise StorageError(
@@ -90,6 +91,8 @@ class DocumentManager:
                     "replicas with a read-only index take changes from the builder job instead"
                 ) from None
             summary = self.runtime.reload()
+        if skipped:
+            log.warning("corpus: %d file(s) skipped or read with problems, e.g. %s", len(skipped), skipped[0])
         ids = ", ".join(d.doc_id for d in done.documents)
         log.info(
             "documents %s: %s (%d embedded, %d reused chunks), index version %s",
