@@ -33,8 +33,9 @@ Warn = Callable[[str], None]
 DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".pdf"})
 PAGE_STARTS = "page_starts"
 PAGE_SEPARATOR = "\n\n"
-_HTML_START = re.compile(rb"\A(?:\s|<!--.*?-->)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
-_HTML_ANYWHERE = re.compile(rb"<html[\s>].*?<body[\s>]", re.I | re.S)
+_HTML_START = re.compile(
+    rb"\A(?:\s|<\?xml[^>]*\?>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
+)
 
 
 def sniff(data: bytes) -> str:
@@ -42,7 +43,7 @@ def sniff(data: bytes) -> str:
     head = data[:4096].lstrip(b"\xef\xbb\xbf")
     if head.lstrip().startswith(b"%PDF-"):
         return "pdf"
-    if _HTML_START.match(head) or _HTML_ANYWHERE.search(head):
+    if _HTML_START.match(head):
         return "html"
     return "text"
 

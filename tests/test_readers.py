@@ -60,6 +60,8 @@ def test_pdf_keeps_pages_so_offsets_name_their_page() -> None:
         (b"\xef\xbb\xbf  <!DOCTYPE html><html><body>x</body></html>", "html"),
         (b"<!-- saved --><html lang='en'><head></head><body></body></html>", "html"),
         (b"<HTML>\n<BODY>old page</BODY></HTML>", "html"),
+        (b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN"><html>', "html"),
+        (b"How to write a page: start with <html> and then <body>.", "text"),
         (b"---\ntitle: x\n---\nbody with <html> in it", "text"),
         (b"Plain title\n\nA body that mentions <b>tags</b>.", "text"),
     ],
