@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 import openai
 import pytest
-from conftest import Server
+
+from tests.conftest import Server
 
 QUESTION = "What is NSATU?"
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from article_files import ARTICLE_TITLE, article_html, report_pdf
 from typer.testing import CliRunner
 
 from index.collection import add_files, add_text, change_and_build, remove_document, safe_file_name
@@ -17,6 +16,7 @@ from index.errors import CorpusError, DocumentConflict, DocumentNotFound, Invali
 from index.loader import load_index
 from service.cli import app
 from service.settings import Settings
+from tests.article_files import ARTICLE_TITLE, article_html, report_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 

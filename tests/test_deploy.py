@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from conftest import ROOT, Server, free_port
+
+from tests.conftest import ROOT, Server, free_port
 
 HADOLINT = Path(sys.executable).parent / "hadolint"
 

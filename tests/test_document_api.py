@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from article_files import ARTICLE_AUTHOR, ARTICLE_TITLE, ARTICLE_URL, article_html, report_pdf
-from conftest import ROOT, build_test_index, wait_ready
 from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.settings import Settings
+from tests.article_files import ARTICLE_AUTHOR, ARTICLE_TITLE, ARTICLE_URL, article_html, report_pdf
+from tests.conftest import ROOT, build_test_index, wait_ready
 
 KEY = "test-admin-key-123"
 ADMIN = {"Authorization": f"Bearer {KEY}"}

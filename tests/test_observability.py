@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Server
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -18,6 +17,7 @@ from index import __version__
 from service.app import create_app
 from service.observability import JsonFormatter, question_of, request_id_var
 from service.settings import Settings
+from tests.conftest import Server
 
 
 def _samples(text: str) -> dict[str, list[tuple[dict[str, str], float]]]:

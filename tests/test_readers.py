@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from article_files import (
+
+from index.corpus import parse_document, read_corpus
+from index.errors import CorpusError
+from index.readers import page_of, read_document, sniff
+from tests.article_files import (
     ARTICLE_AUTHOR,
     ARTICLE_DATE,
     ARTICLE_PARAGRAPHS,
@@ -19,10 +23,6 @@ from article_files import (
     article_html,
     report_pdf,
 )
-
-from index.corpus import parse_document, read_corpus
-from index.errors import CorpusError
-from index.readers import page_of, read_document, sniff
 
 ROOT = Path(__file__).resolve().parent.parent
 
