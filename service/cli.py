@@ -137,13 +137,16 @@ def ask(
     from service.schemas import AskRequest, AskResponse
 
     request = _validated(AskRequest, question=question, k=k)
-    answer, timings = _engine(_settings(index=index)).ask(request.question, request.k)
+    engine = _engine(_settings(index=index))
+    answer, timings = engine.ask(request.question, request.k)
+    response = AskResponse.of(answer, timings, engine.data.documents)
     if as_json:
-        typer.echo(AskResponse.of(answer, timings).model_dump_json(indent=2))
+        typer.echo(response.model_dump_json(indent=2))
         return
     typer.echo(answer.answer)
-    for c in answer.citations:
-        typer.echo(f"  [{c.id}] {c.title} ({c.doc_id}, characters {c.start}-{c.end})")
+    for c in response.citations:
+        page = f", page {c.page}" if c.page else ""
+        typer.echo(f"  [{c.id}] {c.title} ({c.doc_id}, characters {c.start}-{c.end}{page})")
     if not answer.answerable:
         typer.echo(f"  reason: {answer.reason}")
         for p in answer.passages[:3]:

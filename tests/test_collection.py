@@ -123,6 +123,10 @@ def test_cli_add_list_remove(corpus: Path, tmp_path: Path) -> None:
     formats = {d["doc_id"]: d["format"] for d in listed["documents"]}
     assert formats == {"japan-nato-rutte-visit": "text", "tidal": "html", "report": "pdf"}
 
+    asked = runner.invoke(app, ["ask", "How large was the dividend paid to each member?", "--index", str(index)])
+    assert "(report, characters" in asked.stdout
+    assert ", page 3)" in asked.stdout
+
     result = runner.invoke(app, ["remove", "tidal", *where])
     assert result.exit_code == 0, result.output
     assert "removed tidal" in result.stdout
