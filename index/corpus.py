@@ -3,7 +3,7 @@
 Readers are chosen by content: a file that opens with a ``---`` front-matter block is read
 as Markdown with metadata, anything else that decodes as text as plain text (first line as
 title). Files that cannot be indexed are skipped with a warning naming them; nothing outside
-the corpus directory is read.
+the corpus directory is read. HTML pages and PDFs are recognised and read by ``index.readers``.
 """
 
 from __future__ import annotations
