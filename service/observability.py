@@ -129,16 +129,23 @@ class RequestMiddleware:
                 body.extend(message.get("body", b"")[: MAX_LOGGED_BODY - len(body)])
             return message
 
+        started_response = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started_response = message["status"], True
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
                 message = {**message, "headers": [*headers, (b"x-request-id", request_id.encode())]}
             await send(message)
 
         try:
             await self.app(scope, receive_and_keep, send_with_id)
+        except Exception:
+            if started_response:
+                raise
+            log.exception("unexpected error")  # answered here, so the 500 carries the request id too
+            await _send_internal_error(send_with_id)
         finally:
             seconds = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "unmatched"
@@ -149,6 +156,13 @@ class RequestMiddleware:
                 extra["question"] = question_of(bytes(body))
             access_log.info("%s %s %s", scope["method"], scope["path"], status, extra={"fields": extra})
             request_id_var.reset(token)
+
+
+async def _send_internal_error(send: Send) -> None:
+    body = json.dumps({"error": {"code": "internal_error", "message": "unexpected error; the log has the details"}})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    await send({"type": "http.response.body", "body": body.encode()})
 
 
 def _incoming_request_id(scope: Scope) -> str | None:

@@ -129,3 +129,24 @@ def test_json_formatter_adds_request_id_and_fields() -> None:
         request_id_var.reset(token)
     assert entry["message"] == "hello world"
     assert (entry["request_id"], entry["status"], entry["level"]) == ("abc123", 200, "info")
+
+
+def test_unexpected_errors_are_500s_with_the_request_id_logged(caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(Settings(), load=False)
+
+    def boom() -> None:
+        raise RuntimeError("kaput")
+
+    app.add_api_route("/boom", boom)
+    with caplog.at_level(logging.INFO), TestClient(app, raise_server_exceptions=False) as test_client:
+        response = test_client.get("/boom", headers={"X-Request-ID": "boom-1"})
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": {"code": "internal_error", "message": "unexpected error; the log has the details"}
+    }
+    assert response.headers["x-request-id"] == "boom-1"
+    formatter = JsonFormatter()
+    logged = [json.loads(formatter.format(r)) for r in caplog.records if r.exc_info]
+    assert logged and "kaput" in logged[0]["exception"]
+    access = [r for r in caplog.records if r.name == "citeqa.access"]
+    assert access[0].__dict__["fields"]["status"] == 500
