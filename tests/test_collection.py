@@ -149,3 +149,10 @@ def test_cli_expected_failures_are_one_line(corpus: Path, tmp_path: Path, args: 
     assert result.exit_code == 1
     assert result.stderr.startswith(message)
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["add", "remove", "list"])
+def test_document_commands_have_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert f"Example: citeqa {command}" in result.stdout
