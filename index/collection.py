@@ -24,6 +24,7 @@ from index.errors import CorpusError, DocumentConflict, DocumentNotFound, Invali
 from index.readers import DOCUMENT_SUFFIXES, read_document
 
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_DOC_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}")
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
 
 
@@ -87,7 +88,8 @@ def add_text(
     replace: bool = False,
 ) -> Change:
     """Write ``text`` with its metadata as ``<doc_id>.md`` (front matter + the text verbatim)."""
-    doc_id = make_doc_id(Path(doc_id))
+    if not _DOC_ID.fullmatch(doc_id):
+        raise InvalidInput(f"doc_id {doc_id!r}: use 1 to 128 lowercase letters, digits, '.', '_' or '-'")
     fields: dict[str, str] = {**(metadata or {}), "id": doc_id, "title": title}
     fields.update({k: v for k, v in {"url": url, "date": date}.items() if v})
     front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=10_000)

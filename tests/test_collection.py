@@ -38,6 +38,13 @@ def test_add_files_copies_checked_documents(corpus: Path) -> None:
     assert sorted(p.name for p in corpus.iterdir()) == ["japan-nato-rutte-visit.md"]
 
 
+def test_add_text_keeps_dotted_ids_and_refuses_unsafe_ones(corpus: Path) -> None:
+    add_text(corpus, "Version two of the report.", doc_id="report.v2", title="Report")
+    assert "report.v2" in {d.doc_id for d in read_corpus(corpus)}
+    with pytest.raises(InvalidInput, match="doc_id"):
+        add_text(corpus, "text", doc_id="../escape", title="x")
+
+
 def test_add_text_keeps_the_text_verbatim(corpus: Path) -> None:
     text = "---\nnot front matter\n---\nLine one.\n\nLine two: 'quoted' and dated 2024-01-01.\n"
     add_text(corpus, text, doc_id="note-1", title="A note", date="2024-01-01", metadata={"author": "Ann"})
