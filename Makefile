@@ -23,6 +23,8 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+	@# the widget's browser tests drive Debian's chromium (Playwright cannot download browsers here)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 build: install
 	$(BIN)/citeqa build
