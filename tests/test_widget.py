@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
-TIMEOUT_MS = 20_000
+TIMEOUT_MS = 30_000  # generous: the machine is shared; a hung step still fails in bounded time
 NSATU = "NATO Security Assistance and Training for Ukraine"
 OFF_CORPUS = "what is the boiling point of mercury on Jupiter?"
 TITLE = "Ask the articles"
@@ -52,6 +52,9 @@ Its logo is <img src=x onerror="window.__pwned=1;alert(2)"> a purple heron drawn
 
 Read the specification at [the Zorblax site](javascript:window.__pwned=1) or <a href="javascript:alert(3)">here</a>.
 """
+
+
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @dataclass
@@ -313,8 +316,8 @@ def start_unready_server(index_dir: Path, log: Path) -> Server:
     return server
 
 
-def error_state(page: Page) -> Any:
-    return page.get_by_role("region", name=TITLE).get_by_role("alert")
+def error_state(page: Page, title: str = TITLE) -> Any:
+    return page.get_by_role("region", name=title).get_by_role("alert")
 
 
 def test_not_ready_then_unreachable_keep_the_question_for_retry(tmp_path: Path, tab: Tab) -> None:
@@ -442,8 +445,8 @@ def test_embedding_on_an_origin_not_allowed_is_refused(server: Server, other_ori
     page = tab.page
     page.goto(other_origin.page("refused.html", server.url))
     ask(page, "what is NSATU?")
-    expect(error_state(page)).to_contain_text("Service unreachable")
-    expect(error_state(page)).to_contain_text("may not be allowed")
+    expect(error_state(page, "Ask this site")).to_contain_text("Service unreachable")
+    expect(error_state(page, "Ask this site")).to_contain_text("may not be allowed")
     assert page.get_by_role("article", name="Answer").count() == 0
     assert any("CORS" in m for m in tab.console), "the browser refused the cross-origin call"
 
