@@ -436,6 +436,7 @@ def test_embedding_on_an_allowed_origin_works_and_styles_do_not_cross(
     assert send.evaluate("e => getComputedStyle(e).backgroundColor") != "rgb(255, 0, 0)", "host CSS leaked in"
     assert answer.evaluate("e => getComputedStyle(e).color") != "rgb(255, 0, 0)", "host colour inherited"
     assert "monospace" not in answer.evaluate("e => getComputedStyle(e).fontFamily")
+    screenshot(page, "embedded-inline-other-origin.png")
     own = page.locator("#own")
     assert own.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 0, 0)", "widget CSS leaked out"
     assert tab.errors == []

@@ -284,7 +284,18 @@
 
   Widget.prototype.append = function (node) {
     this.thread.appendChild(node);
-    if (node.scrollIntoView) node.scrollIntoView({ block: "nearest" });
+    this.reveal(node);
+  };
+
+  /* Scroll the thread (only the thread, never the host page) as little as needed to show node,
+     its top first when it is taller than the thread. */
+  Widget.prototype.reveal = function (node) {
+    var top = node.offsetTop - 8;
+    var bottom = node.offsetTop + node.offsetHeight + 8;
+    var scroll = this.thread.scrollTop;
+    if (bottom > scroll + this.thread.clientHeight) scroll = bottom - this.thread.clientHeight;
+    if (top < scroll) scroll = top;
+    this.thread.scrollTop = Math.max(0, scroll);
   };
 
   Widget.prototype.clearErrors = function () {
@@ -363,6 +374,7 @@
       if (b.getAttribute("data-citation") === String(citation.id)) b.setAttribute("aria-expanded", "true");
     });
     evidence.hidden = false;
+    var self = this;
     var context = h("div", { class: "context" }, [h("p", { class: "loading" }, ["Loading the passage in its article…"])]);
     var url = safeHttpUrl(citation.url);
     evidence.appendChild(h("p", { class: "evidence-label" }, ["Source " + citation.id]));
@@ -373,8 +385,12 @@
     if (url) {
       evidence.appendChild(h("a", { class: "source-link", href: url, target: "_blank", rel: "noopener noreferrer" }, ["Open the article"]));
     }
+    this.reveal(evidence);
     this.fetchDocument(citation.doc_id).then(
-      function (doc) { context.replaceChildren(renderContext(doc, citation)); },
+      function (doc) {
+        context.replaceChildren(renderContext(doc, citation));
+        self.reveal(evidence);
+      },
       function (error) {
         context.replaceChildren(h("p", { class: "context-error" }, ["Could not load the article: " + error.message]));
       }
