@@ -21,10 +21,8 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-
 from conftest import ROOT, Server, build_test_index, free_port, start_server, stop_server, wait_ready
-
+from playwright.sync_api import Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("CITEQA_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,6 +34,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # `make install-test` runs `npm ci`
 TIMEOUT_MS = 30_000  # generous: the machine is shared; a hung step still fails in bounded time
 NSATU = "NATO Security Assistance and Training for Ukraine"
 OFF_CORPUS = "what is the boiling point of mercury on Jupiter?"
@@ -290,6 +289,32 @@ def test_busy_state_while_waiting(server: Server, tab: Tab) -> None:
     release.set()
     expect(last_answer(page)).to_contain_text(NSATU)
     expect(panel.get_by_role("button", name="Send")).to_be_enabled()
+
+
+def test_axe_finds_no_wcag_violations_in_the_panel(server: Server, browser: Any) -> None:
+    assert AXE.exists(), f"no {AXE}: run `make install-test` (installs axe-core with npm ci)"
+    checked = open_tab(browser)
+    page = checked.page
+    page.add_init_script(path=str(AXE))  # evaluated by the browser itself, so the page's CSP does not apply
+    try:
+        open_demo(page, server.url)
+        ask(page, "what is NSATU?")
+        expect(last_answer(page)).to_contain_text(NSATU)
+        last_answer(page).locator(".answer-text button.chip").first.click()
+        expect(last_answer(page).locator(".passage mark")).to_be_visible()
+        ask(page, OFF_CORPUS)
+        expect(page.get_by_role("article", name="Not covered by the articles")).to_be_visible()
+        violations = page.evaluate(
+            """async () => {
+                const result = await axe.run(document, {
+                    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+                });
+                return result.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
+            }"""
+        )
+        assert violations == []
+    finally:
+        page.context.close()
 
 
 # --- error states -----------------------------------------------------------------------------------------------
