@@ -110,7 +110,8 @@
     var cfg = this.config;
     this.host = h("div", { class: "citeqa-widget", "data-citeqa": cfg.position });
     var root = this.host.attachShadow({ mode: "open" });
-    root.appendChild(h("link", { rel: "stylesheet", href: cfg.assets + "/assets/widget.css" }));
+    var sheet = h("link", { rel: "stylesheet", href: cfg.assets + "/assets/widget.css" });
+    root.appendChild(sheet);
     var ids = { panel: this.id + "-panel", title: this.id + "-title", input: this.id + "-q", hint: this.id + "-hint" };
 
     this.thread = h("div", { class: "thread", role: "log", "aria-live": "polite", "aria-label": "Conversation" }, [
@@ -154,6 +155,11 @@
     } else {
       frame.appendChild(this.panel);
     }
+    /* Shown once its stylesheet is in (or failed), so the page never flashes an unstyled panel. */
+    frame.hidden = true;
+    function show() { frame.hidden = false; }
+    sheet.addEventListener("load", show);
+    sheet.addEventListener("error", show);
     root.appendChild(frame);
     this.bind();
     this.place();
