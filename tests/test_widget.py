@@ -155,10 +155,10 @@ def test_demo_page_answers_with_citation_chips_and_shows_the_quote_in_context(se
     chips.first.click()
     expect(chips.first).to_have_attribute("aria-expanded", "true")
     evidence = answer.locator(".evidence")
-    expect(evidence.locator("blockquote")).to_have_text(expected["quote"])
     expect(evidence.locator(".doc-title")).to_have_text(expected["title"])
     mark = evidence.locator(".passage mark")
     expect(mark).to_have_text(expected["quote"])
+    expect(evidence.locator("blockquote")).to_have_count(0)  # the quote is shown once, inside its passage
     passage = evidence.locator(".passage").inner_text()
     assert len(passage) > len(expected["quote"]), "the quote is shown inside its surrounding text"
     screenshot(page, "answered-desktop.png")
@@ -197,6 +197,18 @@ def test_narrow_answer_is_readable(server: Server, narrow_tab: Tab) -> None:
     expect(answer.locator(".passage mark")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     screenshot(page, "answered-320.png")
+
+
+def test_evidence_keeps_the_quote_when_the_article_cannot_be_loaded(server: Server, tab: Tab) -> None:
+    page = tab.page
+    open_demo(page, server.url)
+    page.route("**/v1/documents/*", lambda route: route.abort())
+    ask(page, "what is NSATU?")
+    answer = last_answer(page)
+    answer.locator(".answer-text button.chip").first.click()
+    evidence = answer.locator(".evidence")
+    expect(evidence.locator("blockquote")).to_contain_text(NSATU)
+    expect(evidence.locator(".context-error")).to_contain_text("Could not load the article")
 
 
 def test_keyboard_only_flow(server: Server, tab: Tab) -> None:
@@ -499,6 +511,7 @@ def test_hostile_document_is_shown_as_text_and_runs_nothing(cors_server: Server,
     ask(page, "what does the Zorblax logo show?")
     expect(page.get_by_role("article").last).to_contain_text("onerror")
     page.wait_for_timeout(500)  # give any injected handler (img onerror) time to fire
+    screenshot(page, "hostile-as-text.png")
     assert page.evaluate("window.__pwned") is None
     assert tab.dialogs == []
     assert tab.errors == []

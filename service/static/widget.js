@@ -381,12 +381,13 @@
     });
     evidence.hidden = false;
     var self = this;
-    var context = h("div", { class: "context" }, [h("p", { class: "loading" }, ["Loading the passage in its article…"])]);
+    /* The quote alone first; replaced by the passage around it, the quote highlighted, once the
+       article is in. If the article cannot be had, the quote stays with the reason. */
+    var quote = h("blockquote", { class: "quote" }, [citation.quote]);
+    var context = h("div", { class: "context" }, [quote, h("p", { class: "loading" }, ["Loading the passage in its article…"])]);
     var url = safeHttpUrl(citation.url);
-    evidence.appendChild(h("p", { class: "evidence-label" }, ["Source " + citation.id]));
+    evidence.appendChild(h("p", { class: "evidence-label" }, ["Source " + citation.id + " · quoted in context"]));
     evidence.appendChild(h("p", { class: "doc-title" }, [citation.title]));
-    evidence.appendChild(h("blockquote", { class: "quote" }, [citation.quote]));
-    evidence.appendChild(h("p", { class: "context-label" }, ["In context"]));
     evidence.appendChild(context);
     if (url) {
       evidence.appendChild(h("a", { class: "source-link", href: url, target: "_blank", rel: "noopener noreferrer" }, ["Open the article"]));
@@ -394,19 +395,24 @@
     this.reveal(evidence);
     this.fetchDocument(citation.doc_id).then(
       function (doc) {
-        context.replaceChildren(renderContext(doc, citation));
+        var passage = renderContext(doc, citation);
+        context.replaceChildren(passage || quote, passage ? "" : notice("The quote was not found in the current version of the article."));
         self.reveal(evidence);
       },
       function (error) {
-        context.replaceChildren(h("p", { class: "context-error" }, ["Could not load the article: " + error.message]));
+        context.replaceChildren(quote, notice("Could not load the article: " + error.message));
       }
     );
   };
 
+  function notice(text) {
+    return h("p", { class: "context-error" }, [text]);
+  }
+
   function renderContext(doc, citation) {
     var text = String(doc.text);
     var span = locateQuote(text, citation);
-    if (!span) return h("p", { class: "context-error" }, ["The quote was not found in the current version of the article."]);
+    if (!span) return null;
     var from = Math.max(0, text.lastIndexOf("\n", span.start - 1) + 1, span.start - CONTEXT_CHARS);
     var next = text.indexOf("\n", span.end);
     var to = Math.min(text.length, next < 0 ? text.length : next, span.end + CONTEXT_CHARS);
