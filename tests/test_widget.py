@@ -509,7 +509,11 @@ def test_hostile_document_is_shown_as_text_and_runs_nothing(cors_server: Server,
     expect(evidence.get_by_role("link")).to_have_count(0)  # the javascript: url is not made a link
 
     ask(page, "what does the Zorblax logo show?")
-    expect(page.get_by_role("article").last).to_contain_text("onerror")
+    expect(page.locator(".msg.bot")).to_have_count(2)
+    second = page.locator(".msg.bot").last
+    expect(second).to_contain_text(re.compile(r'<img src=x onerror="|<a href="javascript:'))
+    second.locator(".answer-text button.chip").first.click()
+    expect(second.locator(".passage mark")).to_be_visible()
     page.wait_for_timeout(500)  # give any injected handler (img onerror) time to fire
     screenshot(page, "hostile-as-text.png")
     assert page.evaluate("window.__pwned") is None
