@@ -413,15 +413,26 @@
     var text = String(doc.text);
     var span = locateQuote(text, citation);
     if (!span) return null;
-    var from = Math.max(0, text.lastIndexOf("\n", span.start - 1) + 1, span.start - CONTEXT_CHARS);
-    var next = text.indexOf("\n", span.end);
-    var to = Math.min(text.length, next < 0 ? text.length : next, span.end + CONTEXT_CHARS);
+    /* The quote's paragraph, cut at word boundaries to CONTEXT_CHARS on each side. */
+    var paraStart = span.start > 0 ? text.lastIndexOf("\n", span.start - 1) + 1 : 0;
+    var paraEnd = text.indexOf("\n", span.end);
+    if (paraEnd < 0) paraEnd = text.length;
+    var from = paraStart;
+    if (span.start - paraStart > CONTEXT_CHARS) {
+      var space = text.indexOf(" ", span.start - CONTEXT_CHARS);
+      from = space >= 0 && space < span.start ? space + 1 : span.start - CONTEXT_CHARS;
+    }
+    var to = paraEnd;
+    if (paraEnd - span.end > CONTEXT_CHARS) {
+      var last = text.lastIndexOf(" ", span.end + CONTEXT_CHARS);
+      to = last > span.end ? last : span.end + CONTEXT_CHARS;
+    }
     return h("p", { class: "passage" }, [
-      from > 0 ? "… " : "",
+      from > paraStart ? "… " : "",
       text.slice(from, span.start),
       h("mark", {}, [text.slice(span.start, span.end)]),
-      text.slice(span.end, to),
-      to < text.length ? " …" : "",
+      text.slice(span.end, to).replace(/\s+$/, ""),
+      to < paraEnd ? " …" : "",
     ]);
   }
 
