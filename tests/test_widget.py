@@ -189,6 +189,10 @@ def test_off_corpus_question_shows_not_covered_with_closest_matches(server: Serv
 
 def test_narrow_answer_is_readable(server: Server, narrow_tab: Tab) -> None:
     page = narrow_tab.page
+    page.goto(server.url)
+    expect(page.locator("#article")).to_have_attribute("aria-busy", "false")
+    screenshot(page, "demo-closed-320.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     open_demo(page, server.url)
     ask(page, "what is NSATU?")
     answer = last_answer(page)
@@ -316,6 +320,7 @@ def test_axe_finds_no_wcag_violations_in_the_panel(server: Server, browser: Any)
         expect(last_answer(page).locator(".passage mark")).to_be_visible()
         ask(page, OFF_CORPUS)
         expect(page.get_by_role("article", name="Not covered by the articles")).to_be_visible()
+        screenshot(page, "not-covered-desktop.png")
         violations = page.evaluate(
             """async () => {
                 const result = await axe.run(document, {
