@@ -21,8 +21,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ROOT, Server, build_test_index, free_port, start_server, stop_server, wait_ready
 from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.conftest import ROOT, Server, build_test_index, free_port, start_server, stop_server, wait_ready
 
 CHROMIUM = os.environ.get("CITEQA_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
