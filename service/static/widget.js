@@ -168,7 +168,12 @@
   Widget.prototype.place = function () {
     var cfg = this.config;
     if (cfg.position === "inline") {
-      var target = cfg.target ? document.querySelector(cfg.target) : null;
+      var target = null;
+      try {
+        target = cfg.target ? document.querySelector(cfg.target) : null;
+      } catch (e) {
+        target = null; /* an invalid selector: fall back to the script's place */
+      }
       if (target) target.appendChild(this.host);
       else if (script.parentNode && script.parentNode !== document.head) script.parentNode.insertBefore(this.host, script.nextSibling);
       else document.body.appendChild(this.host);
