@@ -18,6 +18,7 @@ from service.batching import Batcher
 from service.routes import router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
+from service.web import router as web_router
 
 log = logging.getLogger("citeqa")
 
@@ -84,4 +85,5 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
         )
     _install_error_handlers(app)
     app.include_router(router)
+    app.include_router(web_router)
     return app
