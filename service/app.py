@@ -21,6 +21,7 @@ from service.observability import install_observability
 from service.routes import router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
+from service.web import router as web_router
 
 log = logging.getLogger("citeqa")
 
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
         )
     _install_error_handlers(app)
     app.include_router(router)
+    app.include_router(web_router)
     app.include_router(document_router)
     app.include_router(chat_router)
     install_observability(app, runtime, settings.log_questions)
