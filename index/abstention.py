@@ -27,6 +27,7 @@ DEFAULT_MODEL_FILE = "abstain_model.json"
 
 FEATURES: tuple[str, ...] = (
     "coverage",
+    "focus",
     "rare_missing",
     "specific_missing",
     "unknown",
@@ -38,6 +39,7 @@ FEATURES: tuple[str, ...] = (
 )
 FEATURE_HELP: dict[str, str] = {
     "coverage": "idf-weighted share of the question's terms held by the answer sentence and its neighbours",
+    "focus": "share of the words right after the question word (what is asked for) held by the answer sentence",
     "rare_missing": "idf share of the question's rarest term when the answer passage lacks it (0 when present)",
     "specific_missing": "share of the question's names, years and numbers absent from the answer's document",
     "unknown": "share of the question's specific terms that no passage of the corpus holds",
@@ -154,17 +156,35 @@ def fit_abstain_model(
     penalty = np.full(len(w0), strength)
     penalty[0] = strength * 0.1
     w = w0.copy()
+    loss = _penalised_loss(w, x, y, w0, penalty)
     for _ in range(iterations):
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
         gradient = x.T @ (p - y) + penalty * (w - w0)
         hessian = (x.T * (p * (1 - p))) @ x + np.diag(penalty)
         step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if float(np.abs(step).max()) < 1e-8:
+        scale = 1.0
+        while scale > 1e-4 and _penalised_loss(w - scale * step, x, y, w0, penalty) > loss:
+            scale /= 2  # backtracking: Newton steps can overshoot on separable data
+        w = w - scale * step
+        new_loss = _penalised_loss(w, x, y, w0, penalty)
+        if loss - new_loss < 1e-9:
             break
+        loss = new_loss
     fitted = AbstainModel(float(w[0]), dict(zip(features, (float(v) for v in w[1:]), strict=True)), 0.5)
     probabilities = [fitted.probability(s) for s in signals]
     return fitted.with_threshold(choose_threshold(probabilities, answerable))
+
+
+def _penalised_loss(
+    w: npt.NDArray[np.float64],
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    w0: npt.NDArray[np.float64],
+    penalty: npt.NDArray[np.float64],
+) -> float:
+    z = x @ w
+    log_loss = np.sum(np.logaddexp(0.0, z) - y * z)
+    return float(log_loss + 0.5 * np.sum(penalty * (w - w0) ** 2))
 
 
 def choose_threshold(probabilities: Sequence[float], answerable: Sequence[bool]) -> float:

