@@ -45,7 +45,7 @@ FEATURE_HELP: dict[str, str] = {
     "unknown": "share of the question's specific terms that no passage of the corpus holds",
     "dense": "cosine similarity of the question and the best passage",
     "similarity": "cosine similarity of the question and the answer sentence",
-    "agreement": "1 when the answer's passage is in the top 3 of both the dense and the BM25 ranking",
+    "agreement": "0.5 for each of the dense and BM25 rankings whose best passage is from the answer's document",
     "type_match": "1 when the sentence holds what the question asks for (name, date, amount, place, cause)",
     "margin": "score lead of the best candidate sentence over the best one from another document",
 }

@@ -99,6 +99,7 @@ class _Question:
     weights: dict[str, float]
     specific: list[str]
     focus: list[str]
+    unknown: list[str]
 
 
 class Extractor:
@@ -138,8 +139,13 @@ class Extractor:
         return out
 
     def _parse(self, question: str) -> _Question:
-        weights = {t: self.lexical.term_idf(t) for t in content_terms(question)}
-        return _Question(question, question_type(question), weights, specific_terms(question), focus_terms(question))
+        """Weights are idf; a plain word the corpus never uses ("give" where it says "gave") is left out,
+        while a name or number it never mentions keeps the highest weight (it must be matched)."""
+        specific = specific_terms(question)
+        terms = content_terms(question)
+        unknown = [t for t in terms if t not in self.lexical.vocab]
+        weights = {t: self.lexical.term_idf(t) for t in terms if t in self.lexical.vocab or t in specific}
+        return _Question(question, question_type(question), weights, specific, focus_terms(question), unknown)
 
     def _decide(self, q: _Question, ranked: list[Candidate], passages: Sequence[Passage], shown: int) -> Answer:
         signals = self._signals(q, ranked, passages)
@@ -227,8 +233,7 @@ class Extractor:
 
     def _abstention(self, q: _Question, ranked: list[Candidate], passages: Sequence[Passage], p: float) -> Abstention:
         surface = surface_words(q.text)
-        unknown = [t for t in q.specific if not self.lexical.document_frequency_known(t)]
-        unknown += [t for t in sorted(q.weights, key=lambda t: -q.weights[t]) if t not in self.lexical.vocab]
+        unknown = [t for t in q.specific if t in q.unknown] + q.unknown
         if unknown:
             terms = tuple(dict.fromkeys(surface.get(t, t) for t in unknown))
             return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)
