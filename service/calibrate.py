@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
 
 from index.abstention import save_abstain_model
-from index.calibration import Calibration, calibrate, read_labelled
+from index.calibration import Calibration, LabelledQuestion, calibrate
 from index.engine import Engine
 
 
 def run_calibration(
     engine: Engine,
-    questions: Path,
+    questions: Sequence[LabelledQuestion],
     *,
     write: Path | None,
     refit: bool,
@@ -22,7 +23,7 @@ def run_calibration(
     as_json: bool,
 ) -> Calibration:
     """Calibrate ``engine``'s abstention model on ``questions``; write it to ``write`` when given."""
-    result = calibrate(engine, read_labelled(questions), engine.extractor.model, refit=refit, strength=strength)
+    result = calibrate(engine, questions, engine.extractor.model, refit=refit, strength=strength)
     if write is not None:
         save_abstain_model(result.model, write)
     if as_json:

@@ -228,11 +228,16 @@ def calibrate(
 
     Example: citeqa calibrate eval/bbc_holdout.jsonl --index data/index --write abstain.json
     """
+    from index.calibration import read_labelled
     from service.calibrate import run_calibration
 
+    try:
+        labelled = read_labelled(questions)
+    except CiteqaError as exc:
+        fail(exc.message)
     engine = _engine(_settings(index=index))
     try:
-        run_calibration(engine, questions, write=write, refit=not threshold_only, strength=strength, as_json=as_json)
+        run_calibration(engine, labelled, write=write, refit=not threshold_only, strength=strength, as_json=as_json)
     except CiteqaError as exc:
         fail(exc.message)
     except OSError as exc:
