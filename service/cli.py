@@ -31,7 +31,7 @@ IndexOpt = Annotated[
 ]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="sentence-transformers model name or path.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
-KOpt = Annotated[int, typer.Option("-k", "--k", min=1, max=20, help="Passages to return (1 to 20).")]
+KOpt = Annotated[int, typer.Option("-k", "--k", help="Passages to return (1 to 20).")]
 
 
 def fail(message: str) -> NoReturn:
@@ -82,6 +82,8 @@ def build(
     from index.embedding import load_embedder
 
     settings = _settings(corpus, index, model)
+    if not settings.corpus_dir.is_dir():
+        fail(f"corpus directory {settings.corpus_dir} does not exist: create it and add articles")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
@@ -255,7 +257,21 @@ def _validated(model: Any, **fields: Any) -> Any:
 
 
 def main() -> None:
-    app()
+    """Entry point: usage errors too end with one line and exit code 1."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.exceptions.TyperException as exc:
+        format_message = getattr(exc, "format_message", None)
+        message = format_message() if callable(format_message) else str(exc)
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            typer.echo(message)
+            sys.exit(0)
+        typer.echo(f"error: {message}", err=True)
+        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("error: aborted", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
