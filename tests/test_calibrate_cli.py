@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import SEED_DEV
 from typer.testing import CliRunner
 
 from service.cli import app
+from tests.conftest import SEED_DEV
 
 
 def test_calibrate_writes_a_model_the_service_loads(default_index: Path, tmp_path: Path) -> None:
