@@ -1,4 +1,4 @@
-"""The ``citeqa`` command: build, ask, search, serve. Thin: each calls the same core as HTTP.
+"""The ``citeqa`` command: build, ask, search, serve, add, remove, list. Thin: each calls the same core as HTTP.
 
 Heavy modules (torch, FAISS) are imported inside commands, so ``--help`` stays fast.
 """
@@ -137,13 +137,16 @@ def ask(
     from service.schemas import AskRequest, AskResponse
 
     request = _validated(AskRequest, question=question, k=k)
-    answer, timings = _engine(_settings(index=index)).ask(request.question, request.k)
+    engine = _engine(_settings(index=index))
+    answer, timings = engine.ask(request.question, request.k)
+    response = AskResponse.of(answer, timings, engine.data.documents)
     if as_json:
-        typer.echo(AskResponse.of(answer, timings).model_dump_json(indent=2))
+        typer.echo(response.model_dump_json(indent=2))
         return
     typer.echo(answer.answer)
-    for c in answer.citations:
-        typer.echo(f"  [{c.id}] {c.title} ({c.doc_id}, characters {c.start}-{c.end})")
+    for c in response.citations:
+        page = f", page {c.page}" if c.page else ""
+        typer.echo(f"  [{c.id}] {c.title} ({c.doc_id}, characters {c.start}-{c.end}{page})")
     if not answer.answerable:
         typer.echo(f"  reason: {answer.reason}")
         for p in answer.passages[:3]:
@@ -196,11 +199,15 @@ def serve(
 
     settings = _settings(index=index)
     settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
+    from service.observability import logging_config
+
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        log_config=logging_config(settings.log_format, settings.log_level),
+        access_log=False,
         timeout_graceful_shutdown=30,
     )
 
@@ -244,6 +251,67 @@ def calibrate(
         fail(exc.message)
     except OSError as exc:
         fail(f"cannot write {write}: {exc}")
+
+
+@app.command()
+def add(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories: HTML, PDF, Markdown or text.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Replace documents with the same id.")] = False,
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy documents into the corpus and update the index incrementally.
+
+    Example: citeqa add saved-page.html report.pdf notes.md
+    """
+    from service import corpus_commands
+
+    try:
+        corpus_commands.add(_settings(corpus, index), paths, replace, as_json, typer.echo, _stderr)
+    except CiteqaError as exc:
+        fail(exc.message)
+    except OSError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def remove(
+    doc_id: Annotated[str, typer.Argument(help="Id of the document (see `citeqa list`).")],
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Delete a document from the corpus and update the index.
+
+    Example: citeqa remove saved-page
+    """
+    from service import corpus_commands
+
+    try:
+        corpus_commands.remove(_settings(corpus, index), doc_id, as_json, typer.echo, _stderr)
+    except CiteqaError as exc:
+        fail(exc.message)
+    except OSError as exc:
+        fail(str(exc))
+
+
+@app.command(name="list")
+def list_(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+    """List the documents of the published index: id, chunks, format, title.
+
+    Example: citeqa list --json
+    """
+    from service import corpus_commands
+
+    try:
+        corpus_commands.list_documents(_settings(index=index).index_dir, as_json, typer.echo)
+    except CiteqaError as exc:
+        fail(exc.message)
+
+
+def _stderr(message: str) -> None:
+    typer.echo(message, err=True)
 
 
 def _validated(model: Any, **fields: Any) -> Any:

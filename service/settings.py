@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -64,6 +65,18 @@ class Settings(BaseSettings):
     )
     admin_api_key: str | None = Field(None, description="Key for admin endpoints (reload); unset disables them.")
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    log_format: Literal["json", "text"] = Field(
+        "json", description="Log lines: `json` (one object per line, with the request id) or `text`."
+    )
+    log_questions: bool = Field(
+        False, description="Include the question of ask, search and chat requests in the access log."
+    )
+    max_upload_bytes: int = Field(
+        5_000_000, ge=1, le=100_000_000, description="Largest document accepted by `POST /v1/documents`, in bytes."
+    )
+    chat_model: str = Field(
+        "citeqa", min_length=1, description="Model id of the corpus on the OpenAI-compatible chat API (`/v1/models`)."
+    )
     abstain_model_file: Path | None = Field(
         None,
         description="JSON abstention model from `citeqa calibrate --write` (unset: the one shipped in the package).",
