@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index.chunking import chunk_document
 from index.evaluation import InProcessRunner, Observation, evaluate
-from index.questions import QuestionSet, load_beir
+from index.question_sets import QuestionSet, load_beir
 
 FIGURES = ("hit", "mrr", "ndcg", "recall")
 

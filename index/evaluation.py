@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from index import metrics as m
 from index.engine import Engine
-from index.questions import Question, QuestionSet
+from index.question_sets import Question, QuestionSet
 
 Progress = Callable[[int, int], None]
 Span = tuple[str, int, int]

@@ -12,7 +12,7 @@ from typing import Any
 
 from index.errors import InvalidInput
 from index.evaluation import Difference, EvalResult, InProcessRunner, Runner, compare, evaluate
-from index.questions import QuestionSet, load_question_set
+from index.question_sets import QuestionSet, load_question_set
 from index.report import read_report_figures, write_report
 from service.settings import Settings
 

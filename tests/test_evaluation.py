@@ -16,7 +16,7 @@ import pytest
 from index import report as report_module
 from index.errors import InvalidInput
 from index.evaluation import Observation, compare, evaluate
-from index.questions import Question, QuestionSet
+from index.question_sets import Question, QuestionSet
 from index.report import read_report_figures, write_report
 
 TEXT = "Rutte visited Tokyo in April. He met Ishiba. NATO’s “next level” of cooperation was agreed."

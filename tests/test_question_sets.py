@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from index.errors import InvalidInput
-from index.questions import load_beir, load_question_set
+from index.question_sets import load_beir, load_question_set
 from service.cli import app
 from tests.conftest import SEED_DEV, SHARED
 
