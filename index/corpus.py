@@ -22,6 +22,7 @@ from index.errors import CorpusError
 
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text", ""})
 MAX_FILE_BYTES = 5_000_000
+MAX_INVALID_UTF8_BYTES = 8
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _ID_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
@@ -102,8 +103,21 @@ def _decode(data: bytes, name: str, warn: Warn) -> str | None:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        invalid = _invalid_utf8_bytes(data)
+        if invalid > max(MAX_INVALID_UTF8_BYTES, len(data) // 100):
+            warn(f"{name}: skipped, {invalid} bytes are not valid UTF-8 (binary, or another encoding: convert it)")
+            return None
         warn(f"{name}: not valid UTF-8 at byte {exc.start}; undecodable bytes replaced with U+FFFD")
         return data.decode("utf-8", errors="replace")
+
+
+def _invalid_utf8_bytes(data: bytes) -> int:
+    return sum(1 for ch in data.decode("utf-8", errors="surrogateescape") if "\udc80" <= ch <= "\udcff")
+
+
+def _unsafe_name(name: str) -> bool:
+    """Names that cannot be stored or shown safely: bytes not valid UTF-8, control characters."""
+    return any(ord(ch) < 32 or ord(ch) == 127 or "\ud800" <= ch <= "\udfff" for ch in name)
 
 
 def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
@@ -112,6 +126,9 @@ def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
     for path in sorted(root.rglob("*")):
         name = path.relative_to(root).as_posix()
         if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        if _unsafe_name(name):
+            warn(f"{name!a}: skipped, unsafe file name (control characters or not UTF-8): rename it")
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(real_root):
             warn(f"{name}: skipped, symlink leads outside the corpus directory")

@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from index import __version__
 from index.errors import CiteqaError
 from service.batching import Batcher
+from service.limits import install_limits
+from service.reloading import ReloadTriggers
 from service.routes import router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
@@ -65,22 +67,25 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if load:
-            runtime.load_in_background()
+        loading = runtime.load_in_background() if load else None
         app.state.batcher = Batcher(runtime.engine)
+        triggers = ReloadTriggers(runtime, settings.reload_poll_seconds)
+        triggers.start(loading)
         yield
+        triggers.stop()
         app.state.batcher.close()
 
     app = FastAPI(title="citeqa", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.runtime = runtime
     app.state.settings = settings
+    install_limits(app, settings)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_credentials=False,
             allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type"],
+            allow_headers=["Content-Type", "Authorization", "X-API-Key"],
         )
     _install_error_handlers(app)
     app.include_router(router)

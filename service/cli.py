@@ -80,6 +80,7 @@ def build(
 
     from index.build import build_index
     from index.embedding import load_embedder
+    from service.faults import pause_hook
 
     settings = _settings(corpus, index, model)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -96,6 +97,7 @@ def build(
                 force=force,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 warn=lambda message: typer.echo(f"warning: {message}", err=True),
+                stage=pause_hook(),
             )
     except CiteqaError as exc:
         fail(exc.message)
@@ -191,8 +193,11 @@ def serve(
     import uvicorn
 
     from service.app import create_app
+    from service.faults import configure_logging, exit_zero_on_sigterm
 
     settings = _settings(index=index)
+    exit_zero_on_sigterm()
+    configure_logging(settings.log_level)
     settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
     uvicorn.run(
         create_app(settings),
