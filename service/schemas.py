@@ -159,6 +159,7 @@ class Ready(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Malformed request body (e.g. not UTF-8)."},
     401: {"model": ErrorResponse, "description": "Missing or wrong API key."},
     404: {"model": ErrorResponse, "description": "Unknown document."},
     413: {"model": ErrorResponse, "description": "Request body too large."},
