@@ -64,17 +64,24 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 async def _client(
-    http: httpx.AsyncClient, questions: Sequence[str], offset: int, stop_at: float, started: float, out: list[Result]
+    http: httpx.AsyncClient,
+    questions: Sequence[str],
+    offset: int,
+    running: Callable[[], bool],
+    started: float,
+    out: list[Result],
 ) -> None:
     i = offset
-    while time.monotonic() < stop_at:
+    while running():
         question = questions[i % len(questions)]
         i += 1
         begin = time.monotonic()
         try:
             response = await http.post("/v1/ask", json={"question": question, "k": 5})
             body = response.json() if response.headers.get("content-type", "").startswith("application/json") else None
-            out.append(Result(time.monotonic() - started, (time.monotonic() - begin) * 1000, response.status_code, body))
+            out.append(
+                Result(time.monotonic() - started, (time.monotonic() - begin) * 1000, response.status_code, body)
+            )
         except httpx.HTTPError as exc:
             out.append(Result(time.monotonic() - started, (time.monotonic() - begin) * 1000, 0, None, repr(exc)))
 
@@ -83,16 +90,23 @@ async def run_load(
     url: str,
     clients: int = 32,
     duration: float = 30.0,
-    questions: Sequence[str] | Callable[[], Sequence[str]] = DEFAULT_QUESTIONS,
+    questions: Sequence[str] = DEFAULT_QUESTIONS,
+    keep_going: Callable[[], bool] | None = None,
 ) -> Report:
-    """Run ``clients`` concurrent clients for ``duration`` seconds; every non-200 is an error."""
-    chosen = questions() if callable(questions) else questions
+    """Run ``clients`` concurrent clients for ``duration`` seconds (and while ``keep_going()``).
+
+    Every response other than 200 counts as an error.
+    """
     out: list[Result] = []
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
         started = time.monotonic()
         stop_at = started + duration
-        await asyncio.gather(*(_client(http, chosen, n, stop_at, started, out) for n in range(clients)))
+
+        def running() -> bool:
+            return time.monotonic() < stop_at or (keep_going is not None and keep_going())
+
+        await asyncio.gather(*(_client(http, questions, n, running, started, out) for n in range(clients)))
         elapsed = time.monotonic() - started
     latencies = [r.latency_ms for r in out]
     statuses: dict[str, int] = {}
