@@ -23,6 +23,9 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+	@# widget browser tests: Debian's chromium (Playwright cannot download browsers here), axe-core from npm
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
 build: install
 	$(BIN)/citeqa build
@@ -33,6 +36,7 @@ serve: build
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 typecheck: install-test
 	$(BIN)/mypy

@@ -3,7 +3,7 @@
 Readers are chosen by content: a file that opens with a ``---`` front-matter block is read
 as Markdown with metadata, anything else that decodes as text as plain text (first line as
 title). Files that cannot be indexed are skipped with a warning naming them; nothing outside
-the corpus directory is read.
+the corpus directory is read. HTML pages and PDFs are recognised and read by ``index.readers``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from index.errors import CorpusError
+from index.readers import DOCUMENT_SUFFIXES, read_document
 
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text", ""})
 MAX_FILE_BYTES = 5_000_000
@@ -135,7 +136,7 @@ def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
             continue
         if not path.is_file():
             continue
-        if path.suffix.lower() not in TEXT_SUFFIXES:
+        if path.suffix.lower() not in TEXT_SUFFIXES | DOCUMENT_SUFFIXES:
             warn(f"{name}: skipped, unsupported file type {path.suffix!r}")
             continue
         yield path
@@ -174,16 +175,16 @@ def _read_file(path: Path, root: Path, name: str, warn: Warn) -> Document | None
     if size > MAX_FILE_BYTES:
         warn(f"{name}: skipped, {size} bytes is over the {MAX_FILE_BYTES}-byte limit")
         return None
-    raw = _decode(path.read_bytes(), name, warn)
-    if raw is None:
-        return None
-    if not raw.strip():
+    data = path.read_bytes()
+    if not data.strip():
         warn(f"{name}: skipped, empty")
         return None
     try:
-        doc = parse_document(raw, make_doc_id(path.relative_to(root)), source=name)
+        doc = read_document(data, make_doc_id(path.relative_to(root)), source=name, warn=warn)
     except CorpusError as exc:
         warn(f"{exc.message}; skipped")
+        return None
+    if doc is None:
         return None
     if not doc.text.strip():
         warn(f"{name}: skipped, no body text after the front matter")

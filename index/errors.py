@@ -64,3 +64,10 @@ class NotReady(CiteqaError):
 
     status = 503
     code = "not_ready"
+
+
+class DocumentConflict(CiteqaError):
+    """A document with the same id or the same text is already in the corpus."""
+
+    status = 409
+    code = "document_conflict"

@@ -122,7 +122,9 @@ def check_model(manifest: Manifest, model: str, dimension: int, where: Path) -> 
 
 def new_version_dir(root: Path) -> Path:
     """A fresh, empty staging directory under ``root/versions``."""
-    name = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+    now = time.time_ns()
+    seconds, fraction = divmod(now, 1_000_000_000)
+    name = time.strftime("%Y%m%dT%H%M%S", time.gmtime(seconds)) + f".{fraction:09d}-{os.getpid()}"
     staging = root / VERSIONS_DIR / f".staging-{name}"
     staging.mkdir(parents=True)
     return staging

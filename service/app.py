@@ -15,11 +15,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from index import __version__
 from index.errors import CiteqaError
 from service.batching import Batcher
+from service.chat import router as chat_router
+from service.document_routes import router as document_router
 from service.limits import install_limits
+from service.observability import install_observability
 from service.reloading import ReloadTriggers
 from service.routes import router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
+from service.web import router as web_router
 
 log = logging.getLogger("citeqa")
 
@@ -68,7 +72,7 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         loading = runtime.load_in_background() if load else None
-        app.state.batcher = Batcher(runtime.engine)
+        app.state.batcher = Batcher(runtime.engine, on_batch=app.state.metrics.observe_batch)
         triggers = ReloadTriggers(runtime, settings.reload_poll_seconds)
         triggers.start(loading)
         yield
@@ -89,4 +93,8 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
         )
     _install_error_handlers(app)
     app.include_router(router)
+    app.include_router(web_router)
+    app.include_router(document_router)
+    app.include_router(chat_router)
+    install_observability(app, runtime, settings.log_questions)
     return app

@@ -7,6 +7,7 @@ groups by operation and ``k``, and calls the engine's batch primitives.
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.engine import Engine
+
+log = logging.getLogger("citeqa")
 
 
 @dataclass
@@ -28,8 +31,15 @@ class _Job:
 class Batcher:
     """Collects jobs for up to ``wait_ms`` (or ``max_batch`` jobs) and runs them together."""
 
-    def __init__(self, engine_of: Callable[[], Engine], wait_ms: float = 2.0, max_batch: int = 64) -> None:
+    def __init__(
+        self,
+        engine_of: Callable[[], Engine],
+        wait_ms: float = 2.0,
+        max_batch: int = 64,
+        on_batch: Callable[[str, int, dict[str, float]], None] | None = None,
+    ) -> None:
         self._engine_of = engine_of
+        self._on_batch = on_batch
         self._wait = wait_ms / 1000
         self._max = max_batch
         self._queue: queue.Queue[_Job | None] = queue.Queue()
@@ -87,3 +97,8 @@ class Batcher:
             return
         for job, result in zip(group, results, strict=True):
             job.future.set_result(result)
+        if self._on_batch is not None and results:
+            try:
+                self._on_batch(op, len(group), results[0][1] if op == "ask" else results[0].timings_ms)
+            except Exception:  # metrics must never stop the batcher thread
+                log.exception("batch observer failed")

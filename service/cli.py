@@ -1,4 +1,4 @@
-"""The ``citeqa`` command: build, ask, search, serve. Thin: each calls the same core as HTTP.
+"""The ``citeqa`` command: build, ask, search, serve, add, remove, list. Thin: each calls the same core as HTTP.
 
 Heavy modules (torch, FAISS) are imported inside commands, so ``--help`` stays fast.
 """
@@ -31,7 +31,7 @@ IndexOpt = Annotated[
 ]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="sentence-transformers model name or path.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
-KOpt = Annotated[int, typer.Option("-k", "--k", min=1, max=20, help="Passages to return (1 to 20).")]
+KOpt = Annotated[int, typer.Option("-k", "--k", help="Passages to return (1 to 20).")]
 
 
 def fail(message: str) -> NoReturn:
@@ -83,6 +83,8 @@ def build(
     from service.faults import pause_hook
 
     settings = _settings(corpus, index, model)
+    if not settings.corpus_dir.is_dir():
+        fail(f"corpus directory {settings.corpus_dir} does not exist: create it and add articles")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
@@ -137,13 +139,16 @@ def ask(
     from service.schemas import AskRequest, AskResponse
 
     request = _validated(AskRequest, question=question, k=k)
-    answer, timings = _engine(_settings(index=index)).ask(request.question, request.k)
+    engine = _engine(_settings(index=index))
+    answer, timings = engine.ask(request.question, request.k)
+    response = AskResponse.of(answer, timings, engine.data.documents)
     if as_json:
-        typer.echo(AskResponse.of(answer, timings).model_dump_json(indent=2))
+        typer.echo(response.model_dump_json(indent=2))
         return
     typer.echo(answer.answer)
-    for c in answer.citations:
-        typer.echo(f"  [{c.id}] {c.title} ({c.doc_id}, characters {c.start}-{c.end})")
+    for c in response.citations:
+        page = f", page {c.page}" if c.page else ""
+        typer.echo(f"  [{c.id}] {c.title} ({c.doc_id}, characters {c.start}-{c.end}{page})")
     if not answer.answerable:
         typer.echo(f"  reason: {answer.reason}")
         for p in answer.passages[:3]:
@@ -193,19 +198,83 @@ def serve(
     import uvicorn
 
     from service.app import create_app
-    from service.faults import configure_logging, exit_zero_on_sigterm
+    from service.faults import exit_zero_on_sigterm
 
     settings = _settings(index=index)
     exit_zero_on_sigterm()
-    configure_logging(settings.log_level)
     settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
+    from service.observability import logging_config
+
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        log_config=logging_config(settings.log_format, settings.log_level),
+        access_log=False,
         timeout_graceful_shutdown=30,
     )
+
+
+@app.command()
+def add(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories: HTML, PDF, Markdown or text.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Replace documents with the same id.")] = False,
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy documents into the corpus and update the index incrementally.
+
+    Example: citeqa add saved-page.html report.pdf notes.md
+    """
+    from service import corpus_commands
+
+    try:
+        corpus_commands.add(_settings(corpus, index), paths, replace, as_json, typer.echo, _stderr)
+    except CiteqaError as exc:
+        fail(exc.message)
+    except OSError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def remove(
+    doc_id: Annotated[str, typer.Argument(help="Id of the document (see `citeqa list`).")],
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Delete a document from the corpus and update the index.
+
+    Example: citeqa remove saved-page
+    """
+    from service import corpus_commands
+
+    try:
+        corpus_commands.remove(_settings(corpus, index), doc_id, as_json, typer.echo, _stderr)
+    except CiteqaError as exc:
+        fail(exc.message)
+    except OSError as exc:
+        fail(str(exc))
+
+
+@app.command(name="list")
+def list_(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+    """List the documents of the published index: id, chunks, format, title.
+
+    Example: citeqa list --json
+    """
+    from service import corpus_commands
+
+    try:
+        corpus_commands.list_documents(_settings(index=index).index_dir, as_json, typer.echo)
+    except CiteqaError as exc:
+        fail(exc.message)
+
+
+def _stderr(message: str) -> None:
+    typer.echo(message, err=True)
 
 
 def _validated(model: Any, **fields: Any) -> Any:
@@ -219,7 +288,21 @@ def _validated(model: Any, **fields: Any) -> Any:
 
 
 def main() -> None:
-    app()
+    """Entry point: usage errors too end with one line and exit code 1."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.exceptions.TyperException as exc:
+        format_message = getattr(exc, "format_message", None)
+        message = format_message() if callable(format_message) else str(exc)
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            typer.echo(message)
+            sys.exit(0)
+        typer.echo(f"error: {message}", err=True)
+        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("error: aborted", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

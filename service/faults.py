@@ -7,7 +7,6 @@ moment. It is a test hook, not a setting: leave it unset.
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import sys
@@ -43,13 +42,3 @@ def exit_zero_on_sigterm() -> None:
     finish within ``timeout_graceful_shutdown``), then restores this handler and re-raises.
     """
     signal.signal(signal.SIGTERM, _exit_zero)
-
-
-def configure_logging(level: str) -> None:
-    """Send the ``citeqa`` log (index loads, refused reloads) to stderr with timestamps."""
-    log = logging.getLogger("citeqa")
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        log.addHandler(handler)
-    log.setLevel(level.upper())

@@ -1,7 +1,8 @@
 """Request limits as small ASGI middleware and one dependency, all driven by ``Settings``.
 
-- body size: 413 beyond ``max_body_bytes`` (``max_upload_bytes`` for multipart uploads),
-  checked on Content-Length before reading, and while buffering chunked bodies;
+- body size: 413 beyond ``max_body_bytes`` (document uploads: twice ``max_upload_bytes``, the
+  route checks the document itself), checked on Content-Length before reading, and while
+  buffering chunked bodies;
 - concurrency: at most ``max_concurrency`` requests to ``/v1/`` at once, then 503 with
   Retry-After at once (no queue pile-up);
 - rate: optional token bucket per client address on ``/v1/`` (429 with Retry-After);
@@ -23,6 +24,7 @@ from service.settings import Settings
 
 LIMITED_PREFIX = "/v1/"
 MAX_TRACKED_CLIENTS = 10_000
+UPLOAD_PATH = "/v1/documents"
 QUESTION_CEILING = 1000
 K_CEILING = 20
 
@@ -108,8 +110,12 @@ class LimitsMiddleware:
     async def _bounded_body(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
         """``receive`` to hand on, or None when a 413 (or a disconnect) ended the request."""
         headers = dict(scope.get("headers", []))
-        upload = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
-        limit = self.settings.max_upload_bytes if upload else self.settings.max_body_bytes
+        upload = scope["method"] == "POST" and str(scope["path"]).rstrip("/") == UPLOAD_PATH
+        limit = (
+            2 * self.settings.max_upload_bytes + self.settings.max_body_bytes
+            if upload
+            else self.settings.max_body_bytes
+        )
         setting = "CITEQA_MAX_UPLOAD_BYTES" if upload else "CITEQA_MAX_BODY_BYTES"
         too_large = f"request body over {limit} bytes ({setting})"
         declared = headers.get(b"content-length")

@@ -49,9 +49,9 @@ router = APIRouter(responses=ERROR_RESPONSES)
 
 
 @router.post("/v1/ask", response_model=AskResponse, tags=["questions"], summary="Answer a question with cited quotes")
-async def ask(body: AskRequest, _: EngineDep, batcher: BatcherDep, __: ClientDep) -> AskResponse:
+async def ask(body: AskRequest, engine: EngineDep, batcher: BatcherDep, __: ClientDep) -> AskResponse:
     answer, timings = await batcher.ask(body.question, body.k)
-    return AskResponse.of(answer, timings)
+    return AskResponse.of(answer, timings, engine.data.documents)
 
 
 @router.post(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from index.answer import Answer, Citation
 from index.corpus import Document
+from index.readers import page_of
 from index.retrieval import Passage
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000, strict=True)]
@@ -65,11 +67,21 @@ class CitationOut(BaseModel):
     start: int = Field(description="Start offset (characters) of the quote in the document text.")
     end: int = Field(description="End offset (exclusive) of the quote in the document text.")
     score: float = Field(description="Score of the quoted sentence in answer selection.")
+    page: int | None = Field(None, description="Page (1-based) of the quote in a PDF document; null for others.")
 
     @classmethod
-    def of(cls, c: Citation) -> CitationOut:
+    def of(cls, c: Citation, document: Document | None = None) -> CitationOut:
+        page = page_of(document, c.start) if document is not None else None
         return cls(
-            id=c.id, doc_id=c.doc_id, title=c.title, url=c.url, quote=c.quote, start=c.start, end=c.end, score=c.score
+            id=c.id,
+            doc_id=c.doc_id,
+            title=c.title,
+            url=c.url,
+            quote=c.quote,
+            start=c.start,
+            end=c.end,
+            score=c.score,
+            page=page,
         )
 
 
@@ -92,12 +104,15 @@ class AskResponse(BaseModel):
     timings_ms: Timings
 
     @classmethod
-    def of(cls, answer: Answer, timings: dict[str, float]) -> AskResponse:
+    def of(
+        cls, answer: Answer, timings: dict[str, float], documents: Mapping[str, Document] | None = None
+    ) -> AskResponse:
+        docs = documents or {}
         return cls(
             question=answer.question,
             answerable=answer.answerable,
             answer=answer.answer,
-            citations=[CitationOut.of(c) for c in answer.citations],
+            citations=[CitationOut.of(c, docs.get(c.doc_id)) for c in answer.citations],
             passages=[PassageOut.of(p) for p in answer.passages],
             confidence=answer.confidence,
             reason=answer.reason,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,15 +62,29 @@ class Settings(BaseSettings):
     )
     admin_api_key: SecretStr | None = Field(None, description="Key for admin endpoints (reload); unset disables them.")
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    log_format: Literal["json", "text"] = Field(
+        "json", description="Log lines: `json` (one object per line, with the request id) or `text`."
+    )
+    log_questions: bool = Field(
+        False, description="Include the question of ask, search and chat requests in the access log."
+    )
+    max_upload_bytes: int = Field(
+        5_000_000, ge=1, le=100_000_000, description="Largest document accepted by `POST /v1/documents`, in bytes."
+    )
+    chat_model: str = Field(
+        "citeqa", min_length=1, description="Model id of the corpus on the OpenAI-compatible chat API (`/v1/models`)."
+    )
     reload_poll_seconds: float = Field(
         2.0,
         ge=0,
         description="How often the service checks the index's CURRENT pointer and hot-reloads a new build "
         "(0: only on SIGHUP or POST /v1/admin/reload).",
     )
-    max_body_bytes: int = Field(65_536, ge=1024, description="Largest JSON request body in bytes; larger gets 413.")
-    max_upload_bytes: int = Field(
-        8_388_608, ge=1024, description="Largest multipart/form-data (file upload) body in bytes; larger gets 413."
+    max_body_bytes: int = Field(
+        65_536,
+        ge=1024,
+        description="Largest request body in bytes, except document uploads (`POST /v1/documents`: twice "
+        "`CITEQA_MAX_UPLOAD_BYTES`, for encoding overhead); larger gets 413.",
     )
     max_question_chars: int = Field(
         1000, ge=1, le=1000, description="Longest question or query in characters (at most the API's 1000)."

@@ -1,0 +1,478 @@
+/*
+ * citeqa chat widget: one script tag, no build step.
+ *
+ *   <script src="https://HOST/widget.js" data-api="https://HOST" defer></script>
+ *
+ * Optional attributes: data-title, data-placeholder, data-position ("floating", the default:
+ * a launcher button in the corner; or "inline": the panel is placed in the page), data-target
+ * (CSS selector of the container for "inline"; default: right after the script tag).
+ *
+ * Safety: everything that comes from the API or the corpus is put in the page as text
+ * (textContent / text nodes), never parsed as HTML. Links are only made for http(s) URLs.
+ * Styles live in a Shadow DOM and are loaded from HOST/assets/widget.css (no inline styles).
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript || document.querySelector('script[src$="widget.js"]');
+  if (!script) return;
+
+  var TIMEOUT_MS = 30000;
+  var CONTEXT_CHARS = 320;
+  var SNIPPET_CHARS = 220;
+  var instances = 0;
+
+  function scriptOrigin() {
+    try {
+      return new URL(script.src, document.baseURI).origin;
+    } catch (e) {
+      return window.location.origin;
+    }
+  }
+
+  function readConfig() {
+    var data = script.dataset;
+    var api = (data.api || scriptOrigin()).replace(/\/+$/, "");
+    return {
+      api: api,
+      assets: scriptOrigin(),
+      title: data.title || "Ask the articles",
+      placeholder: data.placeholder || "Ask a question about the articles",
+      position: data.position === "inline" ? "inline" : "floating",
+      target: data.target || null,
+    };
+  }
+
+  /* Build an element. attrs are set with setAttribute (never event handlers or HTML);
+     children are nodes or strings (strings become text nodes). */
+  function h(tag, attrs, children) {
+    var el = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (/^on/i.test(name)) throw new Error("event handler attributes are not allowed");
+      el.setAttribute(name, value === true ? "" : String(value));
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) return;
+      el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return el;
+  }
+
+  function safeHttpUrl(value) {
+    if (typeof value !== "string" || !value) return null;
+    try {
+      var url = new URL(value);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /* The API counts offsets in code points (Python); JavaScript strings index UTF-16 units. */
+  function unitOffset(text, codePoints) {
+    var units = 0;
+    for (var i = 0; i < codePoints && units < text.length; i++) {
+      var c = text.charCodeAt(units);
+      units += c >= 0xd800 && c <= 0xdbff && units + 1 < text.length ? 2 : 1;
+    }
+    return units;
+  }
+
+  function locateQuote(text, citation) {
+    var start = unitOffset(text, citation.start);
+    var end = start + unitOffset(text.slice(start), citation.end - citation.start);
+    if (text.slice(start, end) === citation.quote) return { start: start, end: end };
+    var found = text.indexOf(citation.quote);
+    return found >= 0 ? { start: found, end: found + citation.quote.length } : null;
+  }
+
+  function clip(text, limit) {
+    return text.length <= limit ? text : text.slice(0, limit).replace(/\s+\S*$/, "") + " …";
+  }
+
+  /* An error the widget can explain: kind is "unreachable", "timeout", "not-ready" or "refused". */
+  function WidgetError(kind, message) {
+    this.kind = kind;
+    this.message = message;
+  }
+
+  function Widget(config) {
+    this.config = config;
+    this.id = "citeqa-" + ++instances;
+    this.busy = false;
+    this.documents = {};
+    this.evidenceCount = 0;
+  }
+
+  Widget.prototype.mount = function () {
+    var cfg = this.config;
+    this.host = h("div", { class: "citeqa-widget", "data-citeqa": cfg.position });
+    var root = this.host.attachShadow({ mode: "open" });
+    var sheet = h("link", { rel: "stylesheet", href: cfg.assets + "/assets/widget.css" });
+    root.appendChild(sheet);
+    var ids = { panel: this.id + "-panel", title: this.id + "-title", input: this.id + "-q", hint: this.id + "-hint" };
+
+    this.thread = h("div", { class: "thread", role: "log", "aria-live": "polite", "aria-label": "Conversation" }, [
+      h("p", { class: "intro" }, [
+        "Answers are quoted from the articles. Activate a numbered source to see the quote in its context.",
+      ]),
+    ]);
+    this.status = h("p", { class: "status", role: "status" });
+    this.input = h("textarea", {
+      id: ids.input,
+      rows: "2",
+      maxlength: "1000",
+      placeholder: cfg.placeholder,
+      "aria-describedby": ids.hint,
+      autocomplete: "off",
+    });
+    this.send = h("button", { type: "submit", class: "send" }, ["Send"]);
+    this.form = h("form", { class: "composer", novalidate: true }, [
+      h("label", { for: ids.input, class: "label" }, ["Your question"]),
+      this.input,
+      h("div", { class: "row" }, [h("p", { id: ids.hint, class: "hint" }, ["Enter sends · Shift+Enter: new line"]), this.send]),
+    ]);
+    var header = h("div", { class: "header" }, [h("h2", { id: ids.title, class: "title" }, [cfg.title])]);
+    this.panel = h("section", { id: ids.panel, class: "panel", role: "region", "aria-labelledby": ids.title }, [
+      header,
+      this.thread,
+      this.status,
+      this.form,
+    ]);
+    var frame = h("div", { class: "root " + cfg.position });
+    if (cfg.position === "floating") {
+      this.close = h("button", { type: "button", class: "close", "aria-label": "Close " + cfg.title }, ["×"]);
+      header.appendChild(this.close);
+      this.launcher = h("button", { type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": ids.panel }, [
+        h("span", { class: "launcher-icon", "aria-hidden": "true" }, ["?"]),
+        cfg.title,
+      ]);
+      this.panel.hidden = true;
+      frame.appendChild(this.panel);
+      frame.appendChild(this.launcher);
+    } else {
+      frame.appendChild(this.panel);
+    }
+    /* Shown once its stylesheet is in (or failed), so the page never flashes an unstyled panel. */
+    frame.hidden = true;
+    function show() { frame.hidden = false; }
+    sheet.addEventListener("load", show);
+    sheet.addEventListener("error", show);
+    root.appendChild(frame);
+    this.bind();
+    this.place();
+  };
+
+  Widget.prototype.place = function () {
+    var cfg = this.config;
+    if (cfg.position === "inline") {
+      var target = null;
+      try {
+        target = cfg.target ? document.querySelector(cfg.target) : null;
+      } catch (e) {
+        target = null; /* an invalid selector: fall back to the script's place */
+      }
+      if (target) target.appendChild(this.host);
+      else if (script.parentNode && script.parentNode !== document.head) script.parentNode.insertBefore(this.host, script.nextSibling);
+      else document.body.appendChild(this.host);
+    } else {
+      document.body.appendChild(this.host);
+    }
+  };
+
+  Widget.prototype.bind = function () {
+    var self = this;
+    this.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.submit();
+    });
+    this.input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        self.submit();
+      }
+    });
+    if (this.launcher) {
+      this.launcher.addEventListener("click", function () {
+        self.toggle(self.panel.hidden);
+      });
+      this.close.addEventListener("click", function () {
+        self.toggle(false);
+      });
+      this.panel.addEventListener("keydown", function (event) {
+        if (event.key === "Escape") self.toggle(false);
+      });
+    }
+  };
+
+  Widget.prototype.toggle = function (open) {
+    this.panel.hidden = !open;
+    this.launcher.setAttribute("aria-expanded", open ? "true" : "false");
+    this.launcher.hidden = open;
+    if (open) this.input.focus();
+    else this.launcher.focus();
+  };
+
+  Widget.prototype.setBusy = function (busy) {
+    this.busy = busy;
+    this.thread.setAttribute("aria-busy", busy ? "true" : "false");
+    this.send.disabled = busy;
+    this.send.textContent = busy ? "Sending…" : "Send";
+    this.status.textContent = busy ? "Looking in the articles…" : "";
+    this.status.classList.toggle("busy", busy);
+  };
+
+  Widget.prototype.submit = function () {
+    var question = this.input.value.trim();
+    if (this.busy) return;
+    if (!question) {
+      this.status.textContent = "Type a question first.";
+      this.input.focus();
+      return;
+    }
+    this.ask(question);
+  };
+
+  Widget.prototype.ask = function (question) {
+    var self = this;
+    this.clearErrors();
+    this.append(h("div", { class: "msg user" }, [h("span", { class: "sr-only" }, ["You asked: "]), question]));
+    this.input.value = "";
+    this.setBusy(true);
+    this.request("POST", "/v1/ask", { question: question, k: 5 })
+      .then(function (answer) {
+        self.setBusy(false);
+        self.append(answer.answerable ? self.renderAnswer(answer) : self.renderNotCovered(answer));
+      })
+      .catch(function (error) {
+        self.setBusy(false);
+        if (!self.input.value) self.input.value = question;
+        self.append(self.renderError(error, question));
+      });
+  };
+
+  Widget.prototype.request = function (method, path, body) {
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
+    var init = {
+      method: method,
+      mode: "cors",
+      credentials: "omit",
+      headers: body ? { "Content-Type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined,
+      signal: controller ? controller.signal : undefined,
+    };
+    var api = this.config.api;
+    return fetch(api + path, init)
+      .catch(function (error) {
+        if (error && error.name === "AbortError") {
+          throw new WidgetError("timeout", "The service took too long to answer. Try again in a moment.");
+        }
+        throw new WidgetError(
+          "unreachable",
+          "Could not reach the service at " + api + ". It may be down, or this site may not be allowed to use it."
+        );
+      })
+      .then(function (response) {
+        return response.json().then(
+          function (data) { return { response: response, data: data }; },
+          function () { return { response: response, data: null }; }
+        );
+      })
+      .then(function (result) {
+        if (timer) clearTimeout(timer);
+        var status = result.response.status;
+        if (result.response.ok && result.data) return result.data;
+        var detail = result.data && result.data.error && typeof result.data.error.message === "string"
+          ? result.data.error.message : "HTTP " + status;
+        if (status === 503) throw new WidgetError("not-ready", "The service is not ready yet (" + detail + "). Try again in a moment.");
+        if (status >= 400 && status < 500) throw new WidgetError("refused", detail);
+        throw new WidgetError("server", "The service failed (" + detail + "). Try again later.");
+      });
+  };
+
+  Widget.prototype.append = function (node) {
+    this.thread.appendChild(node);
+    this.reveal(node);
+  };
+
+  /* Scroll the thread (only the thread, never the host page) as little as needed to show node,
+     its top first when it is taller than the thread. */
+  Widget.prototype.reveal = function (node) {
+    var top = node.offsetTop - 8;
+    var bottom = node.offsetTop + node.offsetHeight + 8;
+    var scroll = this.thread.scrollTop;
+    if (bottom > scroll + this.thread.clientHeight) scroll = bottom - this.thread.clientHeight;
+    if (top < scroll) scroll = top;
+    this.thread.scrollTop = Math.max(0, scroll);
+  };
+
+  Widget.prototype.clearErrors = function () {
+    var errors = this.thread.querySelectorAll(".msg.error");
+    for (var i = 0; i < errors.length; i++) errors[i].remove();
+  };
+
+  Widget.prototype.renderError = function (error, question) {
+    var self = this;
+    var kind = error instanceof WidgetError ? error.kind : "server";
+    var message = error instanceof WidgetError ? error.message : "Something went wrong in the widget.";
+    var headings = {
+      unreachable: "Service unreachable",
+      timeout: "No answer in time",
+      "not-ready": "Service not ready",
+      refused: "Request refused",
+      server: "Service error",
+    };
+    var retry = h("button", { type: "button", class: "retry" }, ["Retry"]);
+    retry.addEventListener("click", function () {
+      self.input.value = "";
+      self.ask(question);
+    });
+    return h("div", { class: "msg error", role: "alert", "data-kind": kind }, [
+      h("p", { class: "error-title" }, [headings[kind] || headings.server]),
+      h("p", { class: "error-message" }, [message]),
+      h("p", { class: "error-hint" }, ["Your question is still in the box below."]),
+      retry,
+    ]);
+  };
+
+  Widget.prototype.renderAnswer = function (answer) {
+    var self = this;
+    var byId = {};
+    (answer.citations || []).forEach(function (c) { byId[c.id] = c; });
+    var evidence = h("div", { class: "evidence", hidden: true });
+    var chips = [];
+    function chip(citation, label, extraClass) {
+      var button = h("button", {
+        type: "button",
+        class: "chip " + (extraClass || ""),
+        "aria-expanded": "false",
+        "aria-label": "Source " + citation.id + ": " + citation.title,
+        "data-citation": String(citation.id),
+      }, [label]);
+      button.addEventListener("click", function () {
+        self.showEvidence(evidence, citation, button, chips);
+      });
+      chips.push(button);
+      return button;
+    }
+    var text = h("p", { class: "answer-text" });
+    String(answer.answer).split(/(\[\d+\])/).forEach(function (part) {
+      var match = /^\[(\d+)\]$/.exec(part);
+      if (match && byId[match[1]]) text.appendChild(chip(byId[match[1]], match[1], "inline"));
+      else if (part) text.appendChild(document.createTextNode(part));
+    });
+    var sources = h("ol", { class: "sources", "aria-label": "Sources" });
+    (answer.citations || []).forEach(function (c) {
+      sources.appendChild(h("li", {}, [chip(c, String(c.id), "numbered"), h("span", { class: "source-title" }, [c.title])]));
+    });
+    evidence.id = this.id + "-evidence-" + ++this.evidenceCount;
+    chips.forEach(function (b) { b.setAttribute("aria-controls", evidence.id); });
+    return h("article", { class: "msg bot answer", "aria-label": "Answer" }, [text, sources, evidence]);
+  };
+
+  Widget.prototype.showEvidence = function (evidence, citation, button, chips) {
+    var open = button.getAttribute("aria-expanded") === "true";
+    chips.forEach(function (b) { b.setAttribute("aria-expanded", "false"); });
+    evidence.replaceChildren();
+    if (open) {
+      evidence.hidden = true;
+      return;
+    }
+    chips.forEach(function (b) {
+      if (b.getAttribute("data-citation") === String(citation.id)) b.setAttribute("aria-expanded", "true");
+    });
+    evidence.hidden = false;
+    var self = this;
+    /* The quote alone first; replaced by the passage around it, the quote highlighted, once the
+       article is in. If the article cannot be had, the quote stays with the reason. */
+    var quote = h("blockquote", { class: "quote" }, [citation.quote]);
+    var context = h("div", { class: "context" }, [quote, h("p", { class: "loading" }, ["Loading the passage in its article…"])]);
+    var url = safeHttpUrl(citation.url);
+    evidence.appendChild(h("p", { class: "evidence-label" }, ["Source " + citation.id + " · quoted in context"]));
+    evidence.appendChild(h("p", { class: "doc-title" }, [citation.title]));
+    evidence.appendChild(context);
+    if (url) {
+      evidence.appendChild(h("a", { class: "source-link", href: url, target: "_blank", rel: "noopener noreferrer" }, ["Open the article"]));
+    }
+    this.reveal(evidence);
+    this.fetchDocument(citation.doc_id).then(
+      function (doc) {
+        var passage = renderContext(doc, citation);
+        context.replaceChildren(passage || quote, passage ? "" : notice("The quote was not found in the current version of the article."));
+        self.reveal(evidence);
+      },
+      function (error) {
+        context.replaceChildren(quote, notice("Could not load the article: " + error.message));
+      }
+    );
+  };
+
+  function notice(text) {
+    return h("p", { class: "context-error" }, [text]);
+  }
+
+  function renderContext(doc, citation) {
+    var text = String(doc.text);
+    var span = locateQuote(text, citation);
+    if (!span) return null;
+    /* The quote's paragraph, cut at word boundaries to CONTEXT_CHARS on each side. */
+    var paraStart = span.start > 0 ? text.lastIndexOf("\n", span.start - 1) + 1 : 0;
+    var paraEnd = text.indexOf("\n", span.end);
+    if (paraEnd < 0) paraEnd = text.length;
+    var from = paraStart;
+    if (span.start - paraStart > CONTEXT_CHARS) {
+      var space = text.indexOf(" ", span.start - CONTEXT_CHARS);
+      from = space >= 0 && space < span.start ? space + 1 : span.start - CONTEXT_CHARS;
+    }
+    var to = paraEnd;
+    if (paraEnd - span.end > CONTEXT_CHARS) {
+      var last = text.lastIndexOf(" ", span.end + CONTEXT_CHARS);
+      to = last > span.end ? last : span.end + CONTEXT_CHARS;
+    }
+    return h("p", { class: "passage" }, [
+      from > paraStart ? "… " : "",
+      text.slice(from, span.start),
+      h("mark", {}, [text.slice(span.start, span.end)]),
+      text.slice(span.end, to).replace(/\s+$/, ""),
+      to < paraEnd ? " …" : "",
+    ]);
+  }
+
+  Widget.prototype.fetchDocument = function (docId) {
+    if (!this.documents[docId]) {
+      var self = this;
+      this.documents[docId] = this.request("GET", "/v1/documents/" + encodeURIComponent(docId)).catch(function (error) {
+        delete self.documents[docId];
+        throw error;
+      });
+    }
+    return this.documents[docId];
+  };
+
+  Widget.prototype.renderNotCovered = function (answer) {
+    var matches = h("ul", { class: "matches" });
+    (answer.passages || []).slice(0, 3).forEach(function (p) {
+      matches.appendChild(h("li", {}, [h("p", { class: "match-title" }, [p.title]), h("p", { class: "match-text" }, [clip(String(p.text), SNIPPET_CHARS)])]));
+    });
+    var parts = [
+      h("p", { class: "badge" }, ["Not covered by the articles"]),
+      h("p", { class: "not-covered-text" }, [answer.answer]),
+    ];
+    if (answer.reason) parts.push(h("p", { class: "reason" }, ["Why: " + answer.reason]));
+    if (matches.childNodes.length) {
+      parts.push(h("p", { class: "matches-label" }, ["Closest matches (not citations: they do not answer the question)"]));
+      parts.push(matches);
+    }
+    return h("article", { class: "msg bot not-covered", "aria-label": "Not covered by the articles" }, parts);
+  };
+
+  function start() {
+    new Widget(readConfig()).mount();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

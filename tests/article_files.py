@@ -1,0 +1,96 @@
+"""Real article files made for tests: an HTML page with boilerplate around the article, and a PDF."""
+
+from __future__ import annotations
+
+from html import escape
+
+ARTICLE_TITLE = "Harbour town opens tidal energy plant"
+ARTICLE_AUTHOR = "Mara Lindqvist"
+ARTICLE_DATE = "2024-03-18"
+ARTICLE_SITE = "Coastal Gazette"
+ARTICLE_URL = "https://news.example.org/energy/tidal-plant"
+ARTICLE_PARAGRAPHS = (
+    "The harbour town of Kelvmouth switched on its tidal energy plant on Monday, the first of its kind "
+    "on this stretch of coast. Twelve underwater turbines now turn with the tide twice a day.",
+    "The plant cost 48 million euros and was paid for by a cooperative of 2,300 residents, who will "
+    "share the income from selling electricity to the regional grid.",
+    "Engineers from the Nordvik Institute spent four years testing the turbine blades against storms "
+    "and drifting seaweed before the council approved the design.",
+    "At full tide the turbines produce enough electricity for about 9,000 homes, more than twice the "
+    "number of households in Kelvmouth itself.",
+)
+BOILERPLATE = (
+    "Subscribe to our newsletter for daily deals",
+    "Cookie settings and privacy choices",
+    "Advertisement: buy discount garden furniture now",
+    "Copyright Coastal Gazette Media Group, all rights reserved",
+)
+
+
+def article_html() -> str:
+    """A saved article page: navigation, ads, a related-links box and a footer around the article."""
+    paragraphs = "\n".join(f"      <p>{escape(p)}</p>" for p in ARTICLE_PARAGRAPHS)
+    nav = "".join(f'<li><a href="/{s.lower()}">{s}</a></li>' for s in ("Home", "World", "Sport", "Weather"))
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>{escape(ARTICLE_TITLE)} | {ARTICLE_SITE}</title>
+  <meta property="og:title" content="{escape(ARTICLE_TITLE)}">
+  <meta property="og:site_name" content="{ARTICLE_SITE}">
+  <meta name="author" content="{ARTICLE_AUTHOR}">
+  <meta property="article:published_time" content="{ARTICLE_DATE}T08:30:00Z">
+  <link rel="canonical" href="{ARTICLE_URL}">
+  <script>window.tracking = {{"id": 42}};</script>
+  <style>.ad {{ color: red; }}</style>
+</head>
+<body>
+  <header><nav><ul>{nav}</ul></nav><div class="promo">{BOILERPLATE[0]}</div></header>
+  <div class="cookie-banner">{BOILERPLATE[1]}</div>
+  <main>
+    <article>
+      <h1>{escape(ARTICLE_TITLE)}</h1>
+      <p class="byline">By {ARTICLE_AUTHOR}, <time datetime="{ARTICLE_DATE}">18 March 2024</time></p>
+{paragraphs}
+    </article>
+    <aside class="ad advertisement" id="sidebar-ad">{BOILERPLATE[2]}</aside>
+    <aside class="related"><h2>Related</h2><ul><li><a href="/x">Wind farm delayed</a></li></ul></aside>
+  </main>
+  <footer><p>{BOILERPLATE[3]}</p><a href="/terms">Terms</a> <a href="/contact">Contact</a></footer>
+</body>
+</html>
+"""
+
+
+PDF_TITLE = "Annual report of the Kelvmouth cooperative"
+PDF_AUTHOR = "Kelvmouth Energy Cooperative"
+PDF_PAGES = (
+    (
+        "Annual report of the Kelvmouth cooperative.",
+        "This report covers the first year of the tidal energy plant owned by the residents.",
+    ),
+    (
+        "Production. The twelve turbines delivered 31 gigawatt hours of electricity during the year.",
+        "Maintenance divers cleaned the turbine blades of seaweed every six weeks.",
+    ),
+    (
+        "Finance. Each member of the cooperative received a dividend of 212 euros in December.",
+        "The board proposes to build a battery store next to the harbour wall.",
+    ),
+)
+
+
+def report_pdf() -> bytes:
+    """A three-page PDF written with fpdf2, with title and author metadata."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_title(PDF_TITLE)
+    pdf.set_author(PDF_AUTHOR)
+    pdf.set_font("Helvetica", size=12)
+    for lines in PDF_PAGES:
+        pdf.add_page()
+        for line in lines:
+            pdf.multi_cell(0, 8, line)
+            pdf.ln(4)
+    return bytes(pdf.output())

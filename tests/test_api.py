@@ -1,0 +1,163 @@
+"""The HTTP contract through the app (TestClient over the real engine and default index)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.settings import Settings
+from tests.conftest import wait_ready
+
+
+def test_ask_returns_an_answer_with_exact_citations(client: Any) -> None:
+    response = client.post("/v1/ask", json={"question": "what is NSATU?"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["answerable"] is True
+    assert "NATO Security Assistance and Training for Ukraine" in body["answer"]
+    assert set(body) >= {"question", "answerable", "answer", "citations", "passages", "timings_ms"}
+    assert set(body["timings_ms"]) >= {"retrieve", "answer", "total"}
+    assert body["citations"] and len(body["passages"]) == 5
+    for citation in body["citations"]:
+        assert f"[{citation['id']}]" in body["answer"]
+        document = client.get(f"/v1/documents/{citation['doc_id']}").json()
+        assert document["text"][citation["start"] : citation["end"]] == citation["quote"]
+        assert set(citation) >= {"id", "doc_id", "title", "url", "quote", "start", "end", "score"}
+    for passage in body["passages"]:
+        assert set(passage) >= {"doc_id", "title", "chunk_id", "text", "start", "end", "score", "dense_score"}
+        assert "lexical_score" in passage
+
+
+def test_off_corpus_question_abstains_but_returns_passages(client: Any) -> None:
+    body = client.post("/v1/ask", json={"question": "Who painted the Mona Lisa?", "k": 3}).json()
+    assert body["answerable"] is False
+    assert body["citations"] == []
+    assert "don't cover" in body["answer"]
+    assert len(body["passages"]) == 3
+    assert body["reason"]
+
+
+def test_search_finds_acronyms_lexically(client: Any) -> None:
+    body = client.post("/v1/search", json={"query": "ITPP", "k": 3}).json()
+    assert len(body["passages"]) == 3
+    assert "ITPP" in body["passages"][0]["text"]
+    assert body["passages"][0]["lexical_score"] > 0
+
+
+def test_documents_list_and_detail(client: Any) -> None:
+    listing = client.get("/v1/documents").json()["documents"]
+    assert listing == [
+        {
+            "doc_id": "japan-nato-rutte-visit",
+            "title": "With Rutte Visit, Japan and NATO Seek ‘Next Level’ of Cooperation",
+            "url": None,
+            "date": "2025-04",
+            "chunks": listing[0]["chunks"],
+        }
+    ]
+    assert listing[0]["chunks"] > 5
+    detail = client.get("/v1/documents/japan-nato-rutte-visit").json()
+    assert detail["metadata"]["publication"] == "The Diplomat"
+    assert detail["text"].startswith("NATO Secretary General Mark Rutte")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "question"),
+        ({"question": ""}, "question"),
+        ({"question": "   \n\t "}, "question"),
+        ({"question": 42}, "question"),
+        ({"question": ["a"]}, "question"),
+        ({"question": None}, "question"),
+        ({"question": "x" * 1001}, "question"),
+        ({"question": "ok", "k": 0}, "k"),
+        ({"question": "ok", "k": 21}, "k"),
+        ({"question": "ok", "k": "5"}, "k"),
+        ({"question": "ok", "k": 2.5}, "k"),
+        ({"question": "ok", "extra": 1}, "extra"),
+    ],
+)
+def test_bad_ask_bodies_get_a_422_naming_the_field(client: Any, body: Any, field: str) -> None:
+    response = client.post("/v1/ask", json=body)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_input" and field in error["message"]
+
+
+@pytest.mark.parametrize(
+    "raw", [b"{not json", b"", b"[]", b'"just a string"', b"\xff\xfe", b'{"question": "a"' + b"}" * 3]
+)
+def test_malformed_json_is_a_422_not_a_500(client: Any, raw: bytes) -> None:
+    response = client.post("/v1/ask", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_input"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "\x00\x01\x02",
+        "什么是 NSATU？",
+        "🙂" * 50,
+        "a" * 1000,
+        "NSATU " * 150,
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+    ],
+)
+def test_odd_questions_never_break_the_service(client: Any, question: str) -> None:
+    response = client.post("/v1/ask", json={"question": question, "k": 20})
+    assert response.status_code == 200
+    body = response.json()
+    for citation in body["citations"]:
+        text = client.get(f"/v1/documents/{citation['doc_id']}").json()["text"]
+        assert text[citation["start"] : citation["end"]] == citation["quote"]
+
+
+def test_unknown_document_and_route_are_404s(client: Any) -> None:
+    response = client.get("/v1/documents/no-such-doc")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "document_not_found"
+    assert client.get("/v2/nothing").json()["error"]["code"] == "not_found"
+
+
+def test_health_ready_and_openapi(client: Any) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["index"]["documents"] == 1
+    spec = client.get("/openapi.json").json()
+    ask = spec["paths"]["/v1/ask"]["post"]
+    assert ask["summary"] and {"200", "422", "503"} <= set(ask["responses"])
+    request = spec["components"]["schemas"]["AskRequest"]["properties"]
+    assert request["question"]["description"] and request["question"]["examples"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_not_ready_is_a_503_with_the_reason(tmp_path: Path) -> None:
+    app = create_app(Settings(index_dir=tmp_path / "empty"), load=False)
+    with TestClient(app) as early:
+        response = early.post("/v1/ask", json={"question": "what is NSATU?"})
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "not_ready"
+        assert early.get("/readyz").status_code == 503
+        assert early.get("/healthz").status_code == 200
+
+
+def test_missing_index_is_reported_on_readyz(tmp_path: Path) -> None:
+    app = create_app(Settings(index_dir=tmp_path / "empty"))
+    with TestClient(app) as broken:
+        wait_ready(lambda: 200 if "citeqa build" in broken.get("/readyz").text else 0, timeout=60)
+        response = broken.get("/readyz")
+        assert response.status_code == 503
+        assert "no index at" in response.json()["error"]["message"]
+
+
+def test_admin_reload_needs_a_key(client: Any) -> None:
+    response = client.post("/v1/admin/reload")
+    assert response.status_code == 401
+    assert "CITEQA_ADMIN_API_KEY" in response.json()["error"]["message"]

@@ -1,0 +1,105 @@
+"""The OpenAI-compatible API, driven by the official `openai` client against a real `citeqa serve` process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import openai
+import pytest
+
+from tests.conftest import Server
+
+QUESTION = "What is NSATU?"
+
+
+@pytest.fixture(scope="module")
+def oai(server: Server) -> openai.OpenAI:
+    return openai.OpenAI(base_url=f"{server.url}/v1", api_key="unused", max_retries=0, timeout=60)
+
+
+def test_models_lists_the_corpus(oai: openai.OpenAI) -> None:
+    (model,) = oai.models.list().data
+    assert model.id == "citeqa"
+    assert model.owned_by == "citeqa"
+    assert (model.model_extra or {})["citeqa"]["documents"] == 1
+    assert oai.models.retrieve("citeqa").id == "citeqa"
+
+
+def test_chat_completion_answers_with_citations(oai: openai.OpenAI, server: Server) -> None:
+    completion = oai.chat.completions.create(
+        model="citeqa",
+        messages=[
+            {"role": "system", "content": "You are helpful."},
+            {"role": "user", "content": "Who visited Tokyo?"},
+            {"role": "assistant", "content": "Mark Rutte."},
+            {"role": "user", "content": QUESTION},
+        ],
+        temperature=0.2,
+    )
+    content = completion.choices[0].message.content or ""
+    extension: dict[str, Any] = (completion.model_extra or {})["citeqa"]
+    assert completion.choices[0].finish_reason == "stop"
+    assert extension["question"] == QUESTION
+    assert extension["answerable"] is True
+    assert "[1]" in content
+    assert content == extension["answer"]
+    assert extension["citations"] and extension["passages"]
+    direct = httpx.post(f"{server.url}/v1/ask", json={"question": QUESTION}, timeout=60).json()
+    assert content == direct["answer"]
+    assert [c["quote"] for c in extension["citations"]] == [c["quote"] for c in direct["citations"]]
+
+
+def test_streaming_sends_passages_first_then_the_same_text(oai: openai.OpenAI) -> None:
+    chunks = list(oai.chat.completions.create(model="citeqa", messages=[{"role": "user", "content": QUESTION}],
+                                              stream=True))  # fmt: skip
+    first_extra = chunks[0].model_extra or {}
+    assert chunks[0].choices[0].delta.role == "assistant"
+    assert first_extra["citeqa"]["passages"]
+    assert first_extra["citeqa"]["citations"]
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert len(chunks) > 3
+    assert text == first_extra["citeqa"]["answer"]
+    assert "[1]" in text
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    assert len({c.id for c in chunks}) == 1
+
+
+def test_unanswerable_question_abstains_in_chat(oai: openai.OpenAI) -> None:
+    completion = oai.chat.completions.create(
+        model="citeqa", messages=[{"role": "user", "content": "What is the surface temperature of Jupiter?"}]
+    )
+    extension = (completion.model_extra or {})["citeqa"]
+    assert extension["answerable"] is False
+    assert extension["citations"] == []
+    assert completion.choices[0].message.content == extension["answer"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "code"),
+    [
+        ({"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}, openai.NotFoundError, "model_not_found"),
+        ({"model": "citeqa", "messages": [{"role": "system", "content": "x"}]}, openai.UnprocessableEntityError, None),
+        ({"model": "citeqa", "messages": [{"role": "user", "content": "  "}]}, openai.UnprocessableEntityError, None),
+        ({"model": "citeqa", "messages": []}, openai.UnprocessableEntityError, None),
+    ],
+)
+def test_bad_chat_requests_are_clear_errors(
+    oai: openai.OpenAI, kwargs: dict[str, Any], error: type[Exception], code: str | None
+) -> None:
+    with pytest.raises(error) as caught:
+        oai.chat.completions.create(**kwargs)
+    body: Any = getattr(caught.value, "body", None)
+    assert isinstance(body, dict)
+    assert body.get("message")
+    if code:
+        assert body["code"] == code
+
+
+def test_multimodal_style_content_parts_are_read(server: Server) -> None:
+    message = {"role": "user", "content": [{"type": "text", "text": QUESTION}]}
+    response = httpx.post(
+        f"{server.url}/v1/chat/completions", json={"model": "citeqa", "messages": [message]}, timeout=60
+    )
+    assert response.status_code == 200
+    assert response.json()["citeqa"]["question"] == QUESTION

@@ -1,0 +1,72 @@
+"""The ``citeqa`` command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def citeqa(*args: str, index: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    if index is not None:
+        env["CITEQA_INDEX_DIR"] = str(index)
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.parametrize("command", ["build", "ask", "search", "serve"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = citeqa(command, "--help")
+    assert result.returncode == 0
+    assert "Example: citeqa" in result.stdout
+
+
+def test_help_does_not_import_torch() -> None:
+    code = "import sys; from service.cli import app; assert 'torch' not in sys.modules, 'torch imported'"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_build_ask_and_search(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "port.md").write_text(
+        "---\ntitle: Port news\n---\nThe Port of Tallinn (PoT) handles ferries. It opened a new terminal in 2019.\n"
+    )
+    index = tmp_path / "index"
+    built = citeqa("build", "--corpus", str(corpus), "--index", str(index), "--json")
+    assert built.returncode == 0, built.stderr
+    assert json.loads(built.stdout)["chunks"] == 1
+    again = citeqa("build", "--corpus", str(corpus), "--index", str(index))
+    assert "up to date" in again.stdout
+    answer = json.loads(citeqa("ask", "What is PoT?", "--json", index=index).stdout)
+    assert answer["answerable"] and "Port of Tallinn" in answer["answer"]
+    human = citeqa("ask", "What is PoT?", index=index).stdout
+    assert "[1]" in human and "port" in human
+    found = json.loads(citeqa("search", "terminal", "-k", "1", "--json", index=index).stdout)
+    assert found["passages"][0]["doc_id"] == "port"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ask", "anything"), "no index at"),
+        (("ask", "   "), "question"),
+        (("build", "--corpus", "/nonexistent-corpus"), "does not exist"),
+        (("search", "x", "-k", "99"), "less than or equal to 20"),
+        (("search",), "Missing argument"),
+    ],
+)
+def test_expected_failures_exit_1_with_one_line(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    result = citeqa(*args, index=tmp_path / "none")
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0

@@ -1,0 +1,165 @@
+"""Corpus changes (index/collection.py) and the `citeqa add / remove / list` commands, on real files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from index.collection import add_files, add_text, change_and_build, remove_document, safe_file_name
+from index.corpus import read_corpus
+from index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput
+from index.loader import load_index
+from service.cli import app
+from service.settings import Settings
+from tests.article_files import ARTICLE_TITLE, article_html, report_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", target)
+    return target
+
+
+def test_add_files_copies_checked_documents(corpus: Path) -> None:
+    change = add_files(corpus, [("../Saved Page.html", article_html().encode()), ("report.pdf", report_pdf())])
+    assert sorted(p.name for p in change.written) == ["Saved-Page.html", "report.pdf"]
+    docs = {d.doc_id: d for d in read_corpus(corpus)}
+    assert docs["saved-page"].title == ARTICLE_TITLE
+    assert docs["report"].metadata["pages"] == "3"
+    change.undo()
+    assert sorted(p.name for p in corpus.iterdir()) == ["japan-nato-rutte-visit.md"]
+
+
+def test_add_text_keeps_dotted_ids_and_refuses_unsafe_ones(corpus: Path) -> None:
+    add_text(corpus, "Version two of the report.", doc_id="report.v2", title="Report")
+    assert "report.v2" in {d.doc_id for d in read_corpus(corpus)}
+    with pytest.raises(InvalidInput, match="doc_id"):
+        add_text(corpus, "text", doc_id="../escape", title="x")
+
+
+def test_add_text_keeps_the_text_verbatim(corpus: Path) -> None:
+    text = "---\nnot front matter\n---\nLine one.\n\nLine two: 'quoted' and dated 2024-01-01.\n"
+    add_text(corpus, text, doc_id="note-1", title="A note", date="2024-01-01", metadata={"author": "Ann"})
+    doc = next(d for d in read_corpus(corpus) if d.doc_id == "note-1")
+    assert (doc.text, doc.title, doc.date, dict(doc.metadata)) == (text, "A note", "2024-01-01", {"author": "Ann"})
+
+
+@pytest.mark.parametrize(
+    ("files", "error", "message"),
+    [
+        ([("a.md", b"Same\n\nbody"), ("a.txt", b"Other\n\nbody")], DocumentConflict, "both be document 'a'"),
+        ([("japan-nato-rutte-visit.md", b"New\n\ntext")], DocumentConflict, "already exists"),
+        ([("empty.txt", b"  \n")], InvalidInput, "empty"),
+        ([("bad.pdf", b"%PDF-1.4 garbage")], InvalidInput, "not a readable PDF"),
+        ([("...", b"text")], InvalidInput, "no usable characters"),
+    ],
+)
+def test_add_files_refuses_bad_or_clashing_files(
+    corpus: Path, files: list[tuple[str, bytes]], error: type[Exception], message: str
+) -> None:
+    before = sorted(corpus.iterdir())
+    with pytest.raises(error, match=message):
+        add_files(corpus, files)
+    assert sorted(corpus.iterdir()) == before
+
+
+def test_same_text_under_another_name_is_a_conflict(corpus: Path) -> None:
+    (original,) = read_corpus(corpus)
+    with pytest.raises(DocumentConflict, match="already in the corpus as 'japan-nato-rutte-visit'"):
+        add_files(corpus, [("copy.txt", original.text.encode())])
+
+
+def test_replace_and_remove(corpus: Path) -> None:
+    add_files(corpus, [("note.txt", b"Note\n\nfirst version")])
+    change = add_files(corpus, [("note.txt", b"Note\n\nsecond version")], replace=True)
+    assert (corpus / "note.txt").read_bytes().endswith(b"second version")
+    change.undo()
+    assert (corpus / "note.txt").read_bytes().endswith(b"first version")
+    remove_document(corpus, "note")
+    assert not (corpus / "note.txt").exists()
+    with pytest.raises(DocumentNotFound):
+        remove_document(corpus, "note")
+
+
+def test_change_and_build_is_incremental_and_undone_on_failure(corpus: Path, tmp_path: Path, embedder: Any) -> None:
+    root = tmp_path / "index"
+    params = Settings().build_params()
+    change_and_build(lambda: add_files(corpus, []), corpus, root, embedder, params)
+    first = load_index(root)
+    _, report = change_and_build(
+        lambda: add_files(corpus, [("report.pdf", report_pdf())]), corpus, root, embedder, params
+    )
+    assert report.documents == 2
+    assert report.reused == first.manifest.chunk_count
+    assert report.embedded == report.chunks - report.reused > 0
+    remove_document(corpus, "report")
+    with pytest.raises(CorpusError, match="nothing indexable"):
+        change_and_build(lambda: remove_document(corpus, "japan-nato-rutte-visit"), corpus, root, embedder, params)
+    assert (corpus / "japan-nato-rutte-visit.md").exists()
+    assert set(load_index(root).documents) == {"japan-nato-rutte-visit", "report"}
+
+
+def test_safe_file_name() -> None:
+    assert safe_file_name("C:\\Users\\me\\My Report (final).pdf") == "My-Report-final-.pdf"
+
+
+def test_cli_add_list_remove(corpus: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    index = tmp_path / "index"
+    page = tmp_path / "tidal.html"
+    page.write_text(article_html(), encoding="utf-8")
+    report = tmp_path / "report.pdf"
+    report.write_bytes(report_pdf())
+    where = ["--corpus", str(corpus), "--index", str(index)]
+
+    result = runner.invoke(app, ["add", str(page), str(report), *where, "--json"])
+    assert result.exit_code == 0, result.output
+    added = json.loads(result.stdout)
+    assert {d["doc_id"] for d in added["documents"]} == {"tidal", "report"}
+    assert added["total_documents"] == 3
+
+    listed = json.loads(runner.invoke(app, ["list", "--index", str(index), "--json"]).stdout)
+    formats = {d["doc_id"]: d["format"] for d in listed["documents"]}
+    assert formats == {"japan-nato-rutte-visit": "text", "tidal": "html", "report": "pdf"}
+
+    asked = runner.invoke(app, ["ask", "How large was the dividend paid to each member?", "--index", str(index)])
+    assert "(report, characters" in asked.stdout
+    assert ", page 3)" in asked.stdout
+
+    result = runner.invoke(app, ["remove", "tidal", *where])
+    assert result.exit_code == 0, result.output
+    assert "removed tidal" in result.stdout
+    text = runner.invoke(app, ["list", "--index", str(index)]).stdout
+    assert "tidal" not in text
+    assert "2 documents" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add", "/nonexistent/file.pdf"], "error: /nonexistent/file.pdf: no such file or directory"),
+        (["remove", "no-such-doc"], "error: no document 'no-such-doc'"),
+        (["list"], "error: no index at"),
+    ],
+)
+def test_cli_expected_failures_are_one_line(corpus: Path, tmp_path: Path, args: list[str], message: str) -> None:
+    where = ["--index", str(tmp_path / "none")] if args[0] == "list" else ["--corpus", str(corpus)]
+    result = CliRunner().invoke(app, [*args, *where])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["add", "remove", "list"])
+def test_document_commands_have_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert f"Example: citeqa {command}" in result.stdout

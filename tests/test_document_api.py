@@ -1,0 +1,151 @@
+"""POST /v1/documents and DELETE /v1/documents/{doc_id}: real files, real rebuilds, hot swap of the index."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.settings import Settings
+from tests.article_files import ARTICLE_AUTHOR, ARTICLE_TITLE, ARTICLE_URL, article_html, report_pdf
+from tests.conftest import ROOT, build_test_index, wait_ready
+
+KEY = "test-admin-key-123"
+ADMIN = {"Authorization": f"Bearer {KEY}"}
+NOTE = {"doc_id": "x", "title": "t", "text": "body"}
+
+
+@pytest.fixture(scope="module")
+def docs_client(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[TestClient]:
+    base = tmp_path_factory.mktemp("documents-api")
+    corpus = base / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    index = build_test_index(corpus, base / "index", embedder)
+    settings = Settings(corpus_dir=corpus, index_dir=index, admin_api_key=KEY, max_upload_bytes=200_000)
+    with TestClient(create_app(settings)) as client:
+        wait_ready(lambda: client.get("/readyz").status_code)
+        yield client
+
+
+def _doc_ids(client: TestClient) -> set[str]:
+    return {d["doc_id"] for d in client.get("/v1/documents").json()["documents"]}
+
+
+def test_upload_pdf_then_cite_its_page(docs_client: TestClient) -> None:
+    before = docs_client.get("/readyz").json()["index"]["version"]
+    files = {"file": ("coop-report.pdf", report_pdf(), "application/pdf")}
+    response = docs_client.post("/v1/documents", files=files, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    (doc,) = body["documents"]
+    assert (doc["doc_id"], doc["metadata"]["pages"]) == ("coop-report", "3")
+    assert doc["chunks"] >= 1
+    assert body["index"]["version"] != before
+    assert docs_client.get("/readyz").json()["index"]["version"] == body["index"]["version"]
+
+    answer = docs_client.post("/v1/ask", json={"question": "How large was the dividend paid to each member?"}).json()
+    assert answer["answerable"], answer
+    citation = answer["citations"][0]
+    assert citation["doc_id"] == "coop-report"
+    assert "212 euros" in citation["quote"]
+    assert citation["page"] == 3
+    text = docs_client.get("/v1/documents/coop-report").json()["text"]
+    assert text[citation["start"] : citation["end"]] == citation["quote"]
+
+
+def test_upload_html_page_and_json_text_then_delete(docs_client: TestClient) -> None:
+    files = {"file": ("tidal.html", article_html().encode(), "text/html")}
+    page = docs_client.post("/v1/documents", files=files, headers=ADMIN).json()["documents"][0]
+    assert (page["title"], page["url"], page["metadata"]["author"]) == (ARTICLE_TITLE, ARTICLE_URL, ARTICLE_AUTHOR)
+
+    note = {"doc_id": "lighthouse-note", "title": "Lighthouse", "text": "The old lighthouse was painted green in May."}
+    response = docs_client.post("/v1/documents", json={**note, "metadata": {"author": "Ann"}}, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    assert {"tidal", "lighthouse-note"} <= _doc_ids(docs_client)
+    answer = docs_client.post("/v1/ask", json={"question": "What colour was the lighthouse painted?"}).json()
+    assert answer["citations"][0]["doc_id"] == "lighthouse-note"
+    assert answer["citations"][0]["page"] is None
+
+    for doc_id in ("tidal", "lighthouse-note"):
+        response = docs_client.delete(f"/v1/documents/{doc_id}", headers=ADMIN)
+        assert response.status_code == 200, response.text
+        assert response.json()["documents"][0]["chunks"] == 0
+    assert not {"tidal", "lighthouse-note"} & _doc_ids(docs_client)
+    assert docs_client.get("/v1/documents/tidal").status_code == 404
+
+
+def test_concurrent_changes_are_serialized_and_all_kept(docs_client: TestClient) -> None:
+    notes = [{"doc_id": f"note-{i}", "title": f"Note {i}", "text": f"Harbour note number {i} about boat {i}."}
+             for i in range(3)]  # fmt: skip
+    with ThreadPoolExecutor(4) as pool:
+        posts = [pool.submit(docs_client.post, "/v1/documents", json=n, headers=ADMIN) for n in notes]
+        asks = [pool.submit(docs_client.post, "/v1/ask", json={"question": "what is NSATU?"}) for _ in range(6)]
+        codes = [f.result().status_code for f in posts]
+        answers = [f.result() for f in asks]
+    assert codes == [201, 201, 201]
+    assert [a.status_code for a in answers] == [200] * 6
+    assert all(a.json()["answerable"] for a in answers)
+    assert {"note-0", "note-1", "note-2"} <= _doc_ids(docs_client)
+    with ThreadPoolExecutor(3) as pool:
+        codes = list(pool.map(lambda n: docs_client.delete(f"/v1/documents/{n['doc_id']}", headers=ADMIN).status_code,
+                              notes))  # fmt: skip
+    assert codes == [200, 200, 200]
+    assert not {"note-0", "note-1", "note-2"} & _doc_ids(docs_client)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "code"),
+    [
+        ({"json": NOTE, "headers": {}}, 401, "unauthorized"),
+        ({"json": NOTE, "headers": {"X-API-Key": "wrong"}}, 401, "unauthorized"),
+        ({"json": {"doc_id": "Bad Id!", "title": "t", "text": "body"}}, 422, "invalid_input"),
+        ({"json": {"doc_id": "x", "title": "t"}}, 422, "invalid_input"),
+        ({"json": {"doc_id": "x", "title": "t", "text": "b", "extra": 1}}, 422, "invalid_input"),
+        ({"json": {"doc_id": "japan-nato-rutte-visit", "title": "t", "text": "new body"}}, 409, "document_conflict"),
+        ({"files": {"file": ("big.txt", b"x" * 300_000, "text/plain")}}, 413, "payload_too_large"),
+        ({"files": {"file": ("img.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "image/png")}}, 422, "invalid_input"),
+        ({"files": {"file": ("bad.pdf", b"%PDF-1.4 not really", "application/pdf")}}, 422, "invalid_input"),
+        ({"data": {"replace": "true"}, "files": {"other": ("a.txt", b"a", "text/plain")}}, 422, "invalid_input"),
+        ({"content": b"hello", "headers": {**ADMIN, "content-type": "text/plain"}}, 415, "unsupported_media_type"),
+    ],
+)
+def test_bad_requests_are_refused_and_change_nothing(
+    docs_client: TestClient, kwargs: dict[str, Any], status: int, code: str
+) -> None:
+    before = docs_client.get("/readyz").json()["index"]["version"]
+    response = docs_client.post("/v1/documents", **{"headers": ADMIN, **kwargs})
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] == code
+    assert docs_client.get("/readyz").json()["index"]["version"] == before
+
+
+def test_delete_unknown_document_is_404(docs_client: TestClient) -> None:
+    response = docs_client.delete("/v1/documents/no-such-doc", headers=ADMIN)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "document_not_found"
+    assert docs_client.delete("/v1/documents/japan-nato-rutte-visit").status_code == 401
+
+
+def test_document_endpoints_disabled_without_admin_key(client: TestClient) -> None:
+    response = client.post("/v1/documents", json={"doc_id": "x", "title": "t", "text": "b"}, headers=ADMIN)
+    assert response.status_code == 401
+    assert "CITEQA_ADMIN_API_KEY" in response.json()["error"]["message"]
+
+
+def test_openapi_documents_both_upload_forms(client: TestClient) -> None:
+    body = client.get("/openapi.json").json()["paths"]["/v1/documents"]["post"]["requestBody"]["content"]
+    assert {"multipart/form-data", "application/json"} <= set(body)
+
+
+def test_index_on_disk_stays_loadable(docs_client: TestClient, embedder: Any) -> None:
+    from index.loader import load_index
+
+    settings: Settings = docs_client.app.state.settings  # type: ignore[attr-defined]
+    data = load_index(Path(settings.index_dir), embedder.name, embedder.dimension)
+    assert data.manifest.version == docs_client.get("/readyz").json()["index"]["version"]

@@ -1,0 +1,112 @@
+"""Readers on real files: an HTML article page with boilerplate, a PDF written by fpdf2, Markdown, text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.corpus import parse_document, read_corpus
+from index.errors import CorpusError
+from index.readers import page_of, read_document, sniff
+from tests.article_files import (
+    ARTICLE_AUTHOR,
+    ARTICLE_DATE,
+    ARTICLE_PARAGRAPHS,
+    ARTICLE_SITE,
+    ARTICLE_TITLE,
+    ARTICLE_URL,
+    BOILERPLATE,
+    PDF_AUTHOR,
+    PDF_PAGES,
+    PDF_TITLE,
+    article_html,
+    report_pdf,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_html_page_gives_main_text_and_metadata() -> None:
+    doc = read_document(article_html().encode(), "tidal", "tidal.html")
+    assert doc is not None
+    assert (doc.title, doc.url, doc.date) == (ARTICLE_TITLE, ARTICLE_URL, ARTICLE_DATE)
+    assert doc.metadata["author"] == ARTICLE_AUTHOR
+    assert doc.metadata["site"] == ARTICLE_SITE
+    assert doc.metadata["format"] == "html"
+    for paragraph in ARTICLE_PARAGRAPHS:
+        assert paragraph in doc.text
+    for noise in (*BOILERPLATE, "Weather", "Wind farm delayed", "tracking", "color: red"):
+        assert noise not in doc.text
+
+
+def test_pdf_keeps_pages_so_offsets_name_their_page() -> None:
+    doc = read_document(report_pdf(), "report", "report.pdf")
+    assert doc is not None
+    assert doc.title == PDF_TITLE
+    assert doc.metadata["author"] == PDF_AUTHOR
+    assert doc.metadata["pages"] == "3"
+    for number, lines in enumerate(PDF_PAGES, start=1):
+        for line in lines:
+            offset = doc.text.index(line)
+            assert page_of(doc, offset) == number
+            assert page_of(doc, offset + len(line) - 1) == number
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"%PDF-1.7\n...", "pdf"),
+        (b"\xef\xbb\xbf  <!DOCTYPE html><html><body>x</body></html>", "html"),
+        (b"<!-- saved --><html lang='en'><head></head><body></body></html>", "html"),
+        (b"<HTML>\n<BODY>old page</BODY></HTML>", "html"),
+        (b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN"><html>', "html"),
+        (b"How to write a page: start with <html> and then <body>.", "text"),
+        (b"---\ntitle: x\n---\nbody with <html> in it", "text"),
+        (b"Plain title\n\nA body that mentions <b>tags</b>.", "text"),
+    ],
+)
+def test_kind_is_sniffed_from_content(data: bytes, kind: str) -> None:
+    assert sniff(data) == kind
+
+
+def test_reader_is_chosen_by_content_not_extension(tmp_path: Path) -> None:
+    (tmp_path / "saved-page.txt").write_text(article_html(), encoding="utf-8")
+    (tmp_path / "report").write_bytes(report_pdf())
+    (tmp_path / "notes.md").write_text("Plain notes\n\nNothing but text here.\n", encoding="utf-8")
+    docs = {d.doc_id: d for d in read_corpus(tmp_path)}
+    assert docs["saved-page"].title == ARTICLE_TITLE
+    assert docs["report"].metadata["format"] == "pdf"
+    assert docs["notes"].title == "Plain notes"
+    assert page_of(docs["notes"], 3) is None
+
+
+def test_default_corpus_reads_exactly_as_before() -> None:
+    path = ROOT / "corpus" / "japan-nato-rutte-visit.md"
+    (doc,) = read_corpus(ROOT / "corpus")
+    expected = parse_document(path.read_text(encoding="utf-8"), doc.doc_id, source=path.name)
+    assert doc == expected
+    assert doc.content_hash == expected.content_hash
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (report_pdf()[:400], "not a readable PDF"),
+        (b"<!DOCTYPE html><html><head><title>T</title></head><body><script>x=1</script></body></html>", "no article"),
+    ],
+)
+def test_unreadable_files_raise_corpus_error(data: bytes, message: str) -> None:
+    with pytest.raises(CorpusError, match=message):
+        read_document(data, "bad", "bad-file")
+
+
+def test_corpus_skips_broken_files_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "good.md").write_text("Good\n\nSome text.\n", encoding="utf-8")
+    (tmp_path / "broken.pdf").write_bytes(report_pdf()[:300])
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    warnings: list[str] = []
+    docs = read_corpus(tmp_path, warnings.append)
+    assert [d.doc_id for d in docs] == ["good"]
+    assert any(w.startswith("broken.pdf: not a readable PDF") for w in warnings)
+    assert any(w.startswith("image.png: skipped, unsupported") for w in warnings)
