@@ -23,7 +23,6 @@ from index.readers import DOCUMENT_SUFFIXES, read_document
 
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text", ""})
 MAX_FILE_BYTES = 5_000_000
-MAX_INVALID_UTF8_BYTES = 8
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _ID_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
@@ -95,25 +94,6 @@ def _first_line(text: str) -> str:
         if line.strip():
             return line.strip()[:200]
     return ""
-
-
-def _decode(data: bytes, name: str, warn: Warn) -> str | None:
-    if b"\x00" in data[:4096]:
-        warn(f"{name}: skipped, looks binary (NUL bytes)")
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        invalid = _invalid_utf8_bytes(data)
-        if invalid > max(MAX_INVALID_UTF8_BYTES, len(data) // 100):
-            warn(f"{name}: skipped, {invalid} bytes are not valid UTF-8 (binary, or another encoding: convert it)")
-            return None
-        warn(f"{name}: not valid UTF-8 at byte {exc.start}; undecodable bytes replaced with U+FFFD")
-        return data.decode("utf-8", errors="replace")
-
-
-def _invalid_utf8_bytes(data: bytes) -> int:
-    return sum(1 for ch in data.decode("utf-8", errors="surrogateescape") if "\udc80" <= ch <= "\udcff")
 
 
 def _unsafe_name(name: str) -> bool:
