@@ -1,49 +1,41 @@
 """Extractive answers: pick the sentence(s) that answer, cite them exactly, or abstain.
 
 No language model: sentences of the retrieved passages are scored by how much of the
-question's weighted terms they hold, how well their passage was retrieved, and whether they
-hold the kind of thing the question asks for (a name, a date, an amount, an expansion of an
-acronym...). Abstention combines several signals in a small logistic model (``AbstainModel``)
-whose weights are settings and can be recalibrated on labelled questions.
+question's idf-weighted terms they (and their neighbours) hold, how well their passage was
+retrieved, whether they hold the kind of thing the question asks for (a name, a date, an
+amount, a cause, an acronym's expansion; ``index.questions``) and their cosine similarity to
+the question. Abstention combines several signals in a small logistic model
+(``index.abstention``) whose weights are stored as JSON and recalibrated with ``citeqa calibrate``.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from index.abstention import AbstainModel, load_abstain_model
 from index.corpus import Document
 from index.embedding import Vectors
 from index.lexical import LexicalIndex
+from index.questions import focus_terms, question_type, specific_terms, surface_words, type_match
 from index.retrieval import Passage
 from index.sentences import sentence_spans
-from index.tokens import STOPWORDS, content_terms, words
+from index.tokens import STOPWORDS, content_terms
 
 MAX_ANSWER_CHARS = 350
-SEMANTIC_POOL = 10
-SEMANTIC_WEIGHT = 1.0
+SEMANTIC_POOL = 12
+SCORE_WEIGHTS = {  # chosen on bbc_dev + eval/bbc_holdout (bench/answer_quality.py); see README
+    "coverage": 0.5,
+    "context": 0.8,
+    "focus": 0.8,
+    "type": 0.8,
+    "passage": 0.2,
+    "novelty": 0.1,
+    "rank": -0.015,
+    "similarity": 0.8,
+}
 Encode = Callable[[Sequence[str]], Vectors]
 NOT_COVERED = "The articles don't cover this question."
-
-_MONTHS = "january february march april may june july august september october november december"
-_DATE = re.compile(
-    r"\b(?:\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+(?:"
-    + "|".join(_MONTHS.split())
-    + r")|(?:"
-    + "|".join(_MONTHS.split())
-    + r")|last (?:year|month|week)|yesterday|today|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday)\b",
-    re.IGNORECASE,
-)
-_NUMBER = re.compile(r"[$£€]\s?\d|\d[\d,.]*\s?(?:%|m\b|bn\b|million|billion|euros?|dollars?|pounds?)|\b\d[\d,.]*\b")
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
-_CAUSE = re.compile(
-    r"\b(?:because|due to|as a result|since|after|so that|in order to|led to|caused|forced|after|mistake|to)\b",
-    re.IGNORECASE,
-)
-_PLACE = re.compile(r"\b(?:in|at|near|from)\s+(?:the\s+)?[A-Z][\w’'-]+")
 
 
 @dataclass(frozen=True)
@@ -61,6 +53,15 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Abstention:
+    """Why a question was not answered: a stable ``code``, the question words at issue, a message."""
+
+    code: str
+    message: str
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Answer:
     """The answer to one question, with its citations and the passages it was drawn from."""
 
@@ -72,30 +73,7 @@ class Answer:
     confidence: float = 0.0
     reason: str | None = None
     signals: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class AbstainModel:
-    """Logistic model over abstention signals; the question is answered when p >= threshold."""
-
-    bias: float = -4.0
-    coverage: float = 6.0
-    unknown: float = -4.0
-    dense: float = 3.0
-    agreement: float = 1.0
-    type_match: float = 0.5
-    threshold: float = 0.5
-
-    def probability(self, signals: dict[str, float]) -> float:
-        z = (
-            self.bias
-            + self.coverage * signals["coverage"]
-            + self.unknown * signals["unknown"]
-            + self.dense * signals["dense"]
-            + self.agreement * signals["agreement"]
-            + self.type_match * signals["type_match"]
-        )
-        return 1.0 / (1.0 + math.exp(-z))
+    abstention: Abstention | None = None
 
 
 @dataclass(frozen=True)
@@ -106,10 +84,7 @@ class Candidate:
     start: int
     end: int
     score: float
-    coverage: float
-    type_match: float
-    passage_rank: int
-    novelty: float
+    features: dict[str, float]
     similarity: float = 0.0
 
     @property
@@ -117,49 +92,14 @@ class Candidate:
         return (self.doc_id, self.start, self.end)
 
 
-def question_type(question: str) -> str:
-    q = question.lower().strip()
-    first = words(q)[:3]
-    if not first:
-        return "other"
-    if first[0] in ("who", "whom", "whose") or " which coach" in q or "which person" in q:
-        return "who"
-    if first[0] == "when" or "what year" in q or "what date" in q or "in what year" in q:
-        return "when"
-    if q.startswith(("how many", "how much", "how big", "how long", "how large", "by what score", "by what majority")):
-        return "amount"
-    if first[0] == "where" or "where in" in q:
-        return "where"
-    if first[0] == "why":
-        return "why"
-    if re.match(r"^(what|who)\s+(is|are|was|were)\s+(an?\s+|the\s+)?[\w\s.-]{1,40}\??$", q):
-        return "definition"
-    return "other"
-
-
-def _acronyms(question: str) -> list[str]:
-    return re.findall(r"\b[A-Z][A-Z0-9&]{1,9}s?\b", question)
-
-
-def _type_match(kind: str, sentence: str, question: str) -> float:
-    if kind == "when":
-        return 1.0 if _DATE.search(sentence) else 0.0
-    if kind == "amount":
-        return 1.0 if _NUMBER.search(sentence) else 0.0
-    if kind == "who":
-        q_words = set(words(question))
-        names = [n for n in _NAME.findall(sentence) if not set(words(n)) <= q_words]
-        return 1.0 if names else 0.0
-    if kind == "where":
-        return 1.0 if _PLACE.search(sentence) else 0.0
-    if kind == "why":
-        return 1.0 if _CAUSE.search(sentence) else 0.0
-    if kind == "definition":
-        for acronym in _acronyms(question):
-            if re.search(r"\(" + re.escape(acronym) + r"\)", sentence):
-                return 1.0
-        return 0.0
-    return 0.0
+@dataclass(frozen=True)
+class _Question:
+    text: str
+    kind: str
+    weights: dict[str, float]
+    specific: list[str]
+    focus: list[str]
+    unknown: list[str]
 
 
 class Extractor:
@@ -176,9 +116,10 @@ class Extractor:
         self.lexical = lexical
         self.documents = documents
         self.encode = encode
-        self.model = model or AbstainModel()
+        self.model = model or load_abstain_model()
         self._vectors: dict[tuple[str, int, int], Vectors] = {}
         self._cache_size = cache_size
+        self._max_idf = lexical.term_idf("\0never-a-term")
 
     def answer_many(
         self,
@@ -188,56 +129,62 @@ class Extractor:
         shown: int,
     ) -> list[Answer]:
         """Answers for a batch; the candidate sentences of all questions are embedded in one call."""
-        weights = [{t: self.lexical.term_idf(t) for t in content_terms(q)} for q in questions]
-        kinds = [question_type(q) for q in questions]
-        pools = [
-            self._candidates(q, p, w, k)[:SEMANTIC_POOL]
-            for q, p, w, k in zip(questions, passages, weights, kinds, strict=True)
-        ]
+        parsed = [self._parse(q) for q in questions]
+        pools = [self._candidates(q, p)[:SEMANTIC_POOL] for q, p in zip(parsed, passages, strict=True)]
         self._embed_missing([c for pool in pools for c in pool])
         out = []
-        for i, question in enumerate(questions):
+        for i, question in enumerate(parsed):
             ranked = self._rescore(pools[i], question_vectors[i])
-            out.append(self._decide(question, ranked, passages[i], weights[i], kinds[i], shown))
+            out.append(self._decide(question, ranked, passages[i], shown))
         return out
 
-    def _decide(
-        self,
-        question: str,
-        ranked: list[Candidate],
-        passages: Sequence[Passage],
-        weights: dict[str, float],
-        kind: str,
-        shown: int,
-    ) -> Answer:
-        signals = self._signals(question, weights, ranked, passages, kind)
+    def _parse(self, question: str) -> _Question:
+        """Weights are idf; a plain word the corpus never uses ("give" where it says "gave") is left out,
+        while a name or number it never mentions keeps the highest weight (it must be matched)."""
+        specific = specific_terms(question)
+        terms = content_terms(question)
+        unknown = [t for t in terms if t not in self.lexical.vocab]
+        weights = {t: self.lexical.term_idf(t) for t in terms if t in self.lexical.vocab or t in specific}
+        return _Question(question, question_type(question), weights, specific, focus_terms(question), unknown)
+
+    def _decide(self, q: _Question, ranked: list[Candidate], passages: Sequence[Passage], shown: int) -> Answer:
+        signals = self._signals(q, ranked, passages)
         p = self.model.probability(signals)
         shown_passages = tuple(passages[:shown])
         if not ranked or p < self.model.threshold:
-            reason = self._reason(question, weights, ranked)
-            return Answer(question, False, NOT_COVERED, (), shown_passages, round(p, 4), reason, signals)
+            why = self._abstention(q, ranked, passages, p)
+            return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), why.message, signals, why)
         citations = tuple(self._cite(i + 1, span) for i, span in enumerate(self._choose(ranked)))
         text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
-        return Answer(question, True, text, citations, shown_passages, round(p, 4), None, signals)
+        return Answer(q.text, True, text, citations, shown_passages, round(p, 4), None, signals)
 
-    def _candidates(
-        self, question: str, passages: Sequence[Passage], weights: dict[str, float], kind: str
-    ) -> list[Candidate]:
-        total = sum(weights.values()) or 1.0
+    def _candidates(self, q: _Question, passages: Sequence[Passage]) -> list[Candidate]:
+        total = sum(q.weights.values()) or 1.0
         seen: set[tuple[str, int]] = set()
         out = []
         for rank, passage in enumerate(passages):
-            for start, end in sentence_spans(passage.text, passage.start):
+            doc = self.documents[passage.doc_id]
+            title_terms = set(content_terms(doc.title))
+            spans = sentence_spans(passage.text, passage.start)
+            sentence_terms = [set(content_terms(doc.text[s:e])) for s, e in spans]
+            for i, (start, end) in enumerate(spans):
                 if (passage.doc_id, start) in seen:
                     continue
                 seen.add((passage.doc_id, start))
-                sentence = self.documents[passage.doc_id].text[start:end]
-                present = set(content_terms(sentence))
-                coverage = _coverage(weights, present) / total
-                match = _type_match(kind, sentence, question)
-                novelty = min(len(present - set(weights)), 3) / 3
-                score = coverage + 0.25 * match + 0.2 * passage.score + 0.1 * novelty - 0.02 * rank
-                out.append(Candidate(passage.doc_id, start, end, score, coverage, match, rank, novelty))
+                present = sentence_terms[i]
+                around = present | title_terms | (sentence_terms[i - 1] if i else set())
+                coverage = _coverage(q.weights, present) / total
+                features = {
+                    "coverage": coverage,
+                    "context": _coverage(q.weights, around) / total,
+                    "focus": _coverage(dict.fromkeys(q.focus, 1.0), present) / len(q.focus) if q.focus else coverage,
+                    "type": type_match(q.kind, doc.text[start:end], q.text, doc.text),
+                    "passage": passage.score,
+                    "novelty": len(present - set(q.weights)) / max(len(present), 1),
+                    "rank": float(rank),
+                }
+                score = sum(SCORE_WEIGHTS[name] * value for name, value in features.items())
+                out.append(Candidate(passage.doc_id, start, end, score, features))
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -254,39 +201,61 @@ class Extractor:
         rescored = []
         for c in pool:
             similarity = float(self._vectors[c.key] @ question_vector)
-            rescored.append(replace(c, similarity=similarity, score=c.score + SEMANTIC_WEIGHT * similarity))
+            rescored.append(replace(c, similarity=similarity, score=c.score + SCORE_WEIGHTS["similarity"] * similarity))
         return sorted(rescored, key=lambda c: -c.score)
 
-    def _signals(
-        self,
-        question: str,
-        weights: dict[str, float],
-        ranked: list[Candidate],
-        passages: Sequence[Passage],
-        kind: str,
-    ) -> dict[str, float]:
-        specific = specific_terms(question)
-        unknown = [t for t in specific if not self.lexical.document_frequency_known(t)]
-        best = ranked[0] if ranked else None
-        top = passages[0] if passages else None
+    def _signals(self, q: _Question, ranked: list[Candidate], passages: Sequence[Passage]) -> dict[str, float]:
+        if not ranked or not passages:
+            return {"unknown": 1.0 if q.specific else 0.0}
+        best = ranked[0]
+        passage = next(p for p in passages if p.doc_id == best.doc_id and p.start <= best.start < p.end)
+        doc = self.documents[best.doc_id]
+        in_passage = set(content_terms(doc.title + "\n" + passage.text))
+        in_doc = set(content_terms(doc.title + "\n" + doc.text))
+        missing = [t for t in q.weights if t not in in_passage and t in self.lexical.vocab]
+        rare_missing = max((q.weights[t] for t in missing), default=0.0) / self._max_idf
+        others = [c.score for c in ranked[1:] if c.doc_id != best.doc_id]
+        top_dense = max(passages, key=lambda p: p.dense_score)
+        top_lexical = max(passages, key=lambda p: p.lexical_score)
+        agreement = 0.5 * (top_dense.doc_id == best.doc_id) + 0.5 * (top_lexical.doc_id == best.doc_id)
         return {
-            "coverage": best.coverage if best else 0.0,
-            "unknown": len(unknown) / len(specific) if specific else 0.0,
-            "dense": max(top.dense_score, best.similarity if best else 0.0) if top else 0.0,
-            "agreement": 1.0 if top and top.lexical_score > 0 and top.score >= 0.9 else 0.0,
-            "type_match": best.type_match if best and kind != "other" else 0.0,
+            "coverage": round(best.features["context"], 4),
+            "rare_missing": round(rare_missing, 4),
+            "specific_missing": round(_share_missing(q.specific, in_doc), 4),
+            "unknown": round(_share_missing(q.specific, self.lexical.vocab), 4),
+            "dense": round(max(p.dense_score for p in passages), 4),
+            "similarity": round(best.similarity, 4),
+            "agreement": agreement,
+            "type_match": best.features["type"],
+            "focus": round(best.features["focus"], 4),
+            "margin": round(min(1.0, best.score - max(others, default=0.0)), 4),
         }
 
-    def _reason(self, question: str, weights: dict[str, float], ranked: list[Candidate]) -> str:
-        missing = [t for t in specific_terms(question) if not self.lexical.document_frequency_known(t)]
-        missing += [
-            t for t in sorted(weights, key=lambda t: -weights[t]) if not self.lexical.document_frequency_known(t)
-        ]
+    def _abstention(self, q: _Question, ranked: list[Candidate], passages: Sequence[Passage], p: float) -> Abstention:
+        surface = surface_words(q.text)
+        unknown = [t for t in q.specific if t in q.unknown] + q.unknown
+        if unknown:
+            terms = tuple(dict.fromkeys(surface.get(t, t) for t in unknown))
+            return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)
+        if not ranked or not passages:
+            return Abstention("no_passage", "no passage was retrieved")
+        best = ranked[0]
+        doc = self.documents[best.doc_id]
+        passage_terms = set(
+            content_terms(doc.title + "\n" + " ".join(x.text for x in passages if x.doc_id == doc.doc_id))
+        )
+        missing = sorted((t for t in q.weights if t not in passage_terms), key=lambda t: -q.weights[t])
         if missing:
-            return f"no passage mentions {missing[0]!r}"
-        if not ranked:
-            return "no passage was retrieved"
-        return "no sentence holds enough of the question's terms"
+            terms = tuple(dict.fromkeys(surface.get(t, t) for t in missing[:3]))
+            return Abstention(
+                "terms_not_in_passage",
+                f"the closest article ({doc.title!r}) does not mention {_quoted(terms)}",
+                terms,
+            )
+        return Abstention(
+            "low_confidence",
+            f"no sentence clearly answers it (confidence {p:.2f} < {self.model.threshold:.2f})",
+        )
 
     def _choose(self, ranked: list[Candidate]) -> list[tuple[str, int, int, float]]:
         """One or two sentences: the best, extended by its follower when it says little on its own."""
@@ -294,9 +263,9 @@ class Extractor:
         text = self.documents[best.doc_id].text
         spans = [(best.doc_id, best.start, best.end, best.score)]
         sentence = text[best.start : best.end]
-        if best.novelty < 0.5 or sentence.rstrip().endswith(":"):
+        if best.features["novelty"] < 0.3 or sentence.rstrip().endswith(":"):
             following = sentence_spans(text[best.end : best.end + MAX_ANSWER_CHARS * 2], best.end)
-            if following and following[0][1] - best.start <= MAX_ANSWER_CHARS * 1.5:
+            if following and following[0][1] - best.start <= MAX_ANSWER_CHARS:
                 spans = [(best.doc_id, best.start, following[0][1], best.score)]
         return spans
 
@@ -319,10 +288,13 @@ def _coverage(weights: dict[str, float], present: set[str]) -> float:
     return got
 
 
-def specific_terms(question: str) -> list[str]:
-    """Stemmed names, acronyms and numbers of a question: what an answering sentence must mention."""
-    found = re.findall(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'&-]*|\b\d[\d,.]*\b", question.strip())
-    return [t for t in dict.fromkeys(content_terms(" ".join(found))) if t not in STOPWORDS]
+def _share_missing(terms: Sequence[str], known: set[str] | dict[str, int]) -> float:
+    return sum(t not in known for t in terms) / len(terms) if terms else 0.0
+
+
+def _quoted(terms: Sequence[str]) -> str:
+    quoted = [repr(t) for t in terms]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:
@@ -333,4 +305,4 @@ def _window(text: str, start: int, end: int) -> tuple[int, int]:
     return start, cut if cut > start else start + MAX_ANSWER_CHARS
 
 
-__all__ = ["NOT_COVERED", "STOPWORDS", "AbstainModel", "Answer", "Citation", "Extractor", "question_type"]
+__all__ = ["NOT_COVERED", "STOPWORDS", "AbstainModel", "Abstention", "Answer", "Citation", "Extractor", "question_type"]

@@ -217,6 +217,47 @@ def serve(
 
 
 @app.command()
+def calibrate(
+    questions: Annotated[Path, typer.Argument(help="Labelled questions, JSONL (question, answers, answerable).")],
+    index: IndexOpt = None,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write", help="Write the calibrated model here (JSON); serve it with CITEQA_ABSTAIN_MODEL_FILE."
+        ),
+    ] = None,
+    threshold_only: Annotated[
+        bool, typer.Option("--threshold-only", help="Keep the current weights; choose only the threshold.")
+    ] = False,
+    strength: Annotated[
+        float,
+        typer.Option("--strength", min=0.0, help="Pull of the current weights when refitting (higher: stay closer)."),
+    ] = 1.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit the abstention model on labelled questions and choose the threshold that maximises accuracy.
+
+    Prints the threshold, the accuracy before and after and the abstention precision/recall curve.
+
+    Example: citeqa calibrate eval/bbc_holdout.jsonl --index data/index --write abstain.json
+    """
+    from index.calibration import read_labelled
+    from service.calibrate import run_calibration
+
+    try:
+        labelled = read_labelled(questions)
+    except CiteqaError as exc:
+        fail(exc.message)
+    engine = _engine(_settings(index=index))
+    try:
+        run_calibration(engine, labelled, write=write, refit=not threshold_only, strength=strength, as_json=as_json)
+    except CiteqaError as exc:
+        fail(exc.message)
+    except OSError as exc:
+        fail(f"cannot write {write}: {exc}")
+
+
+@app.command()
 def add(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories: HTML, PDF, Markdown or text.")],
     replace: Annotated[bool, typer.Option("--replace", help="Replace documents with the same id.")] = False,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from index.answer import Answer, Citation
+from index.answer import Abstention, Answer, Citation
 from index.corpus import Document
 from index.readers import page_of
 from index.retrieval import Passage
@@ -85,6 +85,21 @@ class CitationOut(BaseModel):
         )
 
 
+class AbstentionOut(BaseModel):
+    code: str = Field(
+        description="Why it abstained: `not_in_corpus` (no passage holds some question words), "
+        "`terms_not_in_passage` (the closest article lacks them), `low_confidence`, `no_passage`.",
+        examples=["not_in_corpus"],
+    )
+    terms: list[str] = Field(description="The question's words at issue, as written.", examples=[["Jupiter"]])
+    message: str = Field(description="The same, for people.", examples=["no passage mentions 'Jupiter'"])
+    signals: dict[str, float] = Field(description="The abstention model's inputs for this question.")
+
+    @classmethod
+    def of(cls, a: Abstention, signals: dict[str, float]) -> AbstentionOut:
+        return cls(code=a.code, terms=list(a.terms), message=a.message, signals=dict(signals))
+
+
 class Timings(BaseModel):
     retrieve: float = Field(description="Milliseconds spent embedding and retrieving.")
     answer: float = Field(0.0, description="Milliseconds spent choosing answer sentences.")
@@ -101,6 +116,9 @@ class AskResponse(BaseModel):
     reason: str | None = Field(
         description="Why it abstained, e.g. \"no passage mentions 'jupiter'\"; null when answered."
     )
+    abstention: AbstentionOut | None = Field(
+        None, description="Machine-readable reason when `answerable` is false (code, words at issue, signals)."
+    )
     timings_ms: Timings
 
     @classmethod
@@ -116,6 +134,7 @@ class AskResponse(BaseModel):
             passages=[PassageOut.of(p) for p in answer.passages],
             confidence=answer.confidence,
             reason=answer.reason,
+            abstention=AbstentionOut.of(answer.abstention, answer.signals) if answer.abstention else None,
             timings_ms=Timings(**timings),
         )
 

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.answer import AbstainModel
+from index.abstention import AbstainModel, load_abstain_model
 from index.build import BuildParams
 from index.chunking import ChunkingParams
 from index.retrieval import RetrievalParams
@@ -46,8 +46,11 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
-    abstain_threshold: float = Field(
-        0.5, ge=0, le=1, description="Answer only when the abstention model's probability is at least this."
+    abstain_threshold: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Answer only when the abstention model's probability is at least this (unset: the model file's).",
     )
     host: str = Field("127.0.0.1", description="Address the HTTP service binds to.")
     port: int = Field(
@@ -73,6 +76,10 @@ class Settings(BaseSettings):
     )
     chat_model: str = Field(
         "citeqa", min_length=1, description="Model id of the corpus on the OpenAI-compatible chat API (`/v1/models`)."
+    )
+    abstain_model_file: Path | None = Field(
+        None,
+        description="JSON abstention model from `citeqa calibrate --write` (unset: the one shipped in the package).",
     )
     reload_poll_seconds: float = Field(
         2.0,
@@ -115,7 +122,9 @@ class Settings(BaseSettings):
         )
 
     def abstain_model(self) -> AbstainModel:
-        return AbstainModel(threshold=self.abstain_threshold)
+        """The calibrated abstention model (``abstain_model`` file or the packaged one), threshold overridable."""
+        model = load_abstain_model(self.abstain_model_file)
+        return model if self.abstain_threshold is None else model.with_threshold(self.abstain_threshold)
 
 
 @lru_cache(maxsize=1)
