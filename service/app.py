@@ -72,7 +72,9 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         loading = runtime.load_in_background() if load else None
-        app.state.batcher = Batcher(runtime.engine, on_batch=app.state.metrics.observe_batch)
+        app.state.batcher = Batcher(
+            runtime.engine, settings.batch_wait_ms, settings.max_batch, on_batch=app.state.metrics.observe_batch
+        )
         triggers = ReloadTriggers(runtime, settings.reload_poll_seconds)
         triggers.start(loading)
         yield

@@ -88,7 +88,7 @@ def build(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
-        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
+        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
         with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
             task = bar.add_task("embed", total=None)
             report = build_index(

@@ -23,10 +23,13 @@ def load_engine(settings: Settings, embedder: Any = None) -> Engine:
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    from index.store import set_search_threads
+
+    set_search_threads(settings.faiss_threads)
     if embedder is None:
         from index.embedding import load_embedder
 
-        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
+        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
     data = load_index(settings.index_dir, embedder.name, embedder.dimension)
     return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model())
 
