@@ -17,7 +17,14 @@ from index.abstention import AbstainModel, load_abstain_model
 from index.corpus import Document
 from index.embedding import Vectors
 from index.lexical import LexicalIndex
-from index.questions import focus_terms, question_type, specific_terms, surface_words, type_match
+from index.questions import (
+    focus_terms,
+    question_type,
+    specific_terms,
+    surface_words,
+    type_match,
+    without_question_form,
+)
 from index.retrieval import Passage
 from index.sentences import sentence_spans
 from index.tokens import STOPWORDS, content_terms
@@ -142,7 +149,7 @@ class Extractor:
         """Weights are idf; a plain word the corpus never uses ("give" where it says "gave") is left out,
         while a name or number it never mentions keeps the highest weight (it must be matched)."""
         specific = specific_terms(question)
-        terms = content_terms(question)
+        terms = content_terms(without_question_form(question))
         unknown = [t for t in terms if t not in self.lexical.vocab]
         weights = {t: self.lexical.term_idf(t) for t in terms if t in self.lexical.vocab or t in specific}
         return _Question(question, question_type(question), weights, specific, focus_terms(question), unknown)

@@ -136,6 +136,17 @@ def _fresh(pattern: re.Pattern[str], sentence: str, question: str) -> float:
     return 1.0 if any(m.group(0).lower() not in asked for m in pattern.finditer(sentence)) else 0.0
 
 
+_FORM = re.compile(
+    r"\bhow\s+(?:large|big|long|far|old|often|tall|high|wide|deep|heavy|soon|late|early|fast|small|short)\b",
+    re.IGNORECASE,
+)
+
+
+def without_question_form(question: str) -> str:
+    """The question with its form words removed ("how large was X" -> "X"): they ask, they do not match."""
+    return _FORM.sub(" ", question)
+
+
 def specific_terms(question: str) -> list[str]:
     """Stemmed names, acronyms and numbers of a question: what an answering passage must mention."""
     found = _SPECIFIC.findall(question.strip())

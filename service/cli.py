@@ -79,7 +79,6 @@ def build(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from index.build import build_index
-    from index.embedding import load_embedder
     from service.faults import pause_hook
 
     settings = _settings(corpus, index, model)
@@ -88,7 +87,7 @@ def build(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
-        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
+        embedder = settings.load_build_embedder()
         with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
             task = bar.add_task("embed", total=None)
             report = build_index(

@@ -43,13 +43,11 @@ def change_index(settings: Any, change: Callable[[], Change], as_json: bool, ech
     """Apply ``change`` to the corpus and publish the incremental build, with a progress bar."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from index.embedding import load_embedder
-
     done = change()  # checked and applied first: a refused change costs no model load
     skipped: list[str] = []
     try:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
+        embedder = settings.load_build_embedder()
         columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
             task = bar.add_task("embed", total=None)

@@ -102,16 +102,15 @@ def _runner(
         raise InvalidInput("--build needs a BEIR folder (with corpus.jsonl) as QUESTIONS")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from index.build import build_documents
-    from index.embedding import load_embedder
     from index.engine import Engine
     from index.loader import load_index
 
-    embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
+    embedder = settings.load_query_embedder()
     with tempfile.TemporaryDirectory(prefix="citeqa-eval-index-") as tmp:
         build_documents(
             qset.documents,
             Path(tmp),
-            embedder,
+            settings.load_build_embedder(),
             settings.build_params(),
             progress=(lambda done, total: progress("embedding", done, total)) if progress else None,
         )

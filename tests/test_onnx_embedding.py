@@ -30,19 +30,19 @@ def int8(onnx_cache: Path) -> Any:
     return load_embedder(backend="onnx-int8", cache_dir=onnx_cache)
 
 
-def test_onnx_fp32_reproduces_torch_at_every_length(embedder: Any, int8: Any, onnx_cache: Path) -> None:
+def test_onnx_fp32_reproduces_torch_at_every_length(torch_embedder: Any, int8: Any, onnx_cache: Path) -> None:
     fp32 = load_embedder(backend="onnx", cache_dir=onnx_cache)  # reuses the export made for int8
-    reference = embedder.encode(TEXTS)
+    reference = torch_embedder.encode(TEXTS)
     batched = fp32.encode(TEXTS, batch_size=2)
-    assert fp32.name == embedder.name and fp32.dimension == embedder.dimension == 384
+    assert fp32.name == torch_embedder.name and fp32.dimension == torch_embedder.dimension == 384
     assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
     assert (batched * reference).sum(axis=1).min() > 0.9999
     single = np.vstack([fp32.encode([t]) for t in TEXTS])
     assert np.allclose(single, batched, atol=1e-5)
 
 
-def test_int8_stays_close_to_fp32(embedder: Any, int8: Any) -> None:
-    cosine = (int8.encode(TEXTS) * embedder.encode(TEXTS)).sum(axis=1)
+def test_int8_stays_close_to_fp32(torch_embedder: Any, int8: Any) -> None:
+    cosine = (int8.encode(TEXTS) * torch_embedder.encode(TEXTS)).sum(axis=1)
     assert cosine.min() > 0.97 and cosine.mean() > 0.985
     assert int8.encode([]).shape == (0, 384)
 
@@ -69,3 +69,11 @@ def test_export_is_cached_and_published_whole(int8: Any, onnx_cache: Path) -> No
 def test_unusable_backend_or_device_is_refused(backend: str, device: str, message: str, onnx_cache: Path) -> None:
     with pytest.raises(EmbedderUnavailable, match=message):
         load_embedder(backend=backend, device=device, cache_dir=onnx_cache)
+
+
+def test_question_vectors_do_not_depend_on_what_else_is_in_the_batch(embedder: Any) -> None:
+    """Micro-batching must not change answers: the default question backend is batch-independent."""
+    question = ["Who won best actress for Maria Full of Grace?"]
+    alone = embedder.encode(question)[0]
+    crowded = embedder.encode(question + [t * 3 for t in TEXTS])[0]
+    assert np.allclose(alone, crowded, atol=1e-5)
