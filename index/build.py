@@ -27,6 +27,7 @@ from index.records import write_chunks, write_documents
 from index.store import choose_kind, save_vectors
 
 Progress = Callable[[int, int], None]
+Stage = Callable[[str], None]
 LOCK_FILE = ".build.lock"
 
 
@@ -104,11 +105,17 @@ def build_index(
     force: bool = False,
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
+    stage: Stage | None = None,
 ) -> BuildReport:
-    """Read, chunk, embed and publish ``corpus_dir`` as a new version under ``root``."""
+    """Read, chunk, embed and publish ``corpus_dir`` as a new version under ``root``.
+
+    ``stage`` is told when embedding, writing and publishing start.
+    """
     started = time.perf_counter()
     documents = read_corpus(corpus_dir, warn)
-    return build_documents(documents, root, embedder, params, force=force, progress=progress, started=started)
+    return build_documents(
+        documents, root, embedder, params, force=force, progress=progress, stage=stage, started=started
+    )
 
 
 def build_documents(
@@ -119,6 +126,7 @@ def build_documents(
     *,
     force: bool = False,
     progress: Progress | None = None,
+    stage: Stage | None = None,
     started: float | None = None,
 ) -> BuildReport:
     """Chunk, embed and publish documents already in memory (e.g. a BEIR corpus) under ``root``."""
@@ -132,11 +140,17 @@ def build_documents(
             return BuildReport(previous.directory, len(documents), count, 0, count, time.perf_counter() - started, True)
         chunks = _chunk_all(documents, params.chunking)
         reusable = _reusable_vectors(previous, params) if not force else {}
+        _tell(stage, "embedding")
         vectors, embedded = _embed(documents, chunks, embedder, params, reusable, progress)
-        directory = _write_version(root, documents, chunks, vectors, embedder, params)
+        directory = _write_version(root, documents, chunks, vectors, embedder, params, stage)
     return BuildReport(
         directory, len(documents), len(chunks), embedded, len(chunks) - embedded, time.perf_counter() - started
     )
+
+
+def _tell(stage: Stage | None, name: str) -> None:
+    if stage is not None:
+        stage(name)
 
 
 def _chunk_all(documents: Sequence[Document], params: ChunkingParams) -> list[Chunk]:
@@ -200,11 +214,13 @@ def _write_version(
     vectors: Vectors,
     embedder: Embedder,
     params: BuildParams,
+    stage: Stage | None = None,
 ) -> Path:
     staging = new_version_dir(root)
     titles = {d.doc_id: d.title for d in documents}
     lexical = build_lexical([passage_text(titles[c.doc_id], c.text, params.title_in_text) for c in chunks])
     names = [write_documents(documents, staging), write_chunks(chunks, staging)]
+    _tell(stage, "writing")
     names += save_vectors(vectors, staging, params.index_kind)
     names += save_lexical(lexical, staging)
     manifest = Manifest(
@@ -219,4 +235,5 @@ def _write_version(
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         extra={"params": params.identity(), "title_in_text": params.title_in_text},
     )
+    _tell(stage, "publishing")
     return publish(root, staging, manifest)

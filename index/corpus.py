@@ -96,15 +96,9 @@ def _first_line(text: str) -> str:
     return ""
 
 
-def _decode(data: bytes, name: str, warn: Warn) -> str | None:
-    if b"\x00" in data[:4096]:
-        warn(f"{name}: skipped, looks binary (NUL bytes)")
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        warn(f"{name}: not valid UTF-8 at byte {exc.start}; undecodable bytes replaced with U+FFFD")
-        return data.decode("utf-8", errors="replace")
+def _unsafe_name(name: str) -> bool:
+    """Names that cannot be stored or shown safely: bytes not valid UTF-8, control characters."""
+    return any(ord(ch) < 32 or ord(ch) == 127 or "\ud800" <= ch <= "\udfff" for ch in name)
 
 
 def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
@@ -113,6 +107,9 @@ def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
     for path in sorted(root.rglob("*")):
         name = path.relative_to(root).as_posix()
         if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        if _unsafe_name(name):
+            warn(f"{name!a}: skipped, unsafe file name (control characters or not UTF-8): rename it")
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(real_root):
             warn(f"{name}: skipped, symlink leads outside the corpus directory")

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from index.errors import EmbedderUnavailable
+
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _PACKAGED_NAMES = frozenset({DEFAULT_MODEL, "all-MiniLM-L6-v2", "all-minilm-l6-v2"})
 
@@ -40,6 +42,23 @@ def resolve_model_path(name: str) -> str:
     return name
 
 
+def public_name(name: str) -> str:
+    """The name recorded in manifests: the packaged model's aliases all map to one name."""
+    return DEFAULT_MODEL if name in _PACKAGED_NAMES else name
+
+
+def check_torch_device(device: str) -> None:
+    """Refuse a device this torch cannot use, with the fix, instead of failing at the first encode."""
+    import torch
+
+    if device not in ("cpu", "mps") and not device.startswith("cuda"):
+        raise EmbedderUnavailable(f"unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'mps'")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise EmbedderUnavailable("device 'cuda' is not available (no CUDA GPU or a CPU build of torch): use 'cpu'")
+    if device == "mps" and not torch.backends.mps.is_available():
+        raise EmbedderUnavailable("device 'mps' is not available on this machine: use 'cpu'")
+
+
 class SentenceTransformerEmbedder:
     """sentence-transformers with PyTorch on ``device`` (``cpu``, ``cuda``, ``mps``)."""
 
@@ -49,9 +68,11 @@ class SentenceTransformerEmbedder:
 
         transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
+        check_torch_device(device)
         path = resolve_model_path(name)
         local = Path(path).is_dir()
-        self.name = DEFAULT_MODEL if name in _PACKAGED_NAMES else name
+        self.name = public_name(name)
+        self.backend = "torch"
         self._model: Any = SentenceTransformer(path, device=device, local_files_only=local)
         dimension = self._model.get_embedding_dimension()
         if dimension is None:
@@ -71,8 +92,17 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def load_embedder(name: str = DEFAULT_MODEL, backend: str = "torch", device: str = "cpu") -> Embedder:
-    """The embedding backend named by the settings."""
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
+def load_embedder(
+    name: str = DEFAULT_MODEL, backend: str = "torch", device: str = "cpu", cache_dir: Path | None = None
+) -> Embedder:
+    """The embedding backend named by the settings; ``cache_dir`` holds the onnx backends' exports."""
     if backend == "torch":
         return SentenceTransformerEmbedder(name, device=device)
-    raise ValueError(f"unknown embedding backend {backend!r}: use 'torch'")
+    if backend in ("onnx", "onnx-int8"):
+        from index.onnx_embedding import OnnxEmbedder
+
+        return OnnxEmbedder(name, quantize=backend == "onnx-int8", device=device, cache_dir=cache_dir)
+    raise EmbedderUnavailable(f"unknown embedding backend {backend!r}: use one of {', '.join(BACKENDS)}")

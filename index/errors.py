@@ -66,6 +66,13 @@ class NotReady(CiteqaError):
     code = "not_ready"
 
 
+class EmbedderUnavailable(CiteqaError):
+    """The embedding backend or device named by the settings cannot be used on this machine."""
+
+    status = 503
+    code = "embedder_unavailable"
+
+
 class DocumentConflict(CiteqaError):
     """A document with the same id or the same text is already in the corpus."""
 

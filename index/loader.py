@@ -11,10 +11,10 @@ from index.chunking import Chunk
 from index.corpus import Document
 from index.embedding import Vectors
 from index.errors import CiteqaError, IndexCorrupt
-from index.lexical import LexicalIndex, load_lexical
+from index.lexical import MATRIX_FILE, VOCAB_FILE, LexicalIndex, load_lexical
 from index.manifest import Manifest, check_model, current_version_dir, read_manifest, verify_files
-from index.records import read_chunks, read_documents
-from index.store import load_faiss, load_vectors
+from index.records import CHUNKS_FILE, DOCUMENTS_FILE, read_chunks, read_documents
+from index.store import FAISS_FILE, VECTORS_FILE, load_faiss, load_vectors
 
 
 @dataclass(frozen=True)
@@ -45,18 +45,21 @@ def load_index(root: Path, model: str | None = None, dimension: int | None = Non
 
 
 def read_index_files(directory: Path, manifest: Manifest) -> IndexData:
+    reading = DOCUMENTS_FILE
     try:
         docs = {d.doc_id: d for d in read_documents(directory)}
+        reading = CHUNKS_FILE
         chunks = read_chunks(directory, docs)
+        reading = VECTORS_FILE
         vectors = load_vectors(directory)
+        reading = FAISS_FILE
         faiss_index = load_faiss(directory)
+        reading = f"{MATRIX_FILE} or {VOCAB_FILE}"
         lexical = load_lexical(directory)
     except CiteqaError:
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
-        raise IndexCorrupt(
-            f"{directory}: cannot read index files ({exc}): rebuild with `citeqa build --force`"
-        ) from None
+        raise IndexCorrupt(f"{directory}: cannot read {reading} ({exc}): rebuild with `citeqa build --force`") from None
     consistent = len(chunks) == len(vectors) == faiss_index.ntotal == lexical.size == manifest.chunk_count
     if not consistent or vectors.shape[1:] != (manifest.dimension,):
         raise IndexCorrupt(f"{directory}: index files disagree on the chunk count: rebuild with `citeqa build --force`")

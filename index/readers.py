@@ -73,8 +73,20 @@ def decode_text(data: bytes, name: str, warn: Warn) -> str | None:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        invalid = _invalid_utf8_bytes(data)
+        if invalid > max(MAX_INVALID_UTF8_BYTES, len(data) // 100):
+            warn(f"{name}: skipped, {invalid} bytes are not valid UTF-8 (binary, or another encoding: convert it)")
+            return None
         warn(f"{name}: not valid UTF-8 at byte {exc.start}; undecodable bytes replaced with U+FFFD")
         return data.decode("utf-8", errors="replace")
+
+
+MAX_INVALID_UTF8_BYTES = 8
+
+
+def _invalid_utf8_bytes(data: bytes) -> int:
+    """How many bytes do not decode as UTF-8 (more than 1% of them: not text)."""
+    return sum(1 for ch in data.decode("utf-8", errors="surrogateescape") if "\udc80" <= ch <= "\udcff")
 
 
 def read_html(html: str, doc_id: str, source: str = "") -> Document:

@@ -17,7 +17,9 @@ from index.errors import CiteqaError
 from service.batching import Batcher
 from service.chat import router as chat_router
 from service.document_routes import router as document_router
+from service.limits import install_limits
 from service.observability import install_observability
+from service.reloading import ReloadTriggers
 from service.routes import router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
@@ -53,7 +55,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
@@ -69,22 +71,27 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if load:
-            runtime.load_in_background()
-        app.state.batcher = Batcher(runtime.engine, on_batch=app.state.metrics.observe_batch)
+        loading = runtime.load_in_background() if load else None
+        app.state.batcher = Batcher(
+            runtime.engine, settings.batch_wait_ms, settings.max_batch, on_batch=app.state.metrics.observe_batch
+        )
+        triggers = ReloadTriggers(runtime, settings.reload_poll_seconds)
+        triggers.start(loading)
         yield
+        triggers.stop()
         app.state.batcher.close()
 
     app = FastAPI(title="citeqa", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.runtime = runtime
     app.state.settings = settings
+    install_limits(app, settings)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_credentials=False,
             allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type"],
+            allow_headers=["Content-Type", "Authorization", "X-API-Key"],
         )
     _install_error_handlers(app)
     app.include_router(router)

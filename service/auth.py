@@ -6,6 +6,7 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
+from pydantic import SecretStr
 
 from index.errors import CiteqaError
 
@@ -22,11 +23,12 @@ def _presented(request: Request) -> str | None:
     return request.headers.get("x-api-key")
 
 
-def _check(request: Request, configured: str | None) -> None:
+def _check(request: Request, configured: SecretStr | None) -> None:
     if configured is None:
         return
     presented = _presented(request)
-    if presented is None or not hmac.compare_digest(presented.encode(), configured.encode()):
+    expected = configured.get_secret_value().encode()
+    if presented is None or not hmac.compare_digest(presented.encode(), expected):
         raise Unauthorized("missing or wrong API key: send it as `Authorization: Bearer KEY` or `X-API-Key: KEY`")
 
 

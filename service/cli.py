@@ -80,6 +80,7 @@ def build(
 
     from index.build import build_index
     from index.embedding import load_embedder
+    from service.faults import pause_hook
 
     settings = _settings(corpus, index, model)
     if not settings.corpus_dir.is_dir():
@@ -87,7 +88,7 @@ def build(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
-        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
+        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
         with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
             task = bar.add_task("embed", total=None)
             report = build_index(
@@ -98,6 +99,7 @@ def build(
                 force=force,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 warn=lambda message: typer.echo(f"warning: {message}", err=True),
+                stage=pause_hook(),
             )
     except CiteqaError as exc:
         fail(exc.message)
@@ -196,8 +198,10 @@ def serve(
     import uvicorn
 
     from service.app import create_app
+    from service.faults import exit_zero_on_sigterm
 
     settings = _settings(index=index)
+    exit_zero_on_sigterm()
     settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
     from service.observability import logging_config
 

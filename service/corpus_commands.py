@@ -49,7 +49,7 @@ def change_index(settings: Any, change: Callable[[], Change], as_json: bool, ech
     skipped: list[str] = []
     try:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
+        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
         columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
             task = bar.add_task("embed", total=None)

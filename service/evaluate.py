@@ -90,7 +90,8 @@ def _runner(
             raise InvalidInput("--build evaluates a temporary in-process index: drop --url or --build")
         from service.remote import HttpRunner
 
-        yield HttpRunner(options.url, options.retrieval_only, settings.api_key)
+        key = settings.api_key.get_secret_value() if settings.api_key else None
+        yield HttpRunner(options.url, options.retrieval_only, key)
         return
     if not options.build:
         from service.runtime import load_engine

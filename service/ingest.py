@@ -55,7 +55,9 @@ class DocumentManager:
             from index.embedding import load_embedder
 
             settings = self.runtime.settings
-            self._embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
+            self._embedder = load_embedder(
+                settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir
+            )
         return self._embedder
 
     def add_file(self, name: str, data: bytes, replace: bool = False) -> Outcome:

@@ -87,7 +87,7 @@ def healthz() -> Health:
 @router.get("/readyz", response_model=Ready, tags=["operations"], summary="Readiness: a verified index is loaded")
 def readyz(runtime: RuntimeDep) -> Ready | JSONResponse:
     engine = runtime.engine()
-    return Ready(status="ready", index=engine.data.manifest.summary())
+    return Ready(status="ready", index=engine.data.manifest.summary(), reload_error=runtime.reload_error)
 
 
 @router.post("/v1/admin/reload", response_model=Ready, tags=["operations"], summary="Load the newly published index")

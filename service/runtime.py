@@ -6,6 +6,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from index.engine import Engine
 from index.errors import CiteqaError, NotReady
@@ -15,13 +16,20 @@ from service.settings import Settings
 log = logging.getLogger("citeqa")
 
 
-def load_engine(settings: Settings) -> Engine:
-    """Load the model and the verified index named by ``settings`` (offline: nothing is downloaded)."""
+def load_engine(settings: Settings, embedder: Any = None) -> Engine:
+    """Load the model (unless ``embedder`` is given) and the verified index named by ``settings``.
+
+    Offline: nothing is downloaded.
+    """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
-    from index.embedding import load_embedder
+    from index.store import set_search_threads
 
-    embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
+    set_search_threads(settings.faiss_threads)
+    if embedder is None:
+        from index.embedding import load_embedder
+
+        embedder = load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
     data = load_index(settings.index_dir, embedder.name, embedder.dimension)
     return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model())
 
@@ -63,13 +71,18 @@ class Runtime:
 
         On failure the previous engine keeps serving and the error is reported (and raised).
         Requests hold the engine they started with, so each sees the old or the new index.
+        The loaded model is reused: only the index is read and verified again.
         """
         with self._reload_lock:
+            previous = self.current
             try:
-                engine = load_engine(self.settings)
+                engine = load_engine(self.settings, previous.embedder if previous is not None else None)
             except CiteqaError as exc:
                 self.reload_error = exc.message
-                log.error("reload refused, still serving the previous index: %s", exc.message)
+                if previous is None:
+                    self.error = exc.message
+                still = "still serving the previous index" if previous is not None else "no index is served"
+                log.error("reload refused, %s: %s", still, exc.message)
                 raise
             self.current = engine
             self.error = None

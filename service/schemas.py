@@ -185,11 +185,19 @@ class Health(BaseModel):
 class Ready(BaseModel):
     status: str = Field(examples=["ready"])
     index: dict[str, Any] = Field(description="Summary of the loaded index manifest.")
+    reload_error: str | None = Field(
+        None,
+        description="Why the last reload was refused (file and fix) while the index above keeps serving; "
+        "null when the last reload succeeded.",
+    )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Malformed request body (e.g. not UTF-8)."},
+    401: {"model": ErrorResponse, "description": "Missing or wrong API key."},
     404: {"model": ErrorResponse, "description": "Unknown document."},
     413: {"model": ErrorResponse, "description": "Request body too large."},
     422: {"model": ErrorResponse, "description": "Invalid request; the message names the field."},
-    503: {"model": ErrorResponse, "description": "No verified index loaded yet."},
+    429: {"model": ErrorResponse, "description": "Rate limit reached; see the Retry-After header."},
+    503: {"model": ErrorResponse, "description": "No verified index loaded yet, or busy (see Retry-After)."},
 }

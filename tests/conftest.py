@@ -1,6 +1,6 @@
 """Shared, session-scoped fixtures: expensive things (model, indexes, server) are built once.
 
-- ``embedder``: the real packaged all-MiniLM-L6-v2.
+- ``embedder``: the real packaged all-MiniLM-L6-v2 with the default backend (ONNX int8).
 - ``default_index``: an index of ``corpus/`` built into a temporary directory.
 - ``engine``: an Engine over it; ``client``: a FastAPI TestClient of the app over it.
 - ``server``: a real ``citeqa serve`` process on 127.0.0.1 over the default index.
@@ -35,9 +35,12 @@ BBC_SECTIONS = ("business", "entertainment", "politics", "sport", "tech")
 
 @pytest.fixture(scope="session")
 def embedder() -> Any:
+    """The embedding backend the service uses by default (settings), so tests measure what ships."""
     from index.embedding import load_embedder
+    from service.settings import Settings
 
-    return load_embedder()
+    settings = Settings()
+    return load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
 
 
 def build_test_index(corpus: Path, root: Path, embedder: Any, **settings: Any) -> Path:

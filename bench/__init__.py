@@ -1,0 +1,1 @@
+"""Benchmarks of citeqa against LangChain and txtai (``make bench``; not part of ``make test``)."""

@@ -1,0 +1,77 @@
+"""The results table (Markdown), printed by ``make bench`` and pasted into the README."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _m(node: Any, key: str) -> Any:
+    value = node[key]
+    return value["median"] if isinstance(value, dict) else value
+
+
+def _spread(node: Any, key: str) -> str:
+    value = node[key]
+    return f" (±{value['spread'] * 50:.0f}%)" if isinstance(value, dict) and "spread" in value else ""
+
+
+def table(r: dict[str, Any]) -> str:
+    rows = ["| measure | citeqa | LangChain | txtai | citeqa / peer |", "|---|---|---|---|---|"]
+    if "build" in r:
+        b = r["build"]
+        txtai = r.get("txtai_build", {}).get("chunks_per_s")
+        rows.append(
+            f"| build, chunks/s ({b['chunks']} chunks) "
+            f"| {_m(b, 'ours_chunks_per_s'):.1f}{_spread(b, 'ours_chunks_per_s')} "
+            f"| {_m(b, 'langchain_chunks_per_s'):.1f}{_spread(b, 'langchain_chunks_per_s')} "
+            f"| {f'{txtai:.1f} (1 run)' if txtai else '-'} | {b['ratio']}x LangChain |"
+        )
+        inc = b["incremental"]
+        rows.append(
+            f"| rebuild after editing 1 document, s | {inc['edited_one_s']} (first build {inc['first_s']}) | - | - "
+            f"| {inc['edited_vs_first']}x the first build |"
+        )
+    if "latency" in r:
+        lat = r["latency"]
+        rows.append(
+            f"| search p50 / p99, ms (1 client) | {_m(lat['search'], 'p50_ms')} / {_m(lat['search'], 'p99_ms')} "
+            f"(HTTP) | {_m(lat['langchain'], 'p50_ms')} / {_m(lat['langchain'], 'p99_ms')} (in-process) | - "
+            f"| {lat['search_p50_vs_langchain']}x LangChain p50 |"
+        )
+        rows.append(
+            f"| ask p50 / p99, ms (1 client, HTTP) | {_m(lat['ask'], 'p50_ms')} / {_m(lat['ask'], 'p99_ms')} "
+            "| - | - | - |"
+        )
+    if "load" in r:
+        load = r["load"]
+        for n in ("1", "8", "32"):
+            ours = load["ours"][n]
+            t = load.get("txtai", {}).get(n)
+            peer = f"{_m(t, 'rps')} req/s, p99 {_m(t, 'p99_ms')} ms, {_m(t, 'errors')} errors" if t else "-"
+            rows.append(
+                f"| search under load, {n} clients | {_m(ours, 'rps')} req/s{_spread(ours, 'rps')}, p99 "
+                f"{_m(ours, 'p99_ms')} ms, {_m(ours, 'errors')} errors | - | {peer} "
+                f"| {round(_m(ours, 'rps') / _m(t, 'rps'), 2) if t else '-'}x txtai |"
+            )
+        rows.append(f"| throughput 32 clients / 1 client | {load['ours_32_vs_1']}x | - | - | - |")
+    if "footprint" in r:
+        f = r["footprint"]
+        o, t = f["ours"], f.get("txtai", {})
+        rows.append(f"| start-up with built index, s | {_m(o, 'startup_s')} | - | {t.get('startup_s', '-')} | - |")
+        rows.append(f"| peak RSS serving, MB | {o['peak_rss_mb']} | - | {t.get('peak_rss_mb', '-')} | - |")
+        rows.append(f"| index on disk, MB | {o['index_mb']} | - | {t.get('index_mb', '-')} | - |")
+    for s in r.get("scale", []):
+        parts = [f"exact {s['flat']['p50_ms']} ms"]
+        parts += [f"{k} {s[k]['p50_ms']} ms, recall@10 {s[k]['recall@10']}" for k in ("hnsw", "ivf") if k in s]
+        rows.append(f"| search p50, {s['vectors']:,} vectors (dim 384) | {'; '.join(parts)} | - | - | - |")
+    q = r.get("quality")
+    if q:
+        for backend in ("torch", "onnx-int8"):
+            for name in ("seed_dev", "bbc_dev"):
+                m = q[backend][name]
+                text = ", ".join(f"{k} {v}" for k, v in m.items() if k != "questions")
+                rows.append(f"| quality {backend} {name} | {text} | - | - | - |")
+        rows.append(
+            f"| quality: largest difference onnx-int8 vs torch | {q.get('onnx-int8_max_abs_diff')} | - | - | - |"
+        )
+    return "\n".join(rows)

@@ -1,0 +1,63 @@
+"""Micro-batching: concurrent questions share one engine call; errors reach every waiting request."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from service.batching import Batcher
+
+
+class CountingEngine:
+    """Records the batch sizes it is called with (plumbing test; the real engine is tested elsewhere)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.calls: list[int] = []
+        self.fail = fail
+        self.lock = threading.Lock()
+
+    def search_many(self, queries: Sequence[str], k: int) -> list[str]:
+        with self.lock:
+            self.calls.append(len(queries))
+        if self.fail:
+            raise RuntimeError("model failed")
+        return [f"{q}:{k}" for q in queries]
+
+    def ask_many(self, questions: Sequence[str], k: int) -> list[str]:
+        return [f"answer {r}" for r in self.search_many(questions, k)]
+
+
+async def _gather(batcher: Batcher, count: int) -> list[Any]:
+    return await asyncio.gather(*(batcher.search(f"q{i}", 5) for i in range(count)), return_exceptions=True)
+
+
+def test_concurrent_requests_share_calls_and_get_their_own_results() -> None:
+    engine = CountingEngine()
+    batcher = Batcher(lambda: engine, wait_ms=20, max_batch=64)  # type: ignore[arg-type, return-value]
+    try:
+        results = asyncio.run(_gather(batcher, 32))
+    finally:
+        batcher.close()
+    assert results == [f"q{i}:5" for i in range(32)]
+    assert sum(engine.calls) == 32 and len(engine.calls) <= 4
+
+
+def test_max_batch_bounds_a_call() -> None:
+    engine = CountingEngine()
+    batcher = Batcher(lambda: engine, wait_ms=20, max_batch=8)  # type: ignore[arg-type, return-value]
+    try:
+        asyncio.run(_gather(batcher, 30))
+    finally:
+        batcher.close()
+    assert sum(engine.calls) == 30 and max(engine.calls) <= 8
+
+
+def test_an_engine_error_reaches_every_request_of_the_batch() -> None:
+    batcher = Batcher(lambda: CountingEngine(fail=True), wait_ms=5)  # type: ignore[arg-type, return-value]
+    try:
+        results = asyncio.run(_gather(batcher, 5))
+    finally:
+        batcher.close()
+    assert all(isinstance(r, RuntimeError) for r in results)
