@@ -167,8 +167,10 @@ def settings_grid() -> list[tuple[dict[str, Any], Fuser]]:
 
 
 def fine_grid() -> list[tuple[dict[str, Any], Fuser]]:
-    """Around the best of ``settings_grid`` (second pass)."""
-    grid: list[tuple[dict[str, Any], Fuser]] = []
+    """Around the best of ``settings_grid`` (second pass), plus the default for reference."""
+    grid: list[tuple[dict[str, Any], Fuser]] = [
+        ({"method": "rrf", "depth": 50, "rrf_k": 60, "dense": 1.0, "lexical": 1.0}, rrf(50, 60, 1.0, 1.0))
+    ]
     for depth in (50, 100):
         for rrf_k in (2, 5, 10, 15):
             for lexical_weight in (0.75, 0.8, 0.85, 0.9, 0.95):
