@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--beir", type=Path, help="BEIR folder whose index is --index: document figures at k=10")
     parser.add_argument("--k", type=int, default=5, help="k of the answer figures")
+    parser.add_argument("--batch-size", type=int, default=32, help="questions per batch (as citeqa eval)")
     parser.add_argument("--fusion", default="rrf", choices=("rrf", "minmax"))
     parser.add_argument("--depth", type=int, default=50)
     parser.add_argument("--rrf-k", type=int, default=60)
@@ -49,7 +50,9 @@ def main() -> None:
         from index.evaluation import InProcessRunner, evaluate
         from index.question_sets import load_beir
 
-        result = evaluate(load_beir(args.beir), InProcessRunner(engine, retrieval_only=True), k=10, batch_size=64)
+        result = evaluate(
+            load_beir(args.beir), InProcessRunner(engine, retrieval_only=True), k=10, batch_size=args.batch_size
+        )
         names = ("document.mrr@10", "document.hit@10", "document.ndcg@10")
         print("== BEIR:", json.dumps({n: round(result.figures[n] or 0.0, 4) for n in names}))
     for path in args.questions:
