@@ -1,4 +1,8 @@
-"""Hybrid retrieval: dense (FAISS inner product) and lexical (BM25) rankings, fused by weighted RRF."""
+"""Hybrid retrieval: dense (FAISS inner product) and lexical (BM25) rankings, fused by weighted RRF.
+
+``fusion="minmax"`` fuses scores instead of ranks: each ranking's scores are scaled to 0-1 over its own
+top ``depth`` (a candidate outside that top counts as its worst), then averaged with the two weights.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,16 @@ from index.loader import IndexData
 
 @dataclass(frozen=True)
 class RetrievalParams:
-    """Fusion settings: candidate depth per ranking, RRF constant and the weight of each ranking."""
+    """Fusion settings: candidate depth per ranking, RRF constant and the weight of each ranking.
+
+    ``fusion`` is ``rrf`` (reciprocal rank fusion, uses ``rrf_k``) or ``minmax`` (score fusion).
+    """
 
     depth: int = 50
     rrf_k: int = 60
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
+    fusion: str = "rrf"
 
 
 @dataclass(frozen=True)
@@ -64,15 +72,56 @@ def search_many(
     for row in range(len(queries)):
         dense_rank = [int(i) for i in dense_ids[row] if 0 <= i < total]
         lexical_rank = [int(i) for i in _top(lexical_scores[row], depth) if lexical_scores[row, i] > 0]
-        fused = _fuse(dense_rank, lexical_rank, params)[:k]
+        if params.fusion == "minmax":
+            scored = _minmax_fuse(
+                data.vectors, query_vectors[row], lexical_scores[row], dense_rank, lexical_rank, params
+            )
+        else:
+            scored = fused_scores(_fuse(dense_rank, lexical_rank, params)[:k], dense_rank, lexical_rank, params)
+        scored = scored[:k]
+        fused = [cid for cid, _ in scored]
         dense = data.vectors[fused] @ query_vectors[row] if fused else np.zeros(0, dtype=np.float32)
         results.append(
             [
                 _passage(data, cid, s, float(d), float(lexical_scores[row, cid]))
-                for (cid, s), d in zip(fused_scores(fused, dense_rank, lexical_rank, params), dense, strict=True)
+                for (cid, s), d in zip(scored, dense, strict=True)
             ]
         )
     return results
+
+
+def _minmax_fuse(
+    vectors: Vectors,
+    query: npt.NDArray[np.float32],
+    lexical_scores: npt.NDArray[np.float32],
+    dense_rank: list[int],
+    lexical_rank: list[int],
+    params: RetrievalParams,
+) -> list[tuple[int, float]]:
+    """Candidates of both rankings by weighted mean of 0-1 scaled scores (1.0 = first in both), best first."""
+    if not dense_rank and not lexical_rank:
+        return []
+    candidates = np.union1d(np.asarray(dense_rank, dtype=np.int64), np.asarray(lexical_rank, dtype=np.int64))
+    dense = vectors[candidates] @ query
+    scaled_dense = _scale(dense, dense[np.isin(candidates, dense_rank)])
+    lexical = lexical_scores[candidates]
+    scaled_lexical = _scale(lexical, lexical[np.isin(candidates, lexical_rank)])
+    total = params.dense_weight + params.lexical_weight
+    if total <= 0:
+        return []
+    fused = (params.dense_weight * scaled_dense + params.lexical_weight * scaled_lexical) / total
+    order = np.lexsort((candidates, -fused))
+    return [(int(candidates[i]), float(fused[i])) for i in order]
+
+
+def _scale(values: npt.NDArray[np.float32], reference: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    """``values`` scaled so that the reference's best is 1 and its worst (or anything lower) is 0."""
+    if len(reference) == 0:
+        return np.zeros(len(values), dtype=np.float64)
+    low, high = float(reference.min()), float(reference.max())
+    if high <= low:
+        return (values >= high).astype(np.float64)
+    return (np.maximum(values.astype(np.float64), low) - low) / (high - low)
 
 
 def _fuse(dense_rank: list[int], lexical_rank: list[int], params: RetrievalParams) -> list[int]:
