@@ -53,10 +53,15 @@ class Settings(BaseSettings):
     title_in_text: bool = Field(
         True, description="Prefix each chunk with its document title when embedding and matching."
     )
-    retrieval_depth: int = Field(50, ge=1, le=1000, description="Candidates taken from each ranking before fusion.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
-    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
-    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    fusion: Literal["minmax", "rrf"] = Field(
+        "minmax",
+        description="How dense and BM25 rankings are fused: `minmax` (scores scaled 0-1 per ranking, weighted mean) "
+        "or `rrf` (weighted reciprocal rank fusion).",
+    )
+    retrieval_depth: int = Field(200, ge=1, le=1000, description="Candidates taken from each ranking before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant (`rrf` fusion).")
+    dense_weight: float = Field(0.55, ge=0, description="Weight of the dense ranking in fusion.")
+    lexical_weight: float = Field(0.45, ge=0, description="Weight of the BM25 ranking in fusion.")
     abstain_threshold: float | None = Field(
         None,
         ge=0,
@@ -153,6 +158,7 @@ class Settings(BaseSettings):
             rrf_k=self.rrf_k,
             dense_weight=self.dense_weight,
             lexical_weight=self.lexical_weight,
+            fusion=self.fusion,
         )
 
     def abstain_model(self) -> AbstainModel:
