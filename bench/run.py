@@ -172,12 +172,13 @@ def main() -> None:
         "machine": _machine(),
         "articles": articles,
         "backend": settings.embedding_backend,
+        "build_backend": settings.build_backend,
         "rounds": args.rounds,
     }
-    embedder = load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
+    embedder = settings.load_build_embedder()
     store = None
     if items & {"build", "serve"}:
-        print(f"build: {articles} articles, backend {settings.embedding_backend}", flush=True)
+        print(f"build: {articles} articles, backend {settings.build_backend}", flush=True)
         built = bench_build(corpus, embedder, settings, args.rounds)
         results["build"], store, texts = built["result"], built["langchain_store"], built["texts"]
         if "serve" in items:
