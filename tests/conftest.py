@@ -124,7 +124,10 @@ class Server:
     log: Path
 
 
-def start_server(index_dir: Path, log: Path, env: dict[str, str] | None = None) -> Server:
+def start_server(
+    index_dir: Path, log: Path, env: dict[str, str] | None = None, probe: str = "/readyz", timeout: float = 120.0
+) -> Server:
+    """Start ``citeqa serve`` on a free port and wait until ``probe`` answers 200."""
     port = free_port()
     full_env = {**os.environ, "CITEQA_INDEX_DIR": str(index_dir), "HF_HUB_OFFLINE": "1", **(env or {})}
     with log.open("wb") as out:
@@ -137,7 +140,7 @@ def start_server(index_dir: Path, log: Path, env: dict[str, str] | None = None) 
         )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
-        wait_ready(lambda: httpx.get(f"{server.url}/readyz", timeout=2).status_code)
+        wait_ready(lambda: httpx.get(f"{server.url}{probe}", timeout=2).status_code, timeout=timeout)
     except TimeoutError:
         stop_server(server)
         raise AssertionError(f"server did not start: {log.read_text(errors='replace')[-2000:]}") from None

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +21,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.conftest import ROOT, Server, build_test_index, free_port, start_server, stop_server, wait_ready
+from tests.conftest import ROOT, Server, build_test_index, free_port, start_server, stop_server
 
 CHROMIUM = os.environ.get("CITEQA_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -340,23 +338,7 @@ def test_axe_finds_no_wcag_violations_in_the_panel(server: Server, browser: Any)
 
 def start_unready_server(index_dir: Path, log: Path) -> Server:
     """A real ``citeqa serve`` over a directory with no index: alive (healthz) but never ready (503)."""
-    port = free_port()
-    env = {**os.environ, "CITEQA_INDEX_DIR": str(index_dir), "HF_HUB_OFFLINE": "1"}
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(f"http://127.0.0.1:{port}", process, log)
-    try:
-        wait_ready(lambda: httpx.get(f"{server.url}/healthz", timeout=2).status_code, timeout=60)
-    except TimeoutError:
-        stop_server(server)
-        raise AssertionError(f"server did not start: {log.read_text(errors='replace')[-2000:]}") from None
-    return server
+    return start_server(index_dir, log, probe="/healthz", timeout=60)
 
 
 def error_state(page: Page, title: str = TITLE) -> Any:
