@@ -66,12 +66,15 @@ def table(r: dict[str, Any]) -> str:
         rows.append(f"| search p50, {s['vectors']:,} vectors (dim 384) | {'; '.join(parts)} | - | - | - |")
     q = r.get("quality")
     if q:
-        for backend in ("torch", "onnx-int8"):
+        configs = q.get("configs") or {"torch": None, "onnx-int8": None}  # older results: one backend each
+        for config in configs:
             for name in ("seed_dev", "bbc_dev"):
-                m = q[backend][name]
+                m = q[config][name]
                 text = ", ".join(f"{k} {v}" for k, v in m.items() if k != "questions")
-                rows.append(f"| quality {backend} {name} | {text} | - | - | - |")
-        rows.append(
-            f"| quality: largest difference onnx-int8 vs torch | {q.get('onnx-int8_max_abs_diff')} | - | - | - |"
-        )
+                rows.append(f"| quality {config} {name} | {text} | - | - | - |")
+        first = next(iter(configs))
+        for config in list(configs)[1:]:
+            rows.append(
+                f"| quality: largest difference {config} vs {first} | {q.get(f'{config}_max_abs_diff')} | - | - | - |"
+            )
     return "\n".join(rows)

@@ -121,28 +121,37 @@ def bench_load(ours: servers.Process, txtai: servers.Process | None, queries: li
     return out
 
 
-def bench_quality(settings: Settings, backends: list[str], articles: int | None) -> dict[str, Any]:
-    """Eval metrics per backend, each on indexes built with that backend (cached under bench/work).
+def bench_quality(settings: Settings, configs: dict[str, tuple[str, str, str]], articles: int | None) -> dict[str, Any]:
+    """Eval metrics per configuration (question, answer and build backends), the first being the reference.
 
-    bbc_dev runs on the first ``articles`` BBC articles plus every article its questions cite."""
-    out: dict[str, Any] = {"bbc_articles": articles or "all"}
+    Each configuration builds its own indexes (under bench/work). bbc_dev runs on the first ``articles``
+    BBC articles plus every article its questions cite."""
+    out: dict[str, Any] = {"bbc_articles": articles or "all", "configs": configs}
     bbc = bbc_slice(articles, frozenset(str(q.get("doc_id")) for q in questions("bbc_dev")))
-    for backend in backends:
-        embedder = load_embedder(settings.model, backend, settings.device, settings.model_cache_dir)
-        out[backend] = {}
+    for config, (question_backend, answer_backend, build_backend) in configs.items():
+        embedder = load_embedder(settings.model, question_backend, settings.device, settings.model_cache_dir)
+        answers = (
+            embedder
+            if answer_backend == question_backend
+            else load_embedder(settings.model, answer_backend, settings.device, settings.model_cache_dir)
+        )
+        builder = load_embedder(settings.model, build_backend, settings.device, settings.model_cache_dir, bulk=True)
+        out[config] = {}
         for name, corpus in (("seed_dev", ROOT / "corpus"), ("bbc_dev", bbc)):
-            root = WORK / f"quality-{name}-{backend}-{corpus.name}"
-            build_index(corpus, root, embedder, settings.build_params(), warn=lambda _: None)
-            engine = Engine(load_index(root), embedder, settings.retrieval_params(), settings.abstain_model())
-            out[backend][name] = evaluate(engine, questions(name))
-            print(f"  quality {backend} {name}: {out[backend][name]}", flush=True)
-    base = out[backends[0]]
-    for backend in backends[1:]:
-        out[f"{backend}_diff"] = {
-            s: {m: round(out[backend][s][m] - base[s][m], 4) for m in base[s] if m != "questions"} for s in base
+            root = WORK / f"quality-{name}-{build_backend}-{corpus.name}"
+            build_index(corpus, root, builder, settings.build_params(), warn=lambda _: None)
+            data = load_index(root)
+            engine = Engine(data, embedder, settings.retrieval_params(), settings.abstain_model(), answers)
+            out[config][name] = evaluate(engine, questions(name))
+            print(f"  quality {config} {name}: {out[config][name]}", flush=True)
+    names = list(configs)
+    base = out[names[0]]
+    for config in names[1:]:
+        out[f"{config}_diff"] = {
+            s: {m: round(out[config][s][m] - base[s][m], 4) for m in base[s] if m != "questions"} for s in base
         }
-        out[f"{backend}_max_abs_diff"] = max(
-            abs(out[backend][s][m] - base[s][m]) for s in base for m in base[s] if m != "questions"
+        out[f"{config}_max_abs_diff"] = max(
+            abs(out[config][s][m] - base[s][m]) for s in base for m in base[s] if m != "questions"
         )
     return out
 
@@ -190,7 +199,11 @@ def main() -> None:
             results["scale"].append(scale.measure(count, kinds))
             print(f"  scale {count}: {results['scale'][-1]}", flush=True)
     if "quality" in items:
-        results["quality"] = bench_quality(settings, ["torch", "onnx-int8"], args.quality_slice)
+        configs = {
+            "torch": ("torch", "torch", "torch"),
+            "default": (settings.embedding_backend, settings.answer_backend, settings.build_backend),
+        }
+        results["quality"] = bench_quality(settings, configs, args.quality_slice)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     from bench.report import table

@@ -38,7 +38,7 @@ class BuildParams:
     chunking: ChunkingParams = field(default_factory=ChunkingParams)
     index_kind: str = "auto"
     title_in_text: bool = True
-    batch_size: int = 64
+    batch_size: int = 4  # small length-sorted batches: least padding, attention fits the cache
 
     def identity(self) -> dict[str, object]:
         return {"chunking": asdict(self.chunking), "index_kind": self.index_kind, "title_in_text": self.title_in_text}
@@ -195,10 +195,13 @@ def _embed(
             vectors[[c.chunk_id for c in mine]] = old[1]
         else:
             todo.extend(mine)
-    step = max(params.batch_size * 4, 256)
+    # longest first over the whole corpus, so that each model batch holds texts of one length (no padding)
+    texts_by_chunk = {c.chunk_id: passage_text(titles[c.doc_id], c.text, params.title_in_text) for c in todo}
+    todo.sort(key=lambda c: -len(texts_by_chunk[c.chunk_id]))
+    step = max(params.batch_size * 32, 256)
     for begin in range(0, len(todo), step):
         batch = todo[begin : begin + step]
-        texts = [passage_text(titles[c.doc_id], c.text, params.title_in_text) for c in batch]
+        texts = [texts_by_chunk[c.chunk_id] for c in batch]
         vectors[[c.chunk_id for c in batch]] = embedder.encode(texts, batch_size=params.batch_size)
         if progress:
             progress(min(begin + step, len(todo)), len(todo))

@@ -96,13 +96,20 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
 def load_embedder(
-    name: str = DEFAULT_MODEL, backend: str = "torch", device: str = "cpu", cache_dir: Path | None = None
+    name: str = DEFAULT_MODEL,
+    backend: str = "torch",
+    device: str = "cpu",
+    cache_dir: Path | None = None,
+    bulk: bool = False,
 ) -> Embedder:
-    """The embedding backend named by the settings; ``cache_dir`` holds the onnx backends' exports."""
+    """The embedding backend named by the settings; ``cache_dir`` holds the onnx backends' exports.
+
+    ``bulk``: tuned for throughput over whole corpora (builds) rather than for sharing a server's CPU.
+    """
     if backend == "torch":
         return SentenceTransformerEmbedder(name, device=device)
     if backend in ("onnx", "onnx-int8"):
         from index.onnx_embedding import OnnxEmbedder
 
-        return OnnxEmbedder(name, quantize=backend == "onnx-int8", device=device, cache_dir=cache_dir)
+        return OnnxEmbedder(name, quantize=backend == "onnx-int8", device=device, cache_dir=cache_dir, bulk=bulk)
     raise EmbedderUnavailable(f"unknown embedding backend {backend!r}: use one of {', '.join(BACKENDS)}")

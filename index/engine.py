@@ -37,14 +37,21 @@ class Engine:
         embedder: Embedder,
         retrieval: RetrievalParams | None = None,
         abstain: AbstainModel | None = None,
+        answer_embedder: Embedder | None = None,
     ) -> None:
+        """``embedder`` embeds questions for retrieval; ``answer_embedder`` (default: the same) embeds the
+        question and the candidate sentences that the answer step compares."""
         self.data = data
         self.embedder = embedder
+        self.answer_embedder = answer_embedder or embedder
         self.retrieval = retrieval or RetrievalParams()
-        self.extractor = Extractor(data.lexical, data.documents, self._encode, abstain)
+        self.extractor = Extractor(data.lexical, data.documents, self._encode_answer, abstain)
 
     def _encode(self, texts: Sequence[str]) -> Vectors:
         return self.embedder.encode(list(texts), batch_size=64)
+
+    def _encode_answer(self, texts: Sequence[str]) -> Vectors:
+        return self.answer_embedder.encode(list(texts), batch_size=64)
 
     def _retrieve(self, queries: Sequence[str], k: int) -> tuple[list[list[Passage]], Vectors, float]:
         started = time.perf_counter()
@@ -64,6 +71,8 @@ class Engine:
         """Answers with their timings (retrieve, answer, total) in milliseconds."""
         passages, vectors, retrieve_ms = self._retrieve(questions, max(k, ANSWER_CANDIDATES))
         started = time.perf_counter()
+        if self.answer_embedder is not self.embedder:
+            vectors = self._encode_answer(questions)
         answers = self.extractor.answer_many(questions, passages, vectors, shown=k)
         answer_ms = (time.perf_counter() - started) * 1000
         timing = {
@@ -77,7 +86,7 @@ class Engine:
         return self.ask_many([question], k)[0]
 
     def with_abstain_model(self, model: AbstainModel) -> Engine:
-        return Engine(self.data, self.embedder, self.retrieval, model)
+        return Engine(self.data, self.embedder, self.retrieval, model, self.answer_embedder)
 
     def document(self, doc_id: str) -> Document:
         doc = self.data.documents.get(doc_id)

@@ -7,6 +7,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +57,12 @@ class LexicalIndex:
             (np.ones(len(rows), dtype=np.float32), (rows, cols)),
             shape=(len(queries), len(self.vocab)),
         )
-        return np.asarray((selector @ self.weights.T).todense(), dtype=np.float32)
+        return np.asarray((selector @ self.by_term).toarray(), dtype=np.float32)
+
+    @cached_property
+    def by_term(self) -> sparse.csr_matrix:
+        """The weights transposed (one row per term), made once: a query reads only its terms' rows."""
+        return sparse.csr_matrix(self.weights.T)
 
 
 def build_lexical(texts: Sequence[str]) -> LexicalIndex:
@@ -102,4 +108,6 @@ def load_lexical(directory: Path) -> LexicalIndex:
         weights = sparse.csr_matrix((npz["data"], npz["indices"], npz["indptr"]), shape=shape)
         idf = npz["idf"]
     terms_by_column = json.loads((directory / VOCAB_FILE).read_text(encoding="utf-8"))
-    return LexicalIndex(vocab={t: i for i, t in enumerate(terms_by_column)}, weights=weights, idf=idf)
+    index = LexicalIndex(vocab={t: i for i, t in enumerate(terms_by_column)}, weights=weights, idf=idf)
+    _ = index.by_term  # made at load, not on the first question
+    return index

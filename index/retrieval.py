@@ -70,14 +70,17 @@ def search_many(
     lexical_scores = data.lexical.score_many(queries)
     results = []
     for row in range(len(queries)):
-        dense_rank = [int(i) for i in dense_ids[row] if 0 <= i < total]
-        lexical_rank = [int(i) for i in _top(lexical_scores[row], depth) if lexical_scores[row, i] > 0]
+        ids = dense_ids[row]
+        dense_rank = ids[(ids >= 0) & (ids < total)].astype(np.int64)
+        top = _top(lexical_scores[row], depth)
+        lexical_rank = top[lexical_scores[row, top] > 0]
         if params.fusion == "minmax":
             scored = _minmax_fuse(
-                data.vectors, query_vectors[row], lexical_scores[row], dense_rank, lexical_rank, params
+                data.vectors, query_vectors[row], lexical_scores[row], dense_rank, lexical_rank, params, k
             )
         else:
-            scored = fused_scores(_fuse(dense_rank, lexical_rank, params)[:k], dense_rank, lexical_rank, params)
+            dense_list, lexical_list = dense_rank.tolist(), lexical_rank.tolist()
+            scored = fused_scores(_fuse(dense_list, lexical_list, params)[:k], dense_list, lexical_list, params)
         scored = scored[:k]
         fused = [cid for cid, _ in scored]
         dense = data.vectors[fused] @ query_vectors[row] if fused else np.zeros(0, dtype=np.float32)
@@ -94,24 +97,23 @@ def _minmax_fuse(
     vectors: Vectors,
     query: npt.NDArray[np.float32],
     lexical_scores: npt.NDArray[np.float32],
-    dense_rank: list[int],
-    lexical_rank: list[int],
+    dense_rank: npt.NDArray[np.int64],
+    lexical_rank: npt.NDArray[np.int64],
     params: RetrievalParams,
+    k: int,
 ) -> list[tuple[int, float]]:
-    """Candidates of both rankings by weighted mean of 0-1 scaled scores (1.0 = first in both), best first."""
-    if not dense_rank and not lexical_rank:
-        return []
-    candidates = np.union1d(np.asarray(dense_rank, dtype=np.int64), np.asarray(lexical_rank, dtype=np.int64))
-    dense = vectors[candidates] @ query
-    scaled_dense = _scale(dense, dense[np.isin(candidates, dense_rank)])
-    lexical = lexical_scores[candidates]
-    scaled_lexical = _scale(lexical, lexical[np.isin(candidates, lexical_rank)])
+    """The ``k`` best candidates of both rankings by weighted mean of 0-1 scaled scores (1.0 = first in both)."""
     total = params.dense_weight + params.lexical_weight
-    if total <= 0:
+    if (len(dense_rank) == 0 and len(lexical_rank) == 0) or total <= 0:
         return []
+    candidates = np.unique(np.concatenate([dense_rank, lexical_rank]))
+    dense = vectors[candidates] @ query
+    scaled_dense = _scale(dense, dense[np.isin(candidates, dense_rank, assume_unique=True)])
+    lexical = lexical_scores[candidates]
+    scaled_lexical = _scale(lexical, lexical[np.isin(candidates, lexical_rank, assume_unique=True)])
     fused = (params.dense_weight * scaled_dense + params.lexical_weight * scaled_lexical) / total
-    order = np.lexsort((candidates, -fused))
-    return [(int(candidates[i]), float(fused[i])) for i in order]
+    order = np.lexsort((candidates, -fused))[:k]
+    return list(zip(candidates[order].tolist(), fused[order].tolist(), strict=True))
 
 
 def _scale(values: npt.NDArray[np.float32], reference: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:

@@ -32,7 +32,7 @@ def _check(request: Request, configured: SecretStr | None) -> None:
         raise Unauthorized("missing or wrong API key: send it as `Authorization: Bearer KEY` or `X-API-Key: KEY`")
 
 
-def require_admin(request: Request) -> None:
+async def require_admin(request: Request) -> None:
     """Admin endpoints: refused outright when no admin key is configured."""
     key = request.app.state.settings.admin_api_key
     if key is None:
@@ -40,7 +40,7 @@ def require_admin(request: Request) -> None:
     _check(request, key)
 
 
-def require_client(request: Request) -> None:
+async def require_client(request: Request) -> None:
     """Question endpoints: open unless CITEQA_API_KEY is set."""
     _check(request, request.app.state.settings.api_key)
 

@@ -1,7 +1,10 @@
-"""Micro-batching: questions arriving within a few milliseconds share one model call.
+"""Micro-batching: questions that arrive together share one model call.
 
 Requests put work on a queue and await a future; one worker thread drains the queue,
-groups by operation and ``k``, and calls the engine's batch primitives.
+groups by operation and ``k``, and calls the engine's batch primitives. By default nobody
+waits for company (a lone question runs at once): questions that arrive while a batch runs
+form the next batch, so batches grow with the load. ``wait_ms`` > 0 holds each batch open
+that long for more.
 """
 
 from __future__ import annotations
@@ -29,12 +32,12 @@ class _Job:
 
 
 class Batcher:
-    """Collects jobs for up to ``wait_ms`` (or ``max_batch`` jobs) and runs them together."""
+    """Collects the queued jobs (up to ``max_batch``; waiting ``wait_ms`` for more) and runs them together."""
 
     def __init__(
         self,
         engine_of: Callable[[], Engine],
-        wait_ms: float = 2.0,
+        wait_ms: float = 0.0,
         max_batch: int = 64,
         on_batch: Callable[[str, int, dict[str, float]], None] | None = None,
     ) -> None:
@@ -62,10 +65,11 @@ class Batcher:
         self._thread.join(timeout=5)
 
     def _collect(self, first: _Job) -> list[_Job]:
+        """``first`` and what queued behind it: with no wait, whatever arrived while the last batch ran."""
         jobs = [first]
         while len(jobs) < self._max:
             try:
-                job = self._queue.get(timeout=self._wait)
+                job = self._queue.get(timeout=self._wait) if self._wait > 0 else self._queue.get_nowait()
             except queue.Empty:
                 break
             if job is None:

@@ -16,13 +16,14 @@ import uuid
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from index.errors import CiteqaError, InvalidInput
 from service.auth import ClientDep
 from service.batching import Batcher
+from service.routes import get_batcher, get_runtime
 from service.runtime import Runtime
 from service.schemas import ERROR_RESPONSES, AskResponse, K
 
@@ -110,26 +111,16 @@ class ModelList(BaseModel):
     data: list[ModelCard]
 
 
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-def _batcher(request: Request) -> Batcher:
-    batcher: Batcher = request.app.state.batcher
-    return batcher
-
-
 router = APIRouter(tags=["openai-compatible"], responses=ERROR_RESPONSES)
 
 
 @router.get("/v1/models", response_model=ModelList, summary="The corpus, listed as a model")
-def models(runtime: Annotated[Runtime, Depends(_runtime)], _: ClientDep) -> ModelList:
+def models(runtime: Annotated[Runtime, Depends(get_runtime)], _: ClientDep) -> ModelList:
     return ModelList(data=[model_card(runtime)])
 
 
 @router.get("/v1/models/{model}", response_model=ModelCard, summary="One model (the corpus)")
-def model(model: str, runtime: Annotated[Runtime, Depends(_runtime)], _: ClientDep) -> ModelCard:
+def model(model: str, runtime: Annotated[Runtime, Depends(get_runtime)], _: ClientDep) -> ModelCard:
     _check_model(runtime, model)
     return model_card(runtime)
 
@@ -142,8 +133,8 @@ def model(model: str, runtime: Annotated[Runtime, Depends(_runtime)], _: ClientD
 )
 async def chat_completions(
     body: ChatRequest,
-    runtime: Annotated[Runtime, Depends(_runtime)],
-    batcher: Annotated[Batcher, Depends(_batcher)],
+    runtime: Annotated[Runtime, Depends(get_runtime)],
+    batcher: Annotated[Batcher, Depends(get_batcher)],
     _: ClientDep,
 ) -> ChatCompletion | StreamingResponse:
     _check_model(runtime, body.model)

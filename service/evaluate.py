@@ -115,7 +115,13 @@ def _runner(
             progress=(lambda done, total: progress("embedding", done, total)) if progress else None,
         )
         data = load_index(Path(tmp), embedder.name, embedder.dimension)
-        engine = Engine(data, embedder, settings.retrieval_params(), settings.abstain_model())
+        engine = Engine(
+            data,
+            embedder,
+            settings.retrieval_params(),
+            settings.abstain_model(),
+            settings.load_answer_embedder(embedder),
+        )
         yield InProcessRunner(engine, options.retrieval_only)
 
 

@@ -26,17 +26,21 @@ from service.schemas import (
     Timings,
 )
 
+# Dependencies are ``async def``: they never block, and FastAPI would run a plain ``def`` on its
+# thread pool, a thread hop per dependency per request.
 
-def get_runtime(request: Request) -> Runtime:
+
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_engine(request: Request) -> Engine:
-    return get_runtime(request).engine()
+async def get_engine(request: Request) -> Engine:
+    runtime: Runtime = request.app.state.runtime
+    return runtime.engine()
 
 
-def get_batcher(request: Request) -> Batcher:
+async def get_batcher(request: Request) -> Batcher:
     batcher: Batcher = request.app.state.batcher
     return batcher
 

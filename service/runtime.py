@@ -6,7 +6,6 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 from index.engine import Engine
 from index.errors import CiteqaError, NotReady
@@ -16,8 +15,8 @@ from service.settings import Settings
 log = logging.getLogger("citeqa")
 
 
-def load_engine(settings: Settings, embedder: Any = None) -> Engine:
-    """Load the model (unless ``embedder`` is given) and the verified index named by ``settings``.
+def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
+    """Load the models (unless ``previous`` has them) and the verified index named by ``settings``.
 
     Offline: nothing is downloaded.
     """
@@ -26,10 +25,13 @@ def load_engine(settings: Settings, embedder: Any = None) -> Engine:
     from index.store import set_search_threads
 
     set_search_threads(settings.faiss_threads)
-    if embedder is None:
+    if previous is not None:
+        embedder, answer_embedder = previous.embedder, previous.answer_embedder
+    else:
         embedder = settings.load_query_embedder()
+        answer_embedder = settings.load_answer_embedder(embedder)
     data = load_index(settings.index_dir, embedder.name, embedder.dimension)
-    return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model())
+    return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model(), answer_embedder)
 
 
 @dataclass
@@ -74,7 +76,7 @@ class Runtime:
         with self._reload_lock:
             previous = self.current
             try:
-                engine = load_engine(self.settings, previous.embedder if previous is not None else None)
+                engine = load_engine(self.settings, previous)
             except CiteqaError as exc:
                 self.reload_error = exc.message
                 if previous is None:

