@@ -237,12 +237,11 @@ class OnnxEmbedder:
         self.name = public_name(name)
         self.backend = "onnx-int8" if quantize else "onnx"
         cpus = os.cpu_count() or 1
-        # Bulk encoding (builds) runs one single-threaded model call per core on different batches
-        # (data parallelism: ~1.4x the throughput of one call spread over the cores, whose operators
-        # are too small to split well). A server's batches run on all cores but one, which is left
-        # to the HTTP event loop, with idle threads asleep; a lone text (an idle server's question)
-        # runs on every core with spinning threads, ~25% faster than on one.
-        self._workers = cpus if bulk and device == "cpu" else 1
+        # Several texts: one single-threaded model call per core, on different batches (data
+        # parallelism: ~1.4x the throughput of one call spread over the cores, whose operators are too
+        # small to split well). One text (an idle server's question): one call on every core, its
+        # threads spinning between operators (~25% faster than on one core); not for bulk use.
+        self._workers = cpus if device == "cpu" else 1
 
         def session(threads: int, spin: bool) -> Any:
             options = ort.SessionOptions()
@@ -251,8 +250,9 @@ class OnnxEmbedder:
             options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
             return ort.InferenceSession(str(path), options, providers=providers)
 
-        self._session: Any = session(1 if bulk else max(1, cpus - 1), spin=False)
-        self._solo: Any = session(cpus, spin=True) if not bulk and cpus > 1 else self._session
+        self._session: Any = session(1 if self._workers > 1 else cpus, spin=False)
+        self._solo: Any = session(cpus, spin=True) if not bulk and self._workers > 1 else self._session
+        self._pool = ThreadPoolExecutor(self._workers, "citeqa-embed") if self._workers > 1 else None
         self._tokenizer: Any = Tokenizer.from_file(str(path.parent / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=_max_length(Path(resolve_model_path(name))))
         self._tokenizer.no_padding()
@@ -268,15 +268,16 @@ class OnnxEmbedder:
         encodings = [self._tokenizer.encode(texts[0])] if len(texts) == 1 else self._tokenizer.encode_batch(list(texts))
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        batches = [order[begin : begin + batch_size] for begin in range(0, len(order), batch_size)]
+        # at most ``batch_size`` texts per call, and enough calls to keep every worker busy
+        size = max(1, min(batch_size, -(-len(order) // self._workers)))
+        batches = [order[begin : begin + size] for begin in range(0, len(order), size)]
 
         def run(rows: Any) -> None:
             out[rows] = self._run_encodings([encodings[i] for i in rows])
 
-        if self._workers > 1 and len(batches) > 1:
+        if self._pool is not None and len(batches) > 1:
             # ONNX Runtime sessions may run concurrently and release the GIL while they compute
-            with ThreadPoolExecutor(self._workers, thread_name_prefix="citeqa-embed") as pool:
-                list(pool.map(run, batches))
+            list(self._pool.map(run, batches))
         else:
             for rows in batches:
                 run(rows)
