@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bench.loadgen import DEFAULT_QUESTIONS, Report, run_load
+from bench.httpload import DEFAULT_QUESTIONS, Report, run_load
 from tests.conftest import BBC_NEWS, BBC_SECTIONS, Server, build_test_index, start_server, stop_server
 
 CLIENTS = 32
