@@ -135,7 +135,7 @@ def bench_quality(settings: Settings, configs: dict[str, tuple[str, str, str]], 
             if answer_backend == question_backend
             else load_embedder(settings.model, answer_backend, settings.device, settings.model_cache_dir)
         )
-        builder = load_embedder(settings.model, build_backend, settings.device, settings.model_cache_dir, bulk=True)
+        builder = load_embedder(settings.model, build_backend, settings.device, settings.model_cache_dir, solo=False)
         out[config] = {}
         for name, corpus in (("seed_dev", ROOT / "corpus"), ("bbc_dev", bbc)):
             root = WORK / f"quality-{name}-{build_backend}-{corpus.name}"

@@ -100,16 +100,17 @@ def load_embedder(
     backend: str = "torch",
     device: str = "cpu",
     cache_dir: Path | None = None,
-    bulk: bool = False,
+    solo: bool = True,
 ) -> Embedder:
     """The embedding backend named by the settings; ``cache_dir`` holds the onnx backends' exports.
 
-    ``bulk``: tuned for throughput over whole corpora (builds) rather than for sharing a server's CPU.
+    ``solo``: also keep an all-core session for lone texts (the fastest single question, at the cost
+    of a second copy of the model in memory); builds and the answer step do without.
     """
     if backend == "torch":
         return SentenceTransformerEmbedder(name, device=device)
     if backend in ("onnx", "onnx-int8"):
         from index.onnx_embedding import OnnxEmbedder
 
-        return OnnxEmbedder(name, quantize=backend == "onnx-int8", device=device, cache_dir=cache_dir, bulk=bulk)
+        return OnnxEmbedder(name, quantize=backend == "onnx-int8", device=device, cache_dir=cache_dir, solo=solo)
     raise EmbedderUnavailable(f"unknown embedding backend {backend!r}: use one of {', '.join(BACKENDS)}")

@@ -227,7 +227,7 @@ class OnnxEmbedder:
         quantize: bool = True,
         device: str = "cpu",
         cache_dir: Path | None = None,
-        bulk: bool = False,
+        solo: bool = True,
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -240,7 +240,8 @@ class OnnxEmbedder:
         # Several texts: one single-threaded model call per core, on different batches (data
         # parallelism: ~1.4x the throughput of one call spread over the cores, whose operators are too
         # small to split well). One text (an idle server's question): one call on every core, its
-        # threads spinning between operators (~25% faster than on one core); not for bulk use.
+        # threads spinning between operators (~25% faster than on one core), when ``solo``: a second
+        # copy of the model in memory, worth it for the questions of a server, not for builds.
         self._workers = cpus if device == "cpu" else 1
 
         def session(threads: int, spin: bool) -> Any:
@@ -251,7 +252,7 @@ class OnnxEmbedder:
             return ort.InferenceSession(str(path), options, providers=providers)
 
         self._session: Any = session(1 if self._workers > 1 else cpus, spin=False)
-        self._solo: Any = session(cpus, spin=True) if not bulk and self._workers > 1 else self._session
+        self._solo: Any = session(cpus, spin=True) if solo and self._workers > 1 else self._session
         self._pool = ThreadPoolExecutor(self._workers, "citeqa-embed") if self._workers > 1 else None
         self._tokenizer: Any = Tokenizer.from_file(str(path.parent / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=_max_length(Path(resolve_model_path(name))))

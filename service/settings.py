@@ -155,14 +155,14 @@ class Settings(BaseSettings):
 
         if self.answer_backend in ("same", self.embedding_backend):
             return query_embedder
-        return load_embedder(self.model, self.answer_backend, self.device, self.model_cache_dir)
+        return load_embedder(self.model, self.answer_backend, self.device, self.model_cache_dir, solo=False)
 
     def load_build_embedder(self) -> Embedder:
         """The model that embeds corpus chunks in builds (bulk throughput first)."""
         from index.embedding import load_embedder
 
         backend = self.embedding_backend if self.build_backend == "same" else self.build_backend
-        return load_embedder(self.model, backend, self.device, self.model_cache_dir, bulk=True)
+        return load_embedder(self.model, backend, self.device, self.model_cache_dir, solo=False)
 
     def build_params(self) -> BuildParams:
         return BuildParams(

@@ -68,8 +68,10 @@ class Tab:
         return [m for m in self.console if "Content Security Policy" in m or "Refused to" in m]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium for this module. Module scope, not session: Playwright's sync API runs an event
+    loop in the main thread while it is open, and later tests that call ``asyncio.run`` need it gone."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no chromium at {CHROMIUM}: run `make install-test` (installs Debian's chromium)")
     with sync_playwright() as playwright:
@@ -289,19 +291,25 @@ def test_panel_roles_labels_and_live_region(server: Server, tab: Tab) -> None:
 def test_busy_state_while_waiting(server: Server, tab: Tab) -> None:
     page = tab.page
     open_demo(page, server.url)
-    release = threading.Event()
+    # The request is held until the busy state is checked. The handler must not block: sync
+    # Playwright runs it on this thread, between the polls of the expectations below.
+    held: list[Any] = []
 
-    def slow(route: Any) -> None:
-        release.wait(5)
-        route.continue_()
+    def hold(route: Any) -> None:
+        held.append(route)
 
-    page.route("**/v1/ask", slow)
+    page.route("**/v1/ask", hold)
     ask(page, "what is NSATU?")
     panel = page.get_by_role("region", name=TITLE)
     expect(panel.get_by_role("button", name="Sending…")).to_be_disabled()
     expect(panel.get_by_role("status")).to_have_text("Looking in the articles…")
     expect(panel.get_by_role("log")).to_have_attribute("aria-busy", "true")
-    release.set()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1, "the question never reached the network"
+    held[0].continue_()
     expect(last_answer(page)).to_contain_text(NSATU)
     expect(panel.get_by_role("button", name="Send")).to_be_enabled()
 
