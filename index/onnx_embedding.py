@@ -273,8 +273,12 @@ class OnnxEmbedder:
         size = max(1, min(batch_size, -(-len(order) // self._workers)))
         batches = [order[begin : begin + size] for begin in range(0, len(order), size)]
 
+        # the all-core session only for a call with one text: batches of one that come from
+        # splitting several texts over the workers run concurrently, each on one core
+        session = self._solo if len(texts) == 1 else self._session
+
         def run(rows: Any) -> None:
-            out[rows] = self._run_encodings([encodings[i] for i in rows])
+            out[rows] = self._run_encodings([encodings[i] for i in rows], session)
 
         if self._pool is not None and len(batches) > 1:
             # ONNX Runtime sessions may run concurrently and release the GIL while they compute
@@ -285,9 +289,9 @@ class OnnxEmbedder:
         return out
 
     def _run(self, texts: Sequence[str]) -> Vectors:
-        return self._run_encodings(self._tokenizer.encode_batch(list(texts)))
+        return self._run_encodings(self._tokenizer.encode_batch(list(texts)), self._session)
 
-    def _run_encodings(self, encodings: Sequence[Any]) -> Vectors:
+    def _run_encodings(self, encodings: Sequence[Any], session: Any) -> Vectors:
         """Pads a length-sorted batch to its longest member, runs the encoder, pools and normalises."""
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
@@ -296,7 +300,7 @@ class OnnxEmbedder:
             ids[row, : len(enc.ids)] = enc.ids
             mask[row, : len(enc.ids)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = (self._solo if len(encodings) == 1 else self._session).run(None, feed)[0]
+        hidden = session.run(None, feed)[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
