@@ -30,9 +30,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from index.calibration import answer_figures, read_labelled
-    from service.runtime import load_engine
-    from service.settings import Settings
+    from citeqa.index.evaluation.calibration import answer_figures, read_labelled
+    from citeqa.service.settings import Settings
+    from citeqa.service.wiring import load_engine
 
     engine = load_engine(Settings(index_dir=args.index))
     out: dict[str, Any] = {}

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpora import WORK
-from index.build import BuildParams, build_index, passage_text
-from index.chunking import chunk_document
-from index.corpus import read_corpus
-from index.embedding import Embedder, resolve_model_path
-from index.loader import load_index
+from citeqa.index.corpus.walk import read_corpus
+from citeqa.index.embedding.base import Embedder, resolve_model_path
+from citeqa.index.indexing.build import BuildParams, build_index, passage_text
+from citeqa.index.store.loader import load_index
+from citeqa.index.text.chunking import chunk_document
 
 
 def chunk_texts(corpus: Path, params: BuildParams) -> list[str]:

@@ -17,6 +17,8 @@ import os
 import sys
 from pathlib import Path
 
+from citeqa.service import wiring
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -35,20 +37,20 @@ def main() -> None:
     parser.add_argument("--lexical", type=float, default=1.0)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from index.calibration import answer_figures, read_labelled
-    from index.engine import Engine
-    from index.retrieval import RetrievalParams
-    from service.runtime import load_engine
-    from service.settings import Settings
+    from citeqa.index.engine import Engine
+    from citeqa.index.evaluation.calibration import answer_figures, read_labelled
+    from citeqa.index.retrieval.fusion import RetrievalParams
+    from citeqa.service.settings import Settings
+    from citeqa.service.wiring import load_engine
 
     params = RetrievalParams(args.depth, args.rrf_k, args.dense, args.lexical, args.fusion)
     settings = Settings(index_dir=args.index)
     loaded = load_engine(settings)
-    engine = Engine(loaded.data, loaded.embedder, params, settings.abstain_model())
+    engine = Engine(loaded.data, loaded.embedder, params, wiring.abstain_model(settings))
     print(f"retrieval: {params}")
     if args.beir:
-        from index.evaluation import InProcessRunner, evaluate
-        from index.question_sets import load_beir
+        from citeqa.index.evaluation.question_sets import load_beir
+        from citeqa.index.evaluation.runner import InProcessRunner, evaluate
 
         result = evaluate(
             load_beir(args.beir), InProcessRunner(engine, retrieval_only=True), k=10, batch_size=args.batch_size

@@ -4,10 +4,10 @@ The index is built ONCE with the default settings (as ``citeqa eval QUESTIONS --
 the queries are encoded ONCE, and the dense ranking and the BM25 scores are computed ONCE; each
 setting then recomputes only the fusion. Like ``citeqa eval --k 10``, each query takes the top 10
 fused passages, maps them to documents by first occurrence, and scores MRR@10 / hit@10 / nDCG@10
-with ``index.metrics``.
+with ``citeqa.index.evaluation.metrics``.
 
 Fusion methods:
-- ``rrf``: weighted reciprocal rank fusion exactly as ``index.retrieval`` (weights, rrf_k, depth).
+- ``rrf``: weighted reciprocal rank fusion exactly as ``citeqa.index.retrieval.fusion`` (weights, rrf_k, depth).
 - ``minmax`` / ``zscore``: score fusion, ``alpha * norm(dense) + (1 - alpha) * norm(bm25)`` over
   the union of the top-``depth`` candidates of each ranking, each score normalised over that
   ranking's own top-``depth`` (a candidate absent from a ranking gets that ranking's minimum).
@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from citeqa.service import wiring
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -38,7 +40,7 @@ Fuser = Callable[[npt.NDArray[np.int64], npt.NDArray[np.float32], npt.NDArray[np
 
 
 def rrf(depth: int, rrf_k: int, dense_weight: float, lexical_weight: float) -> Fuser:
-    """The ranking ``index.retrieval._fuse`` returns (same order, same ties)."""
+    """The ranking ``citeqa.index.retrieval.fusion.rrf_fuse`` returns (same order, same ties)."""
 
     def fuse(dense_ids: npt.NDArray[np.int64], bm25: npt.NDArray[np.float32], _: npt.NDArray[np.float32]) -> list[int]:
         lexical = _top_positive(bm25, depth)
@@ -79,13 +81,15 @@ def _normalise(values: npt.NDArray[Any], reference: npt.NDArray[Any], norm: str)
     values = np.maximum(values, low)  # a candidate outside this ranking's top counts as its worst
     if norm == "minmax":
         span = ref.max() - low
-        return (values - low) / span if span > 0 else (values >= low).astype(np.float64)  # as index.retrieval
+        return (
+            (values - low) / span if span > 0 else (values >= low).astype(np.float64)
+        )  # as citeqa.index.retrieval.hybrid
     std = ref.std()
     return (values - ref.mean()) / std if std > 0 else np.zeros_like(values)
 
 
 def _top_positive(scores: npt.NDArray[np.float32], depth: int) -> list[int]:
-    """``index.retrieval._top`` restricted to positive scores (as search_many does)."""
+    """``citeqa.index.retrieval.hybrid._top`` restricted to positive scores (as search_many does)."""
     depth = min(depth, len(scores))
     part = np.argpartition(-scores, depth - 1)[:depth]
     ranked = part[np.argsort(-scores[part], kind="stable")]
@@ -93,16 +97,16 @@ def _top_positive(scores: npt.NDArray[np.float32], depth: int) -> list[int]:
 
 
 def build(beir: Path, index_dir: Path) -> None:
-    from index.build import build_documents
-    from index.embedding import load_embedder
-    from index.question_sets import load_beir
-    from service.settings import Settings
+    from citeqa.index.embedding.factory import load_embedder
+    from citeqa.index.evaluation.question_sets import load_beir
+    from citeqa.index.indexing.build import build_documents
+    from citeqa.service.settings import Settings
 
     settings = Settings()
     qset = load_beir(beir)
     embedder = load_embedder(settings.model, settings.embedding_backend, settings.device)
     started = time.perf_counter()
-    report = build_documents(qset.documents, index_dir, embedder, settings.build_params())
+    report = build_documents(qset.documents, index_dir, embedder, wiring.build_params(settings))
     print(f"built {report} in {time.perf_counter() - started:.0f}s", flush=True)
 
 
@@ -110,10 +114,10 @@ class Sweep:
     """Everything computed once: document of each chunk, dense ranking and scores, BM25 scores."""
 
     def __init__(self, beir: Path, index_dir: Path, max_depth: int) -> None:
-        from index.embedding import load_embedder
-        from index.loader import load_index
-        from index.question_sets import load_beir
-        from service.settings import Settings
+        from citeqa.index.embedding.factory import load_embedder
+        from citeqa.index.evaluation.question_sets import load_beir
+        from citeqa.index.store.loader import load_index
+        from citeqa.service.settings import Settings
 
         settings = Settings()
         qset = load_beir(beir)
@@ -133,7 +137,7 @@ class Sweep:
         print(f"{len(data.chunks)} chunks, {len(self.questions)} queries", flush=True)
 
     def evaluate(self, fuse: Fuser) -> dict[str, float]:
-        from index import metrics as m
+        from citeqa.index.evaluation import metrics as m
 
         totals = {"mrr@10": 0.0, "hit@10": 0.0, "ndcg@10": 0.0}
         for row, q in enumerate(self.questions):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from index.engine import Engine
+from citeqa.index.engine import Engine
 
 
 def _norm(text: str) -> str:

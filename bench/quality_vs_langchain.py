@@ -4,7 +4,7 @@
 Both systems get the same documents, the same chunks (citeqa's chunker: langchain-text-splitters'
 recursive splitter, 800/120 characters) and the same packaged all-MiniLM-L6-v2 model. citeqa
 retrieves with its hybrid dense + BM25 fusion; LangChain with ``FAISS.from_documents`` and
-``similarity_search_by_vector``. Both are scored by the same code (``index.evaluation``):
+``similarity_search_by_vector``. Both are scored by the same code (``citeqa.index.evaluation.runner``):
 the top-k passages mapped to documents (first occurrence), hit@k, MRR@k and nDCG@k.
 
 Usage: python bench/quality_vs_langchain.py ../shared/datasets/bbc-news-beir [--slice N] [--k 10]
@@ -26,9 +26,10 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index.chunking import chunk_document
-from index.evaluation import InProcessRunner, Observation, evaluate
-from index.question_sets import QuestionSet, load_beir
+from citeqa.index.evaluation.question_sets import QuestionSet, load_beir
+from citeqa.index.evaluation.runner import InProcessRunner, Observation, evaluate
+from citeqa.index.text.chunking import chunk_document
+from citeqa.service import wiring
 
 FIGURES = ("hit", "mrr", "ndcg", "recall")
 
@@ -63,20 +64,19 @@ class LangChainRunner:
 
 
 def run_citeqa(qset: QuestionSet, k: int) -> tuple[dict[str, Any], float]:
-    from index.build import build_documents
-    from index.embedding import load_embedder
-    from index.engine import Engine
-    from index.loader import load_index
-    from service.settings import Settings
+    from citeqa.index.embedding.factory import load_embedder
+    from citeqa.index.indexing.build import build_documents
+    from citeqa.index.store.loader import load_index
+    from citeqa.service.settings import Settings
 
     settings = Settings()
     embedder = load_embedder(settings.model)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="citeqa-bench-") as tmp:
-        build_documents(qset.documents, Path(tmp), embedder, settings.build_params())
+        build_documents(qset.documents, Path(tmp), embedder, wiring.build_params(settings))
         built = time.perf_counter() - started
         data = load_index(Path(tmp), embedder.name, embedder.dimension)
-        engine = Engine(data, embedder, settings.retrieval_params(), settings.abstain_model())
+        engine = wiring.assemble_engine(settings, data, embedder, embedder)
         result = evaluate(qset, InProcessRunner(engine, retrieval_only=True), k, batch_size=64)
     return result.figures, built
 
@@ -86,11 +86,11 @@ def run_langchain(qset: QuestionSet, k: int) -> tuple[dict[str, Any], float]:
     from langchain_core.documents import Document as LCDocument
     from langchain_huggingface import HuggingFaceEmbeddings
 
-    from index.embedding import resolve_model_path
-    from service.settings import Settings
+    from citeqa.index.embedding.base import resolve_model_path
+    from citeqa.service.settings import Settings
 
     settings = Settings()
-    params = settings.build_params().chunking
+    params = wiring.build_params(settings).chunking
     embeddings = HuggingFaceEmbeddings(
         model_name=resolve_model_path(settings.model),
         model_kwargs={"device": "cpu"},

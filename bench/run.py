@@ -22,11 +22,12 @@ from bench.corpora import ROOT, WORK, bbc_slice, headlines, questions
 from bench.httpload import Target, load, sequential
 from bench.quality import evaluate
 from bench.stats import percentiles, ratio, repeated
-from index.build import build_index
-from index.embedding import Embedder, load_embedder
-from index.engine import Engine
-from index.loader import load_index
-from service.settings import Settings
+from citeqa.index.embedding.base import Embedder
+from citeqa.index.embedding.factory import load_embedder
+from citeqa.index.indexing.build import build_index
+from citeqa.index.store.loader import load_index
+from citeqa.service import wiring
+from citeqa.service.settings import Settings
 
 RESULTS = ROOT / "bench" / "results"
 LEVELS = (1, 8, 32)
@@ -44,7 +45,7 @@ def _machine() -> dict[str, Any]:
 
 
 def bench_build(corpus: Path, embedder: Embedder, settings: Settings, rounds: int) -> dict[str, Any]:
-    params = settings.build_params()
+    params = wiring.build_params(settings)
     texts = builds.chunk_texts(corpus, params)
     lc_embeddings = builds.langchain_embeddings()
     ours, theirs = [], []
@@ -139,9 +140,9 @@ def bench_quality(settings: Settings, configs: dict[str, tuple[str, str, str]], 
         out[config] = {}
         for name, corpus in (("seed_dev", ROOT / "corpus"), ("bbc_dev", bbc)):
             root = WORK / f"quality-{name}-{build_backend}-{corpus.name}"
-            build_index(corpus, root, builder, settings.build_params(), warn=lambda _: None)
+            build_index(corpus, root, builder, wiring.build_params(settings), warn=lambda _: None)
             data = load_index(root)
-            engine = Engine(data, embedder, settings.retrieval_params(), settings.abstain_model(), answers)
+            engine = wiring.assemble_engine(settings, data, embedder, answers)
             out[config][name] = evaluate(engine, questions(name))
             print(f"  quality {config} {name}: {out[config][name]}", flush=True)
     names = list(configs)
@@ -184,7 +185,7 @@ def main() -> None:
         "build_backend": settings.build_backend,
         "rounds": args.rounds,
     }
-    embedder = settings.load_build_embedder()
+    embedder = wiring.build_embedder(settings)
     store = None
     if items & {"build", "serve"}:
         print(f"build: {articles} articles, backend {settings.build_backend}", flush=True)

@@ -2,7 +2,7 @@
 
 The vectors are clustered like sentence embeddings (random unit centres, each vector a perturbed
 centre); queries are perturbed copies of stored vectors. The approximate indexes are the ones the
-service builds (``index.store.make_faiss_index``), with its efSearch / nprobe.
+service builds (``citeqa.index.store.dense.make_faiss_index``), with its efSearch / nprobe.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import faiss
 import numpy as np
 
 from bench.stats import percentiles
-from index.store import make_faiss_index
+from citeqa.index.store.dense import make_faiss_index
 
 DIMENSION = 384
 QUERIES = 200

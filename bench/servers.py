@@ -68,7 +68,7 @@ def start_citeqa(index_dir: Path, env: dict[str, str], log: Path) -> Process:
     started = time.monotonic()
     with log.open("wb") as out:
         popen = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "citeqa.service.cli", "serve", "--port", str(port)],
             cwd=ROOT,
             env=full_env,
             stdout=out,

@@ -1,7 +1,9 @@
 """citeqa's library: corpus reading, chunking, embedding, indexes, retrieval, answers.
 
 Importing this package has no side effects and never imports FastAPI, a CLI framework or
-torch; heavy components load only when asked to (see ``index.embedding``).
+torch; heavy components load only when asked to (see ``citeqa.index.embedding``).
 """
 
-__version__ = "0.1.0"
+from citeqa import __version__
+
+__all__ = ["__version__"]

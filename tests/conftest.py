@@ -24,6 +24,8 @@ from typing import Any
 import httpx
 import pytest
 
+from citeqa.service import wiring
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,41 +39,41 @@ BBC_SECTIONS = ("business", "entertainment", "politics", "sport", "tech")
 @pytest.fixture(scope="session")
 def embedder() -> Any:
     """The backend the service embeds questions with by default (ONNX int8), so tests measure what ships."""
-    from service.settings import Settings
+    from citeqa.service.settings import Settings
 
-    return Settings().load_query_embedder()
+    return wiring.query_embedder(Settings())
 
 
 @pytest.fixture(scope="session")
 def answer_embedder(embedder: Any) -> Any:
     """The model of the service's answer step by default (ONNX fp32)."""
-    from service.settings import Settings
+    from citeqa.service.settings import Settings
 
-    return Settings().load_answer_embedder(embedder)
+    return wiring.answer_embedder(Settings(), embedder)
 
 
 @pytest.fixture(scope="session")
 def build_embedder() -> Any:
     """The backend builds use by default (ONNX int8)."""
-    from service.settings import Settings
+    from citeqa.service.settings import Settings
 
-    return Settings().load_build_embedder()
+    return wiring.build_embedder(Settings())
 
 
 @pytest.fixture(scope="session")
 def torch_embedder() -> Any:
     """sentence-transformers on torch: the reference the ONNX backends are checked against."""
-    from index.embedding import load_embedder
+    from citeqa.index.embedding.factory import load_embedder
 
     return load_embedder(backend="torch")
 
 
 def build_test_index(corpus: Path, root: Path, embedder: Any, **settings: Any) -> Path:
     """Build ``corpus`` into ``root`` with the service's default build settings."""
-    from index.build import build_index
-    from service.settings import Settings
+    from citeqa.index.indexing.build import build_index
+    from citeqa.service.settings import Settings
 
-    params = Settings(corpus_dir=corpus, index_dir=root, **settings).build_params()
+    params = wiring.build_params(Settings(corpus_dir=corpus, index_dir=root, **settings))
     build_index(corpus, root, embedder, params)
     return root
 
@@ -83,21 +85,19 @@ def default_index(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any)
 
 @pytest.fixture(scope="session")
 def engine(default_index: Path, embedder: Any, answer_embedder: Any) -> Any:
-    from index.engine import Engine
-    from index.loader import load_index
-    from service.settings import Settings
+    from citeqa.index.store.loader import load_index
+    from citeqa.service.settings import Settings
 
-    settings = Settings(index_dir=default_index)
     data = load_index(default_index, embedder.name, embedder.dimension)
-    return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model(), answer_embedder)
+    return wiring.assemble_engine(Settings(index_dir=default_index), data, embedder, answer_embedder)
 
 
 @pytest.fixture(scope="session")
 def client(default_index: Path) -> Iterator[Any]:
     from fastapi.testclient import TestClient
 
-    from service.app import create_app
-    from service.settings import Settings
+    from citeqa.service.api.app import create_app
+    from citeqa.service.settings import Settings
 
     app = create_app(Settings(index_dir=default_index))
     with TestClient(app) as test_client:
@@ -140,7 +140,7 @@ def start_server(
     full_env = {**os.environ, "CITEQA_INDEX_DIR": str(index_dir), "HF_HUB_OFFLINE": "1", **(env or {})}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "citeqa.service.cli", "serve", "--port", str(port)],
             cwd=ROOT,
             env=full_env,
             stdout=out,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index.abstention import (
+from citeqa.index.answering.abstention import (
     FEATURES,
     AbstainModel,
     AbstainModelError,

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import create_app
-from service.settings import Settings
+from citeqa.service.api.app import create_app
+from citeqa.service.settings import Settings
 from tests.conftest import wait_ready
 
 

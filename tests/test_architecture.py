@@ -6,13 +6,13 @@ import re
 import subprocess
 import sys
 
-from service.settings import Settings
+from citeqa.service.settings import Settings
 from tests.conftest import ROOT
 
 
 def test_importing_the_library_pulls_in_no_web_cli_or_torch() -> None:
     code = (
-        "import sys, index.engine, index.build, index.answer, index.loader\n"
+        "import sys, citeqa.index.engine, citeqa.index.indexing.build, citeqa.index.answering.extraction, citeqa.index.store.loader\n"
         "bad = [m for m in ('fastapi', 'typer', 'torch', 'uvicorn', 'starlette') if m in sys.modules]\n"
         "assert not bad, bad"
     )

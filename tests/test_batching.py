@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from service.batching import Batcher
+from citeqa.service.api.batching import Batcher
 
 
 class CountingEngine:

@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from index.build import BuildParams, build_index
-from index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
-from index.loader import load_index
-from index.manifest import current_version_dir, read_manifest
+from citeqa.index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
+from citeqa.index.indexing.build import BuildParams, build_index
+from citeqa.index.store.loader import load_index
+from citeqa.index.store.manifest import current_version_dir, read_manifest
 
 ARTICLE = (
     "Title {n}\n\nThe harbour of town {n} opened in {year}. It handles grain and timber.\n\nMore text follows here."

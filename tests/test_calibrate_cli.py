@@ -8,13 +8,14 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from service.cli import app
+from citeqa.service import wiring
+from citeqa.service.cli import app
 from tests.conftest import SEED_DEV
 
 
 def test_calibrate_writes_a_model_the_service_loads(default_index: Path, tmp_path: Path) -> None:
-    from index.abstention import load_abstain_model
-    from service.settings import Settings
+    from citeqa.index.answering.abstention import load_abstain_model
+    from citeqa.service.settings import Settings
 
     out = tmp_path / "abstain.json"
     result = CliRunner().invoke(app, ["calibrate", str(SEED_DEV), "--index", str(default_index), "--write", str(out)])
@@ -23,9 +24,9 @@ def test_calibrate_writes_a_model_the_service_loads(default_index: Path, tmp_pat
     model = load_abstain_model(out)
     assert model.curve and "calibrated on 20 questions" in model.note
     settings = Settings(index_dir=default_index, abstain_model_file=out)
-    assert settings.abstain_model().threshold == model.threshold
+    assert wiring.abstain_model(settings).threshold == model.threshold
     override = Settings(index_dir=default_index, abstain_model_file=out, abstain_threshold=0.9)
-    assert override.abstain_model().threshold == 0.9
+    assert wiring.abstain_model(override).threshold == 0.9
 
 
 def test_calibrate_json_threshold_only(default_index: Path) -> None:

@@ -3,8 +3,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.chunking import ChunkingParams, chunk_document, chunk_spans
-from index.corpus import Document
+from citeqa.index.domain import Document
+from citeqa.index.text.chunking import ChunkingParams, chunk_document, chunk_spans
 
 TEXTS = st.lists(
     st.sampled_from(

@@ -18,7 +18,12 @@ def citeqa(*args: str, index: Path | None = None) -> subprocess.CompletedProcess
     if index is not None:
         env["CITEQA_INDEX_DIR"] = str(index)
     return subprocess.run(
-        [sys.executable, "-m", "service.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "citeqa.service.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -30,7 +35,7 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 
 
 def test_help_does_not_import_torch() -> None:
-    code = "import sys; from service.cli import app; assert 'torch' not in sys.modules, 'torch imported'"
+    code = "import sys; from citeqa.service.cli import app; assert 'torch' not in sys.modules, 'torch imported'"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from index.collection import add_files, add_text, change_and_build, remove_document, safe_file_name
-from index.corpus import read_corpus
-from index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput
-from index.loader import load_index
-from service.cli import app
-from service.settings import Settings
+from citeqa.index.corpus.walk import read_corpus
+from citeqa.index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput
+from citeqa.index.indexing.collection import add_files, add_text, change_and_build, remove_document, safe_file_name
+from citeqa.index.store.loader import load_index
+from citeqa.service import wiring
+from citeqa.service.cli import app
+from citeqa.service.settings import Settings
 from tests.article_files import ARTICLE_TITLE, article_html, report_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +92,7 @@ def test_replace_and_remove(corpus: Path) -> None:
 
 def test_change_and_build_is_incremental_and_undone_on_failure(corpus: Path, tmp_path: Path, embedder: Any) -> None:
     root = tmp_path / "index"
-    params = Settings().build_params()
+    params = wiring.build_params(Settings())
     change_and_build(lambda: add_files(corpus, []), corpus, root, embedder, params)
     first = load_index(root)
     _, report = change_and_build(

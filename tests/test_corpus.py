@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus import make_doc_id, parse_document, read_corpus
-from index.errors import CorpusError
+from citeqa.index.corpus.markdown import parse_document
+from citeqa.index.corpus.walk import make_doc_id, read_corpus
+from citeqa.index.errors import CorpusError
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT.parent / "shared" / "corpus" / "japan-nato-rutte-visit.raw.txt"

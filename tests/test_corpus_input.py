@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from index.corpus import MAX_FILE_BYTES, read_corpus
-from index.errors import CorpusError
+from citeqa.index.corpus.walk import MAX_FILE_BYTES, read_corpus
+from citeqa.index.errors import CorpusError
 from tests.conftest import BBC_NEWS, ROOT, build_test_index
 
 GOOD = "Harbour lights\nThe harbour lights festival draws ten thousand visitors every winter.\n"
@@ -131,7 +131,16 @@ def test_cli_build_with_nothing_indexable_exits_1_with_one_line(tmp_path: Path) 
     (root / "empty.txt").write_text("")
     (root / "binary.txt").write_bytes(b"\x00\x01\x02")
     result = subprocess.run(
-        [sys.executable, "-m", "service.cli", "build", "--corpus", str(root), "--index", str(tmp_path / "index")],
+        [
+            sys.executable,
+            "-m",
+            "citeqa.service.cli",
+            "build",
+            "--corpus",
+            str(root),
+            "--index",
+            str(tmp_path / "index"),
+        ],
         cwd=ROOT,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
         capture_output=True,

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import create_app
-from service.settings import Settings
+from citeqa.service.api.app import create_app
+from citeqa.service.settings import Settings
 from tests.article_files import ARTICLE_AUTHOR, ARTICLE_TITLE, ARTICLE_URL, article_html, report_pdf
 from tests.conftest import ROOT, build_test_index, wait_ready
 
@@ -144,7 +144,7 @@ def test_openapi_documents_both_upload_forms(client: TestClient) -> None:
 
 
 def test_index_on_disk_stays_loadable(docs_client: TestClient, embedder: Any) -> None:
-    from index.loader import load_index
+    from citeqa.index.store.loader import load_index
 
     settings: Settings = docs_client.app.state.settings  # type: ignore[attr-defined]
     data = load_index(Path(settings.index_dir), embedder.name, embedder.dimension)

@@ -30,7 +30,7 @@ BBC_BEIR = SHARED / "datasets" / "bbc-news-beir"
 
 def citeqa_eval(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "service.cli", "eval", *args],
+        [sys.executable, "-m", "citeqa.service.cli", "eval", *args],
         cwd=ROOT,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
         capture_output=True,

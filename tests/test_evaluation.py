@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from index import report as report_module
-from index.errors import InvalidInput
-from index.evaluation import Observation, compare, evaluate
-from index.question_sets import Question, QuestionSet
-from index.report import read_report_figures, write_report
+from citeqa.index.errors import InvalidInput
+from citeqa.index.evaluation import report as report_module
+from citeqa.index.evaluation.question_sets import Question, QuestionSet
+from citeqa.index.evaluation.report import read_report_figures, write_report
+from citeqa.index.evaluation.runner import Observation, compare, evaluate
 
 TEXT = "Rutte visited Tokyo in April. He met Ishiba. NATO’s “next level” of cooperation was agreed."
 
@@ -163,7 +163,7 @@ def test_bad_baseline_report(tmp_path: Path, content: str, message: str) -> None
 def test_cli_expected_failures_are_one_line(tmp_path: Path, extra: list[str], message: str) -> None:
     from typer.testing import CliRunner
 
-    from service.cli import app
+    from citeqa.service.cli import app
     from tests.conftest import SEED_DEV, free_port
 
     port = free_port()
@@ -176,7 +176,7 @@ def test_cli_expected_failures_are_one_line(tmp_path: Path, extra: list[str], me
 
 
 def test_parse_tolerances() -> None:
-    from service.evaluate import parse_tolerances
+    from citeqa.service.cli.evaluate import parse_tolerances
 
     assert parse_tolerances([]) == (0.02, {})
     assert parse_tolerances(["0.05", "document.mrr@10=0.01"]) == (0.05, {"document.mrr@10": 0.01})
@@ -193,7 +193,7 @@ def test_eval_help_has_an_example_and_imports_no_torch() -> None:
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from service.cli import app\n"
+        "from citeqa.service.cli import app\n"
         "out = CliRunner().invoke(app, ['eval', '--help']).output\n"
         "assert 'Example: citeqa eval' in out, out\n"
         "assert 'torch' not in sys.modules and 'matplotlib' not in sys.modules"

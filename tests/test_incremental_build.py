@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from index.build import build_index, passage_text
-from index.loader import load_index
+from citeqa.index.indexing.build import build_index, passage_text
+from citeqa.index.store.loader import load_index
 
 ROOT = Path(__file__).resolve().parent.parent
 

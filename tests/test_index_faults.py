@@ -93,7 +93,7 @@ def pickle_in_npy(directory: Path) -> str:
     """A code-executing payload (an object array is a pickle) with checksums made to match."""
     np.save(directory / "vectors.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)
     manifest = json.loads((directory / "manifest.json").read_text())
-    from index.manifest import sha256_file
+    from citeqa.index.store.manifest import sha256_file
 
     manifest["files"]["vectors.npy"] = sha256_file(directory / "vectors.npy")
     (directory / "manifest.json").write_text(json.dumps(manifest))
@@ -123,8 +123,8 @@ DAMAGES = {
 
 @pytest.fixture
 def served(default_index: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Path]]:
-    from service.app import create_app
-    from service.settings import Settings
+    from citeqa.service.api.app import create_app
+    from citeqa.service.settings import Settings
 
     root = copy_index(default_index, tmp_path / "index")
     app = create_app(Settings(index_dir=root, admin_api_key="admin-key", reload_poll_seconds=0))
@@ -165,8 +165,8 @@ def test_damaged_index_is_refused_and_the_previous_keeps_serving(
 def test_damaged_index_at_start_is_reported_then_a_good_build_is_picked_up(
     default_index: Path, tmp_path: Path, embedder: Any
 ) -> None:
-    from service.app import create_app
-    from service.settings import Settings
+    from citeqa.service.api.app import create_app
+    from citeqa.service.settings import Settings
 
     root = copy_index(default_index, tmp_path / "index")
     good = (root / "CURRENT").read_text().strip()
@@ -183,8 +183,8 @@ def test_damaged_index_at_start_is_reported_then_a_good_build_is_picked_up(
 
 
 def test_k_beyond_the_chunk_count_cites_only_existing_passages(tmp_path: Path, embedder: Any) -> None:
-    from index.engine import Engine
-    from index.loader import load_index
+    from citeqa.index.engine import Engine
+    from citeqa.index.store.loader import load_index
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -215,7 +215,7 @@ def run_build(corpus: Path, root: Path, pause_at: str | None = None) -> subproce
     if pause_at:
         env["CITEQA_TEST_PAUSE_AT"] = pause_at
     return subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "build", "--corpus", str(corpus), "--index", str(root)],
+        [sys.executable, "-m", "citeqa.service.cli", "build", "--corpus", str(corpus), "--index", str(root)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -239,8 +239,8 @@ def kill_at(corpus: Path, root: Path, stage: str) -> None:
 def test_a_build_killed_at_any_stage_leaves_the_published_index_servable(
     default_index: Path, tmp_path: Path, embedder: Any
 ) -> None:
-    from index.engine import Engine
-    from index.loader import load_index
+    from citeqa.index.engine import Engine
+    from citeqa.index.store.loader import load_index
 
     root = copy_index(default_index, tmp_path / "index")
     published = (root / "CURRENT").read_text()

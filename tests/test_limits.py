@@ -16,8 +16,8 @@ from tests.conftest import start_server, stop_server, wait_ready
 
 
 def make_client(index: Path, **settings: Any) -> TestClient:
-    from service.app import create_app
-    from service.settings import Settings
+    from citeqa.service.api.app import create_app
+    from citeqa.service.settings import Settings
 
     return TestClient(create_app(Settings(index_dir=index, reload_poll_seconds=0, **settings)))
 
@@ -88,7 +88,7 @@ def test_no_rate_limit_by_default(client: TestClient) -> None:
 
 
 def test_defaults_are_the_documented_ones() -> None:
-    from service.settings import Settings
+    from citeqa.service.settings import Settings
 
     settings = Settings()
     assert (settings.max_body_bytes, settings.max_question_chars, settings.max_k) == (65_536, 1000, 20)

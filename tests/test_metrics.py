@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import pytrec_eval
 
-from index import metrics as m
+from citeqa.index.evaluation import metrics as m
 
 
 @pytest.mark.parametrize(

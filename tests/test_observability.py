@@ -13,10 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from index import __version__
-from service.app import create_app
-from service.observability import JsonFormatter, question_of, request_id_var
-from service.settings import Settings
+from citeqa.index import __version__
+from citeqa.service.api.app import create_app
+from citeqa.service.api.observability import JsonFormatter, question_of, request_id_var
+from citeqa.service.settings import Settings
 from tests.conftest import Server
 
 

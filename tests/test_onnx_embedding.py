@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from index.embedding import load_embedder
-from index.errors import EmbedderUnavailable
+from citeqa.index.embedding.factory import load_embedder
+from citeqa.index.errors import EmbedderUnavailable
 
 TEXTS = [
     "what is NSATU?",

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from citeqa.service import wiring
 from tests.conftest import BBC_DEV, ROOT
 
 HOLDOUT = ROOT / "eval" / "bbc_holdout.jsonl"
@@ -23,23 +24,21 @@ HOLDOUT = ROOT / "eval" / "bbc_holdout.jsonl"
 
 @pytest.fixture(scope="module")
 def bbc_engine(bbc_index: Path, embedder: Any, answer_embedder: Any) -> Any:
-    from index.engine import Engine
-    from index.loader import load_index
-    from service.settings import Settings
+    from citeqa.index.store.loader import load_index
+    from citeqa.service.settings import Settings
 
-    settings = Settings(index_dir=bbc_index)
     data = load_index(bbc_index, embedder.name, embedder.dimension)
-    return Engine(data, embedder, settings.retrieval_params(), settings.abstain_model(), answer_embedder)
+    return wiring.assemble_engine(Settings(index_dir=bbc_index), data, embedder, answer_embedder)
 
 
 def _figures(engine: Any, path: Path) -> dict[str, Any]:
-    from index.calibration import answer_figures, read_labelled
+    from citeqa.index.evaluation.calibration import answer_figures, read_labelled
 
     return answer_figures(engine, read_labelled(path), k=5)
 
 
 def _assert_citations_exact(engine: Any, path: Path) -> None:
-    from index.calibration import read_labelled, run_questions
+    from citeqa.index.evaluation.calibration import read_labelled, run_questions
 
     for answer in run_questions(engine, read_labelled(path)[:8]):
         for c in answer.citations:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from index.errors import InvalidInput
-from index.question_sets import load_beir, load_question_set
-from service.cli import app
+from citeqa.index.errors import InvalidInput
+from citeqa.index.evaluation.question_sets import load_beir, load_question_set
+from citeqa.service.cli import app
 from tests.conftest import SEED_DEV, SHARED
 
 BBC_BEIR = SHARED / "datasets" / "bbc-news-beir"

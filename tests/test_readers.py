@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus import parse_document, read_corpus
-from index.errors import CorpusError
-from index.readers import page_of, read_document, sniff
+from citeqa.index.corpus.markdown import parse_document
+from citeqa.index.corpus.pdf import page_of
+from citeqa.index.corpus.readers import read_document, sniff
+from citeqa.index.corpus.walk import read_corpus
+from citeqa.index.errors import CorpusError
 from tests.article_files import (
     ARTICLE_AUTHOR,
     ARTICLE_DATE,

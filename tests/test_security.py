@@ -63,13 +63,13 @@ def test_probes_stay_open(keyed: TestClient) -> None:
 def test_keys_are_compared_in_constant_time() -> None:
     import inspect
 
-    from service import auth
+    from citeqa.service.api import auth
 
     assert "hmac.compare_digest" in inspect.getsource(auth._check)
 
 
 def test_keys_are_secret_in_settings() -> None:
-    from service.settings import Settings
+    from citeqa.service.settings import Settings
 
     settings = Settings(api_key=CLIENT_KEY, admin_api_key=ADMIN_KEY)
     for shown in (repr(settings), str(settings), settings.model_dump_json()):

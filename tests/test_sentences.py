@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.sentences import sentence_spans
+from citeqa.index.text.sentences import sentence_spans
 
 
 @pytest.mark.parametrize(

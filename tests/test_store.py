@@ -6,7 +6,8 @@ import faiss
 import numpy as np
 import pytest
 
-from index.store import choose_kind, make_faiss_index, set_search_threads
+from citeqa.index.store.dense import make_faiss_index, set_search_threads
+from citeqa.index.store.kinds import choose_kind
 
 
 def _unit(a: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from service.web import ASSETS, STATIC
+from citeqa.service.api.web import ASSETS, STATIC
 
 ROUTES = [
     ("/", "text/html"),

@@ -1,0 +1,230 @@
+"""The abstention model: a small logistic regression over answerability signals, stored as JSON.
+
+A question is answered when ``probability(signals) >= threshold``. The weights ship in
+``index/answering/abstain_model.json`` and can be refitted on a team's own labelled questions with
+``citeqa calibrate`` (``fit_abstain_model``), which writes another JSON file of the same shape.
+Never pickled: the file is plain JSON a reviewer can read.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from citeqa.index.errors import CiteqaError
+
+FORMAT = 1
+DEFAULT_MODEL_FILE = "abstain_model.json"
+
+FEATURES: tuple[str, ...] = (
+    "coverage",
+    "focus",
+    "rare_missing",
+    "specific_missing",
+    "unknown",
+    "dense",
+    "similarity",
+    "agreement",
+    "type_match",
+    "margin",
+)
+FEATURE_HELP: dict[str, str] = {
+    "coverage": "idf-weighted share of the question's terms held by the answer sentence and its neighbours",
+    "focus": "share of the words right after the question word (what is asked for) held by the answer sentence",
+    "rare_missing": "idf share of the question's rarest term when the answer passage lacks it (0 when present)",
+    "specific_missing": "share of the question's names, years and numbers absent from the answer's document",
+    "unknown": "share of the question's specific terms that no passage of the corpus holds",
+    "dense": "cosine similarity of the question and the best passage",
+    "similarity": "cosine similarity of the question and the answer sentence",
+    "agreement": "0.5 for each of the dense and BM25 rankings whose best passage is from the answer's document",
+    "type_match": "1 when the sentence holds what the question asks for (name, date, amount, place, cause)",
+    "margin": "score lead of the best candidate sentence over the best one from another document",
+}
+
+
+class AbstainModelError(CiteqaError):
+    """An abstention model file that cannot be used."""
+
+    status = 422
+    code = "invalid_abstain_model"
+
+
+@dataclass(frozen=True)
+class AbstainModel:
+    """Logistic model over named signals; answer when p >= threshold."""
+
+    bias: float
+    weights: Mapping[str, float]
+    threshold: float = 0.5
+    note: str = ""
+    curve: tuple[dict[str, float], ...] = field(default=(), compare=False)
+
+    def logit(self, signals: Mapping[str, float]) -> float:
+        return self.bias + sum(w * float(signals.get(name, 0.0)) for name, w in self.weights.items())
+
+    def probability(self, signals: Mapping[str, float]) -> float:
+        z = self.logit(signals)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    def with_threshold(self, threshold: float) -> AbstainModel:
+        return AbstainModel(self.bias, dict(self.weights), threshold, self.note, self.curve)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "features": {name: FEATURE_HELP.get(name, "") for name in self.weights},
+            "bias": round(self.bias, 6),
+            "weights": {name: round(w, 6) for name, w in self.weights.items()},
+            "threshold": round(self.threshold, 6),
+            "note": self.note,
+            "curve": list(self.curve),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], source: str = "abstention model") -> AbstainModel:
+        try:
+            if data.get("format") != FORMAT:
+                raise ValueError(f"format must be {FORMAT}")
+            weights = {str(k): float(v) for k, v in dict(data["weights"]).items()}
+            unknown = sorted(set(weights) - set(FEATURES))
+            if unknown:
+                raise ValueError(f"unknown signals {unknown}; known: {list(FEATURES)}")
+            threshold = float(data["threshold"])
+            if not 0.0 <= threshold <= 1.0:
+                raise ValueError("threshold must be within [0, 1]")
+            curve = tuple(dict(point) for point in data.get("curve", ()))
+            return cls(float(data["bias"]), weights, threshold, str(data.get("note", "")), curve)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise AbstainModelError(
+                f"{source}: not a citeqa abstention model ({exc}): see `citeqa calibrate`"
+            ) from None
+
+
+def load_abstain_model(path: Path | None = None) -> AbstainModel:
+    """The model in ``path``, or the one shipped with the package when ``path`` is None."""
+    if path is None:
+        text = resources.files(__package__).joinpath(DEFAULT_MODEL_FILE).read_text(encoding="utf-8")
+        return AbstainModel.from_json(json.loads(text), DEFAULT_MODEL_FILE)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise AbstainModelError(f"cannot read abstention model {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise AbstainModelError(f"{path}: not a citeqa abstention model (expected a JSON object)")
+    return AbstainModel.from_json(data, str(path))
+
+
+def save_abstain_model(model: AbstainModel, path: Path) -> None:
+    """Write ``model`` as JSON (via a temporary file, so a reader never sees half a file)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def signal_matrix(
+    signals: Sequence[Mapping[str, float]], features: Sequence[str] = FEATURES
+) -> npt.NDArray[np.float64]:
+    return np.asarray([[float(s.get(f, 0.0)) for f in features] for s in signals], dtype=np.float64)
+
+
+def fit_abstain_model(
+    signals: Sequence[Mapping[str, float]],
+    answerable: Sequence[bool],
+    prior: AbstainModel,
+    strength: float = 1.0,
+    iterations: int = 50,
+) -> AbstainModel:
+    """Logistic regression by Newton's method, with an L2 pull (``strength``) towards ``prior``.
+
+    The pull keeps small labelled sets from producing extreme weights: with few questions
+    the fit stays close to the shipped model, with many the data dominate. The threshold is
+    then chosen to maximise accuracy on the same questions (``choose_threshold``).
+    """
+    features = list(prior.weights) or list(FEATURES)
+    x = np.hstack([np.ones((len(signals), 1)), signal_matrix(signals, features)])
+    y = np.asarray(answerable, dtype=np.float64)
+    w0 = np.asarray([prior.bias, *[prior.weights.get(f, 0.0) for f in features]], dtype=np.float64)
+    penalty = np.full(len(w0), strength)
+    penalty[0] = strength * 0.1
+    w = w0.copy()
+    loss = _penalised_loss(w, x, y, w0, penalty)
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+        gradient = x.T @ (p - y) + penalty * (w - w0)
+        hessian = (x.T * (p * (1 - p))) @ x + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        scale = 1.0
+        while scale > 1e-4 and _penalised_loss(w - scale * step, x, y, w0, penalty) > loss:
+            scale /= 2  # backtracking: Newton steps can overshoot on separable data
+        w = w - scale * step
+        new_loss = _penalised_loss(w, x, y, w0, penalty)
+        if loss - new_loss < 1e-9:
+            break
+        loss = new_loss
+    fitted = AbstainModel(float(w[0]), dict(zip(features, (float(v) for v in w[1:]), strict=True)), 0.5)
+    probabilities = [fitted.probability(s) for s in signals]
+    return fitted.with_threshold(choose_threshold(probabilities, answerable))
+
+
+def _penalised_loss(
+    w: npt.NDArray[np.float64],
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    w0: npt.NDArray[np.float64],
+    penalty: npt.NDArray[np.float64],
+) -> float:
+    z = x @ w
+    log_loss = np.sum(np.logaddexp(0.0, z) - y * z)
+    return float(log_loss + 0.5 * np.sum(penalty * (w - w0) ** 2))
+
+
+def choose_threshold(probabilities: Sequence[float], answerable: Sequence[bool]) -> float:
+    """The threshold with the best abstention accuracy; among equals, the middle of the widest run."""
+    if not probabilities:
+        return 0.5
+    points = sorted(set(probabilities))
+    cuts = [0.0] + [(a + b) / 2 for a, b in itertools.pairwise(points)] + [min(1.0, points[-1] + 1e-6)]
+    scores = [accuracy(probabilities, answerable, t) for t in cuts]
+    best = max(scores)
+    runs: list[list[int]] = []
+    for i, score in enumerate(scores):
+        if score == best and runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        elif score == best:
+            runs.append([i])
+    spans = [(cuts[r[0]], cuts[r[-1]]) for r in runs]
+    low, high = max(spans, key=lambda s: (s[1] - s[0], -abs((s[0] + s[1]) / 2 - 0.5)))
+    return round((low + high) / 2, 4)
+
+
+def accuracy(probabilities: Sequence[float], answerable: Sequence[bool], threshold: float) -> float:
+    right = sum((p >= threshold) == bool(a) for p, a in zip(probabilities, answerable, strict=True))
+    return right / len(probabilities) if probabilities else 0.0
+
+
+def abstention_curve(probabilities: Sequence[float], answerable: Sequence[bool]) -> list[dict[str, float]]:
+    """Precision and recall of abstaining (positive = unanswerable) at each distinct threshold."""
+    unanswerable = sum(not a for a in answerable)
+    out = []
+    for t in sorted({0.0, *probabilities, 1.000001}):
+        abstained = [not a for p, a in zip(probabilities, answerable, strict=True) if p < t]
+        hits = sum(abstained)
+        out.append(
+            {
+                "threshold": round(min(t, 1.0), 4),
+                "abstained": len(abstained),
+                "precision": round(hits / len(abstained), 4) if abstained else 1.0,
+                "recall": round(hits / unanswerable, 4) if unanswerable else 1.0,
+                "accuracy": round(accuracy(probabilities, answerable, t), 4),
+            }
+        )
+    return out

@@ -1,0 +1,103 @@
+"""Reading a corpus directory into documents: one document per file, stable ids.
+
+Readers are chosen by content: a file that opens with a ``---`` front-matter block is read
+as Markdown with metadata, anything else that decodes as text as plain text (first line as
+title). Files that cannot be indexed are skipped with a warning naming them; nothing outside
+the corpus directory is read. HTML pages and PDFs are recognised and read by ``citeqa.index.corpus.readers``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, TEXT_SUFFIXES, Warn, read_document
+from citeqa.index.domain import Document
+from citeqa.index.errors import CorpusError
+
+MAX_FILE_BYTES = 5_000_000
+_ID_UNSAFE = re.compile(r"[^a-z0-9._-]+")
+
+
+def make_doc_id(relative: Path) -> str:
+    """A stable id from a path relative to the corpus root: ``business/001.txt`` -> ``business-001``."""
+    stem = relative.with_suffix("").as_posix().lower().replace("/", "-")
+    return _ID_UNSAFE.sub("-", stem).strip("-.") or "document"
+
+
+def _unsafe_name(name: str) -> bool:
+    """Names that cannot be stored or shown safely: bytes not valid UTF-8, control characters."""
+    return any(ord(ch) < 32 or ord(ch) == 127 or "\ud800" <= ch <= "\udfff" for ch in name)
+
+
+def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
+    """Regular text files under ``root``, sorted, never following links out of it."""
+    real_root = root.resolve()
+    for path in sorted(root.rglob("*")):
+        name = path.relative_to(root).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        if _unsafe_name(name):
+            warn(f"{name!a}: skipped, unsafe file name (control characters or not UTF-8): rename it")
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+            warn(f"{name}: skipped, symlink leads outside the corpus directory")
+            continue
+        if not path.is_file():
+            continue
+        if path.suffix.lower() not in TEXT_SUFFIXES | DOCUMENT_SUFFIXES:
+            warn(f"{name}: skipped, unsupported file type {path.suffix!r}")
+            continue
+        yield path
+
+
+def read_corpus(root: Path, warn: Warn | None = None) -> list[Document]:
+    """Every indexable document under ``root``; raises CorpusError when there is none."""
+    say: Warn = warn or (lambda _msg: None)
+    if not root.is_dir():
+        raise CorpusError(f"corpus directory {root} does not exist: create it and add articles")
+    documents: list[Document] = []
+    seen_ids: set[str] = set()
+    seen_hashes: dict[str, str] = {}
+    for path in iter_corpus_files(root, say):
+        name = path.relative_to(root).as_posix()
+        doc = _read_file(path, root, name, say)
+        if doc is None:
+            continue
+        body_hash = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        if body_hash in seen_hashes:
+            say(f"{name}: skipped, same text as {seen_hashes[body_hash]}")
+            continue
+        if doc.doc_id in seen_ids:
+            say(f"{name}: skipped, document id {doc.doc_id!r} already used")
+            continue
+        seen_ids.add(doc.doc_id)
+        seen_hashes[body_hash] = name
+        documents.append(doc)
+    if not documents:
+        raise CorpusError(f"nothing indexable in {root}: add .md or .txt articles")
+    return documents
+
+
+def _read_file(path: Path, root: Path, name: str, warn: Warn) -> Document | None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        warn(f"{name}: skipped, {size} bytes is over the {MAX_FILE_BYTES}-byte limit")
+        return None
+    data = path.read_bytes()
+    if not data.strip():
+        warn(f"{name}: skipped, empty")
+        return None
+    try:
+        doc = read_document(data, make_doc_id(path.relative_to(root)), source=name, warn=warn)
+    except CorpusError as exc:
+        warn(f"{exc.message}; skipped")
+        return None
+    if doc is None:
+        return None
+    if not doc.text.strip():
+        warn(f"{name}: skipped, no body text after the front matter")
+        return None
+    return doc

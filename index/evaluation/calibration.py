@@ -1,0 +1,190 @@
+"""Labelled questions in, answer-quality figures and a calibrated abstention model out.
+
+Used by ``citeqa calibrate`` and the quality tests. A labelled question is a JSON object a
+line with ``question``, ``answers`` (acceptable strings), ``evidence`` (a verbatim fragment
+or null), ``answerable`` (absent means true) and optionally ``doc_id``, as in
+``../shared/eval/bbc_dev.jsonl``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from citeqa.index.answering.abstention import (
+    AbstainModel,
+    abstention_curve,
+    accuracy,
+    choose_threshold,
+    fit_abstain_model,
+)
+from citeqa.index.answering.extraction import Answer
+from citeqa.index.domain import Document
+from citeqa.index.engine import Engine
+from citeqa.index.errors import CiteqaError
+
+BATCH = 16
+
+
+class QuestionSetError(CiteqaError):
+    """A labelled question file that cannot be read."""
+
+    status = 422
+    code = "invalid_question_set"
+
+
+@dataclass(frozen=True)
+class LabelledQuestion:
+    id: str
+    question: str
+    answers: tuple[str, ...]
+    evidence: str | None
+    doc_id: str | None
+    answerable: bool
+
+
+def read_labelled(path: Path) -> list[LabelledQuestion]:
+    """Questions of a JSONL file; a bad line is reported with its number and field."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionSetError(f"cannot read {path}: {exc}") from None
+    out = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            question = record["question"]
+            if not isinstance(question, str) or not question.strip():
+                raise ValueError("field 'question' must be a non-empty string")
+            answers = tuple(str(a) for a in record.get("answers") or ())
+            answerable = bool(record.get("answerable", True))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise QuestionSetError(f"{path}:{number}: {detail}") from None
+        out.append(
+            LabelledQuestion(
+                str(record.get("id", number)),
+                question,
+                answers,
+                record.get("evidence"),
+                record.get("doc_id"),
+                answerable,
+            )
+        )
+    if not out:
+        raise QuestionSetError(f"{path}: no questions")
+    return out
+
+
+def run_questions(engine: Engine, questions: Sequence[LabelledQuestion], k: int = 5) -> list[Answer]:
+    answers: list[Answer] = []
+    for begin in range(0, len(questions), BATCH):
+        batch = questions[begin : begin + BATCH]
+        answers.extend(a for a, _ in engine.ask_many([q.question for q in batch], k))
+    return answers
+
+
+def evidence_span(question: LabelledQuestion, documents: dict[str, Document]) -> tuple[str, int, int] | None:
+    if not question.evidence:
+        return None
+    docs = [documents[question.doc_id]] if question.doc_id in documents else list(documents.values())
+    for doc in docs:
+        at = doc.text.find(question.evidence)
+        if at >= 0:
+            return doc.doc_id, at, at + len(question.evidence)
+    return None
+
+
+def evidence_found(answer: Answer, span: tuple[str, int, int] | None, k: int) -> bool:
+    """A passage among the first ``k`` overlaps at least half of the evidence."""
+    if span is None:
+        return False
+    doc_id, start, end = span
+    need = (end - start) / 2
+    return any(p.doc_id == doc_id and min(end, p.end) - max(start, p.start) >= need for p in answer.passages[:k])
+
+
+def contains_answer(answer: Answer, acceptable: Sequence[str]) -> bool:
+    text = answer.answer.lower()
+    return answer.answerable and any(a.lower() in text for a in acceptable)
+
+
+def answer_figures(engine: Engine, questions: Sequence[LabelledQuestion], k: int = 5) -> dict[str, Any]:
+    """Per-question verdicts and their totals, plus the abstention precision/recall curve."""
+    answers = run_questions(engine, questions, k)
+    rows = []
+    for q, a in zip(questions, answers, strict=True):
+        span = evidence_span(q, engine.data.documents) if q.answerable else None
+        rows.append(
+            {
+                "id": q.id,
+                "answerable": q.answerable,
+                "evidence_at_k": evidence_found(a, span, k) if q.answerable else None,
+                "contains": contains_answer(a, q.answers) if q.answerable else None,
+                "abstained": not a.answerable,
+                "confidence": a.confidence,
+                "reason": a.reason,
+                "answer": a.answer[:200],
+            }
+        )
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    totals = {
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        f"evidence_at_{k}": sum(bool(r["evidence_at_k"]) for r in answerable),
+        "contains_answer": sum(bool(r["contains"]) for r in answerable),
+        "abstained_unanswerable": sum(bool(r["abstained"]) for r in unanswerable),
+        "abstained_answerable": sum(bool(r["abstained"]) for r in answerable),
+    }
+    probabilities = [a.confidence for a in answers]
+    labels = [q.answerable for q in questions]
+    summary = (
+        f"evidence@{k} {totals[f'evidence_at_{k}']}/{len(answerable)}, "
+        f"answer contained {totals['contains_answer']}/{len(answerable)}, "
+        f"abstained {totals['abstained_unanswerable']}/{len(unanswerable)} unanswerable and "
+        f"{totals['abstained_answerable']}/{len(answerable)} answerable"
+    )
+    return {"totals": totals, "summary": summary, "rows": rows, "curve": abstention_curve(probabilities, labels)}
+
+
+def question_signals(engine: Engine, questions: Sequence[LabelledQuestion]) -> list[dict[str, float]]:
+    return [dict(a.signals) for a in run_questions(engine, questions)]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    model: AbstainModel
+    questions: int
+    accuracy_before: float
+    accuracy_after: float
+
+
+def calibrate(
+    engine: Engine,
+    questions: Sequence[LabelledQuestion],
+    prior: AbstainModel,
+    *,
+    refit: bool = True,
+    strength: float = 1.0,
+) -> Calibration:
+    """Refit the model's weights (pulled towards ``prior``) and pick the threshold maximising accuracy."""
+    labels = [q.answerable for q in questions]
+    if all(labels) or not any(labels):
+        raise QuestionSetError("calibration needs both answerable and unanswerable questions")
+    signals = question_signals(engine, questions)
+    before = accuracy([prior.probability(s) for s in signals], labels, prior.threshold)
+    if refit:
+        model = fit_abstain_model(signals, labels, prior, strength)
+    else:
+        model = prior.with_threshold(choose_threshold([prior.probability(s) for s in signals], labels))
+    probabilities = [model.probability(s) for s in signals]
+    note = f"calibrated on {len(questions)} questions ({sum(labels)} answerable)"
+    curve = tuple(abstention_curve(probabilities, labels))
+    model = AbstainModel(model.bias, dict(model.weights), model.threshold, note, curve)
+    return Calibration(model, len(questions), before, accuracy(probabilities, labels, model.threshold))

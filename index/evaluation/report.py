@@ -1,0 +1,214 @@
+"""Evaluation reports: report.json, questions.csv, summary.md and PNG charts, written atomically.
+
+Everything is written into a staging directory next to the destination, which then replaces
+the destination with ``os.replace``: a failed run never leaves a half-written report.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from citeqa.index import __version__
+from citeqa.index.errors import InvalidInput
+from citeqa.index.evaluation.runner import Difference, EvalResult, Scored
+
+REPORT_FILE = "report.json"
+QUESTIONS_FILE = "questions.csv"
+SUMMARY_FILE = "summary.md"
+RECALL_CHART = "recall_at_k.png"
+LATENCY_CHART = "latency.png"
+CSV_COLUMNS = (
+    "id",
+    "question",
+    "expected_answers",
+    "evidence",
+    "labelled_answerable",
+    "answerable",
+    "answer",
+    "confidence",
+    "relevant_docs",
+    "retrieved_docs",
+    "doc_rank",
+    "evidence_rank",
+    "verdict",
+    "metrics",
+    "latency_ms",
+)
+
+
+def report_data(result: EvalResult, source: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """The content of report.json: figures, curves, settings, index summary and version."""
+    return {
+        "citeqa_version": __version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "questions_file": source,
+        "settings": settings,
+        "run": result.run,
+        "figures": {name: _round(v) for name, v in result.figures.items()},
+        "curves": {f"recall@1..{result.k}": {n: [_round(v) for v in c] for n, c in result.curves.items()}},
+        "failed": [r.question.id for r in result.rows if r.failed],
+    }
+
+
+def write_report(result: EvalResult, out: Path, source: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """Write the whole report to ``out`` (replacing an older one) and return the report.json data."""
+    data = report_data(result, source, settings)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    try:
+        (staging / REPORT_FILE).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _write_questions(result.rows, staging / QUESTIONS_FILE)
+        (staging / SUMMARY_FILE).write_text(summary_markdown(result, data), encoding="utf-8")
+        _write_charts(result, staging)
+        _replace_dir(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return data
+
+
+def _replace_dir(staging: Path, out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"{out} exists and is not a directory: choose another --out")
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+        os.replace(staging, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, out)
+
+
+def _verdict(row: Scored) -> str:
+    got, label = row.observation.answerable, row.question.answerable
+    if got is None:
+        return "retrieved" if row.doc_rank is not None else "missed"
+    if got != label:
+        return "wrongly abstained" if label else "should have abstained"
+    if not label:
+        return "abstained"
+    return "failed" if row.failed else "correct"
+
+
+def _write_questions(rows: Sequence[Scored], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(CSV_COLUMNS)
+        for r in rows:
+            metrics = {n: _round(v) for n, v in r.metrics.items() if n != "latency_ms"}
+            writer.writerow(
+                [
+                    r.question.id,
+                    r.question.question,
+                    " | ".join(r.question.answers),
+                    r.question.evidence or "",
+                    r.question.answerable,
+                    "" if r.observation.answerable is None else r.observation.answerable,
+                    r.observation.answer,
+                    "" if r.observation.confidence is None else r.observation.confidence,
+                    " ".join(r.relevant),
+                    " ".join(r.doc_ranking),
+                    r.doc_rank or "",
+                    r.evidence_rank or "",
+                    _verdict(r),
+                    json.dumps(metrics, sort_keys=True),
+                    round(r.observation.latency_ms, 2),
+                ]
+            )
+
+
+def summary_markdown(result: EvalResult, data: dict[str, Any]) -> str:
+    lines = [
+        f"# citeqa evaluation: {data['questions_file']}",
+        "",
+        f"{result.run['questions']} questions, k={result.k}, {result.run['mode']}, citeqa {data['citeqa_version']}, "
+        f"{data['created']}.",
+        "",
+        "| figure | value |",
+        "|---|---|",
+    ]
+    lines += [f"| {name} | {_fmt(v)} |" for name, v in result.figures.items()]
+    failed = [r for r in result.rows if r.failed]
+    lines += ["", f"## Failed questions ({len(failed)})", ""]
+    if not failed:
+        lines.append("None.")
+    else:
+        lines += ["| id | question | verdict | expected | answer |", "|---|---|---|---|---|"]
+        for r in failed[:200]:
+            expected = " / ".join(r.question.answers) or ", ".join(r.relevant)
+            lines.append(
+                f"| {r.question.id} | {_cell(r.question.question)} | {_verdict(r)} | {_cell(expected)} | "
+                f"{_cell(r.observation.answer[:200])} |"
+            )
+        if len(failed) > 200:
+            lines.append(f"\n... and {len(failed) - 200} more in {QUESTIONS_FILE}.")
+    return "\n".join(lines) + "\n"
+
+
+def _write_charts(result: EvalResult, directory: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ks = list(range(1, result.k + 1))
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, curve in result.curves.items():
+        if any(v is not None for v in curve):
+            ax.plot(ks, [v if v is not None else float("nan") for v in curve], marker="o", label=f"{name} level")
+    ax.set(xlabel="k (rank cutoff)", ylabel="recall@k", ylim=(0, 1.02), title="Recall at k")
+    ax.grid(alpha=0.3)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(directory / RECALL_CHART, dpi=100)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.hist([r.observation.latency_ms for r in result.rows], bins=30, color="tab:blue")
+    ax.set(xlabel="latency per question (ms)", ylabel="questions", title="Latency")
+    fig.tight_layout()
+    fig.savefig(directory / LATENCY_CHART, dpi=100)
+    plt.close(fig)
+
+
+def read_report_figures(path: Path) -> dict[str, float | None]:
+    """The figures of an earlier report.json (a file, or a report directory holding one)."""
+    path = path / REPORT_FILE if path.is_dir() else path
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such baseline report") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"{path}: not a readable report.json ({exc})") from None
+    figures = data.get("figures") if isinstance(data, dict) else None
+    if not isinstance(figures, dict) or not all(isinstance(v, int | float | None) for v in figures.values()):
+        raise InvalidInput(f"{path}: field 'figures' must map figure names to numbers")
+    return {str(k): (float(v) if v is not None else None) for k, v in figures.items()}
+
+
+def format_differences(differences: Sequence[Difference]) -> list[str]:
+    lines = []
+    for d in differences:
+        mark = "REGRESSION" if d.regressed else "changed"
+        lines.append(f"{mark}: {d.name} {_fmt(d.baseline)} -> {_fmt(d.current)} (tolerance {d.tolerance:g})")
+    return lines
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4g}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,297 @@
+"""Batch evaluation: run a question set through an engine (or a server) and score every answer.
+
+A ``Runner`` answers batches of questions and gives document texts; ``InProcessRunner`` wraps
+the same ``Engine`` the HTTP API uses (``citeqa.service.cli.remote`` has one that calls a server).
+``evaluate`` turns what came back into per-question ``Scored`` rows and averaged figures
+(definitions in ``citeqa.index.evaluation.metrics`` and the README).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from citeqa.index.engine import Engine
+from citeqa.index.evaluation import metrics as m
+from citeqa.index.evaluation.question_sets import Question, QuestionSet
+
+Progress = Callable[[int, int], None]
+Span = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What the service returned for one question: passages, answer, citations, latency."""
+
+    answerable: bool | None
+    answer: str
+    passages: tuple[Span, ...]
+    citations: tuple[tuple[str, int, int, str], ...]
+    latency_ms: float
+    confidence: float | None = None
+
+
+class Runner(Protocol):
+    """Something that answers questions like ``POST /v1/ask`` and serves document texts."""
+
+    retrieval_only: bool
+
+    def run(self, questions: Sequence[str], k: int) -> list[Observation]: ...
+
+    def document_text(self, doc_id: str) -> str | None: ...
+
+    def document_ids(self) -> list[str]: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
+
+class InProcessRunner:
+    """Runs batches through ``Engine.ask_many`` (or ``search_many`` when ``retrieval_only``).
+
+    A batch is timed as a whole; each question's latency is the batch time / batch size.
+    """
+
+    def __init__(self, engine: Engine, retrieval_only: bool = False) -> None:
+        self.engine = engine
+        self.retrieval_only = retrieval_only
+
+    def run(self, questions: Sequence[str], k: int) -> list[Observation]:
+        started = time.perf_counter()
+        if self.retrieval_only:
+            results = self.engine.search_many(questions, k)
+            each = (time.perf_counter() - started) * 1000 / max(len(questions), 1)
+            return [
+                Observation(None, "", tuple((p.doc_id, p.start, p.end) for p in r.passages), (), each) for r in results
+            ]
+        answers = self.engine.ask_many(questions, k)
+        each = (time.perf_counter() - started) * 1000 / max(len(questions), 1)
+        return [
+            Observation(
+                answerable=a.answerable,
+                answer=a.answer,
+                passages=tuple((p.doc_id, p.start, p.end) for p in a.passages),
+                citations=tuple((c.doc_id, c.start, c.end, c.quote) for c in a.citations),
+                latency_ms=each,
+                confidence=a.confidence,
+            )
+            for a, _ in answers
+        ]
+
+    def document_text(self, doc_id: str) -> str | None:
+        doc = self.engine.data.documents.get(doc_id)
+        return doc.text if doc else None
+
+    def document_ids(self) -> list[str]:
+        return list(self.engine.data.documents)
+
+    def describe(self) -> dict[str, Any]:
+        return {"mode": "in-process", "index": self.engine.data.manifest.summary()}
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One question's outcome: what was expected, what came back, and its per-question metrics."""
+
+    question: Question
+    observation: Observation
+    doc_ranking: tuple[str, ...]
+    relevant: Mapping[str, float]
+    doc_rank: int | None
+    evidence_rank: int | None
+    k: int
+    metrics: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        """Wrong abstention decision, or an answer that misses every acceptable answer."""
+        got = self.observation.answerable
+        if got is not None and got != self.question.answerable:
+            return True
+        return self.metrics.get("answer.containment") == 0.0 or self.metrics.get(f"document.hit@{self.k}") == 0.0
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    """Per-question rows, averaged figures and the recall@k curves of one run."""
+
+    rows: tuple[Scored, ...]
+    figures: dict[str, float | None]
+    curves: dict[str, list[float | None]]
+    k: int
+    run: dict[str, Any]
+
+
+def evaluate(
+    qset: QuestionSet, runner: Runner, k: int = 10, batch_size: int = 32, progress: Progress | None = None
+) -> EvalResult:
+    """Answer every question of ``qset`` in batches and score the answers."""
+    questions = list(qset.questions)
+    observations: list[Observation] = []
+    for begin in range(0, len(questions), batch_size):
+        batch = questions[begin : begin + batch_size]
+        observations.extend(runner.run([q.question for q in batch], k))
+        if progress:
+            progress(len(observations), len(questions))
+    scorer = _Scorer(runner, k)
+    rows = tuple(scorer.score(q, o) for q, o in zip(questions, observations, strict=True))
+    figures = aggregate(rows, k, retrieval_only=runner.retrieval_only)
+    curves = {
+        "document": [m.mean(_recall_curve_point(r.doc_ranking, r.relevant, i) for r in rows) for i in _ks(k)],
+        "evidence": [m.mean(_evidence_curve_point(r, i) for r in rows) for i in _ks(k)],
+    }
+    run = {"questions": len(rows), "k": k, "batch_size": batch_size, **runner.describe()}
+    return EvalResult(rows, figures, curves, k, run)
+
+
+def _ks(k: int) -> range:
+    return range(1, k + 1)
+
+
+def _recall_curve_point(ranking: Sequence[str], relevant: Mapping[str, float], i: int) -> float | None:
+    return m.recall_at(ranking, relevant, i) if relevant else None
+
+
+def _evidence_curve_point(row: Scored, i: int) -> float | None:
+    if f"evidence.hit@{row.k}" not in row.metrics:
+        return None
+    return 1.0 if row.evidence_rank is not None and row.evidence_rank <= i else 0.0
+
+
+class _Scorer:
+    """Scores observations; finds evidence in document texts (cached per document)."""
+
+    def __init__(self, runner: Runner, k: int) -> None:
+        self.runner = runner
+        self.k = k
+        self._evidence_spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        self._texts: dict[str, str | None] = {}
+
+    def text(self, doc_id: str) -> str | None:
+        if doc_id not in self._texts:
+            self._texts[doc_id] = self.runner.document_text(doc_id)
+        return self._texts[doc_id]
+
+    def evidence_spans(self, doc_id: str, evidence: str) -> list[tuple[int, int]]:
+        key = (doc_id, evidence)
+        if key not in self._evidence_spans:
+            text = self.text(doc_id)
+            self._evidence_spans[key] = m.find_spans(text, evidence) if text is not None else []
+        return self._evidence_spans[key]
+
+    def relevant_docs(self, q: Question) -> dict[str, float]:
+        """The labelled documents, else those whose text holds the evidence."""
+        if q.relevant or q.evidence is None:
+            return dict(q.relevant)
+        return {d: 1.0 for d in self.runner.document_ids() if self.evidence_spans(d, q.evidence)}
+
+    def score(self, q: Question, o: Observation) -> Scored:
+        ranking = tuple(m.first_occurrences(d for d, _, _ in o.passages))
+        relevant = self.relevant_docs(q)
+        values: dict[str, float | None] = {}
+        doc_rank = None
+        if relevant:
+            values.update({f"document.{n}": v for n, v in m.ranking_metrics(ranking, relevant, self.k).items()})
+            doc_rank = m.first_relevant_rank(ranking, relevant)
+        evidence_rank = None
+        if q.evidence is not None and any(self.evidence_spans(d, q.evidence) for d in relevant):
+            passage_hits = [
+                "evidence" if self._holds_evidence(p, q.evidence) else f"p{i}" for i, p in enumerate(o.passages)
+            ]
+            units = m.first_occurrences(passage_hits)
+            values.update({f"evidence.{n}": v for n, v in m.ranking_metrics(units, {"evidence": 1.0}, self.k).items()})
+            evidence_rank = m.first_relevant_rank(units, {"evidence": 1.0})
+        if not self.runner.retrieval_only:
+            values.update(self._answer_metrics(q, o))
+        values["latency_ms"] = o.latency_ms
+        return Scored(q, o, ranking, relevant, doc_rank, evidence_rank, self.k, values)
+
+    def _holds_evidence(self, passage: Span, evidence: str) -> bool:
+        doc_id, start, end = passage
+        return any(m.span_contains((start, end), s) for s in self.evidence_spans(doc_id, evidence))
+
+    def _quote_matches(self, doc_id: str, start: int, end: int, quote: str) -> bool:
+        text = self.text(doc_id)
+        return text is not None and text[start:end] == quote
+
+    def _answer_metrics(self, q: Question, o: Observation) -> dict[str, float | None]:
+        out: dict[str, float | None] = {}
+        answered = bool(o.answerable)
+        if q.answerable and q.answers:
+            out["answer.containment"] = float(answered and m.contains_answer(o.answer, q.answers))
+            out["answer.token_f1"] = m.best_token_f1(o.answer, q.answers) if answered else 0.0
+        if o.citations:
+            valid = [self._quote_matches(d, s, e, quote) for d, s, e, quote in o.citations]
+            out["answer.citation_validity"] = sum(valid) / len(valid)
+        if q.answerable and q.evidence is not None:
+            out["answer.evidence_support"] = float(
+                answered
+                and any(
+                    m.spans_overlap((s, e), span)
+                    for d, s, e, _ in o.citations
+                    for span in self.evidence_spans(d, q.evidence)
+                )
+            )
+        return out
+
+
+def aggregate(rows: Sequence[Scored], k: int, retrieval_only: bool = False) -> dict[str, float | None]:
+    """Averages of the per-question metrics, abstention figures and latency percentiles."""
+    names = dict.fromkeys(n for r in rows for n in r.metrics if n != "latency_ms")
+    figures: dict[str, float | None] = {name: m.mean(r.metrics.get(name) for r in rows) for name in names}
+    if not retrieval_only:
+        ab = m.abstention_metrics([bool(r.observation.answerable) for r in rows], [r.question.answerable for r in rows])
+        figures.update(
+            {
+                "abstention.precision": ab.precision,
+                "abstention.recall": ab.recall,
+                "abstention.accuracy": ab.accuracy,
+            }
+        )
+    latencies = [r.observation.latency_ms for r in rows]
+    figures.update(
+        {
+            "latency.p50_ms": m.percentile(latencies, 50),
+            "latency.p95_ms": m.percentile(latencies, 95),
+            "latency.max_ms": max(latencies) if latencies else None,
+        }
+    )
+    return figures
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A figure that moved between a baseline and a new run."""
+
+    name: str
+    baseline: float | None
+    current: float | None
+    tolerance: float
+
+    @property
+    def regressed(self) -> bool:
+        if self.baseline is None:
+            return False
+        if self.current is None:
+            return True
+        return self.current < self.baseline - self.tolerance - 1e-12
+
+
+def compare(
+    baseline: dict[str, float | None],
+    current: dict[str, float | None],
+    default_tolerance: float = 0.02,
+    tolerances: dict[str, float] | None = None,
+) -> list[Difference]:
+    """Quality figures (all higher-is-better; latency excluded, it depends on the machine) that changed."""
+    tolerances = tolerances or {}
+    out = []
+    for name in sorted(set(baseline) | set(current)):
+        if name.startswith("latency."):
+            continue
+        old, new = baseline.get(name), current.get(name)
+        if old == new:
+            continue
+        out.append(Difference(name, old, new, tolerances.get(name, default_tolerance)))
+    return out

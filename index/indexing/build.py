@@ -1,0 +1,244 @@
+"""From a corpus directory to a published, verified index version.
+
+Incremental: chunks of documents whose content hash, chunking and model are unchanged reuse
+their vectors from the published index; only new or changed documents are embedded.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from citeqa.index.corpus.walk import read_corpus
+from citeqa.index.domain import Chunk, Document, Vectors
+from citeqa.index.embedding.base import Embedder
+from citeqa.index.errors import CiteqaError, CorpusError
+from citeqa.index.store.dense import save_vectors
+from citeqa.index.store.kinds import choose_kind
+from citeqa.index.store.lexical import build_lexical, save_lexical
+from citeqa.index.store.loader import IndexData, load_index
+from citeqa.index.store.manifest import VERSIONS_DIR, Manifest, new_version_dir, publish
+from citeqa.index.store.records import write_chunks, write_documents
+from citeqa.index.text.chunking import ChunkingParams, chunk_document
+
+Progress = Callable[[int, int], None]
+Stage = Callable[[str], None]
+LOCK_FILE = ".build.lock"
+
+
+@dataclass(frozen=True)
+class BuildParams:
+    """Everything besides the corpus and the model that shapes an index."""
+
+    chunking: ChunkingParams = field(default_factory=ChunkingParams)
+    index_kind: str = "auto"
+    title_in_text: bool = True
+    batch_size: int = 4  # small length-sorted batches: least padding, attention fits the cache
+
+    def identity(self) -> dict[str, object]:
+        return {"chunking": asdict(self.chunking), "index_kind": self.index_kind, "title_in_text": self.title_in_text}
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    directory: Path | None
+    documents: int
+    chunks: int
+    embedded: int
+    reused: int
+    seconds: float
+    up_to_date: bool = False
+
+
+def passage_text(title: str, text: str, title_in_text: bool) -> str:
+    """What is embedded and matched lexically for a chunk: its text, after its title if set."""
+    return f"{title}\n{text}" if title_in_text else text
+
+
+def is_up_to_date(
+    previous: IndexData | Manifest | None, documents: Sequence[Document], model: str, params: BuildParams
+) -> bool:
+    manifest = previous.manifest if isinstance(previous, IndexData) else previous
+    if manifest is None:
+        return False
+    return (
+        manifest.model == model
+        and manifest.documents == {d.doc_id: d.content_hash for d in documents}
+        and manifest.extra.get("params") == params.identity()
+    )
+
+
+@contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """One build at a time per index root; stale staging directories of killed builds are removed."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / LOCK_FILE).open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CorpusError(f"another build is running on {root}: wait for it to finish") from None
+        for stale in (root / VERSIONS_DIR).glob(".staging-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        yield
+
+
+def _previous(root: Path, model: str, dimension: int) -> IndexData | None:
+    try:
+        return load_index(root, model, dimension)
+    except CiteqaError:
+        return None
+
+
+def build_index(
+    corpus_dir: Path,
+    root: Path,
+    embedder: Embedder,
+    params: BuildParams | None = None,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
+    stage: Stage | None = None,
+) -> BuildReport:
+    """Read, chunk, embed and publish ``corpus_dir`` as a new version under ``root``.
+
+    ``stage`` is told when embedding, writing and publishing start.
+    """
+    started = time.perf_counter()
+    documents = read_corpus(corpus_dir, warn)
+    return build_documents(
+        documents, root, embedder, params, force=force, progress=progress, stage=stage, started=started
+    )
+
+
+def build_documents(
+    documents: Sequence[Document],
+    root: Path,
+    embedder: Embedder,
+    params: BuildParams | None = None,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    stage: Stage | None = None,
+    started: float | None = None,
+) -> BuildReport:
+    """Chunk, embed and publish documents already in memory (e.g. a BEIR corpus) under ``root``."""
+    params = params or BuildParams()
+    started = time.perf_counter() if started is None else started
+    with build_lock(root):
+        previous = _previous(root, embedder.name, embedder.dimension)
+        if not force and is_up_to_date(previous, documents, embedder.name, params):
+            assert previous is not None
+            count = previous.manifest.chunk_count
+            return BuildReport(previous.directory, len(documents), count, 0, count, time.perf_counter() - started, True)
+        chunks = _chunk_all(documents, params.chunking)
+        reusable = _reusable_vectors(previous, params) if not force else {}
+        _tell(stage, "embedding")
+        vectors, embedded = _embed(documents, chunks, embedder, params, reusable, progress)
+        directory = _write_version(root, documents, chunks, vectors, embedder, params, stage)
+    return BuildReport(
+        directory, len(documents), len(chunks), embedded, len(chunks) - embedded, time.perf_counter() - started
+    )
+
+
+def _tell(stage: Stage | None, name: str) -> None:
+    if stage is not None:
+        stage(name)
+
+
+def _chunk_all(documents: Sequence[Document], params: ChunkingParams) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for doc in documents:
+        chunks.extend(chunk_document(doc, params, first_id=len(chunks)))
+    return chunks
+
+
+def _reusable_vectors(previous: IndexData | None, params: BuildParams) -> dict[str, tuple[str, Vectors]]:
+    """Previous vectors by document id (with the content hash they were made from)."""
+    if previous is None or previous.manifest.extra.get("params") != params.identity():
+        return {}
+    rows: dict[str, list[int]] = {}
+    for chunk in previous.chunks:
+        rows.setdefault(chunk.doc_id, []).append(chunk.chunk_id)
+    return {
+        doc_id: (previous.manifest.documents[doc_id], previous.vectors[ids])
+        for doc_id, ids in rows.items()
+        if doc_id in previous.manifest.documents
+    }
+
+
+def _embed(
+    documents: Sequence[Document],
+    chunks: Sequence[Chunk],
+    embedder: Embedder,
+    params: BuildParams,
+    reusable: dict[str, tuple[str, Vectors]],
+    progress: Progress | None,
+) -> tuple[Vectors, int]:
+    by_doc: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
+    todo: list[Chunk] = []
+    titles = {d.doc_id: d.title for d in documents}
+    for doc in documents:
+        old = reusable.get(doc.doc_id)
+        mine = by_doc.get(doc.doc_id, [])
+        if old is not None and old[0] == doc.content_hash and len(old[1]) == len(mine):
+            vectors[[c.chunk_id for c in mine]] = old[1]
+        else:
+            todo.extend(mine)
+    # longest first over the whole corpus, so that each model batch holds texts of one length (no padding)
+    texts_by_chunk = {c.chunk_id: passage_text(titles[c.doc_id], c.text, params.title_in_text) for c in todo}
+    todo.sort(key=lambda c: -len(texts_by_chunk[c.chunk_id]))
+    step = max(params.batch_size * 32, 256)
+    for begin in range(0, len(todo), step):
+        batch = todo[begin : begin + step]
+        texts = [texts_by_chunk[c.chunk_id] for c in batch]
+        vectors[[c.chunk_id for c in batch]] = embedder.encode(texts, batch_size=params.batch_size)
+        if progress:
+            progress(min(begin + step, len(todo)), len(todo))
+    if progress and not todo:
+        progress(0, 0)
+    return vectors, len(todo)
+
+
+def _write_version(
+    root: Path,
+    documents: Sequence[Document],
+    chunks: Sequence[Chunk],
+    vectors: Vectors,
+    embedder: Embedder,
+    params: BuildParams,
+    stage: Stage | None = None,
+) -> Path:
+    staging = new_version_dir(root)
+    titles = {d.doc_id: d.title for d in documents}
+    lexical = build_lexical([passage_text(titles[c.doc_id], c.text, params.title_in_text) for c in chunks])
+    names = [write_documents(documents, staging), write_chunks(chunks, staging)]
+    _tell(stage, "writing")
+    names += save_vectors(vectors, staging, params.index_kind)
+    names += save_lexical(lexical, staging)
+    manifest = Manifest(
+        model=embedder.name,
+        dimension=embedder.dimension,
+        normalized=True,
+        chunking=asdict(params.chunking),
+        index_kind=choose_kind(params.index_kind, len(chunks)),
+        documents={d.doc_id: d.content_hash for d in documents},
+        files=dict.fromkeys(names, ""),
+        chunk_count=len(chunks),
+        created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        extra={"params": params.identity(), "title_in_text": params.title_in_text},
+    )
+    _tell(stage, "publishing")
+    return publish(root, staging, manifest)

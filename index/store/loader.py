@@ -1,0 +1,73 @@
+"""Loading a published index: verify the manifest and every checksum, then read it into memory."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from citeqa.index.domain import Chunk, Document, Vectors
+from citeqa.index.errors import CiteqaError, IndexCorrupt
+from citeqa.index.store.dense import FAISS_FILE, VECTORS_FILE, load_faiss, load_vectors
+from citeqa.index.store.lexical import MATRIX_FILE, VOCAB_FILE, LexicalIndex, load_lexical
+from citeqa.index.store.manifest import Manifest, check_model, current_version_dir, read_manifest, verify_files
+from citeqa.index.store.records import CHUNKS_FILE, DOCUMENTS_FILE, read_chunks, read_documents
+
+
+@dataclass(frozen=True)
+class IndexData:
+    """Everything a loaded index holds, in memory and immutable once built."""
+
+    manifest: Manifest
+    directory: Path
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    vectors: Vectors
+    faiss_index: Any
+    lexical: LexicalIndex
+    title_in_text: bool
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        return [c for c in self.chunks if c.doc_id == doc_id]
+
+
+def load_index(root: Path, model: str | None = None, dimension: int | None = None) -> IndexData:
+    """The published index under ``root``, verified; model and dimension checked when given."""
+    directory = current_version_dir(root)
+    manifest = read_manifest(directory)
+    if model is not None and dimension is not None:
+        check_model(manifest, model, dimension, directory)
+    verify_files(directory, manifest)
+    return read_index_files(directory, manifest)
+
+
+def read_index_files(directory: Path, manifest: Manifest) -> IndexData:
+    reading = DOCUMENTS_FILE
+    try:
+        docs = {d.doc_id: d for d in read_documents(directory)}
+        reading = CHUNKS_FILE
+        chunks = read_chunks(directory, docs)
+        reading = VECTORS_FILE
+        vectors = load_vectors(directory)
+        reading = FAISS_FILE
+        faiss_index = load_faiss(directory)
+        reading = f"{MATRIX_FILE} or {VOCAB_FILE}"
+        lexical = load_lexical(directory)
+    except CiteqaError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
+        raise IndexCorrupt(f"{directory}: cannot read {reading} ({exc}): rebuild with `citeqa build --force`") from None
+    consistent = len(chunks) == len(vectors) == faiss_index.ntotal == lexical.size == manifest.chunk_count
+    if not consistent or vectors.shape[1:] != (manifest.dimension,):
+        raise IndexCorrupt(f"{directory}: index files disagree on the chunk count: rebuild with `citeqa build --force`")
+    return IndexData(
+        manifest=manifest,
+        directory=directory,
+        documents=docs,
+        chunks=chunks,
+        vectors=vectors,
+        faiss_index=faiss_index,
+        lexical=lexical,
+        title_in_text=bool(manifest.extra.get("title_in_text", True)),
+    )

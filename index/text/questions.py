@@ -1,0 +1,190 @@
+"""What a question asks for, and whether a sentence holds that kind of thing.
+
+Question types: ``who`` (a person or organisation), ``name`` (which X / what is the name of),
+``when`` (a date or year), ``amount`` (a number, sum, duration), ``score`` (a result such as
+28-17), ``where`` (a place), ``why`` (a cause), ``definition`` (what is X / acronym
+expansion) and ``other``. ``type_match`` scores a sentence for a type using surface patterns
+(capitalised names not already in the question, dates, numbers and number words, causal
+phrasing, a parenthesised acronym), never a list of answers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from citeqa.index.text.tokens import STOPWORDS, content_terms, words
+
+_MONTHS = "january february march april may june july august september october november december"
+_MONTH = "(?:" + "|".join(_MONTHS.split()) + ")"
+_DATE = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d|\d{1,2}(?:st|nd|rd|th)?\s+"
+    + _MONTH
+    + "|"
+    + _MONTH
+    + r"(?:\s+\d{1,2})?|last (?:year|month|week)"
+    r"|yesterday|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{4}s)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred "
+    "thousand million billion trillion half dozen"
+)
+_AMOUNT = re.compile(
+    r"[$£€]\s?\d|\d[\d,.]*\s?(?:%|m\b|bn\b|million|billion|trillion)|\b\d[\d,.]*\b|\b(?:"
+    + "|".join(_NUMBER_WORDS.split())
+    + r")(?:[- ](?:years?|months?|weeks?|days?|hours?|minutes?|per cent|percent))?\b",
+    re.IGNORECASE,
+)
+_SCORE = re.compile(
+    r"\b\d{1,3}\s?-\s?\d{1,3}\b|\b\w+ to \w+ (?:majority|vote)\b|\b(?:one|two|three|four|five|six|seven"
+    r"|eight|nine|ten) to (?:one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"\b[A-Z][\w’'&.-]*[a-z0-9][\w’'&-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w’'&-]+)*|\b[A-Z]{2,}\b")
+_CAUSE = re.compile(
+    r"\b(?:because|due to|as a result|since|so that|in order to|led to|leading to|caused|forced|blamed|"
+    r"after|mistake|error|errors|reason|hopes to|aims? to|to avoid|in a bid to|following)\b",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(r"\b(?:in|at|near|from|on|outside)\s+(?:the\s+)?(?:[A-Z][\w’'-]+['’]s\s+)?[A-Z][\w’'-]+")
+_SPECIFIC = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'&-]*|\b\d[\d,.]*\b")
+
+
+def question_type(question: str) -> str:
+    q = question.lower().strip()
+    first = words(q)[:4]
+    if not first:
+        return "other"
+    if re.search(r"\b(?:by )?what (?:score|majority|margin)\b", q):
+        return "score"
+    if first[0] in ("who", "whom", "whose"):
+        return "who"
+    if first[0] == "when" or re.search(r"\b(?:what|which|in what) (?:year|date|day|month)\b", q):
+        return "when"
+    if q.startswith(("how many", "how much", "how big", "how long", "how large", "how old", "how far", "how high")):
+        return "amount"
+    if re.search(r"\bwhat (?:was|is|were) the (?:cost|price|value|size|amount|number|figure|total|fine|score)\b", q):
+        return "amount"
+    if first[0] == "where" or re.search(r"\bin which (?:city|country|town)\b", q):
+        return "where"
+    if first[0] == "why" or re.search(r"\bwhat (?:caused|led to)\b", q):
+        return "why"
+    if re.match(r"^(?:what|who)\s+(?:is|are|was|were|does)\s+(?:an?\s+|the\s+)?[\w\s.&-]{1,40}(?:stand for)?\??$", q):
+        return "definition"
+    if first[0] == "which" or re.search(
+        r"\b(?:what|which) (?:is|was) the (?:name|title)\b|\bwhat (?:name|title|nickname)\b", q
+    ):
+        return "name"
+    return "other"
+
+
+def acronyms(question: str) -> list[str]:
+    return re.findall(r"\b[A-Z][A-Z0-9&]{1,9}\b", question)
+
+
+def new_names(sentence: str, question: str, context: str = "") -> list[str]:
+    """Capitalised phrases of ``sentence`` that are not already in the question.
+
+    A capital that only starts the sentence (or a quote) is not a name unless the word never
+    appears in lower case in ``context`` (the document): "Ishiba said" counts, "Despite" does not.
+    """
+    asked = set(words(question))
+    found = []
+    for match in _NAME.finditer(sentence):
+        phrase = match.group(0)
+        before = sentence[: match.start()].rstrip()
+        if not before or before.endswith((".", "!", "?", '"', "“")):
+            first, _, rest = phrase.partition(" ")
+            if re.search(r"\b" + re.escape(first.lower()) + r"\b", context or first.lower()):
+                phrase = rest
+        name_words = [w for w in words(phrase) if w not in STOPWORDS]
+        if name_words and not set(name_words) <= asked:
+            found.append(phrase)
+    return found
+
+
+def type_match(kind: str, sentence: str, question: str, context: str = "") -> float:
+    """1.0 when ``sentence`` holds the kind of thing asked for, 0.0 when not; 0.5 for ``other``."""
+    if kind == "when":
+        return _fresh(_DATE, sentence, question)
+    if kind == "amount":
+        return _fresh(_AMOUNT, sentence, question)
+    if kind == "score":
+        return _fresh(_SCORE, sentence, question)
+    if kind == "who":
+        names = new_names(sentence, question, context)
+        return 1.0 if any(" " in n.strip() for n in names) else 0.5 if names else 0.0
+    if kind == "name":
+        return 1.0 if new_names(sentence, question, context) else 0.0
+    if kind == "where":
+        return 1.0 if any(not set(words(m)) <= set(words(question)) for m in _PLACE.findall(sentence)) else 0.0
+    if kind == "why":
+        return 1.0 if _CAUSE.search(sentence) else 0.0
+    if kind == "definition":
+        for acronym in acronyms(question):
+            if re.search(
+                r"\(" + re.escape(acronym) + r"\)|" + re.escape(acronym) + r",? (?:which )?stands for", sentence
+            ):
+                return 1.0
+        return 0.5
+    return 0.5
+
+
+def _fresh(pattern: re.Pattern[str], sentence: str, question: str) -> float:
+    """1.0 when the pattern matches something in the sentence that the question does not already say."""
+    asked = question.lower()
+    return 1.0 if any(m.group(0).lower() not in asked for m in pattern.finditer(sentence)) else 0.0
+
+
+_FORM = re.compile(
+    r"\bhow\s+(?:large|big|long|far|old|often|tall|high|wide|deep|heavy|soon|late|early|fast|small|short)\b",
+    re.IGNORECASE,
+)
+
+
+def without_question_form(question: str) -> str:
+    """The question with its form words removed ("how large was X" -> "X"): they ask, they do not match."""
+    return _FORM.sub(" ", question)
+
+
+def specific_terms(question: str) -> list[str]:
+    """Stemmed names, acronyms and numbers of a question: what an answering passage must mention."""
+    found = _SPECIFIC.findall(question.strip())
+    return [t for t in dict.fromkeys(content_terms(" ".join(found))) if t not in STOPWORDS]
+
+
+def surface_words(question: str) -> dict[str, str]:
+    """Stemmed content term -> the word as the question wrote it (for readable reasons)."""
+    out: dict[str, str] = {}
+    for match in re.finditer(r"[\w’'.&-]+", question):
+        raw = match.group(0).strip(".'’-")
+        for term in content_terms(raw):
+            out.setdefault(term, raw)
+    return out
+
+
+_WH = re.compile(r"\b(?:what|which|who|whom|whose|how)\b", re.IGNORECASE)
+_SKIP = frozenset("a an the many much big long large old far high kind sort type".split())
+
+
+def focus_terms(question: str) -> list[str]:
+    """Stemmed words that say what is asked for: the noun or verb right after the wh-word.
+
+    "How big a one-off charge did ..." -> one, off, charge; "Under what title ..." -> title;
+    "Who beat ..." -> beat. An answering sentence should hold them; a near miss (the right
+    article, another detail) usually does not.
+    """
+    match = _WH.search(question)
+    if match is None or re.match(r"\s*(?:why|where|when)\b", question, re.IGNORECASE):
+        return []
+    found: list[str] = []
+    for raw in re.findall(r"[\w’'-]+", question[match.end() :])[:7]:
+        word = raw.lower()
+        if not found and (word in _SKIP or word in ("is", "was", "are", "were")):
+            continue
+        if word in STOPWORDS or raw[0].isupper():
+            break
+        found.extend(t for t in content_terms(word) if t not in STOPWORDS)
+        if len(found) >= 3:
+            break
+    return found

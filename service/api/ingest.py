@@ -1,0 +1,111 @@
+"""Document management for the running service: change the corpus, rebuild, publish, reload.
+
+One change at a time (a lock), run off the event loop by the routes. Each change is applied
+to the corpus directory, built incrementally (only new or changed documents are embedded)
+into a new index version published atomically, then loaded with ``Runtime.reload()``; the
+service keeps answering from the previous version until the new one is in. If the build
+fails, the corpus change is undone and the published index is untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from citeqa.index.domain import Document
+from citeqa.index.embedding.base import Embedder
+from citeqa.index.engine import Engine
+from citeqa.index.errors import CiteqaError
+from citeqa.index.indexing.collection import Change, add_files, add_text, change_and_build, remove_document
+from citeqa.service import wiring
+from citeqa.service.runtime import Runtime
+
+log = logging.getLogger("citeqa")
+
+
+class StorageError(CiteqaError):
+    """The corpus or index directory cannot be written (read-only volume, full disk)."""
+
+    status = 503
+    code = "storage_error"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished change: the documents it touched, the engine now serving, the index summary."""
+
+    documents: tuple[Document, ...]
+    engine: Engine
+    index: dict[str, Any]
+
+
+class DocumentManager:
+    """Serializes corpus changes of one service and publishes each as a new index version."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._lock = threading.Lock()
+        self._embedder: Embedder | None = None
+
+    def _build_embedder(self) -> Embedder:
+        """A model of its own for builds: a tokenizer shared with the question path is not thread-safe."""
+        if self._embedder is None:
+            self._embedder = wiring.build_embedder(self.runtime.settings)
+        return self._embedder
+
+    def add_file(self, name: str, data: bytes, replace: bool = False) -> Outcome:
+        corpus = self.runtime.settings.corpus_dir
+        return self._run(lambda: add_files(corpus, [(name, data)], replace=replace), "added")
+
+    def add_text(self, text: str, *, replace: bool = False, **fields: Any) -> Outcome:
+        corpus = self.runtime.settings.corpus_dir
+        return self._run(lambda: add_text(corpus, text, replace=replace, **fields), "added")
+
+    def remove(self, doc_id: str) -> Outcome:
+        corpus = self.runtime.settings.corpus_dir
+        return self._run(lambda: remove_document(corpus, doc_id), "removed")
+
+    def _run(self, change: Callable[[], Change], action: str) -> Outcome:
+        settings = self.runtime.settings
+        skipped: list[str] = []
+        with self._lock:
+            self.runtime.engine()  # not ready: refuse before touching the corpus
+            embedder = self._build_embedder()
+            try:
+                done, report = change_and_build(
+                    change,
+                    settings.corpus_dir,
+                    settings.index_dir,
+                    embedder,
+                    wiring.build_params(settings),
+                    warn=skipped.append,
+                )
+            except OSError as exc:
+                raise StorageError(
+                    f"cannot write the corpus or the index ({exc.strerror or exc}: {exc.filename or ''}); "
+                    "replicas with a read-only index take changes from the builder job instead"
+                ) from None
+            summary = self.runtime.reload()
+        if skipped:
+            log.warning("corpus: %d file(s) skipped or read with problems, e.g. %s", len(skipped), skipped[0])
+        ids = ", ".join(d.doc_id for d in done.documents)
+        log.info(
+            "documents %s: %s (%d embedded, %d reused chunks), index version %s",
+            action,
+            ids,
+            report.embedded,
+            report.reused,
+            summary["version"],
+        )
+        return Outcome(done.documents, self.runtime.engine(), summary)
+
+
+def chunk_counts(engine: Engine, doc_ids: Mapping[str, object] | set[str]) -> dict[str, int]:
+    counts = dict.fromkeys(doc_ids, 0)
+    for chunk in engine.data.chunks:
+        if chunk.doc_id in counts:
+            counts[chunk.doc_id] += 1
+    return counts

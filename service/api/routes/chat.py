@@ -1,0 +1,189 @@
+"""OpenAI-compatible chat: ``POST /v1/chat/completions`` and ``GET /v1/models``.
+
+Chat front ends that speak the OpenAI API get the same cited extractive answer as
+``/v1/ask`` for the last user message: the text keeps its ``[n]`` markers, and the
+citations and passages ride in the ``citeqa`` extension field (on the completion, or on the
+first chunk of a ``stream: true`` response, so a client can show the passages first).
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from citeqa.index.errors import CiteqaError, InvalidInput
+from citeqa.service.api.auth import ClientDep
+from citeqa.service.api.batching import Batcher
+from citeqa.service.api.routes.questions import get_batcher, get_runtime
+from citeqa.service.api.schemas import ERROR_RESPONSES, AskResponse, K
+from citeqa.service.runtime import Runtime
+
+MAX_QUESTION = 1000
+WORDS_PER_CHUNK = 4
+_PIECE = re.compile(r"\s*\S+\s*")
+
+
+class ModelNotFound(CiteqaError):
+    status = 404
+    code = "model_not_found"
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[dict[str, Any]] | None = Field(None, description="Text, or a list of content parts.")
+
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        parts = self.content or []
+        return " ".join(str(p.get("text", "")) for p in parts if p.get("type") == "text")
+
+
+class ChatRequest(BaseModel):
+    """The OpenAI chat request; sampling options (temperature...) are accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow")
+
+    model: str = Field(description="The corpus model id from `GET /v1/models`.", examples=["citeqa"])
+    messages: list[ChatMessage] = Field(min_length=1, description="The conversation; the last user message is asked.")
+    stream: bool = Field(False, description="Stream server-sent events (`chat.completion.chunk`), ending `[DONE]`.")
+    k: K = 5
+
+    def question(self) -> str:
+        users = [m for m in self.messages if m.role == "user"]
+        if not users:
+            raise InvalidInput("messages: there is no user message to answer")
+        question = users[-1].text().strip()
+        if not question or len(question) > MAX_QUESTION:
+            raise InvalidInput(f"messages: the last user message must have 1 to {MAX_QUESTION} characters")
+        return question
+
+
+class ChatChoiceMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str = Field(description="The answer with `[n]` citation markers, or the not-covered message.")
+
+
+class ChatChoice(BaseModel):
+    index: int = 0
+    message: ChatChoiceMessage
+    finish_reason: Literal["stop"] = "stop"
+    logprobs: None = None
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = Field(description="Words in the question (citeqa has no tokenizer-based billing).")
+    completion_tokens: int = Field(description="Words in the answer.")
+    total_tokens: int
+
+
+class ChatCompletion(BaseModel):
+    id: str = Field(examples=["chatcmpl-3f1c..."])
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: Usage
+    citeqa: AskResponse = Field(description="Extension: citations, passages, answerability, timings.")
+
+
+class ModelCard(BaseModel):
+    id: str = Field(examples=["citeqa"])
+    object: Literal["model"] = "model"
+    created: int = Field(description="When the served index version was built (Unix time).")
+    owned_by: str = "citeqa"
+    citeqa: dict[str, Any] = Field(description="Extension: summary of the index behind the model.")
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+router = APIRouter(tags=["openai-compatible"], responses=ERROR_RESPONSES)
+
+
+@router.get("/v1/models", response_model=ModelList, summary="The corpus, listed as a model")
+def models(runtime: Annotated[Runtime, Depends(get_runtime)], _: ClientDep) -> ModelList:
+    return ModelList(data=[model_card(runtime)])
+
+
+@router.get("/v1/models/{model}", response_model=ModelCard, summary="One model (the corpus)")
+def model(model: str, runtime: Annotated[Runtime, Depends(get_runtime)], _: ClientDep) -> ModelCard:
+    _check_model(runtime, model)
+    return model_card(runtime)
+
+
+@router.post(
+    "/v1/chat/completions",
+    response_model=ChatCompletion,
+    summary="Answer the last user message with cited quotes (OpenAI chat format; `stream` for SSE)",
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def chat_completions(
+    body: ChatRequest,
+    runtime: Annotated[Runtime, Depends(get_runtime)],
+    batcher: Annotated[Batcher, Depends(get_batcher)],
+    _: ClientDep,
+) -> ChatCompletion | StreamingResponse:
+    _check_model(runtime, body.model)
+    documents = runtime.engine().data.documents
+    answer, timings = await batcher.ask(body.question(), body.k)
+    completion = build_completion(body.model, AskResponse.of(answer, timings, documents))
+    if body.stream:
+        return StreamingResponse(stream_events(completion), media_type="text/event-stream")
+    return completion
+
+
+def model_card(runtime: Runtime) -> ModelCard:
+    summary = runtime.engine().data.manifest.summary()
+    try:
+        created = calendar.timegm(time.strptime(str(summary["created"]), "%Y-%m-%dT%H:%M:%SZ"))
+    except ValueError:
+        created = 0
+    return ModelCard(id=runtime.settings.chat_model, created=created, citeqa=summary)
+
+
+def _check_model(runtime: Runtime, name: str) -> None:
+    if name != runtime.settings.chat_model:
+        raise ModelNotFound(f"model {name!r} does not exist here: use {runtime.settings.chat_model!r} (GET /v1/models)")
+
+
+def build_completion(model_name: str, answer: AskResponse) -> ChatCompletion:
+    prompt, completion = len(answer.question.split()), len(answer.answer.split())
+    return ChatCompletion(
+        id=f"chatcmpl-{uuid.uuid4().hex}",
+        created=int(time.time()),
+        model=model_name,
+        choices=[ChatChoice(message=ChatChoiceMessage(content=answer.answer))],
+        usage=Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion),
+        citeqa=answer,
+    )
+
+
+def stream_events(completion: ChatCompletion) -> Iterator[str]:
+    """SSE of ``chat.completion.chunk`` objects: role and the extension first, then the text, then stop."""
+    head = {"id": completion.id, "object": "chat.completion.chunk", "created": completion.created}
+    head["model"] = completion.model
+
+    def event(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
+        return f"data: {json.dumps({**head, 'choices': [choice], **extra}, ensure_ascii=False)}\n\n"
+
+    yield event({"role": "assistant", "content": ""}, citeqa=completion.citeqa.model_dump(mode="json"))
+    pieces = _PIECE.findall(completion.choices[0].message.content)
+    for begin in range(0, len(pieces), WORDS_PER_CHUNK):
+        yield event({"content": "".join(pieces[begin : begin + WORDS_PER_CHUNK])})
+    yield event({}, "stop", usage=completion.usage.model_dump())
+    yield "data: [DONE]\n\n"

@@ -1,0 +1,182 @@
+"""HTTP document management (admin key): add a file or text, delete a document; the index follows.
+
+``POST /v1/documents`` takes either ``multipart/form-data`` (a ``file`` field: HTML, PDF,
+Markdown or text; optional ``replace``) or JSON (``text`` with ``doc_id``, ``title`` and
+metadata). ``DELETE /v1/documents/{doc_id}`` removes one. Each change is rebuilt into a new
+index version (off the event loop, one change at a time) that the service then serves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from starlette.datastructures import UploadFile
+
+from citeqa.index.errors import CiteqaError, InvalidInput
+from citeqa.service.api.auth import AdminDep
+from citeqa.service.api.ingest import DocumentManager, Outcome, chunk_counts
+from citeqa.service.api.schemas import ERROR_RESPONSES, ErrorResponse
+
+FORM_OVERHEAD = 65_536
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
+class PayloadTooLarge(CiteqaError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(CiteqaError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+DocId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,127}$")]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class TextDocumentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: DocId = Field(description="Id of the new document (lowercase letters, digits, `.`, `_`, `-`).")
+    title: Short = Field(description="Title of the document.", examples=["Rutte visits Tokyo"])
+    text: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="Body text, stored verbatim; citation offsets point into it."
+    )
+    url: str | None = Field(None, max_length=2000, description="Source URL.")
+    date: str | None = Field(None, max_length=100, description="Publication date, e.g. `2025-06-01`.")
+    metadata: dict[str, Annotated[str, StringConstraints(max_length=2000)]] = Field(
+        default_factory=dict, max_length=50, description="Other metadata fields (author, section...)."
+    )
+    replace: bool = Field(False, description="Replace an existing document with the same id.")
+
+
+class ChangedDocument(BaseModel):
+    doc_id: str = Field(examples=["rutte-tokyo"])
+    title: str
+    url: str | None
+    date: str | None
+    source: str = Field(description="File of the document in the corpus directory.")
+    chunks: int = Field(description="Chunks indexed for it (0 once removed).")
+    metadata: dict[str, str] = Field(description="Metadata read from the file (author, site, pages...).")
+
+
+class DocumentsChanged(BaseModel):
+    action: Literal["added", "removed"]
+    documents: list[ChangedDocument]
+    index: dict[str, Any] = Field(description="Summary of the newly published index version now being served.")
+
+    @classmethod
+    def of(cls, action: Literal["added", "removed"], outcome: Outcome) -> DocumentsChanged:
+        counts = chunk_counts(outcome.engine, {d.doc_id for d in outcome.documents})
+        docs = [
+            ChangedDocument(
+                doc_id=d.doc_id,
+                title=d.title,
+                url=d.url,
+                date=d.date,
+                source=d.source,
+                chunks=counts[d.doc_id],
+                metadata=dict(d.metadata),
+            )
+            for d in outcome.documents
+        ]
+        return cls(action=action, documents=docs, index=outcome.index)
+
+
+async def get_manager(request: Request) -> DocumentManager:
+    """One manager per app, made on first use (on the event loop, so never twice)."""
+    state = request.app.state
+    if getattr(state, "document_manager", None) is None:
+        state.document_manager = DocumentManager(state.runtime)
+    manager: DocumentManager = state.document_manager
+    return manager
+
+
+ManagerDep = Annotated[DocumentManager, Depends(get_manager)]
+router = APIRouter(
+    tags=["documents"], responses={**ERROR_RESPONSES, 401: {"model": ErrorResponse}, 409: {"model": ErrorResponse}}
+)
+
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "HTML, PDF, Markdown or text."},
+                        "replace": {"type": "boolean", "description": "Replace a document with the same id."},
+                    },
+                }
+            },
+            "application/json": {"schema": TextDocumentIn.model_json_schema()},
+        },
+    }
+}
+
+
+@router.post(
+    "/v1/documents",
+    status_code=201,
+    response_model=DocumentsChanged,
+    summary="Add a document (file upload or JSON text) and publish the updated index",
+    openapi_extra=UPLOAD_BODY,
+)
+async def add_document(_: AdminDep, request: Request, manager: ManagerDep) -> DocumentsChanged:
+    limit = request.app.state.settings.max_upload_bytes
+    content_type = request.headers.get("content-type", "").lower()
+    if content_type.startswith("multipart/form-data"):
+        name, data, replace = await _read_upload(request, limit)
+        outcome = await asyncio.to_thread(manager.add_file, name, data, replace)
+    elif content_type.startswith("application/json"):
+        body = await _read_json(request, limit)
+        fields = body.model_dump(exclude={"text", "replace"})
+        outcome = await asyncio.to_thread(lambda: manager.add_text(body.text, replace=body.replace, **fields))
+    else:
+        raise UnsupportedMediaType("send multipart/form-data with a `file` field, or JSON with `text` and `doc_id`")
+    return DocumentsChanged.of("added", outcome)
+
+
+@router.delete(
+    "/v1/documents/{doc_id}", response_model=DocumentsChanged, summary="Remove a document and publish the updated index"
+)
+async def delete_document(_: AdminDep, doc_id: str, manager: ManagerDep) -> DocumentsChanged:
+    outcome = await asyncio.to_thread(manager.remove, doc_id)
+    return DocumentsChanged.of("removed", outcome)
+
+
+def _check_length(request: Request, limit: int) -> None:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
+        raise PayloadTooLarge(f"request of {declared} bytes is over the {limit}-byte limit (CITEQA_MAX_UPLOAD_BYTES)")
+
+
+async def _read_upload(request: Request, limit: int) -> tuple[str, bytes, bool]:
+    _check_length(request, limit)
+    async with request.form(max_files=1, max_fields=10) as form:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput("file: send the document as a multipart field named `file` (with a file name)")
+        data = await upload.read(limit + 1)
+        replace = str(form.get("replace", "")).strip().lower() in TRUE_WORDS
+    if len(data) > limit:
+        raise PayloadTooLarge(f"file is over the {limit}-byte limit (CITEQA_MAX_UPLOAD_BYTES)")
+    return upload.filename or "upload", data, replace
+
+
+async def _read_json(request: Request, limit: int) -> TextDocumentIn:
+    _check_length(request, limit)
+    raw = await request.body()
+    if len(raw) > limit + FORM_OVERHEAD:
+        raise PayloadTooLarge(f"request is over the {limit}-byte limit (CITEQA_MAX_UPLOAD_BYTES)")
+    try:
+        return TextDocumentIn.model_validate_json(raw)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from None

@@ -1,0 +1,203 @@
+"""HTTP request and response models (pydantic at the edge), built from domain values here only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+
+from citeqa.index.answering.extraction import Abstention, Answer, Citation
+from citeqa.index.corpus.pdf import page_of
+from citeqa.index.domain import Document
+from citeqa.index.retrieval.hybrid import Passage
+
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000, strict=True)]
+K = Annotated[StrictInt, Field(ge=1, le=20, description="How many passages to return (1 to 20).", examples=[5])]
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: Question = Field(
+        description="The question, 1 to 1000 characters after trimming.", examples=["what is NSATU?"]
+    )
+    k: K = 5
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: Question = Field(description="Search text, 1 to 1000 characters after trimming.", examples=["NSATU command"])
+    k: K = 5
+
+
+class PassageOut(BaseModel):
+    doc_id: str = Field(description="Document the passage belongs to.", examples=["japan-nato-rutte-visit"])
+    title: str = Field(description="Title of that document.")
+    chunk_id: int = Field(description="Row of the chunk in the index.", examples=[7])
+    text: str = Field(description="Passage text, equal to the document text from `start` to `end`.")
+    start: int = Field(description="Start offset (characters) in the document text.", examples=[2843])
+    end: int = Field(description="End offset (exclusive) in the document text.", examples=[3590])
+    score: float = Field(description="Fused score; 1.0 means first in both the dense and lexical rankings.")
+    dense_score: float = Field(description="Cosine similarity of the question and the passage.")
+    lexical_score: float = Field(description="BM25 score of the passage for the question (0 when no term matches).")
+
+    @classmethod
+    def of(cls, p: Passage) -> PassageOut:
+        return cls(
+            doc_id=p.doc_id,
+            title=p.title,
+            chunk_id=p.chunk_id,
+            text=p.text,
+            start=p.start,
+            end=p.end,
+            score=p.score,
+            dense_score=p.dense_score,
+            lexical_score=p.lexical_score,
+        )
+
+
+class CitationOut(BaseModel):
+    id: int = Field(description="The number used in the answer's `[n]` marker.", examples=[1])
+    doc_id: str = Field(description="Document quoted.", examples=["japan-nato-rutte-visit"])
+    title: str = Field(description="Title of that document.")
+    url: str | None = Field(description="Source URL of the document, when known.")
+    quote: str = Field(description="Exact quote: the document text from `start` to `end`.")
+    start: int = Field(description="Start offset (characters) of the quote in the document text.")
+    end: int = Field(description="End offset (exclusive) of the quote in the document text.")
+    score: float = Field(description="Score of the quoted sentence in answer selection.")
+    page: int | None = Field(None, description="Page (1-based) of the quote in a PDF document; null for others.")
+
+    @classmethod
+    def of(cls, c: Citation, document: Document | None = None) -> CitationOut:
+        page = page_of(document, c.start) if document is not None else None
+        return cls(
+            id=c.id,
+            doc_id=c.doc_id,
+            title=c.title,
+            url=c.url,
+            quote=c.quote,
+            start=c.start,
+            end=c.end,
+            score=c.score,
+            page=page,
+        )
+
+
+class AbstentionOut(BaseModel):
+    code: str = Field(
+        description="Why it abstained: `not_in_corpus` (no passage holds some question words), "
+        "`terms_not_in_passage` (the closest article lacks them), `low_confidence`, `no_passage`.",
+        examples=["not_in_corpus"],
+    )
+    terms: list[str] = Field(description="The question's words at issue, as written.", examples=[["Jupiter"]])
+    message: str = Field(description="The same, for people.", examples=["no passage mentions 'Jupiter'"])
+    signals: dict[str, float] = Field(description="The abstention model's inputs for this question.")
+
+    @classmethod
+    def of(cls, a: Abstention, signals: dict[str, float]) -> AbstentionOut:
+        return cls(code=a.code, terms=list(a.terms), message=a.message, signals=dict(signals))
+
+
+class Timings(BaseModel):
+    retrieve: float = Field(description="Milliseconds spent embedding and retrieving.")
+    answer: float = Field(0.0, description="Milliseconds spent choosing answer sentences.")
+    total: float = Field(description="Milliseconds in the engine in all.")
+
+
+class AskResponse(BaseModel):
+    question: str = Field(description="The question as understood (trimmed).")
+    answerable: bool = Field(description="False when the articles do not cover the question.")
+    answer: str = Field(description="Quoted sentence(s) with `[n]` citation markers, or a not-covered message.")
+    citations: list[CitationOut] = Field(description="One per `[n]` marker; empty when not answerable.")
+    passages: list[PassageOut] = Field(description="The nearest passages (also when not answerable).")
+    confidence: float = Field(description="Probability that the question is answerable, from the abstention model.")
+    reason: str | None = Field(
+        description="Why it abstained, e.g. \"no passage mentions 'jupiter'\"; null when answered."
+    )
+    abstention: AbstentionOut | None = Field(
+        None, description="Machine-readable reason when `answerable` is false (code, words at issue, signals)."
+    )
+    timings_ms: Timings
+
+    @classmethod
+    def of(
+        cls, answer: Answer, timings: dict[str, float], documents: Mapping[str, Document] | None = None
+    ) -> AskResponse:
+        docs = documents or {}
+        return cls(
+            question=answer.question,
+            answerable=answer.answerable,
+            answer=answer.answer,
+            citations=[CitationOut.of(c, docs.get(c.doc_id)) for c in answer.citations],
+            passages=[PassageOut.of(p) for p in answer.passages],
+            confidence=answer.confidence,
+            reason=answer.reason,
+            abstention=AbstentionOut.of(answer.abstention, answer.signals) if answer.abstention else None,
+            timings_ms=Timings(**timings),
+        )
+
+
+class SearchResponse(BaseModel):
+    passages: list[PassageOut]
+    timings_ms: Timings
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str = Field(examples=["japan-nato-rutte-visit"])
+    title: str
+    url: str | None
+    date: str | None
+    chunks: int = Field(description="Number of chunks indexed for the document.")
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+
+
+class DocumentOut(BaseModel):
+    doc_id: str = Field(examples=["japan-nato-rutte-visit"])
+    title: str
+    url: str | None
+    date: str | None
+    metadata: dict[str, str] = Field(description="Other metadata (publication, section, standfirst...).")
+    text: str = Field(description="Full text; citation and passage offsets point into it.")
+
+    @classmethod
+    def of(cls, d: Document) -> DocumentOut:
+        return cls(doc_id=d.doc_id, title=d.title, url=d.url, date=d.date, metadata=dict(d.metadata), text=d.text)
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable machine-readable code.", examples=["invalid_input"])
+    message: str = Field(description="What is wrong and what to do.")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+
+
+class Ready(BaseModel):
+    status: str = Field(examples=["ready"])
+    index: dict[str, Any] = Field(description="Summary of the loaded index manifest.")
+    reload_error: str | None = Field(
+        None,
+        description="Why the last reload was refused (file and fix) while the index above keeps serving; "
+        "null when the last reload succeeded.",
+    )
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Malformed request body (e.g. not UTF-8)."},
+    401: {"model": ErrorResponse, "description": "Missing or wrong API key."},
+    404: {"model": ErrorResponse, "description": "Unknown document."},
+    413: {"model": ErrorResponse, "description": "Request body too large."},
+    422: {"model": ErrorResponse, "description": "Invalid request; the message names the field."},
+    429: {"model": ErrorResponse, "description": "Rate limit reached; see the Retry-After header."},
+    503: {"model": ErrorResponse, "description": "No verified index loaded yet, or busy (see Retry-After)."},
+}

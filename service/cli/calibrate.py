@@ -1,0 +1,53 @@
+"""Body of ``citeqa calibrate``: fit the abstention model on labelled questions, print or write it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import typer
+
+from citeqa.index.answering.abstention import save_abstain_model
+from citeqa.index.engine import Engine
+from citeqa.index.evaluation.calibration import Calibration, LabelledQuestion, calibrate
+
+
+def run_calibration(
+    engine: Engine,
+    questions: Sequence[LabelledQuestion],
+    *,
+    write: Path | None,
+    refit: bool,
+    strength: float,
+    as_json: bool,
+) -> Calibration:
+    """Calibrate ``engine``'s abstention model on ``questions``; write it to ``write`` when given."""
+    result = calibrate(engine, questions, engine.extractor.model, refit=refit, strength=strength)
+    if write is not None:
+        save_abstain_model(result.model, write)
+    if as_json:
+        payload = {
+            "questions": result.questions,
+            "accuracy_before": round(result.accuracy_before, 4),
+            "accuracy_after": round(result.accuracy_after, 4),
+            "written": str(write) if write else None,
+            "model": result.model.to_json(),
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return result
+    model = result.model
+    typer.echo(f"threshold {model.threshold:.4f} ({model.note})")
+    typer.echo(f"abstention accuracy {result.accuracy_before:.3f} before, {result.accuracy_after:.3f} after")
+    typer.echo("weights: " + ", ".join(f"{k}={v:+.2f}" for k, v in model.weights.items()) + f", bias={model.bias:+.2f}")
+    typer.echo("threshold  abstained  precision  recall  accuracy")
+    for point in model.curve:
+        typer.echo(
+            f"{point['threshold']:9.4f}  {int(point['abstained']):9d}  {point['precision']:9.3f}"
+            f"  {point['recall']:6.3f}  {point['accuracy']:8.3f}"
+        )
+    if write is not None:
+        typer.echo(f"wrote {write}: serve with CITEQA_ABSTAIN_MODEL_FILE={write}")
+    else:
+        typer.echo(f"use it: CITEQA_ABSTAIN_THRESHOLD={model.threshold:.4f} (or --write FILE to keep the new weights)")
+    return result

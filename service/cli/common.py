@@ -1,0 +1,75 @@
+"""What every ``citeqa`` command shares: the typer app, common options, settings, one-line failures.
+
+Heavy modules (torch, FAISS) are imported inside commands, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from citeqa.index.errors import CiteqaError
+
+app = typer.Typer(
+    name="citeqa",
+    help="Answer questions over a corpus of articles with cited, verifiable quotes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+CorpusOpt = Annotated[
+    Path | None, typer.Option("--corpus", help="Corpus directory (default: CITEQA_CORPUS_DIR or corpus/).")
+]
+IndexOpt = Annotated[
+    Path | None, typer.Option("--index", help="Index directory (default: CITEQA_INDEX_DIR or data/index/).")
+]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="sentence-transformers model name or path.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+KOpt = Annotated[int, typer.Option("-k", "--k", help="Passages to return (1 to 20).")]
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def settings_from(corpus: Path | None = None, index: Path | None = None, model: str | None = None) -> Any:
+    from citeqa.service.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    if corpus is not None:
+        overrides["corpus_dir"] = corpus
+    if index is not None:
+        overrides["index_dir"] = index
+    if model is not None:
+        overrides["model"] = model
+    try:
+        return Settings(**overrides)
+    except ValueError as exc:
+        fail(f"invalid setting: {exc}".splitlines()[0])
+
+
+def engine_from(settings: Any) -> Any:
+    from citeqa.service.wiring import load_engine
+
+    try:
+        return load_engine(settings)
+    except CiteqaError as exc:
+        fail(exc.message)
+
+
+def validated(model: Any, **fields: Any) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        fail(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
+
+
+def stderr(message: str) -> None:
+    typer.echo(message, err=True)

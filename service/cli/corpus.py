@@ -1,0 +1,117 @@
+"""Bodies of ``citeqa add``, ``citeqa remove`` and ``citeqa list`` (the commands in cli.py stay thin).
+
+``add`` and ``remove`` change the corpus directory and publish an incremental build of it
+(only new or changed documents are embedded); a failed build undoes the corpus change.
+A running service picks the new version up with ``POST /v1/admin/reload``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from citeqa.index.errors import InvalidInput
+from citeqa.index.indexing.build import BuildReport
+from citeqa.index.indexing.collection import Change, add_files, change_and_build, remove_document
+from citeqa.index.store.manifest import current_version_dir, read_manifest
+from citeqa.index.store.records import read_documents
+from citeqa.service import wiring
+
+Echo = Callable[[str], None]
+
+
+def read_paths(paths: Sequence[Path]) -> list[tuple[str, bytes]]:
+    """(name, bytes) of every file given, directories expanded (hidden files skipped)."""
+    files: list[tuple[str, bytes]] = []
+    for path in paths:
+        if path.is_dir():
+            inner = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            files.extend((p.name, p.read_bytes()) for p in inner)
+        elif path.is_file():
+            files.append((path.name, path.read_bytes()))
+        else:
+            raise InvalidInput(f"{path}: no such file or directory")
+    if not files:
+        raise InvalidInput("no files to add")
+    return files
+
+
+def change_index(settings: Any, change: Callable[[], Change], as_json: bool, echo: Echo) -> tuple[Change, BuildReport]:
+    """Apply ``change`` to the corpus and publish the incremental build, with a progress bar."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    done = change()  # checked and applied first: a refused change costs no model load
+    skipped: list[str] = []
+    try:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        embedder = wiring.build_embedder(settings)
+        columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
+            task = bar.add_task("embed", total=None)
+            result = change_and_build(
+                lambda: done,
+                settings.corpus_dir,
+                settings.index_dir,
+                embedder,
+                wiring.build_params(settings),
+                progress=lambda count, total: bar.update(task, completed=count, total=total),
+                warn=skipped.append,
+            )
+    except BaseException:
+        done.undo()
+        raise
+    if skipped:  # problems of files already in the corpus: one line, `citeqa build` lists them
+        echo(f"warning: {len(skipped)} corpus file(s) skipped or read with problems; `citeqa build` lists them")
+    return result
+
+
+def add(settings: Any, paths: Sequence[Path], replace: bool, as_json: bool, echo: Echo, err: Echo) -> None:
+    files = read_paths(paths)
+    done, report = change_index(settings, lambda: add_files(settings.corpus_dir, files, replace=replace), as_json, err)
+    _report("added", done, report, as_json, echo)
+
+
+def remove(settings: Any, doc_id: str, as_json: bool, echo: Echo, err: Echo) -> None:
+    done, report = change_index(settings, lambda: remove_document(settings.corpus_dir, doc_id), as_json, err)
+    _report("removed", done, report, as_json, echo)
+
+
+def _report(action: str, done: Change, report: BuildReport, as_json: bool, echo: Echo) -> None:
+    docs = [{"doc_id": d.doc_id, "title": d.title, "source": d.source} for d in done.documents]
+    summary = {"action": action, "documents": docs, "index": str(report.directory), "embedded": report.embedded}
+    summary.update(reused=report.reused, chunks=report.chunks, total_documents=report.documents)
+    if as_json:
+        echo(json.dumps(summary, ensure_ascii=False))
+        return
+    for d in done.documents:
+        echo(f"{action} {d.doc_id}: {d.title} ({d.source})")
+    echo(
+        f"index now has {report.documents} documents, {report.chunks} chunks "
+        f"({report.embedded} embedded, {report.reused} reused) -> {report.directory}"
+    )
+    echo("a running service serves it after `POST /v1/admin/reload`")
+
+
+def list_documents(index_dir: Path, as_json: bool, echo: Echo) -> None:
+    directory = current_version_dir(index_dir)
+    manifest = read_manifest(directory)
+    counts: dict[str, int] = {}
+    with (directory / "chunks.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            doc_id = json.loads(line)[1]
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+    rows = [
+        {"doc_id": d.doc_id, "title": d.title, "source": d.source, "url": d.url, "date": d.date,
+         "chunks": counts.get(d.doc_id, 0), "format": d.metadata.get("format", "text")}
+        for d in read_documents(directory)
+    ]  # fmt: skip
+    if as_json:
+        echo(json.dumps({"index_version": manifest.version, "documents": rows}, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        echo(f"{row['doc_id']}\t{row['chunks']} chunks\t{row['format']}\t{row['title']}")
+    echo(f"{len(rows)} documents, {manifest.chunk_count} chunks (index version {manifest.version})")

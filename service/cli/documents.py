@@ -1,0 +1,139 @@
+"""Commands that change the corpus and its index: build, add, remove, list."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from citeqa.index.errors import CiteqaError
+from citeqa.service.cli.common import (
+    CorpusOpt,
+    IndexOpt,
+    JsonOpt,
+    ModelOpt,
+    app,
+    fail,
+    settings_from,
+    stderr,
+)
+
+
+@app.command()
+def build(
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+    model: ModelOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when the index is up to date.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build (or update) the index of the corpus and publish it atomically.
+
+    Example: citeqa build --corpus corpus/ --index data/index/
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from citeqa.index.indexing.build import build_index
+    from citeqa.service import wiring
+    from citeqa.service.faults import pause_hook
+
+    settings = settings_from(corpus, index, model)
+    if not settings.corpus_dir.is_dir():
+        fail(f"corpus directory {settings.corpus_dir} does not exist: create it and add articles")
+    columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    try:
+        embedder = wiring.build_embedder(settings)
+        with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
+            task = bar.add_task("embed", total=None)
+            report = build_index(
+                settings.corpus_dir,
+                settings.index_dir,
+                embedder,
+                wiring.build_params(settings),
+                force=force,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                warn=lambda message: typer.echo(f"warning: {message}", err=True),
+                stage=pause_hook(),
+            )
+    except CiteqaError as exc:
+        fail(exc.message)
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
+    summary = {
+        "index": str(report.directory),
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "embedded": report.embedded,
+        "reused": report.reused,
+        "seconds": round(report.seconds, 2),
+        "up_to_date": report.up_to_date,
+    }
+    if as_json:
+        typer.echo(json.dumps(summary))
+    elif report.up_to_date:
+        typer.echo(f"index is up to date: {report.documents} documents, {report.chunks} chunks ({report.directory})")
+    else:
+        typer.echo(
+            f"built {report.documents} documents, {report.chunks} chunks "
+            f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f}s -> {report.directory}"
+        )
+
+
+@app.command()
+def add(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories: HTML, PDF, Markdown or text.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Replace documents with the same id.")] = False,
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy documents into the corpus and update the index incrementally.
+
+    Example: citeqa add saved-page.html report.pdf notes.md
+    """
+    from citeqa.service.cli import corpus as corpus_commands
+
+    try:
+        corpus_commands.add(settings_from(corpus, index), paths, replace, as_json, typer.echo, stderr)
+    except CiteqaError as exc:
+        fail(exc.message)
+    except OSError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def remove(
+    doc_id: Annotated[str, typer.Argument(help="Id of the document (see `citeqa list`).")],
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Delete a document from the corpus and update the index.
+
+    Example: citeqa remove saved-page
+    """
+    from citeqa.service.cli import corpus as corpus_commands
+
+    try:
+        corpus_commands.remove(settings_from(corpus, index), doc_id, as_json, typer.echo, stderr)
+    except CiteqaError as exc:
+        fail(exc.message)
+    except OSError as exc:
+        fail(str(exc))
+
+
+@app.command(name="list")
+def list_(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+    """List the documents of the published index: id, chunks, format, title.
+
+    Example: citeqa list --json
+    """
+    from citeqa.service.cli import corpus as corpus_commands
+
+    try:
+        corpus_commands.list_documents(settings_from(index=index).index_dir, as_json, typer.echo)
+    except CiteqaError as exc:
+        fail(exc.message)

@@ -1,0 +1,141 @@
+"""The body of ``citeqa eval``: choose a runner, evaluate, write the report, compare with a baseline."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from citeqa.index.errors import InvalidInput
+from citeqa.index.evaluation.question_sets import QuestionSet, load_question_set
+from citeqa.index.evaluation.report import read_report_figures, write_report
+from citeqa.index.evaluation.runner import Difference, EvalResult, InProcessRunner, Runner, compare, evaluate
+from citeqa.service import wiring
+from citeqa.service.settings import Settings
+
+PhaseProgress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class EvalOptions:
+    """What ``citeqa eval`` was asked to do."""
+
+    questions: Path
+    out: Path
+    k: int = 10
+    url: str | None = None
+    baseline: Path | None = None
+    tolerance: float = 0.02
+    tolerances: dict[str, float] = field(default_factory=dict)
+    build: bool = False
+    slice_docs: int | None = None
+    split: str = "test"
+    batch_size: int = 32
+    retrieval_only: bool = False
+
+
+@dataclass(frozen=True)
+class EvalOutcome:
+    report: dict[str, Any]
+    differences: list[Difference]
+
+    @property
+    def regressions(self) -> list[Difference]:
+        return [d for d in self.differences if d.regressed]
+
+
+def parse_tolerances(values: list[str]) -> tuple[float, dict[str, float]]:
+    """``0.02`` sets the default tolerance; ``document.mrr@10=0.01`` sets one figure's."""
+    default, named = 0.02, {}
+    for value in values:
+        name, _, number = value.rpartition("=")
+        try:
+            amount = float(number)
+        except ValueError:
+            raise InvalidInput(f"--tolerance {value!r}: expected a number or FIGURE=NUMBER") from None
+        if amount < 0:
+            raise InvalidInput(f"--tolerance {value!r}: must not be negative")
+        if name:
+            named[name] = amount
+        else:
+            default = amount
+    return default, named
+
+
+def run_eval(options: EvalOptions, settings: Settings, progress: PhaseProgress | None = None) -> EvalOutcome:
+    baseline = read_report_figures(options.baseline) if options.baseline else None
+    qset = load_question_set(options.questions, options.split, options.slice_docs)
+    with _runner(options, settings, qset, progress) as runner:
+        result = evaluate(
+            qset,
+            runner,
+            options.k,
+            options.batch_size,
+            (lambda done, total: progress("questions", done, total)) if progress else None,
+        )
+    report = write_report(result, options.out, str(options.questions), _settings_summary(options, settings))
+    differences = compare(baseline, result.figures, options.tolerance, options.tolerances) if baseline else []
+    return EvalOutcome(report, differences)
+
+
+@contextmanager
+def _runner(
+    options: EvalOptions, settings: Settings, qset: QuestionSet, progress: PhaseProgress | None
+) -> Iterator[Runner]:
+    if options.url:
+        if options.build:
+            raise InvalidInput("--build evaluates a temporary in-process index: drop --url or --build")
+        from citeqa.service.cli.remote import HttpRunner
+
+        key = settings.api_key.get_secret_value() if settings.api_key else None
+        yield HttpRunner(options.url, options.retrieval_only, key)
+        return
+    if not options.build:
+        yield InProcessRunner(wiring.load_engine(settings), options.retrieval_only)
+        return
+    if not qset.documents:
+        raise InvalidInput("--build needs a BEIR folder (with corpus.jsonl) as QUESTIONS")
+    from citeqa.index.indexing.build import build_documents
+    from citeqa.index.store.loader import load_index
+
+    embedder = wiring.query_embedder(settings)
+    with tempfile.TemporaryDirectory(prefix="citeqa-eval-index-") as tmp:
+        build_documents(
+            qset.documents,
+            Path(tmp),
+            wiring.build_embedder(settings),
+            wiring.build_params(settings),
+            progress=(lambda done, total: progress("embedding", done, total)) if progress else None,
+        )
+        data = load_index(Path(tmp), embedder.name, embedder.dimension)
+        engine = wiring.assemble_engine(settings, data, embedder)
+        yield InProcessRunner(engine, options.retrieval_only)
+
+
+def _settings_summary(options: EvalOptions, settings: Settings) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "k": options.k,
+        "url": options.url,
+        "build": options.build,
+        "slice": options.slice_docs,
+        "split": options.split,
+        "batch_size": options.batch_size,
+        "retrieval_only": options.retrieval_only,
+    }
+    if options.url is None:  # a server's own settings are not visible from here
+        summary.update(
+            {
+                "retrieval": asdict(wiring.retrieval_params(settings)),
+                "abstain_threshold": settings.abstain_threshold,
+                "chunk_size": settings.chunk_size,
+                "chunk_overlap": settings.chunk_overlap,
+                "title_in_text": settings.title_in_text,
+            }
+        )
+    return summary
+
+
+__all__ = ["EvalOptions", "EvalOutcome", "EvalResult", "parse_tolerances", "run_eval"]

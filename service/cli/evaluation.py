@@ -1,0 +1,127 @@
+"""Commands that measure and fit: eval (a labelled question set) and calibrate (abstention)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from citeqa.index.errors import CiteqaError
+from citeqa.service.cli.common import (
+    IndexOpt,
+    JsonOpt,
+    app,
+    engine_from,
+    fail,
+    settings_from,
+)
+
+
+@app.command()
+def calibrate(
+    questions: Annotated[Path, typer.Argument(help="Labelled questions, JSONL (question, answers, answerable).")],
+    index: IndexOpt = None,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write", help="Write the calibrated model here (JSON); serve it with CITEQA_ABSTAIN_MODEL_FILE."
+        ),
+    ] = None,
+    threshold_only: Annotated[
+        bool, typer.Option("--threshold-only", help="Keep the current weights; choose only the threshold.")
+    ] = False,
+    strength: Annotated[
+        float,
+        typer.Option("--strength", min=0.0, help="Pull of the current weights when refitting (higher: stay closer)."),
+    ] = 1.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit the abstention model on labelled questions and choose the threshold that maximises accuracy.
+
+    Prints the threshold, the accuracy before and after and the abstention precision/recall curve.
+
+    Example: citeqa calibrate eval/bbc_holdout.jsonl --index data/index --write abstain.json
+    """
+    from citeqa.index.evaluation.calibration import read_labelled
+    from citeqa.service.cli.calibrate import run_calibration
+
+    try:
+        labelled = read_labelled(questions)
+    except CiteqaError as exc:
+        fail(exc.message)
+    engine = engine_from(settings_from(index=index))
+    try:
+        run_calibration(engine, labelled, write=write, refit=not threshold_only, strength=strength, as_json=as_json)
+    except CiteqaError as exc:
+        fail(exc.message)
+    except OSError as exc:
+        fail(f"cannot write {write}: {exc}")
+
+
+@app.command("eval")
+def eval_(
+    questions: Annotated[Path, typer.Argument(help="Question set: .jsonl, .csv, or a BEIR folder.")],
+    url: Annotated[str | None, typer.Option("--url", help="Evaluate a running server (http://HOST:PORT).")] = None,
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=20, help="Passages per question (1 to 20).")] = 10,
+    out: Annotated[Path, typer.Option("--out", help="Report directory (replaced atomically).")] = Path("data/eval"),
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Earlier report.json: exit 1 when a figure falls below it.")
+    ] = None,
+    tolerance: Annotated[
+        list[str] | None,
+        typer.Option("--tolerance", help="Allowed fall: 0.02 (all figures) or FIGURE=0.01; repeatable."),
+    ] = None,
+    build: Annotated[bool, typer.Option("--build", help="BEIR: build a temporary index of its corpus.")] = False,
+    slice_docs: Annotated[
+        int | None, typer.Option("--slice", min=1, help="BEIR: first N documents and the queries they answer.")
+    ] = None,
+    split: Annotated[str, typer.Option("--split", help="BEIR qrels split (qrels/<split>.tsv).")] = "test",
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=1024, help="Questions per batch.")] = 32,
+    retrieval_only: Annotated[
+        bool, typer.Option("--retrieval-only", help="Only retrieve (search), skip answers and abstention.")
+    ] = False,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Evaluate answers and retrieval on a labelled question set; write report.json, CSV, summary and charts.
+
+    Example: citeqa eval ../shared/datasets/bbc-news-beir --build --slice 300 --retrieval-only --out data/eval/bbc
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from citeqa.index.evaluation.report import format_differences
+    from citeqa.service.cli.evaluate import EvalOptions, parse_tolerances, run_eval
+
+    settings = settings_from(index=index)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    try:
+        default, named = parse_tolerances(tolerance or [])
+        options = EvalOptions(
+            questions, out, k, url, baseline, default, named, build, slice_docs, split, batch_size, retrieval_only
+        )
+        with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(phase, total=total)
+                bar.update(tasks[phase], completed=done, total=total)
+
+            outcome = run_eval(options, settings, progress)
+    except CiteqaError as exc:
+        fail(exc.message)
+    except OSError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps({"report": outcome.report, "regressions": [d.name for d in outcome.regressions]}))
+    else:
+        for name, value in outcome.report["figures"].items():
+            typer.echo(f"{name:32} {'n/a' if value is None else value}")
+        typer.echo(f"report: {out}")
+    for line in format_differences(outcome.differences):
+        typer.echo(line, err=True)
+    if outcome.regressions:
+        fail(f"{len(outcome.regressions)} figure(s) fell below the baseline {baseline} by more than the tolerance")

@@ -1,0 +1,78 @@
+"""Commands that ask the index: ask (an answer with citations) and search (passages)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from citeqa.service.cli.common import (
+    IndexOpt,
+    JsonOpt,
+    KOpt,
+    app,
+    engine_from,
+    settings_from,
+    validated,
+)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    k: KOpt = 5,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question with quotes from the articles.
+
+    Example: citeqa ask "what is NSATU?"
+    """
+    from citeqa.service.api.schemas import AskRequest, AskResponse
+
+    request = validated(AskRequest, question=question, k=k)
+    engine = engine_from(settings_from(index=index))
+    answer, timings = engine.ask(request.question, request.k)
+    response = AskResponse.of(answer, timings, engine.data.documents)
+    if as_json:
+        typer.echo(response.model_dump_json(indent=2))
+        return
+    typer.echo(answer.answer)
+    for c in response.citations:
+        page = f", page {c.page}" if c.page else ""
+        typer.echo(f"  [{c.id}] {c.title} ({c.doc_id}, characters {c.start}-{c.end}{page})")
+    if not answer.answerable:
+        typer.echo(f"  reason: {answer.reason}")
+        for p in answer.passages[:3]:
+            typer.echo(f"  closest: {p.doc_id} {p.start}-{p.end}: {p.text[:100]}...")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Search text.")],
+    k: KOpt = 5,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the passages nearest a query, with fused, dense and lexical scores.
+
+    Example: citeqa search "Individually Tailored Partnership Program" -k 3
+    """
+    from citeqa.service.api.schemas import PassageOut, SearchRequest
+
+    request = validated(SearchRequest, query=query, k=k)
+    result = engine_from(settings_from(index=index)).search(request.query, request.k)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"passages": [PassageOut.of(p).model_dump() for p in result.passages]}, ensure_ascii=False, indent=2
+            )
+        )
+        return
+    for rank, p in enumerate(result.passages, start=1):
+        typer.echo(
+            f"{rank}. {p.doc_id} [{p.start}:{p.end}] "
+            f"score={p.score:.3f} dense={p.dense_score:.3f} bm25={p.lexical_score:.2f}"
+        )
+        typer.echo(f"   {p.text[:200]}")

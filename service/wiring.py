@@ -1,0 +1,115 @@
+"""Settings in, components out: the only place an ``Engine`` is assembled.
+
+The server (``citeqa.service.runtime``), the CLI, evaluation, calibration, the tests and the
+benchmarks all build engines, embedders and build parameters through these functions, so a
+setting means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+
+from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
+from citeqa.index.embedding.base import Embedder
+from citeqa.index.embedding.factory import load_embedder
+from citeqa.index.engine import Engine
+from citeqa.index.indexing.build import BuildParams
+from citeqa.index.retrieval.fusion import RetrievalParams
+from citeqa.index.store.loader import IndexData, load_index
+from citeqa.index.text.chunking import ChunkingParams
+from citeqa.service.settings import Settings
+
+__all__ = [
+    "abstain_model",
+    "answer_embedder",
+    "assemble_engine",
+    "build_embedder",
+    "build_params",
+    "load_engine",
+    "offline",
+    "query_embedder",
+    "retrieval_params",
+]
+
+
+def offline() -> None:
+    """Nothing is downloaded at run time: the Hugging Face libraries are told so before they load."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+
+
+def query_embedder(settings: Settings) -> Embedder:
+    """The model that embeds questions: deterministic whatever else is in its micro-batch."""
+    offline()
+    return load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
+
+
+def answer_embedder(settings: Settings, query: Embedder) -> Embedder:
+    """The model of the answer step: ``query`` itself when the backends are the same."""
+    if settings.answer_backend in ("same", settings.embedding_backend):
+        return query
+    offline()
+    return load_embedder(settings.model, settings.answer_backend, settings.device, settings.model_cache_dir, solo=False)
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The model that embeds corpus chunks in builds (bulk throughput first)."""
+    offline()
+    backend = settings.embedding_backend if settings.build_backend == "same" else settings.build_backend
+    return load_embedder(settings.model, backend, settings.device, settings.model_cache_dir, solo=False)
+
+
+def build_params(settings: Settings) -> BuildParams:
+    """Chunking, index kind and title prefix of builds (the overlap is capped at half a chunk)."""
+    return BuildParams(
+        chunking=ChunkingParams(
+            size=settings.chunk_size, overlap=min(settings.chunk_overlap, settings.chunk_size // 2)
+        ),
+        index_kind=settings.index_kind,
+        title_in_text=settings.title_in_text,
+    )
+
+
+def retrieval_params(settings: Settings) -> RetrievalParams:
+    """Fusion mode, depth, RRF constant and weights of retrieval."""
+    return RetrievalParams(
+        depth=settings.retrieval_depth,
+        rrf_k=settings.rrf_k,
+        dense_weight=settings.dense_weight,
+        lexical_weight=settings.lexical_weight,
+        fusion=settings.fusion,
+    )
+
+
+def abstain_model(settings: Settings) -> AbstainModel:
+    """The calibrated abstention model (``abstain_model_file`` or the packaged one), threshold overridable."""
+    model = load_abstain_model(settings.abstain_model_file)
+    return model if settings.abstain_threshold is None else model.with_threshold(settings.abstain_threshold)
+
+
+def assemble_engine(
+    settings: Settings, data: IndexData, embedder: Embedder | None = None, answers: Embedder | None = None
+) -> Engine:
+    """An engine over loaded index ``data``; models are loaded from ``settings`` unless given."""
+    query = embedder or query_embedder(settings)
+    return Engine(
+        data, query, retrieval_params(settings), abstain_model(settings), answers or answer_embedder(settings, query)
+    )
+
+
+def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
+    """Load the models (unless ``previous`` has them) and the verified index named by ``settings``.
+
+    Raises the ``citeqa.index.errors`` of loading (``IndexNotFound``, ``IndexCorrupt``, ``IndexMismatch``,
+    ``EmbedderUnavailable``). Offline: nothing is downloaded.
+    """
+    from citeqa.index.store.dense import set_search_threads
+
+    set_search_threads(settings.faiss_threads)
+    if previous is not None:
+        query, answers = previous.embedder, previous.answer_embedder
+    else:
+        query = query_embedder(settings)
+        answers = answer_embedder(settings, query)
+    data = load_index(settings.index_dir, query.name, query.dimension)
+    return assemble_engine(settings, data, query, answers)
