@@ -1,13 +1,58 @@
-"""The error tree of citeqa. Each error carries the HTTP status it maps to and a stable code.
+"""The error tree of citeqa: every expected failure, its HTTP status and a stable code.
 
+One handler (``citeqa.service.api.errors``) turns any of them into the one JSON error shape,
+``{"error": {"code": ..., "message": ...}}``; the CLI prints the message on one line and exits 1.
 Messages say what is wrong and what to do about it.
+
+    CiteqaError (500 internal_error)
+    ├── CorpusError (400 corpus_error)           a corpus that cannot be read or holds nothing indexable
+    ├── InvalidInput (422 invalid_input)         a malformed request, setting or file
+    │   ├── QuestionSetError (422 invalid_question_set)
+    │   └── AbstainModelError (422 invalid_abstain_model)
+    ├── Unauthorized (401 unauthorized)          a missing or wrong API key
+    ├── DocumentNotFound (404 document_not_found)
+    ├── AssetNotFound (404 not_found)            a widget file that does not exist
+    ├── ModelNotFound (404 model_not_found)      a chat model id other than the corpus's
+    ├── DocumentConflict (409 document_conflict) same id or same text already in the corpus
+    ├── PayloadTooLarge (413 payload_too_large)
+    ├── UnsupportedMediaType (415 unsupported_media_type)
+    ├── RemoteError (502 remote_error)           a server evaluated over HTTP failed
+    └── unavailable (503): the service cannot answer now
+        ├── IndexNotFound (503 index_not_found)
+        ├── IndexCorrupt (503 index_corrupt)     missing, truncated or failing checksums
+        ├── IndexMismatch (503 index_mismatch)   another model, dimension or format version
+        ├── NotReady (503 not_ready)             no verified index loaded yet
+        ├── EmbedderUnavailable (503 embedder_unavailable)
+        └── StorageError (503 storage_error)     the corpus or index cannot be written
 """
 
 from __future__ import annotations
 
+__all__ = [
+    "AbstainModelError",
+    "AssetNotFound",
+    "CiteqaError",
+    "CorpusError",
+    "DocumentConflict",
+    "DocumentNotFound",
+    "EmbedderUnavailable",
+    "IndexCorrupt",
+    "IndexMismatch",
+    "IndexNotFound",
+    "InvalidInput",
+    "ModelNotFound",
+    "NotReady",
+    "PayloadTooLarge",
+    "QuestionSetError",
+    "RemoteError",
+    "StorageError",
+    "Unauthorized",
+    "UnsupportedMediaType",
+]
+
 
 class CiteqaError(Exception):
-    """Base of every expected citeqa failure."""
+    """Base of every expected citeqa failure: ``status`` (HTTP), ``code`` (stable) and ``message``."""
 
     status: int = 500
     code: str = "internal_error"
@@ -25,10 +70,78 @@ class CorpusError(CiteqaError):
 
 
 class InvalidInput(CiteqaError):
-    """A request or a file a user gave is malformed."""
+    """A request, a setting or a file a user gave is malformed."""
 
     status = 422
     code = "invalid_input"
+
+
+class QuestionSetError(InvalidInput):
+    """A labelled question file that cannot be read."""
+
+    code = "invalid_question_set"
+
+
+class AbstainModelError(InvalidInput):
+    """An abstention model file that cannot be used."""
+
+    code = "invalid_abstain_model"
+
+
+class Unauthorized(CiteqaError):
+    """A request without the API key the service requires, or with a wrong one."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class DocumentNotFound(CiteqaError):
+    """No document with the given id in the loaded index."""
+
+    status = 404
+    code = "document_not_found"
+
+
+class AssetNotFound(CiteqaError):
+    """A static file of the widget that does not exist."""
+
+    status = 404
+    code = "not_found"
+
+
+class ModelNotFound(CiteqaError):
+    """A chat request for a model id other than the corpus's (see ``/v1/models``)."""
+
+    status = 404
+    code = "model_not_found"
+
+
+class DocumentConflict(CiteqaError):
+    """A document with the same id or the same text is already in the corpus."""
+
+    status = 409
+    code = "document_conflict"
+
+
+class PayloadTooLarge(CiteqaError):
+    """An upload over the size limit."""
+
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(CiteqaError):
+    """A request body in a content type the route does not read."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
+class RemoteError(CiteqaError):
+    """The server evaluated over HTTP could not be reached or refused a request."""
+
+    status = 502
+    code = "remote_error"
 
 
 class IndexNotFound(CiteqaError):
@@ -52,13 +165,6 @@ class IndexMismatch(CiteqaError):
     code = "index_mismatch"
 
 
-class DocumentNotFound(CiteqaError):
-    """No document with the given id in the loaded index."""
-
-    status = 404
-    code = "document_not_found"
-
-
 class NotReady(CiteqaError):
     """The service has no verified index loaded yet."""
 
@@ -73,8 +179,8 @@ class EmbedderUnavailable(CiteqaError):
     code = "embedder_unavailable"
 
 
-class DocumentConflict(CiteqaError):
-    """A document with the same id or the same text is already in the corpus."""
+class StorageError(CiteqaError):
+    """The corpus or index directory cannot be written (read-only volume, full disk)."""
 
-    status = 409
-    code = "document_conflict"
+    status = 503
+    code = "storage_error"

@@ -11,13 +11,13 @@ import pytest
 from citeqa.index.answering.abstention import (
     FEATURES,
     AbstainModel,
-    AbstainModelError,
     abstention_curve,
     choose_threshold,
     fit_abstain_model,
     load_abstain_model,
     save_abstain_model,
 )
+from citeqa.index.errors import AbstainModelError
 
 
 def test_packaged_model_loads_and_uses_every_signal() -> None:

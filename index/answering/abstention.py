@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from citeqa.index.errors import CiteqaError
+from citeqa.index.errors import AbstainModelError
 
 FORMAT = 1
 DEFAULT_MODEL_FILE = "abstain_model.json"
@@ -49,13 +49,6 @@ FEATURE_HELP: dict[str, str] = {
     "type_match": "1 when the sentence holds what the question asks for (name, date, amount, place, cause)",
     "margin": "score lead of the best candidate sentence over the best one from another document",
 }
-
-
-class AbstainModelError(CiteqaError):
-    """An abstention model file that cannot be used."""
-
-    status = 422
-    code = "invalid_abstain_model"
 
 
 @dataclass(frozen=True)

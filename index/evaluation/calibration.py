@@ -24,16 +24,9 @@ from citeqa.index.answering.abstention import (
 from citeqa.index.answering.extraction import Answer
 from citeqa.index.domain import Document
 from citeqa.index.engine import Engine
-from citeqa.index.errors import CiteqaError
+from citeqa.index.errors import QuestionSetError
 
 BATCH = 16
-
-
-class QuestionSetError(CiteqaError):
-    """A labelled question file that cannot be read."""
-
-    status = 422
-    code = "invalid_question_set"
 
 
 @dataclass(frozen=True)

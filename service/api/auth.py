@@ -8,12 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from pydantic import SecretStr
 
-from citeqa.index.errors import CiteqaError
-
-
-class Unauthorized(CiteqaError):
-    status = 401
-    code = "unauthorized"
+from citeqa.index.errors import Unauthorized
 
 
 def _presented(request: Request) -> str | None:

@@ -18,19 +18,12 @@ from typing import Any
 from citeqa.index.domain import Document
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.engine import Engine
-from citeqa.index.errors import CiteqaError
+from citeqa.index.errors import StorageError
 from citeqa.index.indexing.collection import Change, add_files, add_text, change_and_build, remove_document
 from citeqa.service import wiring
 from citeqa.service.runtime import Runtime
 
 log = logging.getLogger("citeqa")
-
-
-class StorageError(CiteqaError):
-    """The corpus or index directory cannot be written (read-only volume, full disk)."""
-
-    status = 503
-    code = "storage_error"
 
 
 @dataclass(frozen=True)

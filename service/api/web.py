@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from citeqa.index.errors import CiteqaError
+from citeqa.index.errors import AssetNotFound
 
 STATIC = Path(__file__).parent / "static"
 
@@ -31,11 +31,6 @@ ASSETS = {
     "demo.js": "text/javascript",
     "demo.css": "text/css",
 }
-
-
-class AssetNotFound(CiteqaError):
-    status = 404
-    code = "not_found"
 
 
 def _static(name: str, media_type: str) -> FileResponse:

@@ -14,15 +14,8 @@ import urllib.request
 from collections.abc import Sequence
 from typing import Any
 
-from citeqa.index.errors import CiteqaError
+from citeqa.index.errors import RemoteError
 from citeqa.index.evaluation.runner import Observation
-
-
-class RemoteError(CiteqaError):
-    """The server evaluated over HTTP could not be reached or refused a request."""
-
-    status = 502
-    code = "remote_error"
 
 
 class HttpRunner:

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from citeqa.index.errors import CiteqaError, InvalidInput
+from citeqa.index.errors import InvalidInput, ModelNotFound
 from citeqa.service.api.auth import ClientDep
 from citeqa.service.api.batching import Batcher
 from citeqa.service.api.routes.questions import get_batcher, get_runtime
@@ -30,11 +30,6 @@ from citeqa.service.runtime import Runtime
 MAX_QUESTION = 1000
 WORDS_PER_CHUNK = 4
 _PIECE = re.compile(r"\s*\S+\s*")
-
-
-class ModelNotFound(CiteqaError):
-    status = 404
-    code = "model_not_found"
 
 
 class ChatMessage(BaseModel):

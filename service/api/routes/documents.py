@@ -16,23 +16,13 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from starlette.datastructures import UploadFile
 
-from citeqa.index.errors import CiteqaError, InvalidInput
+from citeqa.index.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from citeqa.service.api.auth import AdminDep
 from citeqa.service.api.ingest import DocumentManager, Outcome, chunk_counts
 from citeqa.service.api.schemas import ERROR_RESPONSES, ErrorResponse
 
 FORM_OVERHEAD = 65_536
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-
-
-class PayloadTooLarge(CiteqaError):
-    status = 413
-    code = "payload_too_large"
-
-
-class UnsupportedMediaType(CiteqaError):
-    status = 415
-    code = "unsupported_media_type"
 
 
 DocId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,127}$")]
