@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: serve test lint typecheck install install-test build clean baselines bench-quality bench
+.PHONY: serve test lint typecheck docs install install-test build clean baselines bench-quality bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,15 +37,21 @@ build: install
 serve: build
 	CITEQA_PORT=$(PORT) $(BIN)/citeqa serve
 
+# lint-imports: the layer order of citeqa.index and citeqa.service, no import circles (.importlinter)
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
 
 typecheck: install-test
 	$(BIN)/mypy
 
-test: lint typecheck
+# The documentation site (docs/, mkdocs-material), built strictly: a broken link or page fails.
+docs: install-test
+	$(BIN)/mkdocs build --strict --site-dir data/site
+
+test: lint typecheck docs
 	$(BIN)/python -m pytest
 
 # Benchmarks (not part of `make test`): LangChain in our venv (the `bench` extra), txtai in its own

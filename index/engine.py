@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from citeqa.index.answering.extraction import AbstainModel, Answer, Extractor
 from citeqa.index.domain import Document, Vectors
@@ -96,10 +96,8 @@ class Engine:
         return doc
 
     def documents(self) -> list[tuple[Document, int]]:
-        counts: dict[str, int] = {}
-        for chunk in self.data.chunks:
-            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+        counts = self.data.chunk_counts
         return [(d, counts.get(d.doc_id, 0)) for d in self.data.documents.values()]
 
 
-__all__ = ["Engine", "SearchResult", "replace"]
+__all__ = ["Engine", "SearchResult"]

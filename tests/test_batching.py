@@ -38,7 +38,7 @@ async def _gather(batcher: Batcher, count: int) -> list[Any]:
 
 def test_concurrent_requests_share_calls_and_get_their_own_results() -> None:
     engine = CountingEngine()
-    batcher = Batcher(lambda: engine, wait_ms=20, max_batch=64)  # type: ignore[arg-type, return-value]
+    batcher = Batcher(lambda: engine, wait_ms=20, max_batch=64).start()  # type: ignore[arg-type, return-value]
     try:
         results = asyncio.run(_gather(batcher, 32))
     finally:
@@ -50,7 +50,7 @@ def test_concurrent_requests_share_calls_and_get_their_own_results() -> None:
 def test_without_a_wait_questions_arriving_during_a_call_share_the_next_one() -> None:
     """The default: a lone question runs at once; those queued behind a running call go together."""
     engine = CountingEngine(seconds_per_call=0.05)
-    batcher = Batcher(lambda: engine, wait_ms=0, max_batch=64)  # type: ignore[arg-type, return-value]
+    batcher = Batcher(lambda: engine, wait_ms=0, max_batch=64).start()  # type: ignore[arg-type, return-value]
     try:
         results = asyncio.run(_gather(batcher, 32))
     finally:
@@ -61,7 +61,7 @@ def test_without_a_wait_questions_arriving_during_a_call_share_the_next_one() ->
 
 def test_max_batch_bounds_a_call() -> None:
     engine = CountingEngine()
-    batcher = Batcher(lambda: engine, wait_ms=20, max_batch=8)  # type: ignore[arg-type, return-value]
+    batcher = Batcher(lambda: engine, wait_ms=20, max_batch=8).start()  # type: ignore[arg-type, return-value]
     try:
         asyncio.run(_gather(batcher, 30))
     finally:
@@ -70,9 +70,18 @@ def test_max_batch_bounds_a_call() -> None:
 
 
 def test_an_engine_error_reaches_every_request_of_the_batch() -> None:
-    batcher = Batcher(lambda: CountingEngine(fail=True), wait_ms=5)  # type: ignore[arg-type, return-value]
+    batcher = Batcher(lambda: CountingEngine(fail=True), wait_ms=5).start()  # type: ignore[arg-type, return-value]
     try:
         results = asyncio.run(_gather(batcher, 5))
     finally:
         batcher.close()
     assert all(isinstance(r, RuntimeError) for r in results)
+
+
+def test_constructing_a_batcher_starts_no_thread() -> None:
+    before = {t.name for t in threading.enumerate()}
+    batcher = Batcher(lambda: CountingEngine(), wait_ms=0)  # type: ignore[arg-type, return-value]
+    assert "citeqa-batcher" not in {t.name for t in threading.enumerate()} - before
+    batcher.start()
+    assert any(t.name == "citeqa-batcher" for t in threading.enumerate())
+    batcher.close()

@@ -43,7 +43,7 @@ def test_calibrate_bad_file_is_one_line_error(default_index: Path, tmp_path: Pat
     bad.write_text('{"question": "ok?", "answerable": true}\n{"answers": []}\n', encoding="utf-8")
     result = CliRunner().invoke(app, ["calibrate", str(bad), "--index", str(default_index)])
     assert result.exit_code == 1
-    assert result.output.strip().startswith("error:") and ":2:" in result.output
+    assert result.output.strip().startswith("error:") and "line 2" in result.output
     assert len(result.output.strip().splitlines()) == 1
 
 

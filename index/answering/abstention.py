@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from citeqa.index.errors import AbstainModelError
+from citeqa.index.store.atomic import write_atomic
 
 FORMAT = 1
 DEFAULT_MODEL_FILE = "abstain_model.json"
@@ -117,10 +118,8 @@ def load_abstain_model(path: Path | None = None) -> AbstainModel:
 
 
 def save_abstain_model(model: AbstainModel, path: Path) -> None:
-    """Write ``model`` as JSON (via a temporary file, so a reader never sees half a file)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    """Write ``model`` as JSON, atomically (a reader never sees half a file). Raises ``OSError``."""
+    write_atomic(path, json.dumps(model.to_json(), indent=2) + "\n")
 
 
 def signal_matrix(

@@ -23,6 +23,7 @@ import numpy as np
 
 from citeqa.index.embedding.base import public_name, resolve_model_path
 from citeqa.index.errors import EmbedderUnavailable
+from citeqa.index.store.atomic import fsync_dir, write_atomic
 
 EXPORT_FORMAT = 3
 FP32_FILE = "model.onnx"
@@ -183,8 +184,9 @@ def exported_model(name: str, cache_dir: Path, quantize: bool) -> Path:
             # against torch at every sequence length in tests/test_onnx_embedding.py
             warnings.simplefilter("ignore")
             export_model(model_dir, staging, quantize=True)
-        (staging / "export.json").write_text(json.dumps({"model": public_name(name), "format": EXPORT_FORMAT}))
-        os.replace(staging, final)
+        write_atomic(staging / "export.json", json.dumps({"model": public_name(name), "format": EXPORT_FORMAT}))
+        os.replace(staging, final)  # not replace_dir: a concurrent export of the same model may have won
+        fsync_dir(cache_dir)
     except OSError:
         if not wanted.is_file():  # unless another process published the same export first
             raise

@@ -8,7 +8,6 @@ or null), ``answerable`` (absent means true) and optionally ``doc_id``, as in
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,56 +24,18 @@ from citeqa.index.answering.extraction import Answer
 from citeqa.index.domain import Document
 from citeqa.index.engine import Engine
 from citeqa.index.errors import QuestionSetError
+from citeqa.index.evaluation import metrics
+from citeqa.index.evaluation.question_sets import Question, load_question_set
 
 BATCH = 16
 
 
-@dataclass(frozen=True)
-class LabelledQuestion:
-    id: str
-    question: str
-    answers: tuple[str, ...]
-    evidence: str | None
-    doc_id: str | None
-    answerable: bool
+def read_labelled(path: Path) -> list[Question]:
+    """The questions of a labelled file (JSONL or CSV, as ``load_question_set``); ``QuestionSetError`` if bad."""
+    return list(load_question_set(path).questions)
 
 
-def read_labelled(path: Path) -> list[LabelledQuestion]:
-    """Questions of a JSONL file; a bad line is reported with its number and field."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QuestionSetError(f"cannot read {path}: {exc}") from None
-    out = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            question = record["question"]
-            if not isinstance(question, str) or not question.strip():
-                raise ValueError("field 'question' must be a non-empty string")
-            answers = tuple(str(a) for a in record.get("answers") or ())
-            answerable = bool(record.get("answerable", True))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
-            detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-            raise QuestionSetError(f"{path}:{number}: {detail}") from None
-        out.append(
-            LabelledQuestion(
-                str(record.get("id", number)),
-                question,
-                answers,
-                record.get("evidence"),
-                record.get("doc_id"),
-                answerable,
-            )
-        )
-    if not out:
-        raise QuestionSetError(f"{path}: no questions")
-    return out
-
-
-def run_questions(engine: Engine, questions: Sequence[LabelledQuestion], k: int = 5) -> list[Answer]:
+def run_questions(engine: Engine, questions: Sequence[Question], k: int = 5) -> list[Answer]:
     answers: list[Answer] = []
     for begin in range(0, len(questions), BATCH):
         batch = questions[begin : begin + BATCH]
@@ -82,10 +43,11 @@ def run_questions(engine: Engine, questions: Sequence[LabelledQuestion], k: int 
     return answers
 
 
-def evidence_span(question: LabelledQuestion, documents: dict[str, Document]) -> tuple[str, int, int] | None:
+def evidence_span(question: Question, documents: dict[str, Document]) -> tuple[str, int, int] | None:
     if not question.evidence:
         return None
-    docs = [documents[question.doc_id]] if question.doc_id in documents else list(documents.values())
+    named = [documents[d] for d in question.relevant if d in documents]
+    docs = named or list(documents.values())
     for doc in docs:
         at = doc.text.find(question.evidence)
         if at >= 0:
@@ -103,11 +65,11 @@ def evidence_found(answer: Answer, span: tuple[str, int, int] | None, k: int) ->
 
 
 def contains_answer(answer: Answer, acceptable: Sequence[str]) -> bool:
-    text = answer.answer.lower()
-    return answer.answerable and any(a.lower() in text for a in acceptable)
+    """An answer (not an abstention) holding one of the acceptable strings (``metrics.contains_answer``)."""
+    return answer.answerable and metrics.contains_answer(answer.answer, acceptable)
 
 
-def answer_figures(engine: Engine, questions: Sequence[LabelledQuestion], k: int = 5) -> dict[str, Any]:
+def answer_figures(engine: Engine, questions: Sequence[Question], k: int = 5) -> dict[str, Any]:
     """Per-question verdicts and their totals, plus the abstention precision/recall curve."""
     answers = run_questions(engine, questions, k)
     rows = []
@@ -146,7 +108,7 @@ def answer_figures(engine: Engine, questions: Sequence[LabelledQuestion], k: int
     return {"totals": totals, "summary": summary, "rows": rows, "curve": abstention_curve(probabilities, labels)}
 
 
-def question_signals(engine: Engine, questions: Sequence[LabelledQuestion]) -> list[dict[str, float]]:
+def question_signals(engine: Engine, questions: Sequence[Question]) -> list[dict[str, float]]:
     return [dict(a.signals) for a in run_questions(engine, questions)]
 
 
@@ -160,7 +122,7 @@ class Calibration:
 
 def calibrate(
     engine: Engine,
-    questions: Sequence[LabelledQuestion],
+    questions: Sequence[Question],
     prior: AbstainModel,
     *,
     refit: bool = True,

@@ -5,7 +5,7 @@ JSONL and CSV rows have ``question`` (required) and optionally ``id``, ``answers
 (default true) and ``doc_id`` (the relevant document id, or a list of them). A BEIR folder has
 ``corpus.jsonl`` (``_id``, ``title``, ``text``), ``queries.jsonl`` (``_id``, ``text``) and
 ``qrels/<split>.tsv`` (``query-id``, ``corpus-id``, ``score``). A malformed file raises
-``InvalidInput`` naming the file, the line and the field.
+``QuestionSetError`` naming the file, the line and the field.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from citeqa.index.domain import Document
-from citeqa.index.errors import InvalidInput
+from citeqa.index.errors import QuestionSetError
+from citeqa.index.limits import MAX_QUESTION_CHARS
 
-MAX_QUESTION_CHARS = 1000
 _TRUE = {"true", "1", "yes", "y", ""}
 _FALSE = {"false", "0", "no", "n"}
 
@@ -52,13 +52,13 @@ def load_question_set(path: Path, split: str = "test", slice_docs: int | None = 
     if path.is_dir():
         return load_beir(path, split, slice_docs)
     if not path.is_file():
-        raise InvalidInput(f"{path}: no such question file or BEIR folder")
+        raise QuestionSetError(f"{path}: no such question file or BEIR folder")
     if slice_docs is not None:
-        raise InvalidInput(f"{path}: --slice applies only to BEIR folders")
+        raise QuestionSetError(f"{path}: --slice applies only to BEIR folders")
     rows = _csv_rows(path) if path.suffix.lower() == ".csv" else _jsonl_rows(path)
     questions = tuple(_question(path, line, row) for line, row in rows)
     if not questions:
-        raise InvalidInput(f"{path}: holds no questions")
+        raise QuestionSetError(f"{path}: holds no questions")
     _check_unique(path, questions)
     return QuestionSet(path.name, "csv" if path.suffix.lower() == ".csv" else "jsonl", questions)
 
@@ -70,9 +70,9 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             row = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{path} line {line}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+            raise QuestionSetError(f"{path} line {line}: not valid JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(row, dict):
-            raise InvalidInput(f"{path} line {line}: expected a JSON object with a 'question' field")
+            raise QuestionSetError(f"{path} line {line}: expected a JSON object with a 'question' field")
         yield line, row
 
 
@@ -81,15 +81,15 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             reader = csv.DictReader(fh)
             if reader.fieldnames is None or "question" not in reader.fieldnames:
-                raise InvalidInput(f"{path} line 1: header must name a 'question' column")
+                raise QuestionSetError(f"{path} line 1: header must name a 'question' column")
             for row in reader:
                 if None in row:
-                    raise InvalidInput(f"{path} line {reader.line_num}: more cells than header columns")
+                    raise QuestionSetError(f"{path} line {reader.line_num}: more cells than header columns")
                 if not any((v or "").strip() for v in row.values()):
                     continue
                 yield reader.line_num, {k: _csv_value(path, reader.line_num, k, v) for k, v in row.items()}
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"{path}: not readable as UTF-8 CSV ({exc})") from None
+            raise QuestionSetError(f"{path}: not readable as UTF-8 CSV ({exc})") from None
 
 
 def _csv_value(path: Path, line: int, key: str, value: str | None) -> Any:
@@ -99,7 +99,7 @@ def _csv_value(path: Path, line: int, key: str, value: str | None) -> Any:
             try:
                 return json.loads(text)
             except json.JSONDecodeError:
-                raise InvalidInput(f"{path} line {line}: field '{key}' is not a valid JSON list") from None
+                raise QuestionSetError(f"{path} line {line}: field '{key}' is not a valid JSON list") from None
         parts = [p.strip() for p in text.split("|") if p.strip()]
         return parts if key == "answers" else (parts[0] if len(parts) == 1 else parts or None)
     if key == "answerable":
@@ -107,7 +107,7 @@ def _csv_value(path: Path, line: int, key: str, value: str | None) -> Any:
             return True
         if text.lower() in _FALSE:
             return False
-        raise InvalidInput(f"{path} line {line}: field 'answerable' must be true or false, not {text!r}")
+        raise QuestionSetError(f"{path} line {line}: field 'answerable' must be true or false, not {text!r}")
     if key == "evidence":
         return text or None
     return text
@@ -118,32 +118,32 @@ def _lines(path: Path) -> Iterator[str]:
         with path.open(encoding="utf-8-sig") as fh:
             yield from fh
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+        raise QuestionSetError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
 def _question(path: Path, line: int, row: dict[str, Any]) -> Question:
     where = f"{path} line {line}"
     text = row.get("question")
     if not isinstance(text, str) or not text.strip():
-        raise InvalidInput(f"{where}: field 'question' must be a non-empty string")
+        raise QuestionSetError(f"{where}: field 'question' must be a non-empty string")
     if len(text.strip()) > MAX_QUESTION_CHARS:
-        raise InvalidInput(f"{where}: field 'question' is longer than {MAX_QUESTION_CHARS} characters")
+        raise QuestionSetError(f"{where}: field 'question' is longer than {MAX_QUESTION_CHARS} characters")
     answers = row.get("answers") or []
     if not isinstance(answers, list) or not all(isinstance(a, str) and a.strip() for a in answers):
-        raise InvalidInput(f"{where}: field 'answers' must be a list of non-empty strings")
+        raise QuestionSetError(f"{where}: field 'answers' must be a list of non-empty strings")
     evidence = row.get("evidence")
     if evidence is not None and (not isinstance(evidence, str) or not evidence.strip()):
-        raise InvalidInput(f"{where}: field 'evidence' must be a non-empty string or null")
+        raise QuestionSetError(f"{where}: field 'evidence' must be a non-empty string or null")
     answerable = row.get("answerable", True)
     if not isinstance(answerable, bool):
-        raise InvalidInput(f"{where}: field 'answerable' must be true or false")
+        raise QuestionSetError(f"{where}: field 'answerable' must be true or false")
     doc_ids = row.get("doc_id")
     doc_ids = [doc_ids] if isinstance(doc_ids, str) else doc_ids
     if doc_ids is not None and (not isinstance(doc_ids, list) or not all(isinstance(d, str) for d in doc_ids)):
-        raise InvalidInput(f"{where}: field 'doc_id' must be a document id, a list of them, or null")
+        raise QuestionSetError(f"{where}: field 'doc_id' must be a document id, a list of them, or null")
     qid = row.get("id") or f"line-{line}"
     if not isinstance(qid, str | int):
-        raise InvalidInput(f"{where}: field 'id' must be a string")
+        raise QuestionSetError(f"{where}: field 'id' must be a string")
     return Question(
         id=str(qid),
         question=text.strip(),
@@ -158,7 +158,7 @@ def _check_unique(path: Path, questions: tuple[Question, ...]) -> None:
     seen: set[str] = set()
     for q in questions:
         if q.id in seen:
-            raise InvalidInput(f"{path}: question id {q.id!r} appears twice: ids must be unique")
+            raise QuestionSetError(f"{path}: question id {q.id!r} appears twice: ids must be unique")
         seen.add(q.id)
 
 
@@ -171,62 +171,62 @@ def load_beir(folder: Path, split: str = "test", slice_docs: int | None = None) 
     questions = []
     for qid, relevant in qrels.items():
         if qid not in queries:
-            raise InvalidInput(f"{folder}/qrels/{split}.tsv: query {qid!r} is not in queries.jsonl")
+            raise QuestionSetError(f"{folder}/qrels/{split}.tsv: query {qid!r} is not in queries.jsonl")
         if slice_docs is not None and not set(relevant) <= kept:
             continue
         questions.append(Question(id=qid, question=queries[qid], relevant=relevant))
     if not questions:
-        raise InvalidInput(f"{folder}: no query has its relevant documents in the corpus")
+        raise QuestionSetError(f"{folder}: no query has its relevant documents in the corpus")
     name = folder.name + (f" (first {slice_docs} documents)" if slice_docs else "")
     return QuestionSet(name, "beir", tuple(questions), tuple(documents))
 
 
 def _beir_corpus(path: Path, slice_docs: int | None) -> list[Document]:
     if not path.is_file():
-        raise InvalidInput(f"{path}: missing; a BEIR folder needs corpus.jsonl, queries.jsonl and qrels/")
+        raise QuestionSetError(f"{path}: missing; a BEIR folder needs corpus.jsonl, queries.jsonl and qrels/")
     documents: list[Document] = []
     for line, row in _jsonl_rows(path):
         if slice_docs is not None and len(documents) >= slice_docs:
             break
         doc_id, text, title = row.get("_id"), row.get("text"), row.get("title", "")
         if not isinstance(doc_id, str) or not doc_id:
-            raise InvalidInput(f"{path} line {line}: field '_id' must be a non-empty string")
+            raise QuestionSetError(f"{path} line {line}: field '_id' must be a non-empty string")
         if not isinstance(text, str) or not text.strip():
-            raise InvalidInput(f"{path} line {line}: field 'text' must be a non-empty string")
+            raise QuestionSetError(f"{path} line {line}: field 'text' must be a non-empty string")
         if not isinstance(title, str):
-            raise InvalidInput(f"{path} line {line}: field 'title' must be a string")
+            raise QuestionSetError(f"{path} line {line}: field 'title' must be a string")
         documents.append(Document(doc_id=doc_id, title=title, text=text, source=f"corpus.jsonl:{line}"))
     return documents
 
 
 def _beir_queries(path: Path) -> dict[str, str]:
     if not path.is_file():
-        raise InvalidInput(f"{path}: missing; a BEIR folder needs corpus.jsonl, queries.jsonl and qrels/")
+        raise QuestionSetError(f"{path}: missing; a BEIR folder needs corpus.jsonl, queries.jsonl and qrels/")
     queries: dict[str, str] = {}
     for line, row in _jsonl_rows(path):
         qid, text = row.get("_id"), row.get("text")
         if not isinstance(qid, str) or not qid:
-            raise InvalidInput(f"{path} line {line}: field '_id' must be a non-empty string")
+            raise QuestionSetError(f"{path} line {line}: field '_id' must be a non-empty string")
         if not isinstance(text, str) or not text.strip() or len(text.strip()) > MAX_QUESTION_CHARS:
-            raise InvalidInput(f"{path} line {line}: field 'text' must be 1 to {MAX_QUESTION_CHARS} characters")
+            raise QuestionSetError(f"{path} line {line}: field 'text' must be 1 to {MAX_QUESTION_CHARS} characters")
         queries[qid] = text.strip()
     return queries
 
 
 def _beir_qrels(path: Path) -> dict[str, dict[str, float]]:
     if not path.is_file():
-        raise InvalidInput(f"{path}: missing; name the split with --split (qrels/<split>.tsv)")
+        raise QuestionSetError(f"{path}: missing; name the split with --split (qrels/<split>.tsv)")
     qrels: dict[str, dict[str, float]] = {}
     for line, raw in enumerate(_lines(path), start=1):
         cells = raw.rstrip("\r\n").split("\t")
         if not raw.strip() or (line == 1 and cells[0] == "query-id"):
             continue
         if len(cells) != 3:
-            raise InvalidInput(f"{path} line {line}: expected 3 tab-separated fields: query-id, corpus-id, score")
+            raise QuestionSetError(f"{path} line {line}: expected 3 tab-separated fields: query-id, corpus-id, score")
         try:
             score = float(cells[2])
         except ValueError:
-            raise InvalidInput(f"{path} line {line}: field 'score' must be a number, not {cells[2]!r}") from None
+            raise QuestionSetError(f"{path} line {line}: field 'score' must be a number, not {cells[2]!r}") from None
         if score > 0:
             qrels.setdefault(cells[0], {})[cells[1]] = score
     return qrels

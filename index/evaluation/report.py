@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -19,6 +18,7 @@ from typing import Any
 from citeqa.index import __version__
 from citeqa.index.errors import InvalidInput
 from citeqa.index.evaluation.runner import Difference, EvalResult, Scored
+from citeqa.index.store.atomic import replace_dir
 
 REPORT_FILE = "report.json"
 QUESTIONS_FILE = "questions.csv"
@@ -78,13 +78,7 @@ def write_report(result: EvalResult, out: Path, source: str, settings: dict[str,
 def _replace_dir(staging: Path, out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"{out} exists and is not a directory: choose another --out")
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-        os.replace(staging, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(staging, out)
+    replace_dir(staging, out)
 
 
 def _verdict(row: Scored) -> str:

@@ -8,9 +8,7 @@ id and text must not clash with another document), written atomically (temporary
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +21,7 @@ from citeqa.index.domain import Document
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput
 from citeqa.index.indexing.build import BuildParams, BuildReport, Progress, build_index
+from citeqa.index.store.atomic import write_atomic
 
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _DOC_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}")
@@ -42,7 +41,7 @@ class Change:
         for path in self.written:
             path.unlink(missing_ok=True)
         for path, data in (*self.removed, *self.replaced):
-            _write_atomic(path, data)
+            write_atomic(path, data)
 
 
 def safe_file_name(name: str) -> str:
@@ -166,7 +165,7 @@ def _apply(corpus_dir: Path, planned: list[tuple[Path, bytes, Document]], existi
                 old_path.unlink()
         if target not in {p for p, _ in replaced}:
             written.append(target)
-        _write_atomic(target, data)
+        write_atomic(target, data)
     return Change(tuple(d for _, _, d in planned), tuple(written), tuple(removed), tuple(replaced))
 
 
@@ -178,20 +177,6 @@ def _inside(root: Path, path: Path) -> Path:
 
 def _text_hash(doc: Document) -> str:
     return hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def change_and_build(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from citeqa.index.errors import CiteqaError, IndexCorrupt
 from citeqa.index.store.dense import FAISS_FILE, VECTORS_FILE, load_faiss, load_vectors
 from citeqa.index.store.lexical import MATRIX_FILE, VOCAB_FILE, LexicalIndex, load_lexical
 from citeqa.index.store.manifest import Manifest, check_model, current_version_dir, read_manifest, verify_files
-from citeqa.index.store.records import CHUNKS_FILE, DOCUMENTS_FILE, read_chunks, read_documents
+from citeqa.index.store.records import CHUNKS_FILE, DOCUMENTS_FILE, chunks_per_document, read_chunks, read_documents
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,13 @@ class IndexData:
     title_in_text: bool
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
+        """The chunks of one document, in order."""
         return [c for c in self.chunks if c.doc_id == doc_id]
+
+    @cached_property
+    def chunk_counts(self) -> dict[str, int]:
+        """Chunks per document id (documents without chunks are absent)."""
+        return chunks_per_document(self.chunks)
 
 
 def load_index(root: Path, model: str | None = None, dimension: int | None = None) -> IndexData:

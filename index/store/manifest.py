@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from citeqa.index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
+from citeqa.index.store.atomic import replace_dir, write_atomic
 
 FORMAT_VERSION = 1
 MANIFEST_FILE = "manifest.json"
@@ -135,29 +136,12 @@ def publish(root: Path, staging: Path, manifest: Manifest) -> Path:
     files = {name: sha256_file(staging / name) for name in sorted(manifest.files)}
     final_name = staging.name.removeprefix(".staging-")
     manifest = Manifest(**{**asdict(manifest), "files": files, "version": final_name})
-    _write_synced(staging / MANIFEST_FILE, manifest.to_json())
+    write_atomic(staging / MANIFEST_FILE, manifest.to_json())
     final = staging.with_name(final_name)
-    os.replace(staging, final)
-    _write_synced(root / f".{POINTER_FILE}.tmp", final_name + "\n")
-    os.replace(root / f".{POINTER_FILE}.tmp", root / POINTER_FILE)
-    _fsync_dir(root)
+    replace_dir(staging, final)
+    write_atomic(root / POINTER_FILE, final_name + "\n")
     remove_old_versions(root, keep=KEEP_VERSIONS)
     return final
-
-
-def _write_synced(path: Path, text: str) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def remove_old_versions(root: Path, keep: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -52,3 +53,8 @@ def read_chunks(directory: Path, documents: dict[str, Document]) -> list[Chunk]:
             text = documents[doc_id].text[start:end]
             chunks.append(Chunk(chunk_id=chunk_id, doc_id=doc_id, start=start, end=end, text=text))
     return chunks
+
+
+def chunks_per_document(chunks: Iterable[Chunk]) -> dict[str, int]:
+    """How many chunks each document has, by document id (the one place chunks are counted)."""
+    return dict(Counter(chunk.doc_id for chunk in chunks))

@@ -6,21 +6,19 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from citeqa.index import __version__
-from citeqa.index.errors import CiteqaError
 from citeqa.service.api.batching import Batcher
+from citeqa.service.api.errors import install_error_handlers
 from citeqa.service.api.limits import install_limits
 from citeqa.service.api.observability import install_observability
 from citeqa.service.api.reloading import ReloadTriggers
 from citeqa.service.api.routes.chat import router as chat_router
 from citeqa.service.api.routes.documents import router as document_router
-from citeqa.service.api.routes.questions import router
+from citeqa.service.api.routes.operations import router as operations_router
+from citeqa.service.api.routes.questions import router as questions_router
 from citeqa.service.api.web import router as web_router
 from citeqa.service.runtime import Runtime
 from citeqa.service.settings import Settings, get_settings
@@ -30,38 +28,6 @@ log = logging.getLogger("citeqa")
 DESCRIPTION = """Ask questions over a corpus of articles and get answers that quote the articles,
 with every citation's exact text, document and character offsets. When the articles do not
 cover a question, the answer says so (`answerable: false`) and cites nothing."""
-
-
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
-
-
-def _validation_message(exc: RequestValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:3]:
-        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-        parts.append(f"{where}: {err.get('msg', 'invalid')}")
-    return "; ".join(parts) + " (see /docs for the request format)"
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(CiteqaError)
-    async def on_citeqa_error(_: Request, exc: CiteqaError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
-
-    @app.exception_handler(RequestValidationError)
-    async def on_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, "invalid_input", _validation_message(exc))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def on_http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
-
-    @app.exception_handler(Exception)
-    async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error")
-        return error_response(500, "internal_error", "unexpected error; the log has the details")
 
 
 def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAPI:
@@ -74,7 +40,7 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
         loading = runtime.load_in_background() if load else None
         app.state.batcher = Batcher(
             runtime.engine, settings.batch_wait_ms, settings.max_batch, on_batch=app.state.metrics.observe_batch
-        )
+        ).start()
         triggers = ReloadTriggers(runtime, settings.reload_poll_seconds)
         triggers.start(loading)
         yield
@@ -93,8 +59,9 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "Authorization", "X-API-Key"],
         )
-    _install_error_handlers(app)
-    app.include_router(router)
+    install_error_handlers(app)
+    app.include_router(questions_router)
+    app.include_router(operations_router)
     app.include_router(web_router)
     app.include_router(document_router)
     app.include_router(chat_router)

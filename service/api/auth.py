@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from pydantic import SecretStr
 
 from citeqa.index.errors import Unauthorized
+from citeqa.service.api.dependencies import SettingsDep
 
 
 def _presented(request: Request) -> str | None:
@@ -27,17 +28,17 @@ def _check(request: Request, configured: SecretStr | None) -> None:
         raise Unauthorized("missing or wrong API key: send it as `Authorization: Bearer KEY` or `X-API-Key: KEY`")
 
 
-async def require_admin(request: Request) -> None:
+async def require_admin(request: Request, settings: SettingsDep) -> None:
     """Admin endpoints: refused outright when no admin key is configured."""
-    key = request.app.state.settings.admin_api_key
+    key = settings.admin_api_key
     if key is None:
         raise Unauthorized("admin endpoints are disabled: set CITEQA_ADMIN_API_KEY to enable them")
     _check(request, key)
 
 
-async def require_client(request: Request) -> None:
+async def require_client(request: Request, settings: SettingsDep) -> None:
     """Question endpoints: open unless CITEQA_API_KEY is set."""
-    _check(request, request.app.state.settings.api_key)
+    _check(request, settings.api_key)
 
 
 AdminDep = Annotated[None, Depends(require_admin)]

@@ -32,7 +32,10 @@ class _Job:
 
 
 class Batcher:
-    """Collects the queued jobs (up to ``max_batch``; waiting ``wait_ms`` for more) and runs them together."""
+    """Collects the queued jobs (up to ``max_batch``; waiting ``wait_ms`` for more) and runs them together.
+
+    The constructor only stores configuration; ``start()`` starts the worker thread.
+    """
 
     def __init__(
         self,
@@ -46,8 +49,14 @@ class Batcher:
         self._wait = wait_ms / 1000
         self._max = max_batch
         self._queue: queue.Queue[_Job | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="citeqa-batcher", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Batcher:
+        """Start the worker thread (from the app's lifespan); questions submitted before wait for it."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="citeqa-batcher", daemon=True)
+            self._thread.start()
+        return self
 
     async def ask(self, question: str, k: int) -> Any:
         return await self._submit("ask", question, k)
@@ -61,8 +70,10 @@ class Batcher:
         return await asyncio.wrap_future(job.future)
 
     def close(self) -> None:
+        """Stop the worker after the batches already queued."""
         self._queue.put(None)
-        self._thread.join(timeout=5)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
 
     def _collect(self, first: _Job) -> list[_Job]:
         """``first`` and what queued behind it: with no wait, whatever arrived while the last batch ran."""

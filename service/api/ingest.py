@@ -97,8 +97,6 @@ class DocumentManager:
 
 
 def chunk_counts(engine: Engine, doc_ids: Mapping[str, object] | set[str]) -> dict[str, int]:
-    counts = dict.fromkeys(doc_ids, 0)
-    for chunk in engine.data.chunks:
-        if chunk.doc_id in counts:
-            counts[chunk.doc_id] += 1
-    return counts
+    """Chunks of each of ``doc_ids`` in the engine's index (0 for a document it does not hold)."""
+    counts = engine.data.chunk_counts
+    return {doc_id: counts.get(doc_id, 0) for doc_id in doc_ids}

@@ -6,12 +6,11 @@
 - concurrency: at most ``max_concurrency`` requests to ``/v1/`` at once, then 503 with
   Retry-After at once (no queue pile-up);
 - rate: optional token bucket per client address on ``/v1/`` (429 with Retry-After);
-- question length and ``k``: the API's ceilings (1000, 20), lowered by settings (422).
+- question length and ``k``: the API's ceilings (``citeqa.index.limits``), lowered by settings (422).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from typing import Any
@@ -20,22 +19,14 @@ from fastapi import Depends, FastAPI, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citeqa.index.errors import InvalidInput
+from citeqa.index.limits import MAX_K, MAX_QUESTION_CHARS
+from citeqa.service.api.dependencies import SettingsDep
+from citeqa.service.api.errors import send_error
 from citeqa.service.settings import Settings
 
 LIMITED_PREFIX = "/v1/"
 MAX_TRACKED_CLIENTS = 10_000
 UPLOAD_PATH = "/v1/documents"
-QUESTION_CEILING = 1000
-K_CEILING = 20
-
-
-async def send_error(send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-    """The service's one error shape, written straight to ASGI."""
-    body = json.dumps({"error": {"code": code, "message": message}}).encode()
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    raw += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
 
 
 class TokenBuckets:
@@ -155,10 +146,9 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-async def check_input_limits(request: Request) -> None:
+async def check_input_limits(request: Request, settings: SettingsDep) -> None:
     """422 when a question/query is longer than ``max_question_chars`` or ``k`` over ``max_k``."""
-    settings: Settings = request.app.state.settings
-    if settings.max_question_chars >= QUESTION_CEILING and settings.max_k >= K_CEILING:
+    if settings.max_question_chars >= MAX_QUESTION_CHARS and settings.max_k >= MAX_K:
         return  # the request schemas already enforce the ceilings
     if request.method != "POST" or "json" not in request.headers.get("content-type", ""):
         return

@@ -28,6 +28,7 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citeqa.index import __version__
+from citeqa.service.api.errors import send_error
 from citeqa.service.runtime import Runtime
 
 log = logging.getLogger("citeqa")
@@ -145,7 +146,7 @@ class RequestMiddleware:
             if started_response:
                 raise
             log.exception("unexpected error")  # answered here, so the 500 carries the request id too
-            await _send_internal_error(send_with_id)
+            await send_error(send_with_id, 500, "internal_error", "unexpected error; the log has the details")
         finally:
             seconds = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "unmatched"
@@ -156,13 +157,6 @@ class RequestMiddleware:
                 extra["question"] = question_of(bytes(body))
             access_log.info("%s %s %s", scope["method"], scope["path"], status, extra={"fields": extra})
             request_id_var.reset(token)
-
-
-async def _send_internal_error(send: Send) -> None:
-    body = json.dumps({"error": {"code": "internal_error", "message": "unexpected error; the log has the details"}})
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 500, "headers": headers})
-    await send({"type": "http.response.body", "body": body.encode()})
 
 
 def _incoming_request_id(scope: Scope) -> str | None:

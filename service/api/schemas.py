@@ -10,26 +10,33 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 from citeqa.index.answering.extraction import Abstention, Answer, Citation
 from citeqa.index.corpus.pdf import page_of
 from citeqa.index.domain import Document
+from citeqa.index.limits import DEFAULT_K, MAX_K, MAX_QUESTION_CHARS
 from citeqa.index.retrieval.hybrid import Passage
 
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000, strict=True)]
-K = Annotated[StrictInt, Field(ge=1, le=20, description="How many passages to return (1 to 20).", examples=[5])]
+Question = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS, strict=True)
+]
+K = Annotated[
+    StrictInt, Field(ge=1, le=MAX_K, description=f"How many passages to return (1 to {MAX_K}).", examples=[DEFAULT_K])
+]
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: Question = Field(
-        description="The question, 1 to 1000 characters after trimming.", examples=["what is NSATU?"]
+        description=f"The question, 1 to {MAX_QUESTION_CHARS} characters after trimming.", examples=["what is NSATU?"]
     )
-    k: K = 5
+    k: K = DEFAULT_K
 
 
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: Question = Field(description="Search text, 1 to 1000 characters after trimming.", examples=["NSATU command"])
-    k: K = 5
+    query: Question = Field(
+        description=f"Search text, 1 to {MAX_QUESTION_CHARS} characters after trimming.", examples=["NSATU command"]
+    )
+    k: K = DEFAULT_K
 
 
 class PassageOut(BaseModel):

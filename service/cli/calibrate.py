@@ -10,12 +10,13 @@ import typer
 
 from citeqa.index.answering.abstention import save_abstain_model
 from citeqa.index.engine import Engine
-from citeqa.index.evaluation.calibration import Calibration, LabelledQuestion, calibrate
+from citeqa.index.evaluation.calibration import Calibration, calibrate
+from citeqa.index.evaluation.question_sets import Question
 
 
 def run_calibration(
     engine: Engine,
-    questions: Sequence[LabelledQuestion],
+    questions: Sequence[Question],
     *,
     write: Path | None,
     refit: bool,

@@ -18,7 +18,7 @@ from citeqa.index.errors import InvalidInput
 from citeqa.index.indexing.build import BuildReport
 from citeqa.index.indexing.collection import Change, add_files, change_and_build, remove_document
 from citeqa.index.store.manifest import current_version_dir, read_manifest
-from citeqa.index.store.records import read_documents
+from citeqa.index.store.records import chunks_per_document, read_chunks, read_documents
 from citeqa.service import wiring
 
 Echo = Callable[[str], None]
@@ -99,15 +99,12 @@ def _report(action: str, done: Change, report: BuildReport, as_json: bool, echo:
 def list_documents(index_dir: Path, as_json: bool, echo: Echo) -> None:
     directory = current_version_dir(index_dir)
     manifest = read_manifest(directory)
-    counts: dict[str, int] = {}
-    with (directory / "chunks.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            doc_id = json.loads(line)[1]
-            counts[doc_id] = counts.get(doc_id, 0) + 1
+    documents = {d.doc_id: d for d in read_documents(directory)}
+    counts = chunks_per_document(read_chunks(directory, documents))
     rows = [
         {"doc_id": d.doc_id, "title": d.title, "source": d.source, "url": d.url, "date": d.date,
          "chunks": counts.get(d.doc_id, 0), "format": d.metadata.get("format", "text")}
-        for d in read_documents(directory)
+        for d in documents.values()
     ]  # fmt: skip
     if as_json:
         echo(json.dumps({"index_version": manifest.version, "documents": rows}, ensure_ascii=False, indent=2))

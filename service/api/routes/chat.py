@@ -21,13 +21,13 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from citeqa.index.errors import InvalidInput, ModelNotFound
+from citeqa.index.limits import MAX_QUESTION_CHARS
 from citeqa.service.api.auth import ClientDep
 from citeqa.service.api.batching import Batcher
-from citeqa.service.api.routes.questions import get_batcher, get_runtime
+from citeqa.service.api.dependencies import get_batcher, get_runtime
 from citeqa.service.api.schemas import ERROR_RESPONSES, AskResponse, K
 from citeqa.service.runtime import Runtime
 
-MAX_QUESTION = 1000
 WORDS_PER_CHUNK = 4
 _PIECE = re.compile(r"\s*\S+\s*")
 
@@ -60,8 +60,8 @@ class ChatRequest(BaseModel):
         if not users:
             raise InvalidInput("messages: there is no user message to answer")
         question = users[-1].text().strip()
-        if not question or len(question) > MAX_QUESTION:
-            raise InvalidInput(f"messages: the last user message must have 1 to {MAX_QUESTION} characters")
+        if not question or len(question) > MAX_QUESTION_CHARS:
+            raise InvalidInput(f"messages: the last user message must have 1 to {MAX_QUESTION_CHARS} characters")
         return question
 
 

@@ -18,8 +18,9 @@ from starlette.datastructures import UploadFile
 
 from citeqa.index.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from citeqa.service.api.auth import AdminDep
+from citeqa.service.api.dependencies import EngineDep, SettingsDep
 from citeqa.service.api.ingest import DocumentManager, Outcome, chunk_counts
-from citeqa.service.api.schemas import ERROR_RESPONSES, ErrorResponse
+from citeqa.service.api.schemas import ERROR_RESPONSES, DocumentList, DocumentOut, DocumentSummary, ErrorResponse
 
 FORM_OVERHEAD = 65_536
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -92,6 +93,24 @@ router = APIRouter(
     tags=["documents"], responses={**ERROR_RESPONSES, 401: {"model": ErrorResponse}, 409: {"model": ErrorResponse}}
 )
 
+
+@router.get("/v1/documents", response_model=DocumentList, tags=["documents"], summary="List the indexed documents")
+def documents(engine: EngineDep) -> DocumentList:
+    return DocumentList(
+        documents=[
+            DocumentSummary(doc_id=d.doc_id, title=d.title, url=d.url, date=d.date, chunks=n)
+            for d, n in engine.documents()
+        ]
+    )
+
+
+@router.get(
+    "/v1/documents/{doc_id}", response_model=DocumentOut, tags=["documents"], summary="One document's full text"
+)
+def document(doc_id: str, engine: EngineDep) -> DocumentOut:
+    return DocumentOut.of(engine.document(doc_id))
+
+
 UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -119,8 +138,8 @@ UPLOAD_BODY: dict[str, Any] = {
     summary="Add a document (file upload or JSON text) and publish the updated index",
     openapi_extra=UPLOAD_BODY,
 )
-async def add_document(_: AdminDep, request: Request, manager: ManagerDep) -> DocumentsChanged:
-    limit = request.app.state.settings.max_upload_bytes
+async def add_document(_: AdminDep, request: Request, manager: ManagerDep, settings: SettingsDep) -> DocumentsChanged:
+    limit = settings.max_upload_bytes
     content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith("multipart/form-data"):
         name, data, replace = await _read_upload(request, limit)
