@@ -1,4 +1,4 @@
-"""The results table (Markdown), printed by ``make bench`` and pasted into the README."""
+"""The results table (Markdown), printed by ``make bench`` and pasted into docs/performance.md."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Settings: one ``Settings`` object, read from ``CITEQA_*`` environment variables.
 
 Every field has a description and a default that works on a laptop. CLI options override
-them. The README's configuration table lists every field (a test checks it).
+them. docs/configuration.md lists every field (tests/test_docs.py checks it).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from citeqa.index.text.tokens import STOPWORDS, content_terms
 
 MAX_ANSWER_CHARS = 350
 SEMANTIC_POOL = 12
-SCORE_WEIGHTS = {  # chosen on bbc_dev + eval/bbc_holdout (bench/answer_quality.py); see README
+SCORE_WEIGHTS = {  # chosen on bbc_dev + eval/bbc_holdout (bench/answer_quality.py); see docs/evaluation.md
     "coverage": 0.5,
     "context": 0.8,
     "focus": 0.8,

@@ -181,7 +181,7 @@ def exported_model(name: str, cache_dir: Path, quantize: bool) -> Path:
     try:
         with warnings.catch_warnings():
             # the tracer warns that shape comparisons become constants; the exported graph is checked
-            # against torch at every sequence length in tests/test_onnx_embedding.py
+            # against torch at every sequence length in tests/index/embedding/test_onnx_embedding.py
             warnings.simplefilter("ignore")
             export_model(model_dir, staging, quantize=True)
         write_atomic(staging / "export.json", json.dumps({"model": public_name(name), "format": EXPORT_FORMAT}))

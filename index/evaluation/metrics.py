@@ -1,7 +1,7 @@
 """Evaluation metrics as pure functions (no I/O, no model): ranking, answers, abstention, latency.
 
 Ranking metrics take a ranked list of item ids (best first, each id at most once) and the
-relevant ids with their gains. Definitions (also in the README):
+relevant ids with their gains. Definitions (also in docs/evaluation.md):
 
 - ``hit@k``: 1 if a relevant item is among the first ``k``, else 0.
 - ``recall@k``: relevant items among the first ``k`` / all relevant items.

@@ -3,7 +3,7 @@
 A ``Runner`` answers batches of questions and gives document texts; ``InProcessRunner`` wraps
 the same ``Engine`` the HTTP API uses (``citeqa.service.cli.remote`` has one that calls a server).
 ``evaluate`` turns what came back into per-question ``Scored`` rows and averaged figures
-(definitions in ``citeqa.index.evaluation.metrics`` and the README).
+(definitions in ``citeqa.index.evaluation.metrics`` and docs/evaluation.md).
 """
 
 from __future__ import annotations

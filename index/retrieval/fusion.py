@@ -6,7 +6,7 @@
 
 The defaults are the service's defaults (``citeqa.service.settings`` reads them from here):
 min-max fusion, depth 200, weights 0.55 / 0.45, chosen on the BBC BEIR set with
-``bench/fusion_sweep.py`` (MRR@10 0.801 against 0.790 for RRF; README, "Retrieval quality").
+``bench/fusion_sweep.py`` (MRR@10 0.801 against 0.790 for RRF; docs/evaluation.md, "Retrieval quality").
 """
 
 from __future__ import annotations

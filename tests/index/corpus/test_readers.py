@@ -25,8 +25,7 @@ from tests.article_files import (
     article_html,
     report_pdf,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def test_html_page_gives_main_text_and_metadata() -> None:

@@ -7,8 +7,8 @@ import pytest
 from citeqa.index.corpus.markdown import parse_document
 from citeqa.index.corpus.walk import make_doc_id, read_corpus
 from citeqa.index.errors import CorpusError
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT.parent / "shared" / "corpus" / "japan-nato-rutte-visit.raw.txt"
 
 

@@ -10,8 +10,7 @@ import numpy as np
 
 from citeqa.index.indexing.build import build_index, passage_text
 from citeqa.index.store.loader import load_index
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def test_edit_reembeds_only_that_document_and_removal_drops_its_chunks(tmp_path: Path, embedder: Any) -> None:

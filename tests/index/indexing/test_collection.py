@@ -18,8 +18,7 @@ from citeqa.service import wiring
 from citeqa.service.cli import app
 from citeqa.service.settings import Settings
 from tests.article_files import ARTICLE_TITLE, article_html, report_pdf
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 @pytest.fixture

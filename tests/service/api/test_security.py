@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import start_server, stop_server, wait_ready
-from tests.test_limits import make_client
+from tests.service.api.test_limits import make_client
 
 CLIENT_KEY = "client-key-5f3a9c"
 ADMIN_KEY = "admin-key-91be27"

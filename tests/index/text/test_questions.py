@@ -1,0 +1,36 @@
+"""Question analysis: what kind of thing a question asks for, and its words that must be matched."""
+
+from __future__ import annotations
+
+import pytest
+
+from citeqa.index.text.questions import focus_terms, question_type, specific_terms
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who created the C programming language?", "who"),
+        ("When was the lighthouse demolished?", "when"),
+        ("In what year did the terminal open?", "when"),
+        ("How many ferries leave each hour?", "amount"),
+        ("What was the cost of the terminal?", "amount"),
+        ("Where is the bakery?", "where"),
+        ("Why did the council approve the tram?", "why"),
+        ("What is NSATU?", "definition"),
+        ("Which club won the cup?", "name"),
+        ("By what margin did Labour win?", "score"),
+        ("", "other"),
+    ],
+)
+def test_question_type(question: str, kind: str) -> None:
+    assert question_type(question) == kind
+
+
+def test_names_and_numbers_are_specific_terms() -> None:
+    specific = specific_terms("Did Anna Weiss open the Graz bakery in 2019?")
+    assert specific == ["anna", "weiss", "graz", "2019"]
+
+
+def test_focus_is_what_follows_the_question_word() -> None:
+    assert focus_terms("What prize did the film win?")
