@@ -27,7 +27,8 @@ from citeqa.index.domain import Document
 Warn = Callable[[str], None]
 
 DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".pdf"})
-TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text", ""})
+TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
+READABLE_SUFFIXES = TEXT_SUFFIXES | DOCUMENT_SUFFIXES | {""}  # a file without a suffix is read as text
 _HTML_START = re.compile(
     rb"\A(?:\s|<\?xml[^>]*\?>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
 )

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, TEXT_SUFFIXES, Warn, read_document
+from citeqa.index.corpus.readers import READABLE_SUFFIXES, Warn, read_document
 from citeqa.index.domain import Document
 from citeqa.index.errors import CorpusError
 
@@ -47,7 +47,7 @@ def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
             continue
         if not path.is_file():
             continue
-        if path.suffix.lower() not in TEXT_SUFFIXES | DOCUMENT_SUFFIXES:
+        if path.suffix.lower() not in READABLE_SUFFIXES:
             warn(f"{name}: skipped, unsupported file type {path.suffix!r}")
             continue
         yield path

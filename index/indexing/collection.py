@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, read_document
+from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, TEXT_SUFFIXES, read_document
 from citeqa.index.corpus.walk import MAX_FILE_BYTES, make_doc_id, read_corpus
 from citeqa.index.domain import Document
 from citeqa.index.embedding.base import Embedder
@@ -25,7 +25,6 @@ from citeqa.index.store.atomic import write_atomic
 
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _DOC_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}")
-TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ A running service picks the new version up with ``POST /v1/admin/reload``.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -47,7 +46,6 @@ def change_index(settings: Any, change: Callable[[], Change], as_json: bool, ech
     done = change()  # checked and applied first: a refused change costs no model load
     skipped: list[str] = []
     try:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         embedder = wiring.build_embedder(settings)
         columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:

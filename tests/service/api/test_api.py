@@ -161,3 +161,22 @@ def test_admin_reload_needs_a_key(client: Any) -> None:
     response = client.post("/v1/admin/reload")
     assert response.status_code == 401
     assert "CITEQA_ADMIN_API_KEY" in response.json()["error"]["message"]
+
+
+def test_settings_reach_routes_through_a_dependency_tests_can_override(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+    from pydantic import SecretStr
+
+    from citeqa.service.api.app import create_app
+    from citeqa.service.api.dependencies import get_settings
+    from citeqa.service.settings import Settings
+
+    app = create_app(Settings(index_dir=tmp_path / "no-index"), load=False)
+    with TestClient(app) as http:
+        disabled = http.post("/v1/admin/reload")
+        assert disabled.status_code == 401 and "disabled" in disabled.json()["error"]["message"]
+        app.dependency_overrides[get_settings] = lambda: Settings(admin_api_key=SecretStr("s3cret"))
+        wrong = http.post("/v1/admin/reload", headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401 and "wrong API key" in wrong.json()["error"]["message"]
+        allowed = http.post("/v1/admin/reload", headers={"Authorization": "Bearer s3cret"})
+        assert allowed.status_code == 503 and allowed.json()["error"]["code"] == "index_not_found"
