@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from citeqa.index.engine import Engine
 from citeqa.index.errors import CiteqaError, NotReady
+from citeqa.index.store.manifest import published_version
 from citeqa.service.settings import Settings
 from citeqa.service.wiring import load_engine
 
@@ -22,6 +23,7 @@ class Runtime:
     current: Engine | None = None
     error: str | None = "loading the model and index"
     reload_error: str | None = None
+    attempted: str | None = None
 
     def __post_init__(self) -> None:
         self._reload_lock = threading.Lock()
@@ -32,6 +34,8 @@ class Runtime:
         return self.current
 
     def load(self) -> None:
+        """Load the published index (errors are kept in ``error`` for /readyz and logged, not raised)."""
+        self.attempted = published_version(self.settings.index_dir)
         try:
             self.current = load_engine(self.settings)
             self.error = None

@@ -68,6 +68,14 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def published_version(root: Path) -> str | None:
+    """The version name the ``CURRENT`` pointer of ``root`` holds; None when there is no readable pointer."""
+    try:
+        return (root / POINTER_FILE).read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def current_version_dir(root: Path) -> Path:
     """The published version directory of ``root``; IndexNotFound when there is none."""
     pointer = root / POINTER_FILE

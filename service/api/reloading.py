@@ -13,7 +13,7 @@ import signal
 import threading
 
 from citeqa.index.errors import CiteqaError
-from citeqa.index.store.manifest import POINTER_FILE
+from citeqa.index.store import manifest
 from citeqa.service.runtime import Runtime
 
 log = logging.getLogger("citeqa")
@@ -21,10 +21,7 @@ log = logging.getLogger("citeqa")
 
 def published_version(runtime: Runtime) -> str | None:
     """The version name in the CURRENT pointer, or None when there is no readable pointer."""
-    try:
-        return (runtime.settings.index_dir / POINTER_FILE).read_text(encoding="utf-8").strip() or None
-    except (OSError, UnicodeDecodeError):
-        return None
+    return manifest.published_version(runtime.settings.index_dir)
 
 
 def loaded_version(runtime: Runtime) -> str | None:
@@ -91,7 +88,9 @@ class ReloadTriggers:
     def _watch(self, initial_load: threading.Thread | None) -> None:
         if initial_load is not None:
             initial_load.join()
-        self._tried = published_version(self._runtime)
+        # the version the initial load tried, read before it loaded: reading it now could miss a fix
+        # published while this thread waited for the loader
+        self._tried = self._runtime.attempted if initial_load is not None else published_version(self._runtime)
         while not self._stop.wait(self._poll):
             version = published_version(self._runtime)
             if version is None or version == self._tried or version == loaded_version(self._runtime):
