@@ -18,6 +18,7 @@ from service.batching import Batcher
 from service.chat import router as chat_router
 from service.document_routes import router as document_router
 from service.limits import install_limits
+from service.mcp_server import EngineBackend, mount_mcp
 from service.observability import install_observability
 from service.reloading import ReloadTriggers
 from service.routes import router
@@ -77,7 +78,8 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
         )
         triggers = ReloadTriggers(runtime, settings.reload_poll_seconds)
         triggers.start(loading)
-        yield
+        async with app.state.mcp.session_manager.run():
+            yield
         triggers.stop()
         app.state.batcher.close()
 
@@ -98,5 +100,9 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
     app.include_router(web_router)
     app.include_router(document_router)
     app.include_router(chat_router)
+    backend = EngineBackend(
+        runtime.engine, lambda q, k: app.state.batcher.ask(q, k), lambda q, k: app.state.batcher.search(q, k)
+    )
+    app.state.mcp = mount_mcp(app, backend, settings)
     install_observability(app, runtime, settings.log_questions)
     return app

@@ -1,4 +1,4 @@
-"""The ``citeqa`` command: build, ask, search, serve, add, remove, list. Thin: each calls the same core as HTTP.
+"""The ``citeqa`` command: build, ask, search, serve, mcp, add, remove, list. Thin: each calls the same core as HTTP.
 
 Heavy modules (torch, FAISS) are imported inside commands, so ``--help`` stays fast.
 """
@@ -311,6 +311,39 @@ def list_(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
         corpus_commands.list_documents(_settings(index=index).index_dir, as_json, typer.echo)
     except CiteqaError as exc:
         fail(exc.message)
+
+
+@app.command()
+def mcp(
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Proxy to a running server (http://HOST:PORT) instead of the local index."),
+    ] = None,
+    api_key: Annotated[
+        str | None, typer.Option("--api-key", help="Key for --url (default: CITEQA_API_KEY).", show_default=False)
+    ] = None,
+    index: IndexOpt = None,
+) -> None:
+    """Serve the MCP tools (ask, search, get_document) and document resources over stdio.
+
+    Without --url the local index is loaded in this process; with --url every call goes to that server.
+    `citeqa serve` also serves them over Streamable HTTP at /mcp.
+
+    Example: citeqa mcp --url http://127.0.0.1:8000
+    """
+    import anyio
+
+    from service import mcp_server
+
+    settings = _settings(index=index)
+    if url is not None:
+        key = api_key or (settings.api_key.get_secret_value() if settings.api_key else None)
+        try:
+            anyio.run(mcp_server.proxy_stdio, url, key, 60.0)
+        except ValueError as exc:
+            fail(f"--url: {exc}")
+        return
+    anyio.run(mcp_server.serve_stdio, mcp_server.engine_backend(_engine(settings)))
 
 
 def _stderr(message: str) -> None:
