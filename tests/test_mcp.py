@@ -58,9 +58,7 @@ async def http_session(url: str, key: str | None = None) -> AsyncIterator[Client
 
 
 @asynccontextmanager
-async def session_for(
-    kind: str, server: Server, default_index: Path, tmp_path: Path
-) -> AsyncIterator[ClientSession]:
+async def session_for(kind: str, server: Server, default_index: Path, tmp_path: Path) -> AsyncIterator[ClientSession]:
     if kind == "stdio-local":
         async with stdio_session([], tmp_path / "mcp.log", {"CITEQA_INDEX_DIR": str(default_index)}) as session:
             yield session
@@ -157,7 +155,8 @@ def test_http_mcp_needs_the_api_key_when_one_is_set(keyed_server: Server) -> Non
 def test_stdio_proxy_with_a_wrong_key_gives_tool_errors(keyed_server: Server, tmp_path: Path) -> None:
     async def run() -> str:
         with anyio.fail_after(SESSION_TIMEOUT):
-            async with stdio_session(["--url", keyed_server.url, "--api-key", "wrong"], tmp_path / "mcp.log") as session:
+            args = ["--url", keyed_server.url, "--api-key", "wrong"]
+            async with stdio_session(args, tmp_path / "mcp.log") as session:
                 result = await session.call_tool("ask", {"question": "what is NSATU?"})
                 assert result.is_error
                 return text_of(result)
