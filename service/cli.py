@@ -168,13 +168,11 @@ def search(
     from service.schemas import PassageOut, SearchRequest
 
     request = _validated(SearchRequest, query=query, k=k)
-    result = _engine(_settings(index=index)).search(request.query, request.k)
+    engine = _engine(_settings(index=index))
+    result = engine.search(request.query, request.k)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {"passages": [PassageOut.of(p).model_dump() for p in result.passages]}, ensure_ascii=False, indent=2
-            )
-        )
+        passages = [PassageOut.of(p, engine.data.documents.get(p.doc_id)).model_dump() for p in result.passages]
+        typer.echo(json.dumps({"passages": passages}, ensure_ascii=False, indent=2))
         return
     for rank, p in enumerate(result.passages, start=1):
         typer.echo(
@@ -334,14 +332,16 @@ def mcp(
     import anyio
 
     from service import mcp_server
+    from service.client.client import checked_url
 
     settings = _settings(index=index)
     if url is not None:
-        key = api_key or (settings.api_key.get_secret_value() if settings.api_key else None)
         try:
-            anyio.run(mcp_server.proxy_stdio, url, key, 60.0)
+            url = checked_url(url)
         except ValueError as exc:
             fail(f"--url: {exc}")
+        key = api_key or (settings.api_key.get_secret_value() if settings.api_key else None)
+        anyio.run(mcp_server.proxy_stdio, url, key, 60.0)
         return
     anyio.run(mcp_server.serve_stdio, mcp_server.engine_backend(_engine(settings)))
 

@@ -184,3 +184,17 @@ def test_mcp_command_expected_failures_are_one_line(tmp_path: Path, args: list[s
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr
+
+
+def test_mcp_help_has_an_example_and_imports_no_torch() -> None:
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from service.cli import app\n"
+        "out = CliRunner().invoke(app, ['mcp', '--help']).output\n"
+        "assert 'Example: citeqa mcp' in out and '--url' in out, out\n"
+        "assert 'torch' not in sys.modules and 'mcp' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)

@@ -23,6 +23,14 @@ T = TypeVar("T")
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 
+def checked_url(base_url: str) -> str:
+    """``base_url`` without a trailing slash; raises ``ValueError`` unless it looks like ``http(s)://HOST[:PORT]``."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"base_url must look like http://HOST:PORT, not {base_url!r}")
+    return base_url.rstrip("/")
+
+
 class _Base:
     def __init__(
         self,
@@ -32,10 +40,7 @@ class _Base:
         admin_api_key: str | None = None,
         timeout: float = 60.0,
     ) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"base_url must look like http://HOST:PORT, not {base_url!r}")
-        self.base_url = base_url.rstrip("/")
+        self.base_url = checked_url(base_url)
         self.timeout = timeout
         self._api_key = api_key
         self._admin_api_key = admin_api_key or api_key
