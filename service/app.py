@@ -101,7 +101,10 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
     app.include_router(document_router)
     app.include_router(chat_router)
     backend = EngineBackend(
-        runtime.engine, lambda q, k: app.state.batcher.ask(q, k), lambda q, k: app.state.batcher.search(q, k)
+        runtime.engine,
+        lambda q, k: app.state.batcher.ask(q, k),
+        lambda q, k: app.state.batcher.search(q, k),
+        settings,
     )
     app.state.mcp = mount_mcp(app, backend, settings)
     install_observability(app, runtime, settings.log_questions)

@@ -343,7 +343,7 @@ def mcp(
         key = api_key or (settings.api_key.get_secret_value() if settings.api_key else None)
         anyio.run(mcp_server.proxy_stdio, url, key, 60.0)
         return
-    anyio.run(mcp_server.serve_stdio, mcp_server.engine_backend(_engine(settings)))
+    anyio.run(mcp_server.serve_stdio, mcp_server.engine_backend(_engine(settings), settings))
 
 
 def _stderr(message: str) -> None:

@@ -7,11 +7,13 @@ It runs two ways, over one ``Backend`` (the four calls the tools need):
   (the typed ``AsyncClient`` is the backend), so the model and index stay in one process.
 - mounted in ``citeqa serve`` at ``/mcp`` (Streamable HTTP, stateless, JSON answers) by
   ``mount_mcp``: in-process on the served engine, through the same micro-batcher as
-  ``/v1/ask``, and behind ``CITEQA_API_KEY`` when it is set.
+  ``/v1/ask``, behind ``CITEQA_API_KEY`` when it is set and under the same rate, concurrency
+  and input limits as ``/v1/``.
 
 Tool results are structured (``AskOutput``, ``SearchOutput``, ``DocumentOutput``). Expected
 failures (empty question, unknown document, wrong key, no index yet) come back as tool errors
-(``isError``) whose text is the API's message; resources raise MCP errors with that message.
+(``isError``) whose text is the SDK's ``Error executing tool NAME: `` and the API's message;
+resources raise MCP errors with that message.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from service.auth import require_client
 from service.client import AsyncClient
 from service.client.errors import ApiError, NotFound
 from service.client.models import Answer, Document, DocumentSummary, SearchResult
-from service.limits import send_error
+from service.limits import check_question_limits, send_error
 from service.schemas import AskRequest, AskResponse, DocumentOut, PassageOut, SearchRequest
 from service.settings import Settings
 
@@ -92,24 +94,28 @@ AskFn = Callable[[str, int], Awaitable[Any]]
 
 
 class EngineBackend:
-    """In-process backend: validates like the HTTP API, then asks ``engine()`` (through ``ask``/``search``).
+    """In-process backend: validates like the HTTP API (schemas, then ``settings``' lower limits), then
+    asks ``engine()`` through ``ask``/``search``.
 
     The results are built by the API's own schemas, so they equal what ``/v1/ask`` answers.
     """
 
-    def __init__(self, engine: Callable[[], Engine], ask: AskFn, search: AskFn) -> None:
+    def __init__(self, engine: Callable[[], Engine], ask: AskFn, search: AskFn, settings: Settings) -> None:
         self._engine = engine
         self._ask = ask
         self._search = search
+        self._settings = settings
 
     async def ask(self, question: str, k: int = 5) -> Answer:
         request = _validated(AskRequest, question=question, k=k)
+        check_question_limits(self._settings, {"question": question, "k": k})
         engine = self._engine()
         answer, timings = await self._ask(request.question, request.k)
         return Answer.from_json(AskResponse.of(answer, timings, engine.data.documents).model_dump(mode="json"))
 
     async def search(self, query: str, k: int = 5) -> SearchResult:
         request = _validated(SearchRequest, query=query, k=k)
+        check_question_limits(self._settings, {"query": query, "k": k})
         docs = self._engine().data.documents
         result = await self._search(request.query, request.k)
         passages = [PassageOut.of(p, docs.get(p.doc_id)).model_dump(mode="json") for p in result.passages]
@@ -125,12 +131,13 @@ class EngineBackend:
         ]
 
 
-def engine_backend(engine: Engine) -> EngineBackend:
+def engine_backend(engine: Engine, settings: Settings) -> EngineBackend:
     """An in-process backend over a loaded engine, its CPU work on worker threads."""
     return EngineBackend(
         lambda: engine,
         lambda q, k: asyncio.to_thread(engine.ask, q, k),
         lambda q, k: asyncio.to_thread(engine.search, q, k),
+        settings,
     )
 
 

@@ -25,7 +25,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
-from tests.conftest import API_KEY, ROOT, Server
+from tests.conftest import API_KEY, ROOT, Server, start_server, stop_server
 
 DOCUMENT = "japan-nato-rutte-visit"
 SESSION_TIMEOUT = 180.0
@@ -198,3 +198,25 @@ def test_mcp_help_has_an_example_and_imports_no_torch() -> None:
         "assert 'torch' not in sys.modules and 'mcp' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
+
+
+def test_http_mcp_keeps_the_services_input_and_rate_limits(default_index: Path, tmp_path: Path) -> None:
+    env = {"CITEQA_MAX_QUESTION_CHARS": "20", "CITEQA_RATE_LIMIT_PER_MINUTE": "1", "CITEQA_RATE_LIMIT_BURST": "10"}
+    limited = start_server(default_index, tmp_path / "server.log", env)
+
+    async def run() -> str:
+        with anyio.fail_after(SESSION_TIMEOUT):
+            async with http_session(limited.url) as session:
+                result = await session.call_tool("ask", {"question": "what is NSATU, and who commands it?"})
+                assert result.is_error
+                return text_of(result)
+
+    try:
+        assert "question: at most 20 characters (CITEQA_MAX_QUESTION_CHARS)" in anyio.run(run)
+        body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+        headers = {"accept": "application/json, text/event-stream"}
+        statuses = [httpx.post(f"{limited.url}/mcp", json=body, headers=headers, timeout=30) for _ in range(11)]
+        refused = [r for r in statuses if r.status_code == 429]
+        assert refused and "CITEQA_RATE_LIMIT_PER_MINUTE" in refused[0].json()["error"]["message"]
+    finally:
+        stop_server(limited)
