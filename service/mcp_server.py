@@ -21,12 +21,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from typing import Any, Protocol
 
 from fastapi import FastAPI
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -39,11 +40,19 @@ from service.client import AsyncClient
 from service.client.errors import ApiError, NotFound
 from service.client.models import Answer, Document, DocumentSummary, SearchResult
 from service.limits import check_question_limits, send_error
+from service.mcp_results import (
+    DOCUMENT_URI,
+    AskOutput,
+    DocumentOutput,
+    SearchOutput,
+    ask_output,
+    document_output,
+    search_output,
+)
 from service.schemas import AskRequest, AskResponse, DocumentOut, PassageOut, SearchRequest
 from service.settings import Settings
 
 MCP_PATH = "/mcp"
-DOCUMENT_URI = "citeqa://documents/{doc_id}"
 
 INSTRUCTIONS = """citeqa answers questions from a fixed set of articles with exact quotes.
 Call `ask` first. Every citation is an exact quote: `quote` equals the document text from
@@ -149,86 +158,6 @@ def _validated(model: type[BaseModel], **fields: Any) -> Any:
         raise InvalidInput("; ".join(parts)) from None
 
 
-class CitationOutput(BaseModel):
-    id: int = Field(description="The number of the answer's [n] marker.")
-    doc_id: str = Field(description="Document quoted.")
-    title: str = Field(description="Title of that document.")
-    url: str | None = Field(description="Source URL to link the quote to; null when unknown.")
-    resource: str = Field(description="MCP resource with the document's full text.")
-    quote: str = Field(description="Exact quote: the document text from start to end. Quote it verbatim.")
-    start: int = Field(description="Start offset (characters) of the quote in the document text.")
-    end: int = Field(description="End offset (exclusive).")
-    page: int | None = Field(description="Page (1-based) of the quote in a PDF; null for other documents.")
-
-
-class AskOutput(BaseModel):
-    question: str = Field(description="The question as understood (trimmed).")
-    answerable: bool = Field(description="False when the articles do not cover the question.")
-    answer: str = Field(description="Quoted sentences with [n] markers, or a not-covered message.")
-    reason: str | None = Field(description="Why it is not answerable; null when answered.")
-    confidence: float = Field(description="Probability that the question is answerable.")
-    citations: list[CitationOutput] = Field(description="One per [n] marker; empty when not answerable.")
-
-
-class PassageOutput(BaseModel):
-    doc_id: str
-    title: str
-    url: str | None
-    resource: str = Field(description="MCP resource with the document's full text.")
-    chunk_id: int
-    text: str = Field(description="The document text from start to end.")
-    start: int
-    end: int
-    page: int | None
-    score: float = Field(description="Fused score (1.0: first in both rankings).")
-    dense_score: float = Field(description="Cosine similarity of query and passage.")
-    lexical_score: float = Field(description="BM25 score (0 when no query term matches).")
-
-
-class SearchOutput(BaseModel):
-    passages: list[PassageOutput] = Field(description="Nearest passages, best first.")
-
-
-class DocumentOutput(BaseModel):
-    doc_id: str
-    title: str
-    url: str | None
-    date: str | None
-    resource: str
-    metadata: dict[str, str]
-    text: str = Field(description="Full text; citation offsets index into it.")
-
-
-def _resource(doc_id: str) -> str:
-    return DOCUMENT_URI.format(doc_id=doc_id)
-
-
-def ask_output(answer: Answer) -> AskOutput:
-    """The ``ask`` tool's structured result for an answer."""
-    citations = [
-        CitationOutput(
-            id=c.id,
-            doc_id=c.doc_id,
-            title=c.title,
-            url=c.url,
-            resource=_resource(c.doc_id),
-            quote=c.quote,
-            start=c.start,
-            end=c.end,
-            page=c.page,
-        )
-        for c in answer.citations
-    ]
-    return AskOutput(
-        question=answer.question,
-        answerable=answer.answerable,
-        answer=answer.answer,
-        reason=answer.reason,
-        confidence=answer.confidence,
-        citations=citations,
-    )
-
-
 def create_mcp_server(backend: Backend) -> MCPServer[Any]:
     """The citeqa MCP server over ``backend``: three tools and the document resources."""
     server: MCPServer[Any] = MCPServer("citeqa", instructions=INSTRUCTIONS, version=__version__, log_level="WARNING")
@@ -246,24 +175,7 @@ def create_mcp_server(backend: Backend) -> MCPServer[Any]:
             result = await backend.search(query, k)
         except (CiteqaError, ApiError) as exc:
             raise ToolError(exc.message) from None
-        passages = [
-            PassageOutput(
-                doc_id=p.doc_id,
-                title=p.title,
-                url=p.url,
-                resource=_resource(p.doc_id),
-                chunk_id=p.chunk_id,
-                text=p.text,
-                start=p.start,
-                end=p.end,
-                page=p.page,
-                score=p.score,
-                dense_score=p.dense_score,
-                lexical_score=p.lexical_score,
-            )
-            for p in result.passages
-        ]
-        return SearchOutput(passages=passages)
+        return search_output(result)
 
     @server.tool(description=DOCUMENT_DESCRIPTION, structured_output=True)
     async def get_document(doc_id: str) -> DocumentOutput:
@@ -271,15 +183,7 @@ def create_mcp_server(backend: Backend) -> MCPServer[Any]:
             d = await backend.document(doc_id)
         except (CiteqaError, ApiError) as exc:
             raise ToolError(exc.message) from None
-        return DocumentOutput(
-            doc_id=d.doc_id,
-            title=d.title,
-            url=d.url,
-            date=d.date,
-            resource=_resource(d.doc_id),
-            metadata=d.metadata,
-            text=d.text,
-        )
+        return document_output(d)
 
     @server.resource(
         "citeqa://documents",
@@ -292,7 +196,7 @@ def create_mcp_server(backend: Backend) -> MCPServer[Any]:
             listed = await backend.documents()
         except (CiteqaError, ApiError) as exc:
             raise ResourceError(exc.message) from None
-        return json.dumps([d.__dict__ for d in listed], ensure_ascii=False)
+        return json.dumps([asdict(d) for d in listed], ensure_ascii=False)
 
     @server.resource(
         DOCUMENT_URI,

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import socket
+import subprocess
+import sys
+import threading
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -17,15 +22,17 @@ from service.client import (
     Answer,
     ApiConnectionError,
     ApiError,
+    ApiTimeout,
     AsyncClient,
     Client,
     Conflict,
     Document,
     InvalidRequest,
     NotFound,
+    ServerError,
     Unauthorized,
 )
-from tests.conftest import ADMIN_KEY, API_KEY, Server, free_port
+from tests.conftest import ADMIN_KEY, API_KEY, ROOT, Server, free_port
 
 QUESTION = "what is NSATU?"
 TIMEOUT = 30.0
@@ -140,3 +147,60 @@ def assert_citations_verify_doc(answer: Answer, client: Client, doc_id: str) -> 
     assert answer.citations[0].url == "https://example.org/vesper"
     for c in answer.citations:
         assert client.document(c.doc_id).text[c.start : c.end] == c.quote
+
+
+def test_a_silent_server_is_a_timeout() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)  # accepts the connection, never answers
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        with Client(url, timeout=0.5) as client, pytest.raises(ApiTimeout) as caught:
+            client.ready()
+    assert caught.value.status is None and caught.value.code == "timeout"
+    assert caught.value.message == f"no answer from {url} within 0.5s"
+
+
+class _NotCiteqa(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        status = 200 if self.path == "/readyz" else 502
+        body = b"<html>hello</html>"
+        self.send_response(status)
+        self.send_header("content-type", "text/html")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "status", "message"),
+    [
+        (Client.ready, ApiError, 200, "/readyz did not answer JSON: is it a citeqa server?"),
+        (Client.documents, ServerError, 502, "/v1/documents answered 502: <html>hello</html>"),
+    ],
+)
+def test_another_kind_of_server_is_an_api_error(
+    call: Callable[[Client], Any], error: type[ApiError], status: int, message: str
+) -> None:
+    http = ThreadingHTTPServer(("127.0.0.1", 0), _NotCiteqa)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with Client(f"http://127.0.0.1:{http.server_address[1]}", timeout=10) as client, pytest.raises(error) as caught:
+            call(client)
+    finally:
+        http.shutdown()
+        http.server_close()
+    assert type(caught.value) is error and caught.value.status == status
+    assert caught.value.message.endswith(message)
+
+
+def test_the_client_imports_neither_the_service_nor_models() -> None:
+    code = (
+        "import sys, service.client\n"
+        "bad = [m for m in ('fastapi', 'starlette', 'torch', 'index', 'mcp', 'typer') if m in sys.modules]\n"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
