@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Any, Protocol
@@ -160,7 +161,13 @@ def _validated(model: type[BaseModel], **fields: Any) -> Any:
 
 def create_mcp_server(backend: Backend) -> MCPServer[Any]:
     """The citeqa MCP server over ``backend``: three tools and the document resources."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     server: MCPServer[Any] = MCPServer("citeqa", instructions=INSTRUCTIONS, version=__version__, log_level="WARNING")
+    # The SDK calls logging.basicConfig (a Rich handler on the root logger) on construction;
+    # logging belongs to the application (``citeqa serve``'s log config), so undo it.
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
     @server.tool(description=ASK_DESCRIPTION, structured_output=True)
     async def ask(question: str, k: int = 5) -> AskOutput:

@@ -220,3 +220,16 @@ def test_http_mcp_keeps_the_services_input_and_rate_limits(default_index: Path, 
         assert refused and "CITEQA_RATE_LIMIT_PER_MINUTE" in refused[0].json()["error"]["message"]
     finally:
         stop_server(limited)
+
+
+def test_making_the_server_leaves_logging_to_the_application() -> None:
+    import subprocess
+
+    code = (
+        "import logging\n"
+        "from service.mcp_server import create_mcp_server\n"
+        "create_mcp_server(None)\n"
+        "root = logging.getLogger()\n"
+        "assert root.handlers == [] and root.level == logging.WARNING, (root.handlers, root.level)"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
