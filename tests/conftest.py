@@ -5,6 +5,8 @@
 - ``default_index``: an index of ``corpus/`` built into a temporary directory.
 - ``engine``: an Engine over it; ``client``: a FastAPI TestClient of the app over it.
 - ``server``: a real ``citeqa serve`` process on 127.0.0.1 over the default index.
+- ``keyed_server``: the same over its own copy of the corpus and index, with ``API_KEY`` and
+  ``ADMIN_KEY`` required (documents may be added and removed there).
 - ``bbc_corpus`` / ``bbc_index``: the 2,225-article BBC corpus from ../shared and its index.
 """
 
@@ -167,6 +169,21 @@ def stop_server(server: Server) -> None:
 @pytest.fixture(scope="session")
 def server(default_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running = start_server(default_index, tmp_path_factory.mktemp("server") / "server.log")
+    yield running
+    stop_server(running)
+
+
+API_KEY = "test-client-key-1"
+ADMIN_KEY = "test-admin-key-1"
+
+
+@pytest.fixture(scope="session")
+def keyed_server(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Iterator[Server]:
+    base = tmp_path_factory.mktemp("keyed-server")
+    shutil.copytree(ROOT / "corpus", base / "corpus")
+    index = build_test_index(base / "corpus", base / "index", build_embedder)
+    env = {"CITEQA_CORPUS_DIR": str(base / "corpus"), "CITEQA_API_KEY": API_KEY, "CITEQA_ADMIN_API_KEY": ADMIN_KEY}
+    running = start_server(index, base / "server.log", env)
     yield running
     stop_server(running)
 

@@ -13,6 +13,7 @@ from citeqa.index import __version__
 from citeqa.service.api.batching import Batcher
 from citeqa.service.api.errors import install_error_handlers
 from citeqa.service.api.limits import install_limits
+from citeqa.service.api.mcp import EngineBackend, mount_mcp
 from citeqa.service.api.observability import install_observability
 from citeqa.service.api.reloading import ReloadTriggers
 from citeqa.service.api.routes.chat import router as chat_router
@@ -43,7 +44,8 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
         ).start()
         triggers = ReloadTriggers(runtime, settings.reload_poll_seconds)
         triggers.start(loading)
-        yield
+        async with app.state.mcp.session_manager.run():
+            yield
         triggers.stop()
         app.state.batcher.close()
 
@@ -65,5 +67,12 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
     app.include_router(web_router)
     app.include_router(document_router)
     app.include_router(chat_router)
+    backend = EngineBackend(
+        runtime.engine,
+        lambda q, k: app.state.batcher.ask(q, k),
+        lambda q, k: app.state.batcher.search(q, k),
+        settings,
+    )
+    app.state.mcp = mount_mcp(app, backend, settings)
     install_observability(app, runtime, settings.log_questions)
     return app

@@ -3,9 +3,9 @@
 - body size: 413 beyond ``max_body_bytes`` (document uploads: twice ``max_upload_bytes``, the
   route checks the document itself), checked on Content-Length before reading, and while
   buffering chunked bodies;
-- concurrency: at most ``max_concurrency`` requests to ``/v1/`` at once, then 503 with
+- concurrency: at most ``max_concurrency`` requests to ``/v1/`` and ``/mcp`` at once, then 503 with
   Retry-After at once (no queue pile-up);
-- rate: optional token bucket per client address on ``/v1/`` (429 with Retry-After);
+- rate: optional token bucket per client address on ``/v1/`` and ``/mcp`` (429 with Retry-After);
 - question length and ``k``: the API's ceilings (``citeqa.index.limits``), lowered by settings (422).
 """
 
@@ -24,7 +24,7 @@ from citeqa.service.api.dependencies import SettingsDep
 from citeqa.service.api.errors import send_error
 from citeqa.service.settings import Settings
 
-LIMITED_PREFIX = "/v1/"
+LIMITED_PREFIXES = ("/v1/", "/mcp")
 MAX_TRACKED_CLIENTS = 10_000
 UPLOAD_PATH = "/v1/documents"
 
@@ -72,7 +72,7 @@ class LimitsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limited = str(scope["path"]).startswith(LIMITED_PREFIX) and scope["method"] != "OPTIONS"
+        limited = str(scope["path"]).startswith(LIMITED_PREFIXES) and scope["method"] != "OPTIONS"
         if limited and self.buckets is not None:
             client = scope["client"][0] if scope.get("client") else "unknown"
             wait = self.buckets.wait(client, time.monotonic())
@@ -156,13 +156,17 @@ async def check_input_limits(request: Request, settings: SettingsDep) -> None:
         body: Any = await request.json()
     except ValueError:
         return  # the route's own validation reports malformed JSON
-    if not isinstance(body, dict):
-        return
+    if isinstance(body, dict):
+        check_question_limits(settings, body)
+
+
+def check_question_limits(settings: Settings, fields: dict[str, Any]) -> None:
+    """Raise InvalidInput when ``question``/``query`` is over ``max_question_chars`` or ``k`` over ``max_k``."""
     for name in ("question", "query"):
-        value = body.get(name)
+        value = fields.get(name)
         if isinstance(value, str) and len(value.strip()) > settings.max_question_chars:
             raise InvalidInput(f"{name}: at most {settings.max_question_chars} characters (CITEQA_MAX_QUESTION_CHARS)")
-    k = body.get("k")
+    k = fields.get("k")
     if isinstance(k, int) and not isinstance(k, bool) and k > settings.max_k:
         raise InvalidInput(f"k: at most {settings.max_k} (CITEQA_MAX_K)")
 

@@ -49,10 +49,14 @@ class PassageOut(BaseModel):
     score: float = Field(description="Fused score; 1.0 means first in both the dense and lexical rankings.")
     dense_score: float = Field(description="Cosine similarity of the question and the passage.")
     lexical_score: float = Field(description="BM25 score of the passage for the question (0 when no term matches).")
+    url: str | None = Field(None, description="Source URL of the document, when known.")
+    page: int | None = Field(None, description="Page (1-based) of `start` in a PDF document; null for others.")
 
     @classmethod
-    def of(cls, p: Passage) -> PassageOut:
+    def of(cls, p: Passage, document: Document | None = None) -> PassageOut:
         return cls(
+            url=document.url if document is not None else None,
+            page=page_of(document, p.start) if document is not None else None,
             doc_id=p.doc_id,
             title=p.title,
             chunk_id=p.chunk_id,
@@ -138,7 +142,7 @@ class AskResponse(BaseModel):
             answerable=answer.answerable,
             answer=answer.answer,
             citations=[CitationOut.of(c, docs.get(c.doc_id)) for c in answer.citations],
-            passages=[PassageOut.of(p) for p in answer.passages],
+            passages=[PassageOut.of(p, docs.get(p.doc_id)) for p in answer.passages],
             confidence=answer.confidence,
             reason=answer.reason,
             abstention=AbstentionOut.of(answer.abstention, answer.signals) if answer.abstention else None,

@@ -91,7 +91,8 @@ def _runner(
         from citeqa.service.cli.remote import HttpRunner
 
         key = settings.api_key.get_secret_value() if settings.api_key else None
-        yield HttpRunner(options.url, options.retrieval_only, key)
+        with HttpRunner(options.url, options.retrieval_only, key) as remote:
+            yield remote
         return
     if not options.build:
         yield InProcessRunner(wiring.load_engine(settings), options.retrieval_only)

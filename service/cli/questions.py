@@ -62,13 +62,11 @@ def search(
     from citeqa.service.api.schemas import PassageOut, SearchRequest
 
     request = validated(SearchRequest, query=query, k=k)
-    result = engine_from(settings_from(index=index)).search(request.query, request.k)
+    engine = engine_from(settings_from(index=index))
+    result = engine.search(request.query, request.k)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {"passages": [PassageOut.of(p).model_dump() for p in result.passages]}, ensure_ascii=False, indent=2
-            )
-        )
+        passages = [PassageOut.of(p, engine.data.documents.get(p.doc_id)).model_dump() for p in result.passages]
+        typer.echo(json.dumps({"passages": passages}, ensure_ascii=False, indent=2))
         return
     for rank, p in enumerate(result.passages, start=1):
         typer.echo(

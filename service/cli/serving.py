@@ -1,4 +1,4 @@
-"""The ``serve`` command: the HTTP API, the demo page and the widget on the built index."""
+"""Serving commands: ``serve`` (the HTTP API, /mcp, the demo page and the widget) and ``mcp`` (MCP over stdio)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,7 @@ from typing import Annotated
 
 import typer
 
-from citeqa.service.cli.common import (
-    IndexOpt,
-    app,
-    settings_from,
-)
+from citeqa.service.cli.common import IndexOpt, app, engine_from, fail, settings_from
 
 
 @app.command()
@@ -42,3 +38,38 @@ def serve(
         access_log=False,
         timeout_graceful_shutdown=30,
     )
+
+
+@app.command()
+def mcp(
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Proxy to a running server (http://HOST:PORT) instead of the local index."),
+    ] = None,
+    api_key: Annotated[
+        str | None, typer.Option("--api-key", help="Key for --url (default: CITEQA_API_KEY).", show_default=False)
+    ] = None,
+    index: IndexOpt = None,
+) -> None:
+    """Serve the MCP tools (ask, search, get_document) and document resources over stdio.
+
+    Without --url the local index is loaded in this process; with --url every call goes to that server.
+    `citeqa serve` also serves them over Streamable HTTP at /mcp.
+
+    Example: citeqa mcp --url http://127.0.0.1:8000
+    """
+    import anyio
+
+    from citeqa.service.api import mcp as mcp_server
+    from citeqa.service.client.client import checked_url
+
+    settings = settings_from(index=index)
+    if url is not None:
+        try:
+            url = checked_url(url)
+        except ValueError as exc:
+            fail(f"--url: {exc}")
+        key = api_key or (settings.api_key.get_secret_value() if settings.api_key else None)
+        anyio.run(mcp_server.proxy_stdio, url, key, 60.0)
+        return
+    anyio.run(mcp_server.serve_stdio, mcp_server.engine_backend(engine_from(settings), settings))

@@ -28,6 +28,8 @@ async def ask(body: AskRequest, engine: EngineDep, batcher: BatcherDep, __: Clie
 @router.post(
     "/v1/search", response_model=SearchResponse, tags=["questions"], summary="Find the passages nearest a query"
 )
-async def search(body: SearchRequest, _: EngineDep, batcher: BatcherDep, __: ClientDep) -> SearchResponse:
+async def search(body: SearchRequest, engine: EngineDep, batcher: BatcherDep, __: ClientDep) -> SearchResponse:
     result = await batcher.search(body.query, body.k)
-    return SearchResponse(passages=[PassageOut.of(p) for p in result.passages], timings_ms=Timings(**result.timings_ms))
+    docs = engine.data.documents
+    passages = [PassageOut.of(p, docs.get(p.doc_id)) for p in result.passages]
+    return SearchResponse(passages=passages, timings_ms=Timings(**result.timings_ms))
