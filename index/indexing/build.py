@@ -24,12 +24,10 @@ from citeqa.index.store.dense import save_vectors
 from citeqa.index.store.kinds import choose_kind
 from citeqa.index.store.lexical import build_lexical, save_lexical
 from citeqa.index.store.loader import IndexData, load_index
-from citeqa.index.store.manifest import VERSIONS_DIR, Manifest, new_version_dir, publish
+from citeqa.index.store.manifest import MODEL_DIGEST, VERSIONS_DIR, Manifest, new_version_dir, publish
 from citeqa.index.store.records import write_chunks, write_documents
 from citeqa.index.text.chunking import ChunkingParams, chunk_document
 
-MODEL_DIGEST = "model_digest"
-"""Manifest ``extra`` key of the content hash of the model files an index was embedded with."""
 Progress = Callable[[int, int], None]
 Stage = Callable[[str], None]
 LOCK_FILE = ".build.lock"

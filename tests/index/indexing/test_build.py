@@ -132,6 +132,15 @@ def test_a_model_changed_in_place_rebuilds_every_vector(built: tuple[Path, Path]
     assert build_index(corpus, root, RefittedModel(embedder)).up_to_date
 
 
+def test_an_index_of_a_model_since_changed_in_place_is_refused_with_the_fix(
+    built: tuple[Path, Path], embedder: Any
+) -> None:
+    _, root = built
+    assert load_index(root, embedder.name, embedder.dimension, embedder.digest).manifest.chunk_count > 0
+    with pytest.raises(IndexMismatch, match=r"other weights of model .* rebuild the index with `citeqa build`"):
+        load_index(root, embedder.name, embedder.dimension, "f" * 64)
+
+
 def test_publishing_switches_the_pointer_and_keeps_few_versions(built: tuple[Path, Path], embedder: Any) -> None:
     corpus, root = built
     for _ in range(4):
