@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -93,3 +94,20 @@ def test_api_conforms_to_its_openapi_document(admin_server: Server) -> None:
     assert {201, 422} <= statuses["POST /v1/documents"], statuses
     assert statuses["POST /v1/admin/reload"] == {200}, statuses
     assert 401 not in statuses["DELETE /v1/documents/{doc_id}"], statuses
+
+
+def test_every_route_taking_a_body_declares_what_it_answers_without_one(admin_server: Server) -> None:
+    """A request with no body at all (schemathesis does not send one): the status must be declared."""
+    paths = httpx.get(f"{admin_server.url}/openapi.json", timeout=30).json()["paths"]
+    checked = []
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if "requestBody" not in operation:
+                continue
+            url = admin_server.url + path.replace("{doc_id}", "no-such-doc").replace("{model}", "citeqa")
+            response = httpx.request(method.upper(), url, headers=ADMIN, timeout=60)
+            assert response.status_code < 500, (method, path, response.text)
+            assert str(response.status_code) in operation["responses"], (method, path, response.status_code)
+            assert response.json()["error"]["code"]
+            checked.append(f"{method.upper()} {path}")
+    assert {"POST /v1/documents", "POST /v1/ask", "POST /v1/chat/completions"} <= set(checked)
