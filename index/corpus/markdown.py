@@ -32,7 +32,7 @@ Warn = Callable[[str], None]
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n?^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 _FIELD_LINE = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
 _MAPPING_START = re.compile(r"^[\"']?[\w.-]+[\"']?[ \t]*:(?:[ \t]|$)")
-_KEY = re.compile(r"[\w.-]+")
+_KEY = re.compile(r"[\w.:-]+")  # field names as front matter writes them: no spaces
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _FLOW_OR_BLOCK = tuple("[{|>&*!%@`")
 
@@ -43,11 +43,11 @@ def _stringify(value: Any) -> str:
     return str(value)
 
 
-def read_front_matter(block: str, name: str) -> dict[str, str] | None:
-    """The fields of a front-matter block as strings; None when the block is not a mapping.
+def read_front_matter(block: str, name: str, warn: Warn | None = None) -> dict[str, str] | None:
+    """The fields of a front-matter block as strings; None when the block is not a mapping of field names.
 
     Raises ``CorpusError`` naming ``name`` and the line when the block looks like a mapping
-    but cannot be read.
+    but cannot be read; ``warn`` hears about a mapping whose keys are not field names (prose).
     """
     try:
         # BaseLoader: every scalar is the string it is written as (no implicit int, bool, float, date)
@@ -65,8 +65,13 @@ def read_front_matter(block: str, name: str) -> dict[str, str] | None:
         return lenient
     if loaded is None:  # an empty block (or only comments): front matter without fields
         return {}
-    if not isinstance(loaded, dict) or not all(_KEY.fullmatch(str(k)) for k in loaded):
-        return None  # prose between two horizontal rules ("Note: ..." has a space in its "key")
+    if not isinstance(loaded, dict):
+        return None
+    if not all(_KEY.fullmatch(str(k)) for k in loaded):  # prose between two rules ("The minutes say: ...")
+        if warn is not None:
+            odd = next(str(k) for k in loaded if not _KEY.fullmatch(str(k)))
+            warn(f"{name}: the --- block at the top is read as text, not front matter ({odd[:40]!r} is no field name)")
+        return None
     # an empty id is kept, so that it is warned about rather than silently replaced
     return {str(k): _stringify(v) for k, v in loaded.items() if k == "id" or _stringify(v).strip() not in _NULLS}
 
@@ -106,7 +111,7 @@ def parse_document(raw: str, doc_id: str, source: str = "", warn: Warn | None = 
     """
     name = source or doc_id
     match = _FRONT_MATTER.match(raw)
-    fields = read_front_matter(match.group(1), name) if match else None
+    fields = read_front_matter(match.group(1), name, warn) if match else None
     if match is None or fields is None:
         return Document(doc_id=doc_id, title=_first_line(raw) or doc_id, text=raw, source=source)
     body = raw[match.end() :]

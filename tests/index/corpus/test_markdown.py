@@ -64,8 +64,16 @@ def test_front_matter_that_is_still_not_yaml_names_the_file_and_line() -> None:
     ],
 )
 def test_a_horizontal_rule_opening_a_file_is_not_front_matter(raw: str) -> None:
-    doc = parse_document(raw, "minutes", "minutes.md")
+    warnings: list[str] = []
+    doc = parse_document(raw, "minutes", "minutes.md", warnings.append)
     assert (doc.doc_id, doc.text, dict(doc.metadata)) == ("minutes", raw, {})
+    said = "minutes.md: the --- block at the top is read as text, not front matter ('The minutes say' is no field name)"
+    assert warnings == ([said] if "minutes say" in raw else [])
+
+
+def test_field_names_may_hold_colons_and_dots() -> None:
+    doc = parse_document(front("title: T\nog:image: https://e.org/i.png\nsource.name: Gazette"), "x", "a.md")
+    assert dict(doc.metadata) == {"og:image": "https://e.org/i.png", "source.name": "Gazette"}
 
 
 def test_a_file_opening_with_a_horizontal_rule_is_indexed(tmp_path: Path) -> None:
