@@ -100,13 +100,16 @@ def replace_ligatures(text: str) -> str:
 def dehyphenate(pages: Sequence[str]) -> list[str]:
     """Pages with words broken by a hyphen at a line end joined (``regu-\\nlation`` -> ``regulation\\n``).
 
-    A break is kept as it is when the next line starts with a capital or a digit, or when the
-    hyphenated form (``well-known``) appears inside a line anywhere in ``pages``.
+    A break is kept as it is when the next line starts with a capital or a digit, when the word
+    goes on with another hyphen (``state-`` / ``of-the-art``), or when the hyphenated form
+    (``well-known``) appears inside a line anywhere in ``pages``.
     """
     whole = "\n".join(pages)
 
     def join(match: re.Match[str]) -> str:
         head, tail, rest = match.group(1), match.group(2), match.group(3)
+        if rest.startswith("-"):  # "state-\nof-the-art": a compound broken at one of its hyphens
+            return match.group(0)
         if re.search(rf"\b{re.escape(head)}-{re.escape(tail)}\b", whole):
             return match.group(0)
         more = match.group(4) or match.end() < len(match.string)  # the line break moves after the word

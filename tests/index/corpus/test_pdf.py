@@ -60,6 +60,7 @@ def test_ligature_glyphs_are_stored_as_their_letters() -> None:
         (["Pre-\nWar Europe"], ["Pre-\nWar Europe"]),
         (["pages 10-\n12"], ["pages 10-\n12"]),
         (["a co-\nop", "the co-op"], ["a co-\nop", "the co-op"]),
+        (["state-\nof-the-art tools"], ["state-\nof-the-art tools"]),
         (["one line-\n", "next page"], ["one line-\n", "next page"]),
     ],
 )
