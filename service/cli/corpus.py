@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from citeqa.index.errors import InvalidInput
-from citeqa.index.indexing.build import BuildReport
+from citeqa.index.indexing.build import LOCK_WAIT_SECONDS, BuildReport
 from citeqa.index.indexing.collection import Change, add_files, change_and_build, remove_document
 from citeqa.index.store.manifest import current_version_dir, read_manifest
 from citeqa.index.store.records import chunks_per_document, read_chunks, read_documents
@@ -40,11 +40,14 @@ def read_paths(paths: Sequence[Path]) -> list[tuple[str, bytes]]:
     return files
 
 
-def change_index(settings: Any, change: Callable[[], Change], as_json: bool, echo: Echo) -> tuple[Change, BuildReport]:
+def change_index(
+    settings: Any, change: Callable[[], Change], as_json: bool, echo: Echo, wait: float | None = None
+) -> tuple[Change, BuildReport]:
     """Apply ``change`` to the corpus and publish the incremental build, with a progress bar.
 
     The change is applied and built under the index's build lock: a second ``citeqa add`` waits
-    for the first (``echo`` is told) instead of being refused, and a refused change is never published.
+    up to ``wait`` seconds for the first (``echo`` is told) instead of being refused, and a change
+    that gives up waiting (``CorpusError``) is never applied, let alone published.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -61,6 +64,7 @@ def change_index(settings: Any, change: Callable[[], Change], as_json: bool, ech
             wiring.build_params(settings),
             progress=lambda count, total: bar.update(task, completed=count, total=total),
             warn=skipped.append,
+            lock_wait=LOCK_WAIT_SECONDS if wait is None else wait,
             on_wait=lambda message: echo(f"{message} ..."),
         )
     for note in done.notes:
@@ -70,14 +74,24 @@ def change_index(settings: Any, change: Callable[[], Change], as_json: bool, ech
     return done, report
 
 
-def add(settings: Any, paths: Sequence[Path], replace: bool, as_json: bool, echo: Echo, err: Echo) -> None:
+def add(
+    settings: Any,
+    paths: Sequence[Path],
+    replace: bool,
+    as_json: bool,
+    echo: Echo,
+    err: Echo,
+    wait: float | None = None,
+) -> None:
     files = read_paths(paths)
-    done, report = change_index(settings, lambda: add_files(settings.corpus_dir, files, replace=replace), as_json, err)
+    done, report = change_index(
+        settings, lambda: add_files(settings.corpus_dir, files, replace=replace), as_json, err, wait
+    )
     _report("added", done, report, as_json, echo, settings.reload_poll_seconds)
 
 
-def remove(settings: Any, doc_id: str, as_json: bool, echo: Echo, err: Echo) -> None:
-    done, report = change_index(settings, lambda: remove_document(settings.corpus_dir, doc_id), as_json, err)
+def remove(settings: Any, doc_id: str, as_json: bool, echo: Echo, err: Echo, wait: float | None = None) -> None:
+    done, report = change_index(settings, lambda: remove_document(settings.corpus_dir, doc_id), as_json, err, wait)
     _report("removed", done, report, as_json, echo, settings.reload_poll_seconds)
 
 

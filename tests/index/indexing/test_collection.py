@@ -274,3 +274,33 @@ def test_add_and_remove_say_how_a_running_service_picks_the_change_up(
     for result in (added, removed):
         assert result.exit_code == 0, result.output
         assert result.stdout.splitlines()[-1] == said
+
+
+def test_cli_add_waits_for_a_running_build_or_gives_up_changing_nothing(corpus: Path, tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_bytes(NOTE_MD)
+    index = tmp_path / "index"
+    where = ["--corpus", str(corpus), "--index", str(index)]
+    index.mkdir()
+    running_build = (index / LOCK_FILE).open("w")  # another process's build holds the lock
+    fcntl.flock(running_build, fcntl.LOCK_EX)
+    pool = ThreadPoolExecutor(1)
+    try:
+        refused = CliRunner().invoke(app, ["add", str(note), *where, "--wait", "0.5"])
+        assert refused.exit_code == 1
+        assert refused.stderr.splitlines() == [
+            f"another build is running on {index}: waiting up to 0.5s for it to finish ...",
+            f"error: another build is running on {index} and did not finish within 0.5s: try again when it is done",
+        ]
+        assert not (corpus / "note.md").exists()
+        waiting = pool.submit(CliRunner().invoke, app, ["add", str(note), *where, "--wait", "120"])
+        time.sleep(1.0)
+        assert not waiting.done()
+        assert not (corpus / "note.md").exists()
+    finally:
+        running_build.close()  # the build finishes: its lock is released
+        pool.shutdown(wait=False)
+    result = waiting.result(timeout=300)
+    assert result.exit_code == 0, result.output
+    assert "added late-note: Late note (note.md)" in result.stdout
+    assert "late-note" in load_index(index).documents
