@@ -101,7 +101,9 @@ class Settings(BaseSettings):
     admin_api_key: SecretStr | None = Field(None, description="Key for admin endpoints (reload); unset disables them.")
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
     model_cache_dir: Path = Field(
-        Path("data/models"), description="Where the onnx backends keep the model exported from the packaged one."
+        Path("data/models"),
+        description="Where the onnx backends keep the model exported from the packaged one, "
+        "and the cached hashes of the model files (digests.json).",
     )
     batch_wait_ms: float = Field(
         0.0,

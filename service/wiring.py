@@ -111,5 +111,5 @@ def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
     else:
         query = query_embedder(settings)
         answers = answer_embedder(settings, query)
-    data = load_index(settings.index_dir, query.name, query.dimension)
+    data = load_index(settings.index_dir, query.name, query.dimension, query.digest)
     return assemble_engine(settings, data, query, answers)

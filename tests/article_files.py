@@ -1,8 +1,11 @@
-"""Real article files made for tests: an HTML page with boilerplate around the article, and a PDF."""
+"""Real article files made for tests: an HTML page with boilerplate around the article, and PDFs
+(a report, a two-column page, a typeset page with hyphenated line ends and ligature glyphs)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
+from typing import Any
 
 ARTICLE_TITLE = "Harbour town opens tidal energy plant"
 ARTICLE_AUTHOR = "Mara Lindqvist"
@@ -93,4 +96,61 @@ def report_pdf() -> bytes:
         for line in lines:
             pdf.multi_cell(0, 8, line)
             pdf.ln(4)
+    return bytes(pdf.output())
+
+
+COLUMN_LEFT = (
+    "The council met on Tuesday to discuss the new bus depot. After a long debate the members agreed that "
+    "the depot will move to the northern industrial estate next spring, freeing the old site for housing. "
+    "Neighbours had asked for this change for years because of the noise of early buses."
+)
+COLUMN_RIGHT = (
+    "In other business the market hall becomes a covered food court in June. Traders welcomed the plan, "
+    "although some worried about higher rents. The mayor promised a review of the rents after the first "
+    "year of trading."
+)
+UNICODE_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # Debian's fonts-dejavu-core: has the ligatures
+
+
+def _wrap(pdf: Any, text: str, width: float) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and pdf.get_string_width(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line]
+
+
+def two_column_pdf(row_by_row: bool) -> bytes:
+    """A page with a heading over two columns; ``row_by_row``: drawn a line of each column at a time."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.text(20, 20, "Town news")
+    left, right = _wrap(pdf, COLUMN_LEFT, 80), _wrap(pdf, COLUMN_RIGHT, 80)
+    draws = [(20, row, line) for row, line in enumerate(left)] + [(110, row, line) for row, line in enumerate(right)]
+    if row_by_row:
+        draws.sort(key=lambda draw: (draw[1], draw[0]))
+    for x, row, line in draws:
+        pdf.text(x, 32 + 4.8 * row, line)
+    return bytes(pdf.output())
+
+
+def typeset_pdf(lines: Sequence[str], title: str = "") -> bytes:
+    """One page with these lines as a typesetter breaks them (hyphens at line ends, ligature glyphs)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    if title:
+        pdf.set_title(title)
+    pdf.add_page()
+    pdf.add_font("DejaVu", fname=UNICODE_FONT)
+    pdf.set_font("DejaVu", size=11)
+    for row, line in enumerate(lines):
+        pdf.text(20, 30 + 4.8 * row, line)
     return bytes(pdf.output())

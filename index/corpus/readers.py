@@ -56,7 +56,7 @@ def read_document(data: bytes, doc_id: str, source: str = "", warn: Warn | None 
         return None
     if kind == "html":
         return read_html(raw, doc_id, source)
-    return parse_document(raw, doc_id, source)
+    return parse_document(raw, doc_id, source, say)
 
 
 def decode_text(data: bytes, name: str, warn: Warn) -> str | None:

@@ -8,23 +8,23 @@ the corpus directory is read. HTML pages and PDFs are recognised and read by ``c
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from citeqa.index.corpus.identity import normalise_doc_id, text_fingerprint
 from citeqa.index.corpus.readers import READABLE_SUFFIXES, Warn, read_document
 from citeqa.index.domain import Document
 from citeqa.index.errors import CorpusError
 
 MAX_FILE_BYTES = 5_000_000
-_ID_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
 
 def make_doc_id(relative: Path) -> str:
-    """A stable id from a path relative to the corpus root: ``business/001.txt`` -> ``business-001``."""
-    stem = relative.with_suffix("").as_posix().lower().replace("/", "-")
-    return _ID_UNSAFE.sub("-", stem).strip("-.") or "document"
+    """A stable id from a path relative to the corpus root: ``business/001.txt`` -> ``business-001``.
+
+    Follows the one id rule (``citeqa.index.corpus.identity``); ``document`` when no character is usable.
+    """
+    return normalise_doc_id(relative.with_suffix("").as_posix().replace("/", "-")) or "document"
 
 
 def _unsafe_name(name: str) -> bool:
@@ -66,9 +66,10 @@ def read_corpus(root: Path, warn: Warn | None = None) -> list[Document]:
         doc = _read_file(path, root, name, say)
         if doc is None:
             continue
-        body_hash = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        body_hash = text_fingerprint(doc.text)  # CRLF, a final newline or NFD accents make no new document
         if body_hash in seen_hashes:
-            say(f"{name}: skipped, same text as {seen_hashes[body_hash]}")
+            first = seen_hashes[body_hash]
+            say(f"{name}: skipped, same text as {first} (line endings, spaces at line ends, Unicode form aside)")
             continue
         if doc.doc_id in seen_ids:
             say(f"{name}: skipped, document id {doc.doc_id!r} already used")

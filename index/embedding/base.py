@@ -29,10 +29,15 @@ class Backend(Choice):
 
 
 class Embedder(Protocol):
-    """What the index needs of a model: a stable name, a dimension and batch encoding."""
+    """What the index needs of a model: a stable name, a content digest, a dimension and batch encoding.
+
+    ``digest`` is a hash of the model's files (``citeqa.index.embedding.digest``; ``""`` for a
+    model that is not a local directory): a model changed in place at the same path gets a new one.
+    """
 
     name: str
     dimension: int
+    digest: str
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> Vectors:
         """Unit-length vectors, one row per text."""

@@ -4,8 +4,10 @@ The model (a BERT encoder, mean pooling, L2 normalisation) is exported with
 ``torch.onnx.export`` (encoder only; pooling and normalisation run in numpy) and, for
 ``onnx-int8``, rewritten with int8 weights and per-token int8 activations (``quantize_per_token``:
 a text's vector does not depend on the rest of its batch). Nothing is downloaded. The exported
-files are cached in a directory named after the model's files, written to a staging directory
-and renamed into place, so concurrent processes never see half a model.
+files are cached in a directory named after a content hash of the model's files
+(``citeqa.index.embedding.digest``: weights saved over the old ones at the same path are a new
+export), written to a staging directory and renamed into place, so concurrent processes never
+see half a model.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from citeqa.index.embedding.base import public_name, resolve_model_path
+from citeqa.index.embedding.digest import model_digest
 from citeqa.index.errors import EmbedderUnavailable
 from citeqa.index.store.atomic import fsync_dir, write_atomic
 
@@ -31,14 +34,9 @@ INT8_FILE = "model.int8.onnx"
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
-def _model_key(path: Path) -> str:
-    """A short digest of what identifies the model's weights and tokenizer (cheap: no 90 MB hash)."""
-    digest = hashlib.sha256(f"export-{EXPORT_FORMAT}".encode())
-    for name in ("config.json", "tokenizer.json", "sentence_bert_config.json", "1_Pooling/config.json"):
-        file = path / name
-        digest.update(name.encode() + (file.read_bytes() if file.is_file() else b"-"))
-    for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("pytorch_model.bin")):
-        digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
+def _model_key(path: Path, cache_dir: Path | None = None) -> str:
+    """A short digest of the export format and the content of every model file (``model_digest``)."""
+    digest = hashlib.sha256(f"export-{EXPORT_FORMAT}:{model_digest(path, cache_dir)}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -49,10 +47,29 @@ def _max_length(path: Path) -> int:
     return 256
 
 
+MEAN_POOLING_MODES = frozenset({"mean", "mean_tokens"})
+
+
 def _check_mean_pooling(path: Path) -> None:
+    """Refuse a model that does not mean-pool, whichever spelling its pooling config uses.
+
+    sentence-transformers up to 5.x writes ``"pooling_mode_mean_tokens": true``; 6.x writes
+    ``"pooling_mode": "mean"``.
+    """
     pooling = path / "1_Pooling" / "config.json"
-    if pooling.is_file() and not json.loads(pooling.read_text(encoding="utf-8")).get("pooling_mode_mean_tokens"):
-        raise EmbedderUnavailable(f"{path}: the onnx backends support mean-pooling models only: use the torch backend")
+    if not pooling.is_file():
+        return
+    try:
+        config = json.loads(pooling.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EmbedderUnavailable(f"{pooling}: not readable JSON ({exc}): fix or re-save the model") from None
+    mode = config.get("pooling_mode") if isinstance(config, dict) else None
+    mean = bool(config.get("pooling_mode_mean_tokens")) if isinstance(config, dict) else False
+    if not mean and str(mode).lower() not in MEAN_POOLING_MODES:
+        found = mode if mode is not None else "no mean pooling"
+        raise EmbedderUnavailable(
+            f"{path}: the onnx backends support mean-pooling models only (this one: {found}): use the torch backend"
+        )
 
 
 def export_model(model_dir: Path, target: Path, quantize: bool) -> None:
@@ -171,7 +188,7 @@ def exported_model(name: str, cache_dir: Path, quantize: bool) -> Path:
             f"model {name!r} is not a local directory: the onnx backends export local models only"
         )
     _check_mean_pooling(model_dir)
-    final = cache_dir / f"{public_name(name).replace('/', '--')}-{_model_key(model_dir)}"
+    final = cache_dir / f"{public_name(name).replace('/', '--')}-{_model_key(model_dir, cache_dir)}"
     wanted = final / (INT8_FILE if quantize else FP32_FILE)
     if wanted.is_file():
         return wanted

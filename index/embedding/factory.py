@@ -29,7 +29,7 @@ def load_embedder(
     if chosen is Backend.TORCH:
         from citeqa.index.embedding.torch_backend import SentenceTransformerEmbedder
 
-        return SentenceTransformerEmbedder(name, device=device)
+        return SentenceTransformerEmbedder(name, device=device, cache_dir=cache_dir)
     from citeqa.index.embedding.onnx_backend import OnnxEmbedder
 
     return OnnxEmbedder(name, quantize=chosen is Backend.ONNX_INT8, device=device, cache_dir=cache_dir, solo=solo)

@@ -17,6 +17,7 @@ import numpy as np
 
 from citeqa.index.domain import Vectors
 from citeqa.index.embedding.base import DEFAULT_MODEL, public_name, resolve_model_path
+from citeqa.index.embedding.digest import model_digest
 from citeqa.index.embedding.export import _max_length, exported_model
 from citeqa.index.errors import EmbedderUnavailable
 
@@ -53,8 +54,10 @@ class OnnxEmbedder:
         from tokenizers import Tokenizer
 
         providers = providers_for(device)
-        path = exported_model(name, cache_dir or Path("data/models"), quantize)
+        cache = cache_dir or Path("data/models")
+        path = exported_model(name, cache, quantize)
         self.name = public_name(name)
+        self.digest = model_digest(Path(resolve_model_path(name)), cache)
         self.backend = "onnx-int8" if quantize else "onnx"
         cpus = os.cpu_count() or 1
         # Several texts: one single-threaded model call per core, on different batches (data

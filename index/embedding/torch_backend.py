@@ -10,6 +10,7 @@ import numpy as np
 
 from citeqa.index.domain import Vectors
 from citeqa.index.embedding.base import DEFAULT_MODEL, public_name, resolve_model_path
+from citeqa.index.embedding.digest import model_digest
 from citeqa.index.errors import EmbedderUnavailable
 
 __all__ = ["SentenceTransformerEmbedder", "check_torch_device"]
@@ -30,7 +31,8 @@ def check_torch_device(device: str) -> None:
 class SentenceTransformerEmbedder:
     """sentence-transformers with PyTorch on ``device`` (``cpu``, ``cuda``, ``mps``)."""
 
-    def __init__(self, name: str = DEFAULT_MODEL, device: str = "cpu") -> None:
+    def __init__(self, name: str = DEFAULT_MODEL, device: str = "cpu", cache_dir: Path | None = None) -> None:
+        """``cache_dir`` keeps the cached file hashes of the model's content digest (``digest``)."""
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
@@ -40,6 +42,7 @@ class SentenceTransformerEmbedder:
         path = resolve_model_path(name)
         local = Path(path).is_dir()
         self.name = public_name(name)
+        self.digest = model_digest(Path(path), cache_dir)
         self.backend = "torch"
         self._model: Any = SentenceTransformer(path, device=device, local_files_only=local)
         dimension = self._model.get_embedding_dimension()

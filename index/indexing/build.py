@@ -10,7 +10,7 @@ import fcntl
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -24,13 +24,16 @@ from citeqa.index.store.dense import save_vectors
 from citeqa.index.store.kinds import choose_kind
 from citeqa.index.store.lexical import build_lexical, save_lexical
 from citeqa.index.store.loader import IndexData, load_index
-from citeqa.index.store.manifest import VERSIONS_DIR, Manifest, new_version_dir, publish
+from citeqa.index.store.manifest import MODEL_DIGEST, VERSIONS_DIR, Manifest, new_version_dir, publish
 from citeqa.index.store.records import write_chunks, write_documents
 from citeqa.index.text.chunking import ChunkingParams, chunk_document
 
 Progress = Callable[[int, int], None]
 Stage = Callable[[str], None]
 LOCK_FILE = ".build.lock"
+LOCK_WAIT_SECONDS = 600.0
+"""How long a build (or ``citeqa add``/``remove``) waits for another build on the same index to finish."""
+_LOCK_POLL_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -65,27 +68,51 @@ def passage_text(title: str, text: str, title_in_text: bool) -> str:
 
 
 def is_up_to_date(
-    previous: IndexData | Manifest | None, documents: Sequence[Document], model: str, params: BuildParams
+    previous: IndexData | Manifest | None,
+    documents: Sequence[Document],
+    model: str,
+    params: BuildParams,
+    model_digest: str = "",
 ) -> bool:
+    """Whether ``previous`` holds exactly these documents, built by this model (name and content) and params."""
     manifest = previous.manifest if isinstance(previous, IndexData) else previous
     if manifest is None:
         return False
     return (
         manifest.model == model
+        and manifest.extra.get(MODEL_DIGEST) == model_digest
         and manifest.documents == {d.doc_id: d.content_hash for d in documents}
         and manifest.extra.get("params") == params.identity()
     )
 
 
 @contextmanager
-def build_lock(root: Path) -> Iterator[None]:
-    """One build at a time per index root; stale staging directories of killed builds are removed."""
+def build_lock(
+    root: Path, wait: float = LOCK_WAIT_SECONDS, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """One build at a time per index root; stale staging directories of killed builds are removed.
+
+    Waits up to ``wait`` seconds for a build holding the lock (``on_wait`` is told once, with a
+    message), then raises ``CorpusError`` naming the index and the fix.
+    """
     root.mkdir(parents=True, exist_ok=True)
     with (root / LOCK_FILE).open("w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CorpusError(f"another build is running on {root}: wait for it to finish") from None
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise CorpusError(
+                        f"another build is running on {root} and did not finish within {wait:g}s: "
+                        "try again when it is done"
+                    ) from None
+                if on_wait is not None and not told:
+                    on_wait(f"another build is running on {root}: waiting up to {wait:g}s for it to finish")
+                    told = True
+                time.sleep(min(_LOCK_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
         for stale in (root / VERSIONS_DIR).glob(".staging-*"):
             shutil.rmtree(stale, ignore_errors=True)
         yield
@@ -108,15 +135,26 @@ def build_index(
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
     stage: Stage | None = None,
+    lock: bool = True,
+    lock_wait: float = LOCK_WAIT_SECONDS,
 ) -> BuildReport:
     """Read, chunk, embed and publish ``corpus_dir`` as a new version under ``root``.
 
-    ``stage`` is told when embedding, writing and publishing start.
+    The corpus is read once the build lock is held (``lock=False``: the caller holds it, see
+    ``build_lock``), so a build never publishes a corpus change that another process undoes.
+    ``stage`` is told when embedding, writing and publishing start; ``warn`` hears about skipped
+    files and a wait for the lock. Raises ``CorpusError`` (nothing indexable, or the lock still
+    held after ``lock_wait``).
     """
     started = time.perf_counter()
+    if lock:
+        with build_lock(root, lock_wait, warn):
+            return build_index(
+                corpus_dir, root, embedder, params, force=force, progress=progress, warn=warn, stage=stage, lock=False
+            )
     documents = read_corpus(corpus_dir, warn)
     return build_documents(
-        documents, root, embedder, params, force=force, progress=progress, stage=stage, started=started
+        documents, root, embedder, params, force=force, progress=progress, stage=stage, started=started, lock=False
     )
 
 
@@ -130,18 +168,23 @@ def build_documents(
     progress: Progress | None = None,
     stage: Stage | None = None,
     started: float | None = None,
+    lock: bool = True,
 ) -> BuildReport:
-    """Chunk, embed and publish documents already in memory (e.g. a BEIR corpus) under ``root``."""
+    """Chunk, embed and publish documents already in memory (e.g. a BEIR corpus) under ``root``.
+
+    ``lock=False``: the caller already holds ``build_lock(root)``.
+    """
     params = params or BuildParams()
     started = time.perf_counter() if started is None else started
-    with build_lock(root):
+    with build_lock(root) if lock else nullcontext():
         previous = _previous(root, embedder.name, embedder.dimension)
-        if not force and is_up_to_date(previous, documents, embedder.name, params):
+        digest = embedder.digest
+        if not force and is_up_to_date(previous, documents, embedder.name, params, digest):
             assert previous is not None
             count = previous.manifest.chunk_count
             return BuildReport(previous.directory, len(documents), count, 0, count, time.perf_counter() - started, True)
         chunks = _chunk_all(documents, params.chunking)
-        reusable = _reusable_vectors(previous, params) if not force else {}
+        reusable = _reusable_vectors(previous, params, digest) if not force else {}
         _tell(stage, "embedding")
         vectors, embedded = _embed(documents, chunks, embedder, params, reusable, progress)
         directory = _write_version(root, documents, chunks, vectors, embedder, params, stage)
@@ -162,9 +205,13 @@ def _chunk_all(documents: Sequence[Document], params: ChunkingParams) -> list[Ch
     return chunks
 
 
-def _reusable_vectors(previous: IndexData | None, params: BuildParams) -> dict[str, tuple[str, Vectors]]:
-    """Previous vectors by document id (with the content hash they were made from)."""
+def _reusable_vectors(
+    previous: IndexData | None, params: BuildParams, model_digest: str
+) -> dict[str, tuple[str, Vectors]]:
+    """Previous vectors by document id (with the content hash they were made from); none from another model."""
     if previous is None or previous.manifest.extra.get("params") != params.identity():
+        return {}
+    if previous.manifest.extra.get(MODEL_DIGEST) != model_digest:  # weights changed in place: embed again
         return {}
     rows: dict[str, list[int]] = {}
     for chunk in previous.chunks:
@@ -238,7 +285,7 @@ def _write_version(
         files=dict.fromkeys(names, ""),
         chunk_count=len(chunks),
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        extra={"params": params.identity(), "title_in_text": params.title_in_text},
+        extra={"params": params.identity(), "title_in_text": params.title_in_text, MODEL_DIGEST: embedder.digest},
     )
     _tell(stage, "publishing")
     return publish(root, staging, manifest)

@@ -7,7 +7,6 @@ id and text must not clash with another document), written atomically (temporary
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,16 +14,16 @@ from pathlib import Path
 
 import yaml
 
+from citeqa.index.corpus.identity import is_doc_id, text_fingerprint
 from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, TEXT_SUFFIXES, read_document
 from citeqa.index.corpus.walk import MAX_FILE_BYTES, make_doc_id, read_corpus
 from citeqa.index.domain import Document
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput
-from citeqa.index.indexing.build import BuildParams, BuildReport, Progress, build_index
+from citeqa.index.indexing.build import LOCK_WAIT_SECONDS, BuildParams, BuildReport, Progress, build_index, build_lock
 from citeqa.index.store.atomic import write_atomic
 
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_DOC_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}")
 
 
 @dataclass(frozen=True)
@@ -35,6 +34,8 @@ class Change:
     written: tuple[Path, ...] = ()
     removed: tuple[tuple[Path, bytes], ...] = ()
     replaced: tuple[tuple[Path, bytes], ...] = field(default=())
+    notes: tuple[str, ...] = ()
+    """Warnings about the given files that did not stop them (an id that was normalised)."""
 
     def undo(self) -> None:
         for path in self.written:
@@ -65,14 +66,15 @@ def add_files(corpus_dir: Path, files: Iterable[tuple[str, bytes]], *, replace: 
     """Copy files (name, bytes) into the corpus root; all are checked before any is written."""
     existing = corpus_documents(corpus_dir)
     planned: list[tuple[Path, bytes, Document]] = []
+    notes: list[str] = []
     for name, data in files:
         target = corpus_dir / safe_file_name(name)
         if target.suffix.lower() not in TEXT_SUFFIXES | DOCUMENT_SUFFIXES:
             target = target.with_name(target.name + ".txt")
-        doc = _check(data, target, corpus_dir, name)
+        doc = _check(data, target, corpus_dir, name, notes)
         planned.append((target, data, doc))
     _check_clashes([(t, d) for t, _, d in planned], existing, corpus_dir, replace)
-    return _apply(corpus_dir, planned, existing)
+    return _apply(corpus_dir, planned, existing, tuple(notes))
 
 
 def add_text(
@@ -87,7 +89,7 @@ def add_text(
     replace: bool = False,
 ) -> Change:
     """Write ``text`` with its metadata as ``<doc_id>.md`` (front matter + the text verbatim)."""
-    if not _DOC_ID.fullmatch(doc_id):
+    if not is_doc_id(doc_id):
         raise InvalidInput(f"doc_id {doc_id!r}: use 1 to 128 lowercase letters, digits, '.', '_' or '-'")
     fields: dict[str, str] = {**(metadata or {}), "id": doc_id, "title": title}
     fields.update({k: v for k, v in {"url": url, "date": date}.items() if v})
@@ -111,7 +113,7 @@ def remove_document(corpus_dir: Path, doc_id: str) -> Change:
     raise DocumentNotFound(f"no document {doc_id!r} in {corpus_dir}: list them with `citeqa list`")
 
 
-def _check(data: bytes, target: Path, corpus_dir: Path, name: str) -> Document:
+def _check(data: bytes, target: Path, corpus_dir: Path, name: str, notes: list[str] | None = None) -> Document:
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput(f"{name}: {len(data)} bytes is over the {MAX_FILE_BYTES}-byte limit")
     if not data.strip():
@@ -124,6 +126,8 @@ def _check(data: bytes, target: Path, corpus_dir: Path, name: str) -> Document:
     if doc is None or not doc.text.strip():
         reason = problems[0] if problems else f"{name}: no text to index"
         raise InvalidInput(reason)
+    if notes is not None:
+        notes.extend(problems)
     return doc
 
 
@@ -131,7 +135,7 @@ def _check_clashes(
     planned: list[tuple[Path, Document]], existing: list[Document], corpus_dir: Path, replace: bool
 ) -> None:
     by_id = {d.doc_id: d for d in existing}
-    by_text = {_text_hash(d): d for d in existing}
+    by_text = {text_fingerprint(d.text): d for d in existing}
     seen: set[str] = set()
     for target, doc in planned:
         if doc.doc_id in seen:
@@ -140,14 +144,20 @@ def _check_clashes(
         old = by_id.get(doc.doc_id)
         if old is not None and not replace:
             raise DocumentConflict(f"document {doc.doc_id!r} already exists ({old.source}): pass replace to update it")
-        twin = by_text.get(_text_hash(doc))
+        twin = by_text.get(text_fingerprint(doc.text))
         if twin is not None and twin.doc_id != doc.doc_id:
-            raise DocumentConflict(f"the text of {target.name} is already in the corpus as {twin.doc_id!r}")
+            raise DocumentConflict(
+                f"the text of {target.name} is already in the corpus as {twin.doc_id!r} "
+                "(line endings, spaces at line ends and Unicode form aside)"
+            )
+        by_text[text_fingerprint(doc.text)] = doc
         if target.exists() and (old is None or corpus_dir / old.source != target):
             raise DocumentConflict(f"{target.name} already exists in {corpus_dir} as another document: rename it")
 
 
-def _apply(corpus_dir: Path, planned: list[tuple[Path, bytes, Document]], existing: list[Document]) -> Change:
+def _apply(
+    corpus_dir: Path, planned: list[tuple[Path, bytes, Document]], existing: list[Document], notes: tuple[str, ...] = ()
+) -> Change:
     corpus_dir.mkdir(parents=True, exist_ok=True)
     by_id = {d.doc_id: d for d in existing}
     written: list[Path] = []
@@ -165,17 +175,13 @@ def _apply(corpus_dir: Path, planned: list[tuple[Path, bytes, Document]], existi
         if target not in {p for p, _ in replaced}:
             written.append(target)
         write_atomic(target, data)
-    return Change(tuple(d for _, _, d in planned), tuple(written), tuple(removed), tuple(replaced))
+    return Change(tuple(d for _, _, d in planned), tuple(written), tuple(removed), tuple(replaced), notes)
 
 
 def _inside(root: Path, path: Path) -> Path:
     if not path.resolve().is_relative_to(root.resolve()):
         raise CorpusError(f"{path} is outside the corpus directory {root}")
     return path
-
-
-def _text_hash(doc: Document) -> str:
-    return hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
 def change_and_build(
@@ -187,12 +193,21 @@ def change_and_build(
     *,
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
+    lock_wait: float = LOCK_WAIT_SECONDS,
+    on_wait: Callable[[str], None] | None = None,
 ) -> tuple[Change, BuildReport]:
-    """Apply a corpus change and publish an incremental build of it; the change is undone if the build fails."""
-    done = change()
-    try:
-        report = build_index(corpus_dir, index_dir, embedder, params, progress=progress, warn=warn)
-    except BaseException:
-        done.undo()
-        raise
+    """Apply a corpus change and publish an incremental build of it; the change is undone if the build fails.
+
+    The change is checked, applied, built and (on failure) undone while the build lock of
+    ``index_dir`` is held, so no other build ever reads a change that is then undone. A change
+    waits up to ``lock_wait`` seconds for a running build (``on_wait`` is told), then raises
+    ``CorpusError`` without touching the corpus.
+    """
+    with build_lock(index_dir, lock_wait, on_wait):
+        done = change()
+        try:
+            report = build_index(corpus_dir, index_dir, embedder, params, progress=progress, warn=warn, lock=False)
+        except BaseException:
+            done.undo()
+            raise
     return done, report

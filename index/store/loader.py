@@ -9,10 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from citeqa.index.domain import Chunk, Document, Vectors
-from citeqa.index.errors import CiteqaError, IndexCorrupt
+from citeqa.index.errors import CiteqaError, IndexCorrupt, IndexMismatch
 from citeqa.index.store.dense import FAISS_FILE, VECTORS_FILE, load_faiss, load_vectors
 from citeqa.index.store.lexical import MATRIX_FILE, VOCAB_FILE, LexicalIndex, load_lexical
-from citeqa.index.store.manifest import Manifest, check_model, current_version_dir, read_manifest, verify_files
+from citeqa.index.store.manifest import (
+    MODEL_DIGEST,
+    Manifest,
+    check_model,
+    current_version_dir,
+    read_manifest,
+    verify_files,
+)
 from citeqa.index.store.records import CHUNKS_FILE, DOCUMENTS_FILE, chunks_per_document, read_chunks, read_documents
 
 
@@ -39,12 +46,23 @@ class IndexData:
         return chunks_per_document(self.chunks)
 
 
-def load_index(root: Path, model: str | None = None, dimension: int | None = None) -> IndexData:
-    """The published index under ``root``, verified; model and dimension checked when given."""
+def load_index(root: Path, model: str | None = None, dimension: int | None = None, model_digest: str = "") -> IndexData:
+    """The published index under ``root``, verified; model and dimension checked when given.
+
+    ``model_digest`` (the content hash of the model files, ``Embedder.digest``): when both it and
+    the manifest's are known and differ, the model was changed in place since the build and the
+    index is refused with ``IndexMismatch`` (rebuild it). Raises ``IndexNotFound``, ``IndexCorrupt``.
+    """
     directory = current_version_dir(root)
     manifest = read_manifest(directory)
     if model is not None and dimension is not None:
         check_model(manifest, model, dimension, directory)
+    built_with = str(manifest.extra.get(MODEL_DIGEST) or "")
+    if model_digest and built_with and built_with != model_digest:
+        raise IndexMismatch(
+            f"{directory} was embedded with other weights of model {manifest.model!r} (its files changed "
+            "since the build): rebuild the index with `citeqa build`"
+        )
     verify_files(directory, manifest)
     return read_index_files(directory, manifest)
 

@@ -24,6 +24,8 @@ MANIFEST_FILE = "manifest.json"
 POINTER_FILE = "CURRENT"
 VERSIONS_DIR = "versions"
 KEEP_VERSIONS = 3
+MODEL_DIGEST = "model_digest"
+"""Key in ``Manifest.extra`` of the content hash of the model files an index was embedded with."""
 
 
 @dataclass(frozen=True)

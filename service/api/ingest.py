@@ -82,6 +82,8 @@ class DocumentManager:
                     "replicas with a read-only index take changes from the builder job instead"
                 ) from None
             summary = self.runtime.reload()
+        for note in done.notes:
+            log.warning("documents %s: %s", action, note)
         if skipped:
             log.warning("corpus: %d file(s) skipped or read with problems, e.g. %s", len(skipped), skipped[0])
         ids = ", ".join(d.doc_id for d in done.documents)

@@ -28,6 +28,14 @@ IndexOpt = Annotated[
 ]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="sentence-transformers model name or path.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+WaitOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--wait",
+        min=0,
+        help="Seconds to wait for a build already running on the index, then fail changing nothing (default: 600).",
+    ),
+]
 KOpt = Annotated[int, typer.Option("-k", "--k", help="Passages to return (1 to 20).")]
 
 

@@ -2,7 +2,8 @@
 
 ``add`` and ``remove`` change the corpus directory and publish an incremental build of it
 (only new or changed documents are embedded); a failed build undoes the corpus change.
-A running service picks the new version up with ``POST /v1/admin/reload``.
+A running service on the same index loads the new version by itself within
+``CITEQA_RELOAD_POLL_SECONDS`` (or on SIGHUP or ``POST /v1/admin/reload`` when that watch is off).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from citeqa.index.errors import InvalidInput
-from citeqa.index.indexing.build import BuildReport
+from citeqa.index.indexing.build import LOCK_WAIT_SECONDS, BuildReport
 from citeqa.index.indexing.collection import Change, add_files, change_and_build, remove_document
 from citeqa.index.store.manifest import current_version_dir, read_manifest
 from citeqa.index.store.records import chunks_per_document, read_chunks, read_documents
@@ -39,46 +40,71 @@ def read_paths(paths: Sequence[Path]) -> list[tuple[str, bytes]]:
     return files
 
 
-def change_index(settings: Any, change: Callable[[], Change], as_json: bool, echo: Echo) -> tuple[Change, BuildReport]:
-    """Apply ``change`` to the corpus and publish the incremental build, with a progress bar."""
+def change_index(
+    settings: Any, change: Callable[[], Change], as_json: bool, echo: Echo, wait: float | None = None
+) -> tuple[Change, BuildReport]:
+    """Apply ``change`` to the corpus and publish the incremental build, with a progress bar.
+
+    The change is applied and built under the index's build lock: a second ``citeqa add`` waits
+    up to ``wait`` seconds for the first (``echo`` is told) instead of being refused, and a change
+    that gives up waiting (``CorpusError``) is never applied, let alone published.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    done = change()  # checked and applied first: a refused change costs no model load
     skipped: list[str] = []
-    try:
-        embedder = wiring.build_embedder(settings)
-        columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn())
-        with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
-            task = bar.add_task("embed", total=None)
-            result = change_and_build(
-                lambda: done,
-                settings.corpus_dir,
-                settings.index_dir,
-                embedder,
-                wiring.build_params(settings),
-                progress=lambda count, total: bar.update(task, completed=count, total=total),
-                warn=skipped.append,
-            )
-    except BaseException:
-        done.undo()
-        raise
+    embedder = wiring.build_embedder(settings)
+    columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
+        task = bar.add_task("embed", total=None)
+        done, report = change_and_build(
+            change,
+            settings.corpus_dir,
+            settings.index_dir,
+            embedder,
+            wiring.build_params(settings),
+            progress=lambda count, total: bar.update(task, completed=count, total=total),
+            warn=skipped.append,
+            lock_wait=LOCK_WAIT_SECONDS if wait is None else wait,
+            on_wait=lambda message: echo(f"{message} ..."),
+        )
+    for note in done.notes:
+        echo(f"warning: {note}")
     if skipped:  # problems of files already in the corpus: one line, `citeqa build` lists them
         echo(f"warning: {len(skipped)} corpus file(s) skipped or read with problems; `citeqa build` lists them")
-    return result
+    return done, report
 
 
-def add(settings: Any, paths: Sequence[Path], replace: bool, as_json: bool, echo: Echo, err: Echo) -> None:
+def add(
+    settings: Any,
+    paths: Sequence[Path],
+    replace: bool,
+    as_json: bool,
+    echo: Echo,
+    err: Echo,
+    wait: float | None = None,
+) -> None:
     files = read_paths(paths)
-    done, report = change_index(settings, lambda: add_files(settings.corpus_dir, files, replace=replace), as_json, err)
-    _report("added", done, report, as_json, echo)
+    done, report = change_index(
+        settings, lambda: add_files(settings.corpus_dir, files, replace=replace), as_json, err, wait
+    )
+    _report("added", done, report, as_json, echo, settings.reload_poll_seconds)
 
 
-def remove(settings: Any, doc_id: str, as_json: bool, echo: Echo, err: Echo) -> None:
-    done, report = change_index(settings, lambda: remove_document(settings.corpus_dir, doc_id), as_json, err)
-    _report("removed", done, report, as_json, echo)
+def remove(settings: Any, doc_id: str, as_json: bool, echo: Echo, err: Echo, wait: float | None = None) -> None:
+    done, report = change_index(settings, lambda: remove_document(settings.corpus_dir, doc_id), as_json, err, wait)
+    _report("removed", done, report, as_json, echo, settings.reload_poll_seconds)
 
 
-def _report(action: str, done: Change, report: BuildReport, as_json: bool, echo: Echo) -> None:
+def reload_note(poll_seconds: float) -> str:
+    """What a running service does about a newly published index version, with these settings."""
+    if poll_seconds > 0:
+        return (
+            f"a running service on this index loads it by itself within {poll_seconds:g}s (CITEQA_RELOAD_POLL_SECONDS)"
+        )
+    return "CITEQA_RELOAD_POLL_SECONDS is 0: a running service loads it on SIGHUP or `POST /v1/admin/reload`"
+
+
+def _report(action: str, done: Change, report: BuildReport, as_json: bool, echo: Echo, poll: float) -> None:
     docs = [{"doc_id": d.doc_id, "title": d.title, "source": d.source} for d in done.documents]
     summary = {"action": action, "documents": docs, "index": str(report.directory), "embedded": report.embedded}
     summary.update(reused=report.reused, chunks=report.chunks, total_documents=report.documents)
@@ -91,7 +117,7 @@ def _report(action: str, done: Change, report: BuildReport, as_json: bool, echo:
         f"index now has {report.documents} documents, {report.chunks} chunks "
         f"({report.embedded} embedded, {report.reused} reused) -> {report.directory}"
     )
-    echo("a running service serves it after `POST /v1/admin/reload`")
+    echo(reload_note(poll))
 
 
 def list_documents(index_dir: Path, as_json: bool, echo: Echo) -> None:

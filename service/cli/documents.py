@@ -15,6 +15,7 @@ from citeqa.service.cli.common import (
     IndexOpt,
     JsonOpt,
     ModelOpt,
+    WaitOpt,
     app,
     fail,
     settings_from,
@@ -88,16 +89,19 @@ def add(
     replace: Annotated[bool, typer.Option("--replace", help="Replace documents with the same id.")] = False,
     corpus: CorpusOpt = None,
     index: IndexOpt = None,
+    wait: WaitOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Copy documents into the corpus and update the index incrementally.
+
+    Waits for a build already running on the index (--wait seconds), then runs.
 
     Example: citeqa add saved-page.html report.pdf notes.md
     """
     from citeqa.service.cli import corpus as corpus_commands
 
     try:
-        corpus_commands.add(settings_from(corpus, index), paths, replace, as_json, typer.echo, stderr)
+        corpus_commands.add(settings_from(corpus, index), paths, replace, as_json, typer.echo, stderr, wait)
     except CiteqaError as exc:
         fail(exc.message)
     except OSError as exc:
@@ -109,16 +113,19 @@ def remove(
     doc_id: Annotated[str, typer.Argument(help="Id of the document (see `citeqa list`).")],
     corpus: CorpusOpt = None,
     index: IndexOpt = None,
+    wait: WaitOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Delete a document from the corpus and update the index.
+
+    Waits for a build already running on the index (--wait seconds), then runs.
 
     Example: citeqa remove saved-page
     """
     from citeqa.service.cli import corpus as corpus_commands
 
     try:
-        corpus_commands.remove(settings_from(corpus, index), doc_id, as_json, typer.echo, stderr)
+        corpus_commands.remove(settings_from(corpus, index), doc_id, as_json, typer.echo, stderr, wait)
     except CiteqaError as exc:
         fail(exc.message)
     except OSError as exc:

@@ -4,6 +4,8 @@ Chat front ends that speak the OpenAI API get the same cited extractive answer a
 ``/v1/ask`` for the last user message: the text keeps its ``[n]`` markers, and the
 citations and passages ride in the ``citeqa`` extension field (on the completion, or on the
 first chunk of a ``stream: true`` response, so a client can show the passages first).
+A stream carries ``usage`` only when asked with ``stream_options: {"include_usage": true}``,
+as OpenAI does: in one extra chunk with ``choices: []`` just before ``[DONE]``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,14 @@ class ChatMessage(BaseModel):
         return " ".join(str(p.get("text", "")) for p in parts if p.get("type") == "text")
 
 
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    include_usage: bool = Field(
+        False, description="Send one last chunk with `choices: []` and `usage` before `[DONE]`."
+    )
+
+
 class ChatRequest(BaseModel):
     """The OpenAI chat request; sampling options (temperature...) are accepted and ignored."""
 
@@ -53,6 +63,7 @@ class ChatRequest(BaseModel):
     model: str = Field(description="The corpus model id from `GET /v1/models`.", examples=["citeqa"])
     messages: list[ChatMessage] = Field(min_length=1, description="The conversation; the last user message is asked.")
     stream: bool = Field(False, description="Stream server-sent events (`chat.completion.chunk`), ending `[DONE]`.")
+    stream_options: StreamOptions | None = Field(None, description="Options of a streamed answer (`stream: true`).")
     k: K = 5
 
     def question(self) -> str:
@@ -137,7 +148,8 @@ async def chat_completions(
     answer, timings = await batcher.ask(body.question(), body.k)
     completion = build_completion(body.model, AskResponse.of(answer, timings, documents))
     if body.stream:
-        return StreamingResponse(stream_events(completion), media_type="text/event-stream")
+        include_usage = body.stream_options is not None and body.stream_options.include_usage
+        return StreamingResponse(stream_events(completion, include_usage), media_type="text/event-stream")
     return completion
 
 
@@ -167,18 +179,27 @@ def build_completion(model_name: str, answer: AskResponse) -> ChatCompletion:
     )
 
 
-def stream_events(completion: ChatCompletion) -> Iterator[str]:
-    """SSE of ``chat.completion.chunk`` objects: role and the extension first, then the text, then stop."""
+def stream_events(completion: ChatCompletion, include_usage: bool = False) -> Iterator[str]:
+    """SSE of ``chat.completion.chunk`` objects: role and the extension first, then the text, then stop.
+
+    ``include_usage``: one more chunk, ``choices: []`` and ``usage``, before ``[DONE]`` (OpenAI's
+    ``stream_options.include_usage``); without it no chunk carries ``usage``.
+    """
     head = {"id": completion.id, "object": "chat.completion.chunk", "created": completion.created}
     head["model"] = completion.model
 
+    nulls = {"usage": None} if include_usage else {}  # as OpenAI: `usage: null` on every other chunk
+
     def event(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         choice = {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
-        return f"data: {json.dumps({**head, 'choices': [choice], **extra}, ensure_ascii=False)}\n\n"
+        return f"data: {json.dumps({**head, 'choices': [choice], **nulls, **extra}, ensure_ascii=False)}\n\n"
 
     yield event({"role": "assistant", "content": ""}, citeqa=completion.citeqa.model_dump(mode="json"))
     pieces = _PIECE.findall(completion.choices[0].message.content)
     for begin in range(0, len(pieces), WORDS_PER_CHUNK):
         yield event({"content": "".join(pieces[begin : begin + WORDS_PER_CHUNK])})
-    yield event({}, "stop", usage=completion.usage.model_dump())
+    yield event({}, "stop")
+    if include_usage:
+        usage = {**head, "choices": [], "usage": completion.usage.model_dump()}
+        yield f"data: {json.dumps(usage, ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from starlette.datastructures import UploadFile
 
+from citeqa.index.corpus.identity import DOC_ID_PATTERN
 from citeqa.index.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from citeqa.service.api.auth import AdminDep
 from citeqa.service.api.dependencies import EngineDep, SettingsDep
@@ -26,7 +27,7 @@ FORM_OVERHEAD = 65_536
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
-DocId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,127}$")]
+DocId = Annotated[str, StringConstraints(pattern=f"^{DOC_ID_PATTERN}$")]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
@@ -90,8 +91,15 @@ async def get_manager(request: Request) -> DocumentManager:
 
 ManagerDep = Annotated[DocumentManager, Depends(get_manager)]
 router = APIRouter(
-    tags=["documents"], responses={**ERROR_RESPONSES, 401: {"model": ErrorResponse}, 409: {"model": ErrorResponse}}
+    tags=["documents"],
+    responses={
+        **ERROR_RESPONSES,
+        409: {"model": ErrorResponse, "description": "Same id (without `replace`) or same text as another document."},
+    },
 )
+UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    415: {"model": ErrorResponse, "description": "A body that is neither `multipart/form-data` nor JSON (or none)."}
+}
 
 
 @router.get("/v1/documents", response_model=DocumentList, tags=["documents"], summary="List the indexed documents")
@@ -137,6 +145,7 @@ UPLOAD_BODY: dict[str, Any] = {
     response_model=DocumentsChanged,
     summary="Add a document (file upload or JSON text) and publish the updated index",
     openapi_extra=UPLOAD_BODY,
+    responses=UPLOAD_RESPONSES,
 )
 async def add_document(_: AdminDep, request: Request, manager: ManagerDep, settings: SettingsDep) -> DocumentsChanged:
     limit = settings.max_upload_bytes

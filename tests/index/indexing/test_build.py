@@ -110,6 +110,37 @@ def test_changed_settings_make_the_index_stale(built: tuple[Path, Path], embedde
     assert not report.up_to_date and report.embedded == report.chunks
 
 
+class RefittedModel:
+    """The same model name and path with fine-tuned weights saved over the old ones: another content digest."""
+
+    def __init__(self, model: Any) -> None:
+        self.name, self.dimension, self.digest = model.name, model.dimension, "f" * 64
+        self._model = model
+
+    def encode(self, texts: Any, batch_size: int = 64) -> Any:
+        return self._model.encode(texts, batch_size=batch_size)
+
+
+def test_a_model_changed_in_place_rebuilds_every_vector(built: tuple[Path, Path], embedder: Any) -> None:
+    corpus, root = built
+    assert read_manifest(current_version_dir(root)).extra["model_digest"] == embedder.digest != ""
+    assert build_index(corpus, root, embedder).up_to_date
+    report = build_index(corpus, root, RefittedModel(embedder))
+    assert not report.up_to_date
+    assert (report.embedded, report.reused) == (report.chunks, 0)
+    assert read_manifest(current_version_dir(root)).extra["model_digest"] == "f" * 64
+    assert build_index(corpus, root, RefittedModel(embedder)).up_to_date
+
+
+def test_an_index_of_a_model_since_changed_in_place_is_refused_with_the_fix(
+    built: tuple[Path, Path], embedder: Any
+) -> None:
+    _, root = built
+    assert load_index(root, embedder.name, embedder.dimension, embedder.digest).manifest.chunk_count > 0
+    with pytest.raises(IndexMismatch, match=r"other weights of model .* rebuild the index with `citeqa build`"):
+        load_index(root, embedder.name, embedder.dimension, "f" * 64)
+
+
 def test_publishing_switches_the_pointer_and_keeps_few_versions(built: tuple[Path, Path], embedder: Any) -> None:
     corpus, root = built
     for _ in range(4):

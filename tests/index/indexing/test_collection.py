@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +17,7 @@ from typer.testing import CliRunner
 
 from citeqa.index.corpus.walk import read_corpus
 from citeqa.index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput
+from citeqa.index.indexing.build import LOCK_FILE, build_index
 from citeqa.index.indexing.collection import add_files, add_text, change_and_build, remove_document, safe_file_name
 from citeqa.index.store.loader import load_index
 from citeqa.service import wiring
@@ -163,3 +169,138 @@ def test_document_commands_have_help_with_an_example(command: str) -> None:
     result = CliRunner().invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert f"Example: citeqa {command}" in result.stdout
+
+
+@contextmanager
+def build_lock_held_elsewhere(root: Path) -> Iterator[None]:
+    """The build lock of ``root`` held as another process's build would hold it (its own open file)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / LOCK_FILE).open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+NOTE_MD = b"---\nid: late-note\ntitle: Late note\n---\nThe ferry timetable changes in October.\n"
+
+
+def test_a_second_add_waits_for_the_running_build_then_runs(corpus: Path, tmp_path: Path, embedder: Any) -> None:
+    root = tmp_path / "index"
+    params = wiring.build_params(Settings())
+    build_index(corpus, root, embedder, params)
+    waits: list[str] = []
+    with ThreadPoolExecutor(1) as pool:
+        with build_lock_held_elsewhere(root):
+            add = pool.submit(
+                change_and_build,
+                lambda: add_files(corpus, [("late.md", NOTE_MD)]),
+                corpus,
+                root,
+                embedder,
+                params,
+                lock_wait=120,
+                on_wait=waits.append,
+            )
+            time.sleep(0.5)
+            assert not add.done()
+            assert not (corpus / "late.md").exists()  # nothing is touched while it waits
+        done, report = add.result(timeout=300)
+    assert [d.doc_id for d in done.documents] == ["late-note"]
+    assert report.embedded >= 1
+    assert "late-note" in load_index(root).documents
+    assert waits == [f"another build is running on {root}: waiting up to 120s for it to finish"]
+
+
+def test_an_add_refused_by_a_running_build_is_never_published(corpus: Path, tmp_path: Path, embedder: Any) -> None:
+    root = tmp_path / "index"
+    params = wiring.build_params(Settings())
+    build_index(corpus, root, embedder, params)
+    with ThreadPoolExecutor(1) as pool:
+        with build_lock_held_elsewhere(root):
+            rebuild = pool.submit(build_index, corpus, root, embedder, params, force=True)
+            with pytest.raises(CorpusError, match=r"another build is running on .* did not finish within 0\.3s"):
+                change_and_build(
+                    lambda: add_files(corpus, [("late.md", NOTE_MD)]), corpus, root, embedder, params, lock_wait=0.3
+                )
+            assert not (corpus / "late.md").exists()
+        report = rebuild.result(timeout=300)
+    assert not report.up_to_date
+    assert set(load_index(root).documents) == {"japan-nato-rutte-visit"}
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda text: text.replace("\n", "\r\n"),
+        lambda text: text.rstrip("\n"),
+        lambda text: text + "\n\n",
+        lambda text: text.replace(".\n", ".  \n"),
+    ],
+    ids=["crlf", "no-final-newline", "extra-newlines", "trailing-spaces"],
+)
+def test_add_refuses_a_near_duplicate_of_a_corpus_document(corpus: Path, variant: Callable[[str], str]) -> None:
+    body = next(d.text for d in read_corpus(corpus))
+    with pytest.raises(DocumentConflict, match="already in the corpus as 'japan-nato-rutte-visit'"):
+        add_files(corpus, [("copy.txt", variant(body).encode())])
+    with pytest.raises(DocumentConflict, match="already in the corpus as 'one'"):
+        add_files(corpus, [("one.txt", b"Same note\nbody\n"), ("two.txt", b"Same note\r\nbody")])
+    assert sorted(p.name for p in corpus.iterdir()) == ["japan-nato-rutte-visit.md"]
+
+
+def test_add_reports_a_normalised_front_matter_id(corpus: Path) -> None:
+    change = add_files(corpus, [("roof.md", b"---\nid: news/2024/roof\ntitle: Roof\n---\nThe roof is fixed.\n")])
+    assert [d.doc_id for d in change.documents] == ["news-2024-roof"]
+    assert change.notes == (
+        "roof.md: id 'news/2024/roof' is not a valid document id (lowercase letters, digits, '.', '_', '-'); "
+        "using 'news-2024-roof'",
+    )
+
+
+@pytest.mark.parametrize(
+    ("poll", "said"),
+    [
+        ("2", "a running service on this index loads it by itself within 2s (CITEQA_RELOAD_POLL_SECONDS)"),
+        ("0", "CITEQA_RELOAD_POLL_SECONDS is 0: a running service loads it on SIGHUP or `POST /v1/admin/reload`"),
+    ],
+)
+def test_add_and_remove_say_how_a_running_service_picks_the_change_up(
+    corpus: Path, tmp_path: Path, poll: str, said: str
+) -> None:
+    note = tmp_path / "note.md"
+    note.write_bytes(NOTE_MD)
+    where = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    env = {"CITEQA_RELOAD_POLL_SECONDS": poll}
+    added = CliRunner().invoke(app, ["add", str(note), *where], env=env)
+    removed = CliRunner().invoke(app, ["remove", "late-note", *where], env=env)
+    for result in (added, removed):
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[-1] == said
+
+
+def test_cli_add_waits_for_a_running_build_or_gives_up_changing_nothing(corpus: Path, tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_bytes(NOTE_MD)
+    index = tmp_path / "index"
+    where = ["--corpus", str(corpus), "--index", str(index)]
+    index.mkdir()
+    running_build = (index / LOCK_FILE).open("w")  # another process's build holds the lock
+    fcntl.flock(running_build, fcntl.LOCK_EX)
+    pool = ThreadPoolExecutor(1)
+    try:
+        refused = CliRunner().invoke(app, ["add", str(note), *where, "--wait", "0.5"])
+        assert refused.exit_code == 1
+        assert refused.stderr.splitlines() == [
+            f"another build is running on {index}: waiting up to 0.5s for it to finish ...",
+            f"error: another build is running on {index} and did not finish within 0.5s: try again when it is done",
+        ]
+        assert not (corpus / "note.md").exists()
+        waiting = pool.submit(CliRunner().invoke, app, ["add", str(note), *where, "--wait", "120"])
+        time.sleep(1.0)
+        assert not waiting.done()
+        assert not (corpus / "note.md").exists()
+    finally:
+        running_build.close()  # the build finishes: its lock is released
+        pool.shutdown(wait=False)
+    result = waiting.result(timeout=300)
+    assert result.exit_code == 0, result.output
+    assert "added late-note: Late note (note.md)" in result.stdout
+    assert "late-note" in load_index(index).documents

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -103,3 +104,45 @@ def test_multimodal_style_content_parts_are_read(server: Server) -> None:
     )
     assert response.status_code == 200
     assert response.json()["citeqa"]["question"] == QUESTION
+
+
+def sse_events(server: Server, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The JSON events of a streamed chat answer, read line by line as a raw SSE client would, up to [DONE]."""
+    events: list[dict[str, Any]] = []
+    with httpx.stream("POST", f"{server.url}/v1/chat/completions", json=body, timeout=60) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        data = [line.removeprefix("data: ") for line in response.iter_lines() if line.startswith("data: ")]
+    assert data[-1] == "[DONE]"
+    events.extend(json.loads(item) for item in data[:-1])
+    return events
+
+
+STREAM = {"model": "citeqa", "messages": [{"role": "user", "content": QUESTION}], "stream": True}
+
+
+def test_a_stream_carries_no_usage_unless_asked(oai: openai.OpenAI, server: Server) -> None:
+    events = sse_events(server, STREAM)
+    assert all("usage" not in event for event in events)
+    assert events[-1]["choices"][0]["finish_reason"] == "stop"
+    chunks = list(oai.chat.completions.create(model="citeqa", messages=STREAM["messages"], stream=True))
+    assert all(chunk.usage is None for chunk in chunks)
+    assert all(chunk.choices for chunk in chunks)
+
+
+def test_include_usage_adds_one_final_chunk_with_no_choices(oai: openai.OpenAI, server: Server) -> None:
+    events = sse_events(server, {**STREAM, "stream_options": {"include_usage": True}})
+    *content, last = events
+    assert last["choices"] == []
+    assert last["usage"]["total_tokens"] == last["usage"]["prompt_tokens"] + last["usage"]["completion_tokens"] > 0
+    assert all(event["usage"] is None and len(event["choices"]) == 1 for event in content)
+    assert content[-1]["choices"][0]["finish_reason"] == "stop"
+
+    chunks = list(oai.chat.completions.create(
+        model="citeqa", messages=STREAM["messages"], stream=True, stream_options={"include_usage": True}
+    ))  # fmt: skip
+    *text_chunks, final = chunks
+    assert final.choices == [] and final.usage is not None
+    assert final.usage.prompt_tokens == len(QUESTION.split())
+    assert all(chunk.usage is None for chunk in text_chunks)
+    answer = "".join(c.choices[0].delta.content or "" for c in text_chunks)
+    assert final.usage.completion_tokens == len(answer.split())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from citeqa.service.api.app import create_app
 from citeqa.service.settings import Settings
-from tests.article_files import ARTICLE_AUTHOR, ARTICLE_TITLE, ARTICLE_URL, article_html, report_pdf
+from tests.article_files import ARTICLE_AUTHOR, ARTICLE_TITLE, ARTICLE_URL, article_html, report_pdf, typeset_pdf
 from tests.conftest import ROOT, build_test_index, wait_ready
 
 KEY = "test-admin-key-123"
@@ -113,6 +114,9 @@ def test_concurrent_changes_are_serialized_and_all_kept(docs_client: TestClient)
         ({"files": {"file": ("bad.pdf", b"%PDF-1.4 not really", "application/pdf")}}, 422, "invalid_input"),
         ({"data": {"replace": "true"}, "files": {"other": ("a.txt", b"a", "text/plain")}}, 422, "invalid_input"),
         ({"content": b"hello", "headers": {**ADMIN, "content-type": "text/plain"}}, 415, "unsupported_media_type"),
+        ({}, 415, "unsupported_media_type"),
+        ({"json": {"doc_id": "news/2024/roof", "title": "t", "text": "b"}}, 422, "invalid_input"),
+        ({"json": {"doc_id": "", "title": "t", "text": "b"}}, 422, "invalid_input"),
     ],
 )
 def test_bad_requests_are_refused_and_change_nothing(
@@ -141,6 +145,79 @@ def test_document_endpoints_disabled_without_admin_key(client: TestClient) -> No
 def test_openapi_documents_both_upload_forms(client: TestClient) -> None:
     body = client.get("/openapi.json").json()["paths"]["/v1/documents"]["post"]["requestBody"]["content"]
     assert {"multipart/form-data", "application/json"} <= set(body)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "statuses"),
+    [
+        ("post", "/v1/documents", {"201", "401", "409", "413", "415", "422", "503"}),
+        ("delete", "/v1/documents/{doc_id}", {"200", "401", "404", "503"}),
+        ("get", "/v1/documents/{doc_id}", {"200", "404", "503"}),
+    ],
+)
+def test_openapi_declares_every_status_a_document_route_answers(
+    client: TestClient, method: str, path: str, statuses: set[str]
+) -> None:
+    declared = client.get("/openapi.json").json()["paths"][path][method]["responses"]
+    assert statuses <= set(declared)
+
+
+def test_a_front_matter_id_with_slashes_is_cited_fetched_and_deleted_by_the_same_id(docs_client: TestClient) -> None:
+    roof = b"---\nid: news/2024/roof\ntitle: Roof works\n---\nThe library roof gets copper tiles in August.\n"
+    response = docs_client.post("/v1/documents", files={"file": ("roof.md", roof, "text/markdown")}, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    assert response.json()["documents"][0]["doc_id"] == "news-2024-roof"
+    citation = docs_client.post("/v1/ask", json={"question": "What tiles does the library roof get?"}).json()
+    cited = citation["citations"][0]
+    assert cited["doc_id"] == "news-2024-roof"
+    document = docs_client.get(f"/v1/documents/{cited['doc_id']}")
+    assert document.status_code == 200
+    assert document.json()["text"][cited["start"] : cited["end"]] == cited["quote"]
+    assert docs_client.delete(f"/v1/documents/{cited['doc_id']}", headers=ADMIN).status_code == 200
+    assert "news-2024-roof" not in _doc_ids(docs_client)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda text: text.replace("\n", "\r\n"),
+        lambda text: text.rstrip("\n"),
+        lambda text: unicodedata.normalize("NFD", text),
+    ],
+    ids=["crlf", "no-final-newline", "nfd"],
+)
+def test_a_near_duplicate_of_a_corpus_document_is_refused(docs_client: TestClient, variant: Any) -> None:
+    text = docs_client.get("/v1/documents/japan-nato-rutte-visit").json()["text"]
+    note = {"doc_id": "rutte-copy", "title": "Copy", "text": variant(text)}
+    response = docs_client.post("/v1/documents", json=note, headers=ADMIN)
+    assert response.status_code == 409, response.text
+    assert "already in the corpus as 'japan-nato-rutte-visit'" in response.json()["error"]["message"]
+    files = {"file": ("copy.txt", variant(text).encode(), "text/plain")}
+    assert docs_client.post("/v1/documents", files=files, headers=ADMIN).status_code == 409
+
+
+def test_a_typeset_pdf_is_matched_and_quoted_by_whole_words(docs_client: TestClient) -> None:
+    lines = (
+        "Parking notice",
+        "The new parking regu-",
+        "lation applies to all Resi-",
+        "dents of the \ufb01rst district from the \ufb01fth of May.",
+    )
+    files = {"file": ("parking.pdf", typeset_pdf(lines), "application/pdf")}
+    assert docs_client.post("/v1/documents", files=files, headers=ADMIN).status_code == 201
+    try:
+        hits = docs_client.post("/v1/search", json={"query": "regulation residents fifth", "k": 1}).json()
+        assert hits["passages"][0]["doc_id"] == "parking"
+        assert hits["passages"][0]["lexical_score"] > 0
+        answer = docs_client.post("/v1/ask", json={"question": "Who does the new parking regulation apply to?"})
+        cited = answer.json()["citations"][0]
+        assert cited["doc_id"] == "parking" and cited["page"] == 1
+        assert "regulation applies to all Residents" in " ".join(cited["quote"].split())
+        text = docs_client.get("/v1/documents/parking").json()["text"]
+        assert text[cited["start"] : cited["end"]] == cited["quote"]
+        assert cited["start"] == 0 or not text[cited["start"] - 1].isalnum()
+    finally:
+        docs_client.delete("/v1/documents/parking", headers=ADMIN)
 
 
 def test_index_on_disk_stays_loadable(docs_client: TestClient, embedder: Any) -> None:
