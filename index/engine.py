@@ -14,6 +14,7 @@ from index.answer import AbstainModel, Answer, Extractor
 from index.corpus import Document
 from index.embedding import Embedder, Vectors
 from index.errors import DocumentNotFound
+from index.features import Prepared
 from index.loader import IndexData
 from index.retrieval import Passage, RetrievalParams
 from index.retrieval import search_many as retrieve_many
@@ -81,6 +82,13 @@ class Engine:
             "total": round(retrieve_ms + answer_ms, 3),
         }
         return [(answer, timing) for answer in answers]
+
+    def prepare_many(self, questions: Sequence[str]) -> list[Prepared]:
+        """The questions' candidate sentences with their features, for training answer models."""
+        passages, vectors, _ = self._retrieve(questions, ANSWER_CANDIDATES)
+        if self.answer_embedder is not self.embedder:
+            vectors = self._encode_answer(questions)
+        return self.extractor.prepare_many(questions, passages, vectors)
 
     def ask(self, question: str, k: int = 5) -> tuple[Answer, dict[str, float]]:
         return self.ask_many([question], k)[0]
