@@ -227,6 +227,8 @@ SIGNALS: tuple[str, ...] = (
     "top_score",
     "margin",
     "agreement",
+    "top_logit",
+    "type_top",
 )
 SIGNAL_HELP: dict[str, str] = {
     "coverage": "idf-weighted share of the question's terms in the answer sentence, its neighbours and headline",
@@ -243,6 +245,8 @@ SIGNAL_HELP: dict[str, str] = {
     "top_score": "probability that the answer sentence holds the answer, by the ranker (sigmoid of its score)",
     "margin": "tanh(ranker score lead of the answer sentence over the next one / 2)",
     "agreement": "0.5 for each of the dense and BM25 rankings whose best passage is from the answer's article",
+    "top_logit": "ranker score (log-odds) of the answer sentence / 10, clipped to [-1, 1]",
+    "type_top": "type_match x top_score: a likely answer sentence that holds the kind of thing asked for",
 }
 
 
@@ -286,5 +290,7 @@ def answer_signals(
         "top_score": 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, best.score)))),
         "margin": math.tanh((best.score - second) / 2),
         "agreement": 0.5 * (top_dense.doc_id == best.doc_id) + 0.5 * (top_lexical.doc_id == best.doc_id),
+        "top_logit": max(-1.0, min(1.0, best.score / 10)),
     }
+    signals["type_top"] = signals["type_match"] * signals["top_score"]
     return {name: round(float(value), 4) for name, value in signals.items()}

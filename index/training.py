@@ -43,7 +43,7 @@ class TrainingParams:
     pointwise (comparable probabilities) rather than listwise; ``second_ratio``: see ``Ranker``."""
 
     ranker_l2: float = 3.0
-    abstain_l2: float = 3.0
+    abstain_l2: float = 1.0
     max_wrong_abstain: float = 0.03
     pointwise: bool = True
     second_ratio: float = 0.6

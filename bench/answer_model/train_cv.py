@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=Path("data/index"))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--ranker-l2", type=float, default=3.0)
-    parser.add_argument("--abstain-l2", type=float, default=3.0)
+    parser.add_argument("--abstain-l2", type=float, default=1.0)
     parser.add_argument("--second-ratio", type=float, default=0.6, help="Cite the runner-up sentence (above 1: never).")
     parser.add_argument("--max-wrong-abstain", type=float, default=0.03)
     parser.add_argument("--listwise", action="store_true", help="Fit the ranker listwise (default: pointwise).")
@@ -60,10 +60,10 @@ def main() -> None:
     )
     grid = []
     if args.grid:
-        for pointwise in (True, False):
-            for ranker_l2 in (0.3, 1.0, 3.0, 10.0):
-                for abstain_l2 in (0.3, 1.0, 3.0):
-                    for wrong in (0.02, 0.04):
+        for pointwise in (True,):
+            for ranker_l2 in (1.0, 3.0):
+                for abstain_l2 in (0.1, 0.3, 1.0, 3.0):
+                    for wrong in (0.03, 0.05):
                         setting = TrainingParams(ranker_l2, abstain_l2, wrong, pointwise, args.second_ratio)
                         totals = summarise(cross_validate(engine.extractor, examples, setting, args.folds))["all"]
                         grid.append({"params": vars(setting), "totals": totals})
