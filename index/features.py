@@ -42,6 +42,8 @@ CANDIDATE_FEATURES: tuple[str, ...] = (
     "predicate",
     "type_subject",
     "type_predicate",
+    "type_number",
+    "type_name",
 )
 CANDIDATE_HELP: dict[str, str] = {
     "similarity": "cosine similarity of the question and the sentence",
@@ -63,7 +65,11 @@ CANDIDATE_HELP: dict[str, str] = {
     "predicate": "idf-weighted share of the question's other terms (what is said of the subject) in the sentence",
     "type_subject": "type x subject: the kind of thing asked for, next to the question's subject",
     "type_predicate": "type x predicate: the kind of thing asked for, in a sentence saying what was asked",
+    "type_number": "type, for questions asking for a date, number or score (else 0)",
+    "type_name": "type, for questions asking for a person, organisation or name (else 0)",
 }
+_NUMBER_KINDS = frozenset({"when", "amount", "score"})
+_NAME_KINDS = frozenset({"who", "name"})
 _PRONOUN = re.compile(
     r"^[\"“]?(?:he|she|it|they|his|her|its|their|this|these|those|there|such|the (?:company|firm|group|club|"
     r"player|band|singer|star|actor|film|bank|government|minister|chancellor|party|team|side|firm's|company's|"
@@ -182,6 +188,8 @@ def candidate_features(
                 "predicate": predicate,
                 "type_subject": kind * subject,
                 "type_predicate": kind * predicate,
+                "type_number": kind if q.kind in _NUMBER_KINDS else 0.0,
+                "type_name": kind if q.kind in _NAME_KINDS else 0.0,
             }
             out.append(Candidate(doc.doc_id, start, end, i, features))
     return out
@@ -229,6 +237,10 @@ SIGNALS: tuple[str, ...] = (
     "agreement",
     "top_logit",
     "type_top",
+    "predicate_missing",
+    "focus_near",
+    "type_subject",
+    "type_absent",
 )
 SIGNAL_HELP: dict[str, str] = {
     "coverage": "idf-weighted share of the question's terms in the answer sentence, its neighbours and headline",
@@ -247,7 +259,13 @@ SIGNAL_HELP: dict[str, str] = {
     "agreement": "0.5 for each of the dense and BM25 rankings whose best passage is from the answer's article",
     "top_logit": "ranker score (log-odds) of the answer sentence / 10, clipped to [-1, 1]",
     "type_top": "type_match x top_score: a likely answer sentence that holds the kind of thing asked for",
+    "predicate_missing": "idf-weighted share of the question's non-name terms absent from the answer, its neighbours "
+    "and the headline (what is asked about the subject, missing around it)",
+    "focus_near": "share of the words saying what is asked for held by the answer or its neighbours (1: none asked)",
+    "type_subject": "the answer holds the kind of thing asked for next to the question's names (candidate feature)",
+    "type_absent": "1 when the question asks for a date, number, score or place and the answer sentence holds none",
 }
+_CHECKABLE = frozenset({"when", "amount", "score", "where"})
 
 
 def answer_signals(
@@ -270,6 +288,10 @@ def answer_signals(
     near = set(content_terms(doc.title))
     for i in range(best.index - 2, best.index + 3):
         near |= _terms_of(doc, spans, i)
+    close = set(content_terms(doc.title))
+    for i in range(best.index - 1, best.index + 2):
+        close |= _terms_of(doc, spans, i)
+    predicate = {t: w for t, w in q.weights.items() if t not in q.specific}
     in_doc = set(content_terms(doc.title + "\n" + doc.text))
     missing = [t for t in q.weights if t not in in_doc]
     second = ranked[1].score if len(ranked) > 1 else best.score - 4.0
@@ -291,6 +313,10 @@ def answer_signals(
         "margin": math.tanh((best.score - second) / 2),
         "agreement": 0.5 * (top_dense.doc_id == best.doc_id) + 0.5 * (top_lexical.doc_id == best.doc_id),
         "top_logit": max(-1.0, min(1.0, best.score / 10)),
+        "predicate_missing": 1.0 - coverage(predicate, close) if predicate else 0.0,
+        "focus_near": coverage(dict.fromkeys(q.focus, 1.0), close) if q.focus else 1.0,
+        "type_subject": best.features["type_subject"],
+        "type_absent": float(q.kind in _CHECKABLE and best.features["type"] == 0.0),
     }
     signals["type_top"] = signals["type_match"] * signals["top_score"]
     return {name: round(float(value), 4) for name, value in signals.items()}

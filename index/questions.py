@@ -76,8 +76,12 @@ def question_type(question: str) -> str:
         return "amount"
     if re.search(r"\bwhat (?:was|is|were) the (?:cost|price|value|size|amount|number|figure|total|fine|score)\b", q):
         return "amount"
-    if first[0] == "where" or re.search(r"\bin which (?:city|country|town)\b", q):
+    if re.match(r"(?:what|which) (?:[\w-]+ ){0,2}(?:profit|loss|price|cost|fee|salary|sum|percentage|rate)s?\b", q):
+        return "amount"
+    if first[0] == "where" or re.search(r"\bin (?:which|what) (?:[\w-]+ )?(?:city|country|town|village|county)\b", q):
         return "where"
+    if re.match(r"what (?:is|was|are|were) the (?:[\w-]+ )?names?\b", q):
+        return "name"
     if first[0] == "why" or re.search(r"\bwhat (?:caused|led to)\b", q):
         return "why"
     if re.match(r"^(?:what|who)\s+(?:is|are|was|were|does)\s+(?:an?\s+|the\s+)?[\w\s.&-]{1,40}(?:stand for)?\??$", q):

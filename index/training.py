@@ -127,43 +127,72 @@ def _article(example: Example) -> str:
     return f"doc:{doc}" if doc else f"question:{example.question.id}"
 
 
+GRID: tuple[TrainingParams, ...] = tuple(
+    TrainingParams(ranker_l2, abstain_l2, wrong)
+    for ranker_l2 in (1.0, 3.0)
+    for abstain_l2 in (0.3, 1.0, 3.0)
+    for wrong in (0.03,)
+)
+
+
+def utility(rows: Sequence[dict[str, Any]]) -> float:
+    """What settings are chosen by: answers holding an acceptable answer, plus unanswerable questions
+    abstained on, minus twice the answerable ones abstained on (a wrong abstention costs more)."""
+    return float(sum((r["contains"] - 2 * r["abstained"]) if r["answerable"] else r["abstained"] for r in rows))
+
+
+def select_params(
+    extractor: Extractor, examples: Sequence[Example], grid: Sequence[TrainingParams] = GRID, folds: int = 4
+) -> TrainingParams:
+    """The setting of ``grid`` with the best ``utility`` in a ``folds``-fold cross-validation by article
+    of ``examples`` (ties: the first in ``grid``)."""
+    scores = [utility(cross_validate(extractor, examples, params, folds)) for params in grid]
+    return grid[scores.index(max(scores))]
+
+
 def cross_validate(
     extractor: Extractor,
     examples: Sequence[Example],
-    params: TrainingParams = TrainingParams(),
+    params: TrainingParams | None = TrainingParams(),
     folds: int = 5,
     seed: int = 13,
 ) -> list[dict[str, Any]]:
     """One row per example, measured by the model fitted on the other folds: ``contains`` (answered with an
-    acceptable answer), ``abstained``, ``top_good`` (the ranker's first sentence holds an answer)."""
+    acceptable answer), ``abstained``, ``top_good`` (the ranker's first sentence holds an answer),
+    ``params`` (the setting used). With ``params=None`` each fold's setting is chosen by ``select_params``
+    on that fold's training examples only (a nested cross-validation)."""
     fold_of = article_folds(examples, folds, seed)
     rows: list[dict[str, Any]] = []
     for fold in range(folds):
         train = [e for e, f in zip(examples, fold_of, strict=True) if f != fold]
-        model = fit_answer_model(extractor, train, params)
+        chosen = params if params is not None else select_params(extractor, train)
+        model = fit_answer_model(extractor, train, chosen)
         for e, f in zip(examples, fold_of, strict=True):
-            if f != fold:
-                continue
-            answer = extractor.finish(e.prepared, model, 5)
-            ranked = model.ranker.rank(e.prepared.candidates) if model.ranker else []
-            good_keys = {c.key for c, g in zip(e.prepared.candidates, e.good, strict=True) if g}
-            top_good = bool(ranked) and ranked[0].key in good_keys
-            rows.append(
-                {
-                    "id": e.question.id,
-                    "fold": fold,
-                    "answerable": e.question.answerable,
-                    "abstained": not answer.answerable,
-                    "contains": answer.answerable and holds_answer(answer.answer, e.question.answers),
-                    "top_good": top_good,
-                    "any_good": any(e.good),
-                    "confidence": answer.confidence,
-                    "answer": answer.answer[:240],
-                    "reason": answer.abstention.code if answer.abstention else None,
-                }
-            )
+            if f == fold:
+                rows.append(_measure(extractor, e, model, fold, chosen))
     order = {e.question.id: i for i, e in enumerate(examples)}
     return sorted(rows, key=lambda r: order[r["id"]])
+
+
+def _measure(
+    extractor: Extractor, e: Example, model: AbstainModel, fold: int, params: TrainingParams
+) -> dict[str, Any]:
+    answer = extractor.finish(e.prepared, model, 5)
+    ranked = model.ranker.rank(e.prepared.candidates) if model.ranker else []
+    good_keys = {c.key for c, g in zip(e.prepared.candidates, e.good, strict=True) if g}
+    return {
+        "id": e.question.id,
+        "fold": fold,
+        "params": vars(params),
+        "answerable": e.question.answerable,
+        "abstained": not answer.answerable,
+        "contains": answer.answerable and holds_answer(answer.answer, e.question.answers),
+        "top_good": bool(ranked) and ranked[0].key in good_keys,
+        "any_good": any(e.good),
+        "confidence": answer.confidence,
+        "answer": answer.answer[:240],
+        "reason": answer.abstention.code if answer.abstention else None,
+    }
 
 
 def summarise(rows: Sequence[dict[str, Any]], styles: dict[str, str] | None = None) -> dict[str, Any]:

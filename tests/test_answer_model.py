@@ -88,3 +88,37 @@ def test_capped_threshold_abstains_on_few_answerable_questions() -> None:
     capped = choose_capped_threshold(probabilities, answerable, 0.0)
     assert 0.45 < free <= 0.6  # most accurate (9/10): abstain below 0.6, once wrongly
     assert 0.3 < capped <= 0.35  # never abstaining on an answerable question: 8/10 at best
+
+
+def test_folds_keep_an_articles_questions_together() -> None:
+    from dataclasses import dataclass
+
+    from index.features import Prepared, QuestionTerms
+    from index.training import Example, article_folds
+
+    @dataclass(frozen=True)
+    class Q:
+        id: str
+        doc_id: str | None
+        answers: tuple[str, ...] = ()
+        answerable: bool = True
+
+    empty = Prepared(QuestionTerms("q", "other", {}, (), (), ()), (), ())
+    questions = [Q(f"q{i}", f"doc{i % 7}") for i in range(28)] + [Q(f"off{i}", None) for i in range(5)]
+    folds = article_folds([Example(q, empty, ()) for q in questions], 5)
+    by_doc: dict[str | None, set[int]] = {}
+    for q, fold in zip(questions, folds, strict=True):
+        by_doc.setdefault(q.doc_id, set()).add(fold)
+    assert all(len(f) == 1 for doc, f in by_doc.items() if doc is not None)
+    assert set(folds) == set(range(5))
+
+
+def test_utility_counts_a_wrong_abstention_twice() -> None:
+    from index.training import utility
+
+    rows = [
+        {"answerable": True, "contains": True, "abstained": False},
+        {"answerable": True, "contains": False, "abstained": True},
+        {"answerable": False, "contains": False, "abstained": True},
+    ]
+    assert utility(rows) == 1 - 2 + 1

@@ -39,12 +39,25 @@ def main() -> None:
     parser.add_argument("--test", type=Path, action="append", default=[], help="Report on this set (repeatable).")
     parser.add_argument("--out", type=Path, help="Write figures and per-question rows here (JSON).")
     parser.add_argument("--grid", action="store_true", help="Also print the CV totals over a grid of settings.")
+    parser.add_argument(
+        "--fixed",
+        action="store_true",
+        help="Use the given L2/threshold settings instead of choosing them in each fold.",
+    )
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from index.abstention import save_abstain_model
     from index.calibration import answer_figures, read_labelled
-    from index.training import TrainingParams, cross_validate, fit_answer_model, make_examples, summarise
+    from index.training import (
+        GRID,
+        TrainingParams,
+        cross_validate,
+        fit_answer_model,
+        make_examples,
+        select_params,
+        summarise,
+    )
     from service.runtime import load_engine
     from service.settings import Settings
 
@@ -60,16 +73,12 @@ def main() -> None:
     )
     grid = []
     if args.grid:
-        for pointwise in (True,):
-            for ranker_l2 in (1.0, 3.0):
-                for abstain_l2 in (0.1, 0.3, 1.0, 3.0):
-                    for wrong in (0.03, 0.05):
-                        setting = TrainingParams(ranker_l2, abstain_l2, wrong, pointwise, args.second_ratio)
-                        totals = summarise(cross_validate(engine.extractor, examples, setting, args.folds))["all"]
-                        grid.append({"params": vars(setting), "totals": totals})
-                        print(vars(setting), totals, flush=True)
+        for setting in GRID:
+            totals = summarise(cross_validate(engine.extractor, examples, setting, args.folds))["all"]
+            grid.append({"params": vars(setting), "totals": totals})
+            print(vars(setting), totals, flush=True)
     started = time.perf_counter()
-    rows = cross_validate(engine.extractor, examples, params, folds=args.folds)
+    rows = cross_validate(engine.extractor, examples, params if args.fixed else None, folds=args.folds)
     cv_s = time.perf_counter() - started
     summary = summarise(rows, styles)
     print(f"prepared {len(questions)} questions in {prepare_s:.1f} s; {args.folds}-fold CV in {cv_s:.1f} s")
@@ -78,8 +87,12 @@ def main() -> None:
         for row in rows:
             if (row["answerable"] and not row["contains"]) or (not row["answerable"] and not row["abstained"]):
                 print(" ", styles.get(row["id"]), json.dumps(row, ensure_ascii=False))
-    out: dict[str, Any] = {"params": vars(params), "cv": summary, "cv_rows": rows, "grid": grid}
+    out: dict[str, Any] = {"cv": summary, "cv_rows": rows, "grid": grid}
+    if not args.fixed:
+        params = select_params(engine.extractor, examples)
+        print(f"setting chosen on all training questions: {vars(params)}")
     model = fit_answer_model(engine.extractor, examples, params, note=_note(args.train, len(questions)))
+    out["final_params"] = vars(params)
     if args.write:
         save_abstain_model(model, args.write)
         print(f"wrote {args.write}")
