@@ -248,7 +248,8 @@ SIGNAL_HELP: dict[str, str] = {
     "doc_missing": "idf-weighted share of the question's terms absent from the answer's whole article",
     "rare_missing": "idf of the rarest question term absent from the answer's article / the highest idf (0: none)",
     "specific_missing": "share of the question's names, years and numbers absent from the answer's article",
-    "unknown": "idf-weighted share of the question's terms that no document of the corpus uses",
+    "unknown": "idf-weighted share of the question's terms that no document of the corpus uses, times "
+    "min(1, ln(1 + documents) / ln(1001)): in a handful of documents a plain word's absence says little",
     "dense": "cosine similarity of the question and the best passage",
     "similarity": "cosine similarity of the question and the answer sentence",
     "type_match": "1 when the answer holds the kind of thing asked for (name, date, amount, place, cause)",
@@ -278,7 +279,7 @@ def answer_signals(
     """Answerability signals of the best of ``ranked`` (sorted by ranker score, best first), in [-1, 1]."""
     q = prepared.question
     total = sum(q.weights.values()) or 1.0
-    unknown = sum(q.weights[t] for t in q.absent) / total
+    unknown = sum(q.weights[t] for t in q.absent) / total * _absence_weight(len(documents))
     passages = prepared.passages
     if not ranked or not passages:
         return {"unknown": round(unknown, 4), "doc_missing": 1.0, "near_missing": 1.0, "rare_missing": 1.0}
@@ -320,3 +321,8 @@ def answer_signals(
     }
     signals["type_top"] = signals["type_match"] * signals["top_score"]
     return {name: round(float(value), 4) for name, value in signals.items()}
+
+
+def _absence_weight(documents: int) -> float:
+    """How much a word's absence from the corpus says: 1 from a thousand documents on, less below."""
+    return min(1.0, math.log1p(documents) / math.log1p(1000))
