@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from citeqa.index.answering.extraction import AbstainModel, Answer, Extractor
+from citeqa.index.answering.features import Prepared
 from citeqa.index.domain import Document, Vectors
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.errors import DocumentNotFound
@@ -82,6 +83,13 @@ class Engine:
             "total": round(retrieve_ms + answer_ms, 3),
         }
         return [(answer, timing) for answer in answers]
+
+    def prepare_many(self, questions: Sequence[str]) -> list[Prepared]:
+        """The questions' candidate sentences with their features, for training answer models."""
+        passages, vectors, _ = self._retrieve(questions, ANSWER_CANDIDATES)
+        if self.answer_embedder is not self.embedder:
+            vectors = self._encode_answer(questions)
+        return self.extractor.prepare_many(questions, passages, vectors)
 
     def ask(self, question: str, k: int = 5) -> tuple[Answer, dict[str, float]]:
         return self.ask_many([question], k)[0]

@@ -20,47 +20,32 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from citeqa.index.answering.features import SIGNAL_HELP, SIGNALS
+from citeqa.index.answering.ranker import Ranker
 from citeqa.index.errors import AbstainModelError
 from citeqa.index.store.atomic import write_atomic
 
 FORMAT = 1
 DEFAULT_MODEL_FILE = "abstain_model.json"
 
-FEATURES: tuple[str, ...] = (
-    "coverage",
-    "focus",
-    "rare_missing",
-    "specific_missing",
-    "unknown",
-    "dense",
-    "similarity",
-    "agreement",
-    "type_match",
-    "margin",
-)
-FEATURE_HELP: dict[str, str] = {
-    "coverage": "idf-weighted share of the question's terms held by the answer sentence and its neighbours",
-    "focus": "share of the words right after the question word (what is asked for) held by the answer sentence",
-    "rare_missing": "idf share of the question's rarest term when the answer passage lacks it (0 when present)",
-    "specific_missing": "share of the question's names, years and numbers absent from the answer's document",
-    "unknown": "share of the question's specific terms that no passage of the corpus holds",
-    "dense": "cosine similarity of the question and the best passage",
-    "similarity": "cosine similarity of the question and the answer sentence",
-    "agreement": "0.5 for each of the dense and BM25 rankings whose best passage is from the answer's document",
-    "type_match": "1 when the sentence holds what the question asks for (name, date, amount, place, cause)",
-    "margin": "score lead of the best candidate sentence over the best one from another document",
-}
+FEATURES: tuple[str, ...] = SIGNALS
+FEATURE_HELP: dict[str, str] = SIGNAL_HELP
 
 
 @dataclass(frozen=True)
 class AbstainModel:
-    """Logistic model over named signals; answer when p >= threshold."""
+    """Logistic model over named signals; answer when p >= threshold.
+
+    ``ranker`` (optional) scores candidate sentences (``citeqa.index.answering.ranker``); a file without one is
+    served with the packaged ranker.
+    """
 
     bias: float
     weights: Mapping[str, float]
     threshold: float = 0.5
     note: str = ""
     curve: tuple[dict[str, float], ...] = field(default=(), compare=False)
+    ranker: Ranker | None = None
 
     def logit(self, signals: Mapping[str, float]) -> float:
         return self.bias + sum(w * float(signals.get(name, 0.0)) for name, w in self.weights.items())
@@ -70,10 +55,11 @@ class AbstainModel:
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
     def with_threshold(self, threshold: float) -> AbstainModel:
-        return AbstainModel(self.bias, dict(self.weights), threshold, self.note, self.curve)
+        return AbstainModel(self.bias, dict(self.weights), threshold, self.note, self.curve, self.ranker)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        ranker = {"ranker": self.ranker.to_json()} if self.ranker is not None else {}
+        return ranker | {
             "format": FORMAT,
             "features": {name: FEATURE_HELP.get(name, "") for name in self.weights},
             "bias": round(self.bias, 6),
@@ -96,7 +82,8 @@ class AbstainModel:
             if not 0.0 <= threshold <= 1.0:
                 raise ValueError("threshold must be within [0, 1]")
             curve = tuple(dict(point) for point in data.get("curve", ()))
-            return cls(float(data["bias"]), weights, threshold, str(data.get("note", "")), curve)
+            ranker = Ranker.from_json(data["ranker"]) if "ranker" in data else None
+            return cls(float(data["bias"]), weights, threshold, str(data.get("note", "")), curve, ranker)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise AbstainModelError(
                 f"{source}: not a citeqa abstention model ({exc}): see `citeqa calibrate`"
@@ -162,7 +149,9 @@ def fit_abstain_model(
         if loss - new_loss < 1e-9:
             break
         loss = new_loss
-    fitted = AbstainModel(float(w[0]), dict(zip(features, (float(v) for v in w[1:]), strict=True)), 0.5)
+    fitted = AbstainModel(
+        float(w[0]), dict(zip(features, (float(v) for v in w[1:]), strict=True)), 0.5, ranker=prior.ranker
+    )
     probabilities = [fitted.probability(s) for s in signals]
     return fitted.with_threshold(choose_threshold(probabilities, answerable))
 
@@ -195,6 +184,34 @@ def choose_threshold(probabilities: Sequence[float], answerable: Sequence[bool])
             runs.append([i])
     spans = [(cuts[r[0]], cuts[r[-1]]) for r in runs]
     low, high = max(spans, key=lambda s: (s[1] - s[0], -abs((s[0] + s[1]) / 2 - 0.5)))
+    return round((low + high) / 2, 4)
+
+
+def choose_capped_threshold(
+    probabilities: Sequence[float], answerable: Sequence[bool], max_wrong_abstain: float
+) -> float:
+    """The most accurate threshold among those abstaining on at most ``max_wrong_abstain`` (a share)
+    of the answerable questions; among equals, the middle of the widest run (as ``choose_threshold``)."""
+    if not probabilities:
+        return 0.5
+    answerable_count = max(sum(answerable), 1)
+    points = sorted(set(probabilities))
+    cuts = [0.0] + [(a + b) / 2 for a, b in itertools.pairwise(points)] + [min(1.0, points[-1] + 1e-6)]
+    allowed = [
+        t
+        for t in cuts
+        if sum(p < t for p, a in zip(probabilities, answerable, strict=True) if a) / answerable_count
+        <= max_wrong_abstain
+    ]
+    scores = [accuracy(probabilities, answerable, t) for t in allowed]
+    best = max(scores)
+    runs: list[list[int]] = []
+    for i, score in enumerate(scores):
+        if score == best and runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        elif score == best:
+            runs.append([i])
+    low, high = max(((allowed[r[0]], allowed[r[-1]]) for r in runs), key=lambda s: s[1] - s[0])
     return round((low + high) / 2, 4)
 
 

@@ -1,44 +1,52 @@
 """Extractive answers: pick the sentence(s) that answer, cite them exactly, or abstain.
 
-No language model: sentences of the retrieved passages are scored by how much of the
-question's idf-weighted terms they (and their neighbours) hold, how well their passage was
-retrieved, whether they hold the kind of thing the question asks for (a name, a date, an
-amount, a cause, an acronym's expansion; ``citeqa.index.text.questions``) and their cosine similarity to
-the question. Abstention combines several signals in a small logistic model
-(``citeqa.index.answering.abstention``) whose weights are stored as JSON and recalibrated with ``citeqa calibrate``.
+No language model and no hand-set weights: every sentence of the retrieved passages is
+described by a few features (``citeqa.index.answering.features``: similarity to the question, idf-weighted
+term coverage in the sentence and around it, whether it holds the kind of thing asked for,
+whether it only restates the question, its place in the article), a ranker learned from
+labelled questions scores them (``citeqa.index.answering.ranker``), and a logistic answerability model over
+signals of the best sentence and its article decides whether to answer (``citeqa.index.answering.abstention``).
+Both are stored as JSON (``index/answering/abstain_model.json``) and refitted with ``citeqa calibrate``.
+An answer is one sentence, or two when one is not self-contained; each is cited exactly
+(``document.text[start:end] == quote``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
+from citeqa.index.answering.features import (
+    Candidate,
+    Prepared,
+    QuestionTerms,
+    answer_signals,
+    candidate_features,
+    parse_question,
+    with_similarity,
+)
+from citeqa.index.answering.ranker import Ranker
 from citeqa.index.domain import Document, Vectors
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex
-from citeqa.index.text.questions import (
-    focus_terms,
-    question_type,
-    specific_terms,
-    surface_words,
-    type_match,
-    without_question_form,
-)
+from citeqa.index.text.questions import question_type, surface_words
 from citeqa.index.text.sentences import sentence_spans
 from citeqa.index.text.tokens import STOPWORDS, content_terms
 
 MAX_ANSWER_CHARS = 350
-SEMANTIC_POOL = 12
-SCORE_WEIGHTS = {  # chosen on bbc_dev + eval/bbc_holdout (bench/answer_quality.py); see docs/evaluation.md
-    "coverage": 0.5,
-    "context": 0.8,
-    "focus": 0.8,
-    "type": 0.8,
-    "passage": 0.2,
-    "novelty": 0.1,
-    "rank": -0.015,
-    "similarity": 0.8,
+MAX_TOTAL_CHARS = 400  # two sentences together (each cut to MAX_ANSWER_CHARS)
+MAX_CANDIDATES = 48
+ECHO = 0.7  # a sentence whose terms are mostly the question's says little on its own
+FALLBACK_RANKER = Ranker({"similarity": 1.0})  # only for a model file and package without a ranker
+ASKED_FOR = {
+    "who": "name",
+    "name": "name",
+    "when": "date",
+    "amount": "number",
+    "score": "score",
+    "where": "place",
+    "why": "reason",
 }
 Encode = Callable[[Sequence[str]], Vectors]
 NOT_COVERED = "The articles don't cover this question."
@@ -82,34 +90,13 @@ class Answer:
     abstention: Abstention | None = None
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence that may answer, with the features it was scored on."""
-
-    doc_id: str
-    start: int
-    end: int
-    score: float
-    features: dict[str, float]
-    similarity: float = 0.0
-
-    @property
-    def key(self) -> tuple[str, int, int]:
-        return (self.doc_id, self.start, self.end)
-
-
-@dataclass(frozen=True)
-class _Question:
-    text: str
-    kind: str
-    weights: dict[str, float]
-    specific: list[str]
-    focus: list[str]
-    unknown: list[str]
-
-
 class Extractor:
-    """Chooses answer sentences from passages using corpus term statistics and sentence similarity."""
+    """Chooses answer sentences with a learned ranker and abstains with a learned answerability model.
+
+    ``prepare_many`` computes every candidate sentence's features (one embedding call per batch);
+    ``finish`` ranks them, computes the answerability signals and decides, with any model, so
+    training and cross-validation reuse prepared questions without embedding them again.
+    """
 
     def __init__(
         self,
@@ -123,9 +110,11 @@ class Extractor:
         self.documents = documents
         self.encode = encode
         self.model = model or load_abstain_model()
+        self.ranker = self.model.ranker or load_abstain_model().ranker or FALLBACK_RANKER
         self._vectors: dict[tuple[str, int, int], Vectors] = {}
+        self._spans: dict[str, list[tuple[int, int]]] = {}
         self._cache_size = cache_size
-        self._max_idf = lexical.term_idf("\0never-a-term")
+        self.max_idf = lexical.term_idf("\0never-a-term")
 
     def answer_many(
         self,
@@ -135,64 +124,47 @@ class Extractor:
         shown: int,
     ) -> list[Answer]:
         """Answers for a batch; the candidate sentences of all questions are embedded in one call."""
-        parsed = [self._parse(q) for q in questions]
-        pools = [self._candidates(q, p)[:SEMANTIC_POOL] for q, p in zip(parsed, passages, strict=True)]
+        return [self.finish(p, self.model, shown) for p in self.prepare_many(questions, passages, question_vectors)]
+
+    def prepare_many(
+        self, questions: Sequence[str], passages: Sequence[Sequence[Passage]], question_vectors: Vectors
+    ) -> list[Prepared]:
+        """Candidate sentences (at most ``MAX_CANDIDATES`` a question) with all their features."""
+        parsed = [parse_question(q, self.lexical) for q in questions]
+        pools = [
+            candidate_features(q, p, self.documents, self.spans_of)[:MAX_CANDIDATES]
+            for q, p in zip(parsed, passages, strict=True)
+        ]
         self._embed_missing([c for pool in pools for c in pool])
         out = []
-        for i, question in enumerate(parsed):
-            ranked = self._rescore(pools[i], question_vectors[i])
-            out.append(self._decide(question, ranked, passages[i], shown))
+        for i, (q, pool) in enumerate(zip(parsed, pools, strict=True)):
+            similarities = [float(self._vectors[c.key] @ question_vectors[i]) for c in pool]
+            out.append(Prepared(q, tuple(passages[i]), tuple(with_similarity(pool, similarities))))
         return out
 
-    def _parse(self, question: str) -> _Question:
-        """Weights are idf; a plain word the corpus never uses ("give" where it says "gave") is left out,
-        while a name or number it never mentions keeps the highest weight (it must be matched)."""
-        specific = specific_terms(question)
-        terms = content_terms(without_question_form(question))
-        unknown = [t for t in terms if t not in self.lexical.vocab]
-        weights = {t: self.lexical.term_idf(t) for t in terms if t in self.lexical.vocab or t in specific}
-        return _Question(question, question_type(question), weights, specific, focus_terms(question), unknown)
+    def spans_of(self, doc_id: str) -> list[tuple[int, int]]:
+        """Sentence spans of a whole document (cached: documents do not change within an index)."""
+        spans = self._spans.get(doc_id)
+        if spans is None:
+            if len(self._spans) >= 5_000:
+                self._spans.clear()
+            spans = self._spans[doc_id] = sentence_spans(self.documents[doc_id].text)
+        return spans
 
-    def _decide(self, q: _Question, ranked: list[Candidate], passages: Sequence[Passage], shown: int) -> Answer:
-        signals = self._signals(q, ranked, passages)
-        p = self.model.probability(signals)
-        shown_passages = tuple(passages[:shown])
-        if not ranked or p < self.model.threshold:
-            why = self._abstention(q, ranked, passages, p)
+    def finish(self, prepared: Prepared, model: AbstainModel, shown: int) -> Answer:
+        """Rank the candidates, compute the signals and answer (or abstain) with ``model``."""
+        q = prepared.question
+        ranked = (model.ranker or self.ranker).rank(prepared.candidates)
+        signals = answer_signals(prepared, ranked, self.documents, self.spans_of, self.max_idf)
+        p = model.probability(signals)
+        shown_passages = prepared.passages[:shown]
+        if not ranked or p < model.threshold:
+            why = self._abstention(q, ranked, signals, p, model.threshold)
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), why.message, signals, why)
-        citations = tuple(self._cite(i + 1, span) for i, span in enumerate(self._choose(ranked)))
+        spans = self.choose(q, ranked[0], self._runner_up(model.ranker or self.ranker, ranked))
+        citations = tuple(self._cite(i + 1, ranked[0].doc_id, s, e, ranked[0].score) for i, (s, e) in enumerate(spans))
         text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
         return Answer(q.text, True, text, citations, shown_passages, round(p, 4), None, signals)
-
-    def _candidates(self, q: _Question, passages: Sequence[Passage]) -> list[Candidate]:
-        total = sum(q.weights.values()) or 1.0
-        seen: set[tuple[str, int]] = set()
-        out = []
-        for rank, passage in enumerate(passages):
-            doc = self.documents[passage.doc_id]
-            title_terms = set(content_terms(doc.title))
-            spans = sentence_spans(passage.text, passage.start)
-            sentence_terms = [set(content_terms(doc.text[s:e])) for s, e in spans]
-            for i, (start, end) in enumerate(spans):
-                if (passage.doc_id, start) in seen:
-                    continue
-                seen.add((passage.doc_id, start))
-                present = sentence_terms[i]
-                around = present | title_terms | (sentence_terms[i - 1] if i else set())
-                coverage = _coverage(q.weights, present) / total
-                features = {
-                    "coverage": coverage,
-                    "context": _coverage(q.weights, around) / total,
-                    "focus": _coverage(dict.fromkeys(q.focus, 1.0), present) / len(q.focus) if q.focus else coverage,
-                    "type": type_match(q.kind, doc.text[start:end], q.text, doc.text),
-                    "passage": passage.score,
-                    "novelty": len(present - set(q.weights)) / max(len(present), 1),
-                    "rank": float(rank),
-                }
-                score = sum(SCORE_WEIGHTS[name] * value for name, value in features.items())
-                out.append(Candidate(passage.doc_id, start, end, score, features))
-        out.sort(key=lambda c: -c.score)
-        return out
 
     def _embed_missing(self, candidates: Sequence[Candidate]) -> None:
         keys = list(dict.fromkeys(c.key for c in candidates if c.key not in self._vectors))
@@ -203,54 +175,21 @@ class Extractor:
         vectors = self.encode([self.documents[d].text[s:e] for d, s, e in keys])
         self._vectors.update(zip(keys, vectors, strict=True))
 
-    def _rescore(self, pool: list[Candidate], question_vector: Vectors) -> list[Candidate]:
-        rescored = []
-        for c in pool:
-            similarity = float(self._vectors[c.key] @ question_vector)
-            rescored.append(replace(c, similarity=similarity, score=c.score + SCORE_WEIGHTS["similarity"] * similarity))
-        return sorted(rescored, key=lambda c: -c.score)
-
-    def _signals(self, q: _Question, ranked: list[Candidate], passages: Sequence[Passage]) -> dict[str, float]:
-        if not ranked or not passages:
-            return {"unknown": 1.0 if q.specific else 0.0}
-        best = ranked[0]
-        passage = next(p for p in passages if p.doc_id == best.doc_id and p.start <= best.start < p.end)
-        doc = self.documents[best.doc_id]
-        in_passage = set(content_terms(doc.title + "\n" + passage.text))
-        in_doc = set(content_terms(doc.title + "\n" + doc.text))
-        missing = [t for t in q.weights if t not in in_passage and t in self.lexical.vocab]
-        rare_missing = max((q.weights[t] for t in missing), default=0.0) / self._max_idf
-        others = [c.score for c in ranked[1:] if c.doc_id != best.doc_id]
-        top_dense = max(passages, key=lambda p: p.dense_score)
-        top_lexical = max(passages, key=lambda p: p.lexical_score)
-        agreement = 0.5 * (top_dense.doc_id == best.doc_id) + 0.5 * (top_lexical.doc_id == best.doc_id)
-        return {
-            "coverage": round(best.features["context"], 4),
-            "rare_missing": round(rare_missing, 4),
-            "specific_missing": round(_share_missing(q.specific, in_doc), 4),
-            "unknown": round(_share_missing(q.specific, self.lexical.vocab), 4),
-            "dense": round(max(p.dense_score for p in passages), 4),
-            "similarity": round(best.similarity, 4),
-            "agreement": agreement,
-            "type_match": best.features["type"],
-            "focus": round(best.features["focus"], 4),
-            "margin": round(min(1.0, best.score - max(others, default=0.0)), 4),
-        }
-
-    def _abstention(self, q: _Question, ranked: list[Candidate], passages: Sequence[Passage], p: float) -> Abstention:
+    def _abstention(
+        self, q: QuestionTerms, ranked: list[Candidate], signals: dict[str, float], p: float, threshold: float
+    ) -> Abstention:
+        """The most specific reason: words the corpus never uses, words the closest article lacks, an
+        answer sentence without the kind of thing asked for, or plain low confidence."""
         surface = surface_words(q.text)
-        unknown = [t for t in q.specific if t in q.unknown] + q.unknown
-        if unknown:
-            terms = tuple(dict.fromkeys(surface.get(t, t) for t in unknown))
+        if q.absent:
+            terms = tuple(dict.fromkeys(surface.get(t, t) for t in q.absent))
             return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)
-        if not ranked or not passages:
+        if not ranked:
             return Abstention("no_passage", "no passage was retrieved")
         best = ranked[0]
         doc = self.documents[best.doc_id]
-        passage_terms = set(
-            content_terms(doc.title + "\n" + " ".join(x.text for x in passages if x.doc_id == doc.doc_id))
-        )
-        missing = sorted((t for t in q.weights if t not in passage_terms), key=lambda t: -q.weights[t])
+        in_doc = set(content_terms(doc.title + "\n" + doc.text))
+        missing = sorted((t for t in q.weights if t not in in_doc), key=lambda t: -q.weights[t])
         if missing:
             terms = tuple(dict.fromkeys(surface.get(t, t) for t in missing[:3]))
             return Abstention(
@@ -258,44 +197,49 @@ class Extractor:
                 f"the closest article ({doc.title!r}) does not mention {_quoted(terms)}",
                 terms,
             )
-        return Abstention(
-            "low_confidence",
-            f"no sentence clearly answers it (confidence {p:.2f} < {self.model.threshold:.2f})",
-        )
+        if signals.get("type_match", 0.5) == 0.0 and q.kind in ASKED_FOR:
+            return Abstention(
+                "low_confidence",
+                f"the closest article ({doc.title!r}) does not give the {ASKED_FOR[q.kind]} asked for "
+                f"(confidence {p:.2f} < {threshold:.2f})",
+            )
+        return Abstention("low_confidence", f"no sentence clearly answers it (confidence {p:.2f} < {threshold:.2f})")
 
-    def _choose(self, ranked: list[Candidate]) -> list[tuple[str, int, int, float]]:
-        """One or two sentences: the best, extended by its follower when it says little on its own."""
-        best = ranked[0]
+    @staticmethod
+    def _runner_up(ranker: Ranker, ranked: list[Candidate]) -> Candidate | None:
+        """The second-best sentence when it is from the best one's article and nearly as likely."""
+        if len(ranked) < 2 or ranked[1].doc_id != ranked[0].doc_id:
+            return None
+        best, second = (ranker.probability(c.features) for c in ranked[:2])
+        return ranked[1] if second >= ranker.second_ratio * best else None
+
+    def choose(self, q: QuestionTerms, best: Candidate, runner_up: Candidate | None = None) -> list[tuple[int, int]]:
+        """Spans of the answer: the best sentence, with the previous one when it names its subject by a
+        pronoun or partial name, or the next one when it is a definition's first half (a lead-in ending
+        in a colon, a definition question, a sentence that only restates the question), or else the
+        ``runner_up`` (a nearly as likely sentence of the same article). At most two sentences and
+        ``MAX_TOTAL_CHARS``; each becomes its own citation."""
+        spans = self.spans_of(best.doc_id)
         text = self.documents[best.doc_id].text
-        spans = [(best.doc_id, best.start, best.end, best.score)]
+        chosen = [(best.start, best.end)]
+        i = best.index
         sentence = text[best.start : best.end]
-        if best.features["novelty"] < 0.3 or sentence.rstrip().endswith(":"):
-            following = sentence_spans(text[best.end : best.end + MAX_ANSWER_CHARS * 2], best.end)
-            if following and following[0][1] - best.start <= MAX_ANSWER_CHARS:
-                spans = [(best.doc_id, best.start, following[0][1], best.score)]
-        return spans
+        if best.features.get("pronoun") and i > 1:
+            chosen.insert(0, spans[i - 1])
+        elif i + 1 < len(spans) and (
+            q.kind == "definition" or sentence.rstrip().endswith(":") or best.features.get("echo", 0.0) >= ECHO
+        ):
+            chosen.append(spans[i + 1])
+        elif runner_up is not None:
+            chosen.append((runner_up.start, runner_up.end))
+        if len(chosen) > 1 and sum(min(e - s, MAX_ANSWER_CHARS) for s, e in chosen) > MAX_TOTAL_CHARS:
+            chosen = [(best.start, best.end)]
+        return chosen
 
-    def _cite(self, number: int, span: tuple[str, int, int, float]) -> Citation:
-        doc_id, start, end, score = span
+    def _cite(self, number: int, doc_id: str, start: int, end: int, score: float) -> Citation:
         doc = self.documents[doc_id]
         start, end = _window(doc.text, start, end)
         return Citation(number, doc.doc_id, doc.title, doc.url, doc.text[start:end], start, end, round(score, 4))
-
-
-def _coverage(weights: dict[str, float], present: set[str]) -> float:
-    """Weighted share of question terms in a sentence; a shared 5-letter prefix counts half."""
-    prefixes = {t[:5] for t in present if len(t) >= 5}
-    got = 0.0
-    for term, weight in weights.items():
-        if term in present:
-            got += weight
-        elif len(term) >= 5 and term[:5] in prefixes:
-            got += weight / 2
-    return got
-
-
-def _share_missing(terms: Sequence[str], known: set[str] | dict[str, int]) -> float:
-    return sum(t not in known for t in terms) / len(terms) if terms else 0.0
 
 
 def _quoted(terms: Sequence[str]) -> str:
@@ -311,4 +255,14 @@ def _window(text: str, start: int, end: int) -> tuple[int, int]:
     return start, cut if cut > start else start + MAX_ANSWER_CHARS
 
 
-__all__ = ["NOT_COVERED", "STOPWORDS", "AbstainModel", "Abstention", "Answer", "Citation", "Extractor", "question_type"]
+__all__ = [
+    "NOT_COVERED",
+    "STOPWORDS",
+    "AbstainModel",
+    "Abstention",
+    "Answer",
+    "Candidate",
+    "Citation",
+    "Extractor",
+    "question_type",
+]

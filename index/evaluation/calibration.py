@@ -13,14 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from citeqa.index.answering.abstention import (
-    AbstainModel,
-    abstention_curve,
-    accuracy,
-    choose_threshold,
-    fit_abstain_model,
-)
+from citeqa.index.answering.abstention import AbstainModel, abstention_curve, accuracy, choose_threshold
 from citeqa.index.answering.extraction import Answer
+from citeqa.index.answering.training import Example, TrainingParams, fit_answer_model, make_examples
+from citeqa.index.answering.training import question_signals as question_signals_for
 from citeqa.index.domain import Document
 from citeqa.index.engine import Engine
 from citeqa.index.errors import QuestionSetError
@@ -108,6 +104,14 @@ def answer_figures(engine: Engine, questions: Sequence[Question], k: int = 5) ->
     return {"totals": totals, "summary": summary, "rows": rows, "curve": abstention_curve(probabilities, labels)}
 
 
+def prepare_questions(engine: Engine, questions: Sequence[Question]) -> list[Example]:
+    """The questions' candidate sentences with features and good/bad marks (batches of ``BATCH``)."""
+    prepared = []
+    for begin in range(0, len(questions), BATCH):
+        prepared.extend(engine.prepare_many([q.question for q in questions[begin : begin + BATCH]]))
+    return make_examples(engine.extractor, questions, prepared)
+
+
 def question_signals(engine: Engine, questions: Sequence[Question]) -> list[dict[str, float]]:
     return [dict(a.signals) for a in run_questions(engine, questions)]
 
@@ -126,20 +130,30 @@ def calibrate(
     prior: AbstainModel,
     *,
     refit: bool = True,
-    strength: float = 1.0,
+    strength: float = TrainingParams.ranker_l2,
 ) -> Calibration:
-    """Refit the model's weights (pulled towards ``prior``) and pick the threshold maximising accuracy."""
+    """Fit the sentence ranker and the answerability model (L2 penalty ``strength``) on ``questions`` and
+    choose the threshold (``citeqa.index.answering.training.fit_answer_model``); with ``refit=False`` keep ``prior`` and
+    choose only the threshold maximising accuracy. Raises QuestionSetError without both labels."""
     labels = [q.answerable for q in questions]
     if all(labels) or not any(labels):
         raise QuestionSetError("calibration needs both answerable and unanswerable questions")
-    signals = question_signals(engine, questions)
-    before = accuracy([prior.probability(s) for s in signals], labels, prior.threshold)
+    examples = prepare_questions(engine, questions)
+    ranker = prior.ranker or engine.extractor.ranker
+    before_signals = [question_signals_for(engine.extractor, e.prepared, ranker) for e in examples]
+    before = accuracy([prior.probability(s) for s in before_signals], labels, prior.threshold)
+    note = f"calibrated on {len(questions)} questions ({sum(labels)} answerable)"
     if refit:
-        model = fit_abstain_model(signals, labels, prior, strength)
+        params = TrainingParams(ranker_l2=strength, abstain_l2=strength)
+        try:
+            model = fit_answer_model(engine.extractor, examples, params, note)
+        except ValueError:  # no question with a sentence holding its answer: keep the prior's ranker
+            model = fit_answer_model(engine.extractor, examples, params, note, ranker=ranker)
+        signals = [question_signals_for(engine.extractor, e.prepared, model.ranker or ranker) for e in examples]
     else:
+        signals = before_signals
         model = prior.with_threshold(choose_threshold([prior.probability(s) for s in signals], labels))
     probabilities = [model.probability(s) for s in signals]
-    note = f"calibrated on {len(questions)} questions ({sum(labels)} answerable)"
     curve = tuple(abstention_curve(probabilities, labels))
-    model = AbstainModel(model.bias, dict(model.weights), model.threshold, note, curve)
+    model = AbstainModel(model.bias, dict(model.weights), model.threshold, note, curve, model.ranker or ranker)
     return Calibration(model, len(questions), before, accuracy(probabilities, labels, model.threshold))

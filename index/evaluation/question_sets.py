@@ -36,6 +36,11 @@ class Question:
     answerable: bool = True
     relevant: Mapping[str, float] = field(default_factory=dict)
 
+    @property
+    def doc_id(self) -> str | None:
+        """The first relevant document (the article a labelled question names), or None."""
+        return next(iter(self.relevant), None)
+
 
 @dataclass(frozen=True)
 class QuestionSet:

@@ -46,6 +46,17 @@ _CAUSE = re.compile(
     r"after|mistake|error|errors|reason|hopes to|aims? to|to avoid|in a bid to|following)\b",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+_AGE = re.compile(
+    r"\baged? \d{1,3}\b|\b\d{1,3}-year-old\b|,\s?\d{1,3},|\(\d{1,3}\)|\b\d{1,3} years old\b", re.IGNORECASE
+)
+_MONEY = re.compile(
+    r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k)?\s?(?:pounds|dollars|euros|yen|francs|rand|rupees)\b|\b\d[\d,.]*(?:m|bn)\b",
+    re.IGNORECASE,
+)
+_MONEY_ASK = re.compile(
+    r"\b(?:pay|paid|cost|costs|price|fee|worth|spend|spent|bail|fine|fined|prize|salary|sum)\b", re.I
+)
 _PLACE = re.compile(r"\b(?:in|at|near|from|on|outside)\s+(?:the\s+)?(?:[A-Z][\w’'-]+['’]s\s+)?[A-Z][\w’'-]+")
 _SPECIFIC = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'&-]*|\b\d[\d,.]*\b")
 
@@ -65,8 +76,12 @@ def question_type(question: str) -> str:
         return "amount"
     if re.search(r"\bwhat (?:was|is|were) the (?:cost|price|value|size|amount|number|figure|total|fine|score)\b", q):
         return "amount"
-    if first[0] == "where" or re.search(r"\bin which (?:city|country|town)\b", q):
+    if re.match(r"(?:what|which) (?:[\w-]+ ){0,2}(?:profit|loss|price|cost|fee|salary|sum|percentage|rate)s?\b", q):
+        return "amount"
+    if first[0] == "where" or re.search(r"\bin (?:which|what) (?:[\w-]+ )?(?:city|country|town|village|county)\b", q):
         return "where"
+    if re.match(r"what (?:is|was|are|were) the (?:[\w-]+ )?names?\b", q):
+        return "name"
     if first[0] == "why" or re.search(r"\bwhat (?:caused|led to)\b", q):
         return "why"
     if re.match(r"^(?:what|who)\s+(?:is|are|was|were|does)\s+(?:an?\s+|the\s+)?[\w\s.&-]{1,40}(?:stand for)?\??$", q):
@@ -106,8 +121,13 @@ def new_names(sentence: str, question: str, context: str = "") -> list[str]:
 def type_match(kind: str, sentence: str, question: str, context: str = "") -> float:
     """1.0 when ``sentence`` holds the kind of thing asked for, 0.0 when not; 0.5 for ``other``."""
     if kind == "when":
-        return _fresh(_DATE, sentence, question)
+        year_asked = re.search(r"\bwhat year\b|\bwhich year\b", question, re.IGNORECASE)
+        return _fresh(_YEAR if year_asked else _DATE, sentence, question)
     if kind == "amount":
+        if re.search(r"\bhow old\b", question, re.IGNORECASE):
+            return _fresh(_AGE, sentence, question)
+        if re.match(r"\s*how much\b", question, re.IGNORECASE) and _MONEY_ASK.search(question):
+            return _fresh(_MONEY, sentence, question)
         return _fresh(_AMOUNT, sentence, question)
     if kind == "score":
         return _fresh(_SCORE, sentence, question)

@@ -41,6 +41,8 @@ def run_calibration(
     typer.echo(f"threshold {model.threshold:.4f} ({model.note})")
     typer.echo(f"abstention accuracy {result.accuracy_before:.3f} before, {result.accuracy_after:.3f} after")
     typer.echo("weights: " + ", ".join(f"{k}={v:+.2f}" for k, v in model.weights.items()) + f", bias={model.bias:+.2f}")
+    if model.ranker is not None:
+        typer.echo("ranker: " + ", ".join(f"{k}={v:+.2f}" for k, v in model.ranker.weights.items()))
     typer.echo("threshold  abstained  precision  recall  accuracy")
     for point in model.curve:
         typer.echo(

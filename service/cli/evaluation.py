@@ -22,34 +22,38 @@ from citeqa.service.cli.common import (
 
 @app.command()
 def calibrate(
-    questions: Annotated[Path, typer.Argument(help="Labelled questions, JSONL (question, answers, answerable).")],
+    questions: Annotated[
+        list[Path], typer.Argument(help="Labelled questions, JSONL (question, answers, answerable); one or more files.")
+    ],
     index: IndexOpt = None,
     write: Annotated[
         Path | None,
         typer.Option(
-            "--write", help="Write the calibrated model here (JSON); serve it with CITEQA_ABSTAIN_MODEL_FILE."
+            "--write", help="Write the fitted answer model here (JSON); serve it with CITEQA_ABSTAIN_MODEL_FILE."
         ),
     ] = None,
     threshold_only: Annotated[
-        bool, typer.Option("--threshold-only", help="Keep the current weights; choose only the threshold.")
+        bool, typer.Option("--threshold-only", help="Keep the current model; choose only the threshold.")
     ] = False,
     strength: Annotated[
         float,
-        typer.Option("--strength", min=0.0, help="Pull of the current weights when refitting (higher: stay closer)."),
-    ] = 1.0,
+        typer.Option(
+            "--strength", min=0.0, help="L2 penalty of the ranker and answerability fits (higher: smaller weights)."
+        ),
+    ] = 3.0,
     as_json: JsonOpt = False,
 ) -> None:
-    """Fit the abstention model on labelled questions and choose the threshold that maximises accuracy.
+    """Fit the answer model (sentence ranker + answerability) on labelled questions and choose the threshold.
 
-    Prints the threshold, the accuracy before and after and the abstention precision/recall curve.
+    Prints the threshold, the abstention accuracy before and after and the precision/recall curve.
 
-    Example: citeqa calibrate eval/bbc_holdout.jsonl --index data/index --write abstain.json
+    Example: citeqa calibrate ../shared/eval/bbc_train_a.jsonl ../shared/eval/bbc_train_b.jsonl --write answer.json
     """
     from citeqa.index.evaluation.calibration import read_labelled
     from citeqa.service.cli.calibrate import run_calibration
 
     try:
-        labelled = read_labelled(questions)
+        labelled = [q for path in questions for q in read_labelled(path)]
     except CiteqaError as exc:
         fail(exc.message)
     engine = engine_from(settings_from(index=index))

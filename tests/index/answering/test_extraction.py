@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from citeqa.index.answering.abstention import load_abstain_model
 from citeqa.index.answering.extraction import NOT_COVERED, Answer, Extractor
 from citeqa.index.domain import Document, Vectors
 from citeqa.index.retrieval.hybrid import Passage
@@ -51,8 +52,9 @@ def passage(doc: Document, rank_score: float = 1.0) -> Passage:
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
+    """Threshold 0: these tests look at which sentences are chosen and how they are cited, not at abstention."""
     lexical = build_lexical([f"{d.title}\n{d.text}" for d in DOCUMENTS.values()])
-    return Extractor(lexical, DOCUMENTS, bag_of_words)
+    return Extractor(lexical, DOCUMENTS, bag_of_words, load_abstain_model().with_threshold(0.0))
 
 
 def ask(extractor: Extractor, question: str, passages: Sequence[Passage]) -> Answer:

@@ -1,12 +1,12 @@
 """Quality floors (issues 2 and 7) with the real model, real FAISS and real indexes.
 
 - ``seed_dev.jsonl`` floors are in ``test_quality_seed.py``; here, the abstention reason's shape.
-- ``bbc_dev.jsonl`` over the whole BBC corpus: evidence in the top 5 for >= 22/24, answer
-  contained for >= 18/24, >= 6/8 unanswerable abstained with <= 2/24 answerable abstained.
-- ``eval/bbc_holdout.jsonl`` (questions written for this project from other BBC articles,
-  never used to choose weights by hand): the same floors scaled to its 32 + 12 questions,
-  to show that the figures hold on questions the dev set does not contain (abstention recall
-  there is lower: 7/12 measured, floor 6/12).
+- ``bbc_dev.jsonl`` over the whole BBC corpus, answered by the model learned on bbc_train_a + b
+  only (bench/answer_model/RESULTS.md): evidence in the top 5 for >= 22/24, answer contained for
+  >= 20/24, no answerable question abstained, >= 4/8 unanswerable abstained (issue 13 asks 7/8:
+  not reached; the previous model reached 6/8 but had been fitted on this set).
+- ``eval/bbc_holdout.jsonl``: answers >= 27/32, <= 1/32 answerable abstained, >= 5/12
+  unanswerable abstained (issue 13 asks 9/12: not reached).
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ def _assert_citations_exact(engine: Any, path: Path) -> None:
     for answer in run_questions(engine, read_labelled(path)[:8]):
         for c in answer.citations:
             assert engine.data.documents[c.doc_id].text[c.start : c.end] == c.quote
-        assert len(answer.citations) <= 1 and len(answer.answer) <= 360 + 6
+        assert 1 <= len(answer.citations) <= 2 if answer.answerable else not answer.citations
+        assert len(answer.answer) <= 400 + 2 * 5
 
 
 @pytest.mark.slow
@@ -53,9 +54,9 @@ def test_bbc_dev_floors(bbc_engine: Any) -> None:
     failed = [r for r in figures["rows"] if r["answerable"] != (not r["abstained"]) or r["contains"] is False]
     assert (totals["answerable"], totals["unanswerable"]) == (24, 8)
     assert totals["evidence_at_5"] >= 22, figures["summary"]
-    assert totals["contains_answer"] >= 18, (figures["summary"], failed)
-    assert totals["abstained_unanswerable"] >= 6, (figures["summary"], failed)
-    assert totals["abstained_answerable"] <= 2, (figures["summary"], failed)
+    assert totals["contains_answer"] >= 20, (figures["summary"], failed)
+    assert totals["abstained_unanswerable"] >= 4, (figures["summary"], failed)
+    assert totals["abstained_answerable"] == 0, (figures["summary"], failed)
     _assert_citations_exact(bbc_engine, BBC_DEV)
 
 
@@ -65,9 +66,9 @@ def test_bbc_holdout_floors(bbc_engine: Any) -> None:
     totals = figures["totals"]
     assert (totals["answerable"], totals["unanswerable"]) == (32, 12)
     assert totals["evidence_at_5"] >= 29, figures["summary"]
-    assert totals["contains_answer"] >= 24, figures["summary"]
-    assert totals["abstained_unanswerable"] >= 6, figures["summary"]
-    assert totals["abstained_answerable"] <= 3, figures["summary"]
+    assert totals["contains_answer"] >= 27, figures["summary"]
+    assert totals["abstained_unanswerable"] >= 5, figures["summary"]
+    assert totals["abstained_answerable"] <= 1, figures["summary"]
 
 
 def test_abstention_reason_is_machine_readable(client: Any) -> None:

@@ -35,14 +35,14 @@ def test_evidence_is_in_the_top_3_passages(results: list[tuple[dict[str, Any], d
 
 def test_answers_contain_an_acceptable_answer(results: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
     hits = [q["id"] for q, r in _answerable(results) if any(a.lower() in r["answer"].lower() for a in q["answers"])]
-    assert len(hits) >= 14, f"acceptable answer for {len(hits)}/16: {hits}"
+    assert len(hits) >= 15, f"acceptable answer for {len(hits)}/16: {hits}"
 
 
 def test_abstention(results: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
     unanswerable = [r for q, r in results if not q.get("answerable", True)]
-    assert sum(not r["answerable"] for r in unanswerable) >= 3
+    assert sum(not r["answerable"] for r in unanswerable) == 4
     assert all(r["citations"] == [] for r in unanswerable if not r["answerable"])
-    assert sum(r["answerable"] for _, r in _answerable(results)) >= 15
+    assert sum(r["answerable"] for _, r in _answerable(results)) == 16
 
 
 def test_answers_are_short_and_every_quote_is_exact(

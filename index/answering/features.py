@@ -1,0 +1,329 @@
+"""Features of candidate answer sentences and of a question's answerability.
+
+Nothing here is weighted by hand: ``candidate_features`` describes each sentence of the
+retrieved passages by a dozen meaningful numbers, ``answer_signals`` describes the best
+sentence (once a ranker has chosen it) and its article by another dozen, and the weights of
+both come from labelled questions (``citeqa.index.answering.ranker``,
+``citeqa.index.answering.abstention``, ``citeqa calibrate``).
+
+All features are in [0, 1] (or close to it) so that L2-regularised fits on a few hundred
+questions stay well conditioned.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from citeqa.index.domain import Document
+from citeqa.index.retrieval.hybrid import Passage
+from citeqa.index.store.lexical import LexicalIndex
+from citeqa.index.text.questions import focus_terms, question_type, specific_terms, type_match, without_question_form
+from citeqa.index.text.tokens import content_terms
+
+CANDIDATE_FEATURES: tuple[str, ...] = (
+    "similarity",
+    "similarity_gap",
+    "previous_gap",
+    "next_gap",
+    "coverage",
+    "context",
+    "focus",
+    "type",
+    "echo",
+    "passage",
+    "doc_rank",
+    "headline",
+    "lead",
+    "pronoun",
+    "length",
+    "subject",
+    "predicate",
+    "type_subject",
+    "type_predicate",
+    "type_number",
+    "type_name",
+)
+CANDIDATE_HELP: dict[str, str] = {
+    "similarity": "cosine similarity of the question and the sentence",
+    "similarity_gap": "similarity minus the best similarity among the question's candidates (<= 0)",
+    "previous_gap": "similarity of the sentence before minus the best similarity (-1 when it is not a candidate)",
+    "next_gap": "similarity of the sentence after minus the best similarity (-1 when it is not a candidate)",
+    "coverage": "idf-weighted share of the question's terms in the sentence (a shared 5-letter prefix counts half)",
+    "context": "the same share in the sentence, its neighbours and the headline",
+    "focus": "share of the words that say what is asked for (after the wh-word) held by the sentence",
+    "type": "1 when the sentence holds the kind of thing asked for (name, date, amount, place, cause), 0 when not",
+    "echo": "share of the sentence's terms that are question terms (1: it only restates the question)",
+    "passage": "fused retrieval score of the passage holding the sentence (1 = first in both rankings)",
+    "doc_rank": "1 / (1 + rank of the sentence's article among the retrieved articles)",
+    "headline": "1 for the article's headline line",
+    "lead": "1 for the article's first sentence after the headline",
+    "pronoun": "1 when the sentence starts with a pronoun or 'the company'-like partial subject",
+    "length": "log of the sentence length in characters, divided by 6",
+    "subject": "share of the question's names and numbers in the sentence, the one before or the headline (1: none)",
+    "predicate": "idf-weighted share of the question's other terms (what is said of the subject) in the sentence",
+    "type_subject": "type x subject: the kind of thing asked for, next to the question's subject",
+    "type_predicate": "type x predicate: the kind of thing asked for, in a sentence saying what was asked",
+    "type_number": "type, for questions asking for a date, number or score (else 0)",
+    "type_name": "type, for questions asking for a person, organisation or name (else 0)",
+}
+_NUMBER_KINDS = frozenset({"when", "amount", "score"})
+_NAME_KINDS = frozenset({"who", "name"})
+_PRONOUN = re.compile(
+    r"^[\"“]?(?:he|she|it|they|his|her|its|their|this|these|those|there|such|the (?:company|firm|group|club|"
+    r"player|band|singer|star|actor|film|bank|government|minister|chancellor|party|team|side|firm's|company's|"
+    r"move|deal|report|study|survey|plan|bill|game|show|album|device|service|site|new))\b",
+    re.IGNORECASE,
+)
+SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """A question's terms: ``weights`` maps every content term to its idf (the highest idf when the
+    corpus never uses it), ``absent`` lists the terms no document holds."""
+
+    text: str
+    kind: str
+    weights: dict[str, float]
+    specific: tuple[str, ...]
+    focus: tuple[str, ...]
+    absent: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence ``document.text[start:end]`` that may answer, with its features and, once ranked, score."""
+
+    doc_id: str
+    start: int
+    end: int
+    index: int
+    features: dict[str, float]
+    score: float = 0.0
+    similarity: float = 0.0
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.doc_id, self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything the learned models need about one question: its terms, passages and candidates."""
+
+    question: QuestionTerms
+    passages: tuple[Passage, ...]
+    candidates: tuple[Candidate, ...]
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+def parse_question(question: str, lexical: LexicalIndex) -> QuestionTerms:
+    """Stemmed content terms of ``question`` (question-form words such as "how large" removed) with idf."""
+    terms = content_terms(without_question_form(question))
+    weights = {t: lexical.term_idf(t) for t in terms}
+    absent = tuple(t for t in terms if t not in lexical.vocab)
+    return QuestionTerms(
+        question,
+        question_type(question),
+        weights,
+        tuple(specific_terms(question)),
+        tuple(focus_terms(question)),
+        absent,
+    )
+
+
+def coverage(weights: Mapping[str, float], present: set[str]) -> float:
+    """Weighted share (0-1) of ``weights``' terms in ``present``; a shared 5-letter prefix counts half."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    prefixes = {t[:5] for t in present if len(t) >= 5}
+    got = 0.0
+    for term, weight in weights.items():
+        if term in present:
+            got += weight
+        elif len(term) >= 5 and term[:5] in prefixes:
+            got += weight / 2
+    return got / total
+
+
+def candidate_features(
+    q: QuestionTerms, passages: Sequence[Passage], documents: Mapping[str, Document], spans_of: SpanLookup
+) -> list[Candidate]:
+    """The sentences starting inside ``passages`` (each once, in passage order) with their lexical
+    features; ``similarity`` and ``similarity_gap`` are 0 until ``with_similarity`` fills them."""
+    doc_order = list(dict.fromkeys(p.doc_id for p in passages))
+    seen: set[tuple[str, int]] = set()
+    out: list[Candidate] = []
+    for passage in passages:
+        doc = documents[passage.doc_id]
+        spans = spans_of(doc.doc_id)
+        title = set(content_terms(doc.title))
+        for i, (start, end) in enumerate(spans):
+            if not passage.start <= start < passage.end or (doc.doc_id, start) in seen:
+                continue
+            seen.add((doc.doc_id, start))
+            sentence = doc.text[start:end]
+            present = set(content_terms(sentence))
+            before = present | title | _terms_of(doc, spans, i - 1)
+            around = before | _terms_of(doc, spans, i + 1)
+            kind = type_match(q.kind, sentence, q.text, doc.text)
+            subject = coverage(dict.fromkeys(q.specific, 1.0), before) if q.specific else 1.0
+            predicate = coverage({t: w for t, w in q.weights.items() if t not in q.specific}, present)
+            features = {
+                "coverage": coverage(q.weights, present),
+                "context": coverage(q.weights, around),
+                "focus": coverage(dict.fromkeys(q.focus, 1.0), present) if q.focus else coverage(q.weights, present),
+                "type": kind,
+                "echo": len(present & set(q.weights)) / max(len(present), 1),
+                "passage": passage.score,
+                "doc_rank": 1.0 / (1 + doc_order.index(doc.doc_id)),
+                "headline": float(i == 0),
+                "lead": float(i == 1),
+                "pronoun": float(bool(_PRONOUN.match(sentence))),
+                "length": math.log(max(len(sentence), 1)) / 6,
+                "subject": subject,
+                "predicate": predicate,
+                "type_subject": kind * subject,
+                "type_predicate": kind * predicate,
+                "type_number": kind if q.kind in _NUMBER_KINDS else 0.0,
+                "type_name": kind if q.kind in _NAME_KINDS else 0.0,
+            }
+            out.append(Candidate(doc.doc_id, start, end, i, features))
+    return out
+
+
+def with_similarity(candidates: Sequence[Candidate], similarities: Sequence[float]) -> list[Candidate]:
+    """``candidates`` with their cosine similarity to the question, its gap to the best one and the gaps
+    of the sentences before and after (an answer often follows the sentence that restates the question)."""
+    best = max(similarities, default=0.0)
+    by_place = {(c.doc_id, c.index): s for c, s in zip(candidates, similarities, strict=True)}
+    out = []
+    for c, s in zip(candidates, similarities, strict=True):
+        features = {
+            **c.features,
+            "similarity": s,
+            "similarity_gap": s - best,
+            "previous_gap": by_place.get((c.doc_id, c.index - 1), best - 1.0) - best,
+            "next_gap": by_place.get((c.doc_id, c.index + 1), best - 1.0) - best,
+        }
+        out.append(Candidate(c.doc_id, c.start, c.end, c.index, features, 0.0, s))
+    return out
+
+
+def _terms_of(doc: Document, spans: Sequence[tuple[int, int]], i: int) -> set[str]:
+    if not 0 <= i < len(spans):
+        return set()
+    start, end = spans[i]
+    return set(content_terms(doc.text[start:end]))
+
+
+SIGNALS: tuple[str, ...] = (
+    "coverage",
+    "near_missing",
+    "doc_missing",
+    "rare_missing",
+    "specific_missing",
+    "unknown",
+    "dense",
+    "similarity",
+    "type_match",
+    "focus",
+    "echo",
+    "top_score",
+    "margin",
+    "agreement",
+    "top_logit",
+    "type_top",
+    "predicate_missing",
+    "focus_near",
+    "type_subject",
+    "type_absent",
+)
+SIGNAL_HELP: dict[str, str] = {
+    "coverage": "idf-weighted share of the question's terms in the answer sentence, its neighbours and headline",
+    "near_missing": "idf-weighted share of the question's terms absent from the answer and two sentences either side",
+    "doc_missing": "idf-weighted share of the question's terms absent from the answer's whole article",
+    "rare_missing": "idf of the rarest question term absent from the answer's article / the highest idf (0: none)",
+    "specific_missing": "share of the question's names, years and numbers absent from the answer's article",
+    "unknown": "idf-weighted share of the question's terms that no document of the corpus uses, times "
+    "min(1, ln(1 + documents) / ln(1001)): in a handful of documents a plain word's absence says little",
+    "dense": "cosine similarity of the question and the best passage",
+    "similarity": "cosine similarity of the question and the answer sentence",
+    "type_match": "1 when the answer holds the kind of thing asked for (name, date, amount, place, cause)",
+    "focus": "share of the words saying what is asked for held by the answer sentence",
+    "echo": "share of the answer sentence's terms that are question terms (1: it only restates the question)",
+    "top_score": "probability that the answer sentence holds the answer, by the ranker (sigmoid of its score)",
+    "margin": "tanh(ranker score lead of the answer sentence over the next one / 2)",
+    "agreement": "0.5 for each of the dense and BM25 rankings whose best passage is from the answer's article",
+    "top_logit": "ranker score (log-odds) of the answer sentence / 10, clipped to [-1, 1]",
+    "type_top": "type_match x top_score: a likely answer sentence that holds the kind of thing asked for",
+    "predicate_missing": "idf-weighted share of the question's non-name terms absent from the answer, its neighbours "
+    "and the headline (what is asked about the subject, missing around it)",
+    "focus_near": "share of the words saying what is asked for held by the answer or its neighbours (1: none asked)",
+    "type_subject": "the answer holds the kind of thing asked for next to the question's names (candidate feature)",
+    "type_absent": "1 when the question asks for a date, number, score or place and the answer sentence holds none",
+}
+_CHECKABLE = frozenset({"when", "amount", "score", "where"})
+
+
+def answer_signals(
+    prepared: Prepared,
+    ranked: Sequence[Candidate],
+    documents: Mapping[str, Document],
+    spans_of: SpanLookup,
+    max_idf: float,
+) -> dict[str, float]:
+    """Answerability signals of the best of ``ranked`` (sorted by ranker score, best first), in [-1, 1]."""
+    q = prepared.question
+    total = sum(q.weights.values()) or 1.0
+    unknown = sum(q.weights[t] for t in q.absent) / total * _absence_weight(len(documents))
+    passages = prepared.passages
+    if not ranked or not passages:
+        return {"unknown": round(unknown, 4), "doc_missing": 1.0, "near_missing": 1.0, "rare_missing": 1.0}
+    best = ranked[0]
+    doc = documents[best.doc_id]
+    spans = spans_of(doc.doc_id)
+    near = set(content_terms(doc.title))
+    for i in range(best.index - 2, best.index + 3):
+        near |= _terms_of(doc, spans, i)
+    close = set(content_terms(doc.title))
+    for i in range(best.index - 1, best.index + 2):
+        close |= _terms_of(doc, spans, i)
+    predicate = {t: w for t, w in q.weights.items() if t not in q.specific}
+    in_doc = set(content_terms(doc.title + "\n" + doc.text))
+    missing = [t for t in q.weights if t not in in_doc]
+    second = ranked[1].score if len(ranked) > 1 else best.score - 4.0
+    top_dense = max(passages, key=lambda p: p.dense_score)
+    top_lexical = max(passages, key=lambda p: p.lexical_score)
+    signals = {
+        "coverage": best.features["context"],
+        "near_missing": 1.0 - coverage(q.weights, near),
+        "doc_missing": 1.0 - coverage(q.weights, in_doc),
+        "rare_missing": max((q.weights[t] for t in missing), default=0.0) / max_idf,
+        "specific_missing": sum(t not in in_doc for t in q.specific) / len(q.specific) if q.specific else 0.0,
+        "unknown": unknown,
+        "dense": max(p.dense_score for p in passages),
+        "similarity": best.similarity,
+        "type_match": best.features["type"],
+        "focus": best.features["focus"],
+        "echo": best.features["echo"],
+        "top_score": 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, best.score)))),
+        "margin": math.tanh((best.score - second) / 2),
+        "agreement": 0.5 * (top_dense.doc_id == best.doc_id) + 0.5 * (top_lexical.doc_id == best.doc_id),
+        "top_logit": max(-1.0, min(1.0, best.score / 10)),
+        "predicate_missing": 1.0 - coverage(predicate, close) if predicate else 0.0,
+        "focus_near": coverage(dict.fromkeys(q.focus, 1.0), close) if q.focus else 1.0,
+        "type_subject": best.features["type_subject"],
+        "type_absent": float(q.kind in _CHECKABLE and best.features["type"] == 0.0),
+    }
+    signals["type_top"] = signals["type_match"] * signals["top_score"]
+    return {name: round(float(value), 4) for name, value in signals.items()}
+
+
+def _absence_weight(documents: int) -> float:
+    """How much a word's absence from the corpus says: 1 from a thousand documents on, less below."""
+    return min(1.0, math.log1p(documents) / math.log1p(1000))

@@ -1,0 +1,50 @@
+"""A tiny corpus, lexical index and deterministic encoder for unit tests of the answer step's plumbing.
+
+The encoder is a bag-of-words hash (not a language model): it only has to give the same vector to
+the same text, so the tests check feature extraction, expansion, citations and reasons, not quality.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from citeqa.index.domain import Document, Vectors
+from citeqa.index.retrieval.hybrid import Passage
+from citeqa.index.store.lexical import LexicalIndex, build_lexical
+from citeqa.index.text.tokens import content_terms
+
+LIGHTHOUSE = Document(
+    "lighthouse",
+    "Harbour lighthouse reopens",
+    "Harbour lighthouse reopens\n\nThe old harbour lighthouse reopened to visitors on Saturday. "
+    "Visiting hours are from 10am to 4pm every day. "
+    "Anna Berg runs the museum. She was appointed curator in 2003 by the town council.",
+)
+NSATU = Document(
+    "nsatu",
+    "NATO command for Ukraine",
+    "NATO command for Ukraine\n\nJapan wants to join the NATO Security Assistance and Training for Ukraine "
+    "(NSATU) command. The NSATU coordinates training and the supply of equipment for Ukraine.",
+)
+DOCUMENTS = {d.doc_id: d for d in (LIGHTHOUSE, NSATU)}
+
+
+def lexical() -> LexicalIndex:
+    return build_lexical([d.title + "\n" + d.text for d in DOCUMENTS.values()])
+
+
+def encode(texts: Sequence[str]) -> Vectors:
+    out = np.zeros((len(texts), 64), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for term in content_terms(text):
+            out[row, int(hashlib.sha256(term.encode()).hexdigest(), 16) % 64] += 1.0
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.maximum(norms, 1e-9)
+
+
+def passage(doc: Document, rank: int = 0) -> Passage:
+    """The whole document as one retrieved passage."""
+    return Passage(doc.doc_id, doc.title, rank, doc.text, 0, len(doc.text), 1.0 / (1 + rank), 0.5, 3.0)

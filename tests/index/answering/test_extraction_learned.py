@@ -1,0 +1,95 @@
+"""The answer step's plumbing on a tiny corpus: multi-sentence answers, exact citations, abstention reasons.
+
+A deterministic bag-of-words encoder stands in for the model (tests/answer_fixtures.py); the real
+model's answers are measured in test_answer_cv.py and test_quality*.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
+from citeqa.index.answering.extraction import Answer, Extractor
+from citeqa.index.answering.features import Candidate
+from citeqa.index.answering.ranker import Ranker
+from tests.index.answering.fixtures import DOCUMENTS, LIGHTHOUSE, encode, lexical, passage
+
+ALWAYS = AbstainModel(10.0, {}, 0.0, ranker=Ranker({"coverage": 1.0, "type": 0.5}))
+NEVER = AbstainModel(-10.0, {}, 1.0, ranker=Ranker({"coverage": 1.0, "type": 0.5}))
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(lexical(), DOCUMENTS, encode, load_abstain_model())
+
+
+def _ask(extractor: Extractor, question: str, model: AbstainModel, docs: tuple[str, ...] = ("lighthouse",)) -> Answer:
+    passages = [passage(DOCUMENTS[d], rank) for rank, d in enumerate(docs)]
+    prepared = extractor.prepare_many([question], [passages], encode([question]))[0]
+    return extractor.finish(prepared, model, 5)
+
+
+def _candidate(extractor: Extractor, doc_id: str, sentence: str) -> Candidate:
+    start = DOCUMENTS[doc_id].text.index(sentence)
+    index = next(i for i, (s, _) in enumerate(extractor.spans_of(doc_id)) if s == start)
+    q = extractor.prepare_many(["x"], [[passage(DOCUMENTS[doc_id])]], encode(["x"]))[0].candidates
+    features = next(c.features for c in q if c.start == start)
+    return Candidate(doc_id, start, start + len(sentence), index, features)
+
+
+def test_pronoun_subject_brings_the_sentence_naming_it(extractor: Extractor) -> None:
+    best = _candidate(extractor, "lighthouse", "She was appointed curator in 2003 by the town council.")
+    q = extractor.prepare_many(["When was she appointed?"], [[passage(LIGHTHOUSE)]], encode(["q"]))[0].question
+    spans = extractor.choose(q, best)
+    assert [LIGHTHOUSE.text[s:e] for s, e in spans] == [
+        "Anna Berg runs the museum.",
+        "She was appointed curator in 2003 by the town council.",
+    ]
+
+
+def test_definition_question_gets_the_next_sentence_too(extractor: Extractor) -> None:
+    answer = _ask(extractor, "What is NSATU?", ALWAYS, ("nsatu",))
+    quotes = [c.quote for c in answer.citations]
+    assert quotes == [
+        "Japan wants to join the NATO Security Assistance and Training for Ukraine (NSATU) command.",
+        "The NSATU coordinates training and the supply of equipment for Ukraine.",
+    ]
+    assert answer.answer == f"{quotes[0]} [1] {quotes[1]} [2]"
+
+
+def test_every_citation_is_exact_and_answers_stay_short(extractor: Extractor) -> None:
+    for question in ("Who runs the museum?", "When are the visiting hours?", "What is NSATU?"):
+        answer = _ask(extractor, question, ALWAYS, ("lighthouse", "nsatu"))
+        assert answer.answerable and 1 <= len(answer.citations) <= 2
+        for c in answer.citations:
+            assert DOCUMENTS[c.doc_id].text[c.start : c.end] == c.quote
+        assert sum(len(c.quote) for c in answer.citations) <= 400
+
+
+def test_runner_up_of_the_same_article_is_cited_when_nearly_as_likely(extractor: Extractor) -> None:
+    close = AbstainModel(10.0, {}, 0.0, ranker=Ranker({"coverage": 1.0}, second_ratio=0.0))
+    answer = _ask(extractor, "Who runs the harbour museum?", close)
+    assert len(answer.citations) == 2
+    assert len(_ask(extractor, "Who runs the harbour museum?", ALWAYS).citations) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "code", "said"),
+    [
+        ("When was the lighthouse demolished?", "not_in_corpus", "'demolished'"),
+        ("When did the harbour lighthouse join NATO?", "terms_not_in_passage", "'NATO'"),
+        ("Where does Anna Berg run the museum?", "low_confidence", "does not give the place asked for"),
+    ],
+)
+def test_abstention_says_what_is_missing(extractor: Extractor, question: str, code: str, said: str) -> None:
+    answer = _ask(extractor, question, NEVER)
+    assert not answer.answerable and answer.citations == ()
+    assert answer.abstention.code == code and said in answer.abstention.message
+
+
+def test_a_word_absent_from_the_corpus_lowers_the_packaged_models_confidence(extractor: Extractor) -> None:
+    model = load_abstain_model()
+    present = _ask(extractor, "When did the harbour lighthouse reopen?", model)
+    absent = _ask(extractor, "When was the harbour lighthouse demolished?", model)
+    assert absent.confidence < present.confidence
+    assert absent.signals["unknown"] > 0 == present.signals["unknown"]

@@ -1,0 +1,58 @@
+"""5-fold cross-validation by article of the learned answer model on bbc_train_a + bbc_train_b (issue 13).
+
+Real model, whole-BBC index (the session's ``bbc_index``). In each fold the L2 penalties are chosen
+by an inner 4-fold cross-validation of the four training folds, then the ranker, the answerability
+weights and the threshold are fitted on them; the held-out fold's articles are answered with that
+model. The candidate features are computed once (one retrieval and embedding pass, about a minute);
+the nested fits take about a minute more.
+
+Floors are what bench/answer_model/train_cv.py measured (bench/answer_model/RESULTS.md), not the
+issue's targets: answers 86/120 (target >= 90), wrongly abstained 3/120 (target <= 6, met),
+unanswerable abstained 19/40 (target >= 28) with near misses 10/24 (target >= 15).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import SHARED
+
+TRAIN = [SHARED / "eval" / "bbc_train_a.jsonl", SHARED / "eval" / "bbc_train_b.jsonl"]
+
+
+@pytest.fixture(scope="module")
+def cv(bbc_index: Path, embedder: Any, answer_embedder: Any) -> dict[str, Any]:
+    from citeqa.index.answering.training import cross_validate, summarise
+    from citeqa.index.engine import Engine
+    from citeqa.index.evaluation.calibration import prepare_questions, read_labelled
+    from citeqa.index.store.loader import load_index
+    from citeqa.service.settings import Settings
+
+    settings = Settings(index_dir=bbc_index)
+    data = load_index(bbc_index, embedder.name, embedder.dimension)
+    engine = Engine(data, embedder, settings.retrieval_params(), settings.abstain_model(), answer_embedder)
+    questions = [q for path in TRAIN for q in read_labelled(path)]
+    styles = {str(r["id"]): r["style"] for path in TRAIN for r in map(json.loads, path.read_text().splitlines())}
+    rows = cross_validate(engine.extractor, prepare_questions(engine, questions), params=None)
+    return summarise(rows, styles)
+
+
+@pytest.mark.slow
+def test_cross_validated_answers(cv: dict[str, Any]) -> None:
+    total = cv["all"]
+    assert (total["answerable"], total["unanswerable"]) == (120, 40)
+    assert total["contains_answer"] >= 86, cv
+    assert total["wrongly_abstained"] <= 3, cv
+    assert cv["numeric"]["contains_answer"] >= 12 and cv["long"]["contains_answer"] >= 29, cv
+    assert cv["context"]["contains_answer"] >= 14, cv
+
+
+@pytest.mark.slow
+def test_cross_validated_abstention(cv: dict[str, Any]) -> None:
+    assert cv["all"]["abstained_unanswerable"] >= 19, cv
+    assert cv["near_miss"]["abstained_unanswerable"] >= 10, cv
+    assert cv["off_topic"]["abstained_unanswerable"] >= 7, cv
