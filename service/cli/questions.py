@@ -32,8 +32,9 @@ def ask(
     from citeqa.service.api.schemas import AskRequest, AskResponse
 
     request = validated(AskRequest, question=question, k=k)
+    resolved = request.resolved()  # a question in another language fails here, before the model loads
     engine = engine_from(settings_from(index=index))
-    answer, timings = engine.ask(request.question, request.k)
+    answer, timings = engine.ask(resolved, request.k)
     response = AskResponse.of(answer, timings, engine.data.documents)
     if as_json:
         typer.echo(response.model_dump_json(indent=2))
