@@ -53,9 +53,7 @@ def test_c_cpp_and_csharp_are_different_terms(text_client: Any, question: str, d
         ("Where was the transistor stage designed?", "trans\u00adistor"),  # soft hyphen in the text
     ],
 )
-def test_matching_is_normalised_but_quotes_are_the_original_text(
-    text_client: Any, question: str, quoted: str
-) -> None:
+def test_matching_is_normalised_but_quotes_are_the_original_text(text_client: Any, question: str, quoted: str) -> None:
     answer = ask(text_client, question)
     assert answer["answerable"], answer["reason"]
     assert cited(answer)[0] == "kestrel-rx9"
