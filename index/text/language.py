@@ -92,3 +92,6 @@ def _mostly_non_latin(found: list[str]) -> bool:
     letters = "".join(found)
     latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f")
     return bool(letters) and latin < len(letters) / 2
+
+
+__all__ = ["check_language", "detect_language", "unsupported_language"]
