@@ -55,6 +55,11 @@ def _identifier() -> Any:
     return identifier
 
 
+def load_detector() -> None:
+    """Load the detector's model now (about a second), so that the first question does not wait for it."""
+    _identifier()
+
+
 def detect_language(text: str) -> tuple[str, float, float]:
     """py3langid's language code for ``text``, its probability and the probability of English (0 to 1)."""
     ranked = [(str(code), float(p)) for code, p in _identifier().rank(normalise(text))]
@@ -94,4 +99,4 @@ def _mostly_non_latin(found: list[str]) -> bool:
     return bool(letters) and latin < len(letters) / 2
 
 
-__all__ = ["check_language", "detect_language", "unsupported_language"]
+__all__ = ["check_language", "detect_language", "load_detector", "unsupported_language"]

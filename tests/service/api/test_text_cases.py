@@ -139,3 +139,17 @@ def test_the_openapi_schema_documents_history(text_client: Any) -> None:
     assert "follow-up" in history["description"]
     assert "history" not in schema["AskRequest"].get("required", [])
     assert set(schema["HistoryTurn"]["properties"]) == {"question", "answer"}
+
+
+def test_the_language_detector_loads_at_start_up_not_on_the_first_question(default_index: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from citeqa.index.text import language
+    from citeqa.service.api.app import create_app
+    from citeqa.service.settings import Settings
+    from tests.conftest import wait_ready
+
+    language._identifier.cache_clear()
+    with TestClient(create_app(Settings(index_dir=default_index))) as client:
+        wait_ready(lambda: client.get("/readyz").status_code)
+        assert language._identifier.cache_info().currsize == 1
