@@ -7,9 +7,10 @@ composed, so "Jose\\u0301" and "José" are one word), removes invisible format c
 soft hyphen of "infor\\u00admation", zero-width spaces and joiners) and case-folds.
 
 Terms with symbols are terms: "C", "C++" and "C#" are three terms, as are "F#", ".NET",
-"AT&T" and "S&P" (then "500"); a number glued to capitals or capitals glued to a number is one
-term ("4G", "3D", "MP3", "G20"), while a lower-case suffix stays apart ("1990s", "£10m" give
-"1990" "s", "10" "m", as a question asking "10 million" expects).
+"AT&T" and "S&P" (then "500"); letters glued to a number are one term in any case ("MP3", "G20",
+"h5n1"), and so is a number glued to letters ("4G", "3D", "4g"), except a unit or suffix, which
+stays apart ("1990s", "£10m", "2nd" give "1990" "s", "10" "m", "2" "nd", as a question asking
+"10 million" expects).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import Stemmer
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _KEEP = re.compile(r"[+#&.\d]")  # terms the stemmer must not touch
 _LETTERS = r"[^\W\d_]"
+# Endings that are a unit or a suffix of the number before them, not part of a term (any case).
+_SUFFIXES = "(?i:s|st|nd|rd|th|m|bn|k|km|kg|cm|mm|ml|am|pm|mph|ft|in|yrs?|x)"
 _TOKEN = re.compile(
     "|".join(
         [
@@ -32,8 +35,8 @@ _TOKEN = re.compile(
             rf"(?<![\w.]){_LETTERS}#(?![\w#])",  # C#, F#
             r"(?<![\w.])\.[A-Z][A-Za-z]*[A-Z](?!\w)",  # .NET (a leading dot before capitals)
             rf"{_LETTERS}+&{_LETTERS}+",  # AT&T, S&P, R&D
-            r"[A-Z]+\d+[A-Z\d]*(?![^\W\d_])",  # MP3, G20, RX9, A380
-            r"\d+[A-Z]+(?![^\W\d_])",  # 4G, 3D
+            r"[A-Za-z]+\d+[A-Za-z\d]*(?![^\W\d_])",  # MP3, G20, RX9, A380, H5N1 (any case)
+            rf"\d+(?!{_SUFFIXES}(?![^\W\d_]))[A-Za-z]+(?![^\W\d_])",  # 4G, 3D, 4g (not 1990s, 10m, 2nd)
             r"\d+(?:[.,:]\d+)*",
             rf"{_LETTERS}+(?:['’]{_LETTERS}+)*",
         ]

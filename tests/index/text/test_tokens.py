@@ -38,6 +38,8 @@ def test_text_is_normalised_for_matching(stored: str, typed: str) -> None:
         ("4G, 5G and 3D", ["4g", "5g", "and", "3d"]),
         ("MP3, G20, A380", ["mp3", "g20", "a380"]),
         ("in the 1990s, £10m", ["in", "the", "1990", "s", "10", "m"]),
+        ("4g or 4G, mp3 or MP3, h5n1", ["4g", "or", "4g", "mp3", "or", "mp3", "h5n1"]),  # any case
+        ("£10M, 2nd, 9am, 100kg", ["10", "m", "2", "nd", "9", "am", "100", "kg"]),  # units and suffixes apart
         ("3.5% at 10:30, 1,200 people", ["3.5", "at", "10:30", "1,200", "people"]),
         ("The end.Next one", ["the", "end", "next", "one"]),
     ],
