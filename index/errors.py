@@ -8,7 +8,8 @@ Messages say what is wrong and what to do about it.
     ├── CorpusError (400 corpus_error)           a corpus that cannot be read or holds nothing indexable
     ├── InvalidInput (422 invalid_input)         a malformed request, setting or file
     │   ├── QuestionSetError (422 invalid_question_set)
-    │   └── AbstainModelError (422 invalid_abstain_model)
+    │   ├── AbstainModelError (422 invalid_abstain_model)
+    │   └── UnsupportedLanguage (422 unsupported_language)  a question in a language the model does not handle
     ├── Unauthorized (401 unauthorized)          a missing or wrong API key
     ├── DocumentNotFound (404 document_not_found)
     ├── AssetNotFound (404 not_found)            a widget file that does not exist
@@ -47,6 +48,7 @@ __all__ = [
     "RemoteError",
     "StorageError",
     "Unauthorized",
+    "UnsupportedLanguage",
     "UnsupportedMediaType",
 ]
 
@@ -86,6 +88,12 @@ class AbstainModelError(InvalidInput):
     """An abstention model file that cannot be used."""
 
     code = "invalid_abstain_model"
+
+
+class UnsupportedLanguage(InvalidInput):
+    """A question in a language the embedding model does not handle (it is English-only)."""
+
+    code = "unsupported_language"
 
 
 class Unauthorized(CiteqaError):

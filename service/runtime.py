@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from citeqa.index.engine import Engine
 from citeqa.index.errors import CiteqaError, NotReady
 from citeqa.index.store.manifest import published_version
+from citeqa.index.text.language import load_detector
 from citeqa.service.settings import Settings
 from citeqa.service.wiring import load_engine
 
@@ -36,6 +37,7 @@ class Runtime:
     def load(self) -> None:
         """Load the published index (errors are kept in ``error`` for /readyz and logged, not raised)."""
         self.attempted = published_version(self.settings.index_dir)
+        load_detector()  # the language check of questions, loaded with the model rather than on the first question
         try:
             self.current = load_engine(self.settings)
             self.error = None

@@ -201,3 +201,32 @@ def bbc_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def bbc_index(bbc_corpus: Path, tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Path:
     """An index of the whole BBC corpus with default settings (built once per session: minutes)."""
     return build_test_index(bbc_corpus, tmp_path_factory.mktemp("bbc-index"), build_embedder)
+
+
+@pytest.fixture(scope="session")
+def text_index(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Path:
+    """An index of the small corpus of tests/text_corpus.py (symbol terms, odd Unicode, follow-ups, French)."""
+    from tests.text_corpus import write_text_corpus
+
+    corpus = write_text_corpus(tmp_path_factory.mktemp("text-corpus"))
+    return build_test_index(corpus, tmp_path_factory.mktemp("text-index"), build_embedder)
+
+
+@pytest.fixture(scope="session")
+def text_client(text_index: Path) -> Iterator[Any]:
+    from fastapi.testclient import TestClient
+
+    from citeqa.service.api.app import create_app
+    from citeqa.service.settings import Settings
+
+    with TestClient(create_app(Settings(index_dir=text_index))) as test_client:
+        wait_ready(lambda: test_client.get("/readyz").status_code)
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def text_server(text_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real ``citeqa serve`` over the text corpus (the chat client and the widget talk to it)."""
+    running = start_server(text_index, tmp_path_factory.mktemp("text-server") / "server.log")
+    yield running
+    stop_server(running)

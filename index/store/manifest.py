@@ -19,7 +19,9 @@ from typing import Any
 from citeqa.index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 from citeqa.index.store.atomic import replace_dir, write_atomic
 
-FORMAT_VERSION = 1
+# 2: tokens are normalised (NFKC, invisible characters, case folding) and symbol terms (C++, C#, AT&T,
+# 4G) are kept, so the lexical index of version 1 holds other terms: it must be rebuilt, not read.
+FORMAT_VERSION = 2
 MANIFEST_FILE = "manifest.json"
 POINTER_FILE = "CURRENT"
 VERSIONS_DIR = "versions"
@@ -105,7 +107,8 @@ def read_manifest(directory: Path) -> Manifest:
         raise IndexCorrupt(f"{path} is not a valid manifest ({exc}): {fix}") from None
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatch(
-            f"{path} has format version {manifest.format_version}, this citeqa reads {FORMAT_VERSION}: {fix}"
+            f"{path} has format version {manifest.format_version}, this citeqa reads {FORMAT_VERSION} "
+            f"(an index built by another citeqa version, whose terms differ): {fix}"
         )
     return manifest
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from citeqa.index.text.tokens import STOPWORDS, content_terms, words
+from citeqa.index.text.tokens import STOPWORDS, content_terms, normalise, words
 
 _MONTHS = "january february march april may june july august september october november december"
 _MONTH = "(?:" + "|".join(_MONTHS.split()) + ")"
@@ -58,7 +58,8 @@ _MONEY_ASK = re.compile(
     r"\b(?:pay|paid|cost|costs|price|fee|worth|spend|spent|bail|fine|fined|prize|salary|sum)\b", re.I
 )
 _PLACE = re.compile(r"\b(?:in|at|near|from|on|outside)\s+(?:the\s+)?(?:[A-Z][\w’'-]+['’]s\s+)?[A-Z][\w’'-]+")
-_SPECIFIC = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'&-]*|\b\d[\d,.]*\b")
+# Names (also C++, C#, .NET, AT&T), acronyms and numbers (also 4G); matched on normalise(question).
+_SPECIFIC = re.compile(r"(?<!^)(?<![.?!]\s)(?:\.(?=[A-Z]{2}))?\b[A-Z][\w’'&-]*(?:\+\+|#)?|\b\d[\d,.]*(?:[A-Z]+)?\b")
 
 
 def question_type(question: str) -> str:
@@ -169,14 +170,14 @@ def without_question_form(question: str) -> str:
 
 def specific_terms(question: str) -> list[str]:
     """Stemmed names, acronyms and numbers of a question: what an answering passage must mention."""
-    found = _SPECIFIC.findall(question.strip())
+    found = _SPECIFIC.findall(normalise(question).strip())
     return [t for t in dict.fromkeys(content_terms(" ".join(found))) if t not in STOPWORDS]
 
 
 def surface_words(question: str) -> dict[str, str]:
     """Stemmed content term -> the word as the question wrote it (for readable reasons)."""
     out: dict[str, str] = {}
-    for match in re.finditer(r"[\w’'.&-]+", question):
+    for match in re.finditer(r"[\w’'.&+#-]+", question):
         raw = match.group(0).strip(".'’-")
         for term in content_terms(raw):
             out.setdefault(term, raw)

@@ -1,12 +1,26 @@
-"""Sentence spans inside a text, for answer extraction and exact citations."""
+"""Sentence spans inside a text, for answer extraction and exact citations.
+
+A sentence ends at a line break, or at ``.``, ``!``, ``?`` or an ellipsis (and any closing quotes or
+brackets) followed by a space, unless what follows shows it goes on:
+
+- the next word starts in lower case or with more punctuation: "at 9 a.m. on Friday", "“Stop!” she
+  shouted", "“I think ... maybe”", "Univ. of Graz";
+- the stop ends a title or a word that is always followed by more ("Prof.", "Dr.", "No.", "Fig.",
+  "Sept."), an initial or an upper-case abbreviation ("John F. Kennedy", "H.G. Wells", "the U.S. team").
+
+Abbreviations that may end a sentence ("a.m.", "etc.", "Inc.") end one when a capital follows. The
+choice of this rule set over pysbd and syntok is measured in ``bench/sentence_boundaries.py``
+(results in ``bench/results/sentence_boundaries.json``; docs/architecture.md).
+"""
 
 from __future__ import annotations
 
 import re
 
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st jr sr gen col lt sgt rev gov sen rep no vs etc inc ltd co corp "
-    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e approx est fig".split()
+# Followed by more of the sentence whatever comes next: titles, "No. 5", "Fig. 3", "p. 12", months, "vs.".
+_NEVER_FINAL = frozenset(
+    "mr mrs ms dr prof st gen col lt sgt rev gov sen rep no nos vs fig figs univ dept inst approx est "
+    "jan feb mar apr jun jul aug sep sept oct nov dec p pp ca cf".split()
 )
 _END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)|\n\s*\n|\n")
 
@@ -17,7 +31,7 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     start = 0
     for match in _END.finditer(text):
         end = match.end()
-        if match.group(0)[0] == "." and _is_abbreviation(text, match.start()):
+        if match.group(0)[0] != "\n" and not _ends_sentence(text, match.start(), end):
             continue
         _add_span(text, start, end, offset, spans)
         start = end
@@ -25,14 +39,24 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
-    word_start = dot
-    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
-        word_start -= 1
-    word = text[word_start:dot].lower()
-    if len(word) == 1 and word.isalpha():
-        return True  # an initial, as in "John F. Kennedy"
-    return word in _ABBREVIATIONS
+def _ends_sentence(text: str, stop: int, after: int) -> bool:
+    """Whether the punctuation at ``text[stop:after]`` ends a sentence, judged by the words around it."""
+    rest = text[after:].lstrip(" \t")
+    following = rest[:1]
+    if following and (following.islower() or following in ".,;:…"):
+        return False
+    if text[stop] != "." or text[stop : stop + 2] == "..":
+        return True
+    begin = stop
+    while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in ".&"):  # "AT&T." is no initial
+        begin -= 1
+    before = text[begin:stop]
+    if before.lower().rstrip(".") in _NEVER_FINAL:
+        return False
+    letters = before.replace(".", "")
+    if letters.isalpha() and letters.isupper() and (len(letters) == 1 or "." in before):
+        return False  # an initial ("F.", "H.G.") or an upper-case abbreviation ("U.S.")
+    return True
 
 
 def _add_span(text: str, start: int, end: int, offset: int, spans: list[tuple[int, int]]) -> None:

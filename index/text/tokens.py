@@ -1,13 +1,48 @@
-"""Tokenisation shared by the lexical index and answer extraction."""
+"""Tokenisation shared by the lexical index, question analysis and answer extraction.
+
+Text is normalised for *matching* only, never for quoting: tokens are plain strings with no
+offsets, so citations and chunks keep pointing into the original text. ``normalise`` applies
+NFKC (ligatures such as "ﬁ" become "fi", fullwidth "ＲＸ９" becomes "RX9", a decomposed accent is
+composed, so "Jose\\u0301" and "José" are one word), removes invisible format characters (the
+soft hyphen of "infor\\u00admation", zero-width spaces and joiners) and case-folds.
+
+Terms with symbols are terms: "C", "C++" and "C#" are three terms, as are "F#", ".NET",
+"AT&T" and "S&P" (then "500"); letters glued to a number are one term in any case ("MP3", "G20",
+"h5n1"), and so is a number glued to letters ("4G", "3D", "4g"), except a unit or suffix, which
+stays apart ("1990s", "£10m", "2nd" give "1990" "s", "10" "m", "2" "nd", as a question asking
+"10 million" expects).
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import Stemmer
 
-_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+# Invisible format characters that split words without being seen: soft hyphen, zero-width
+# space/non-joiner/joiner, word joiner, byte-order mark.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_KEEP = re.compile(r"[+#&.\d]")  # terms the stemmer must not touch
+_LETTERS = r"[^\W\d_]"
+# Endings that are a unit or a suffix of the number before them, not part of a term (any case).
+_SUFFIXES = "(?i:s|st|nd|rd|th|m|bn|k|km|kg|cm|mm|ml|am|pm|mph|ft|in|yrs?|x)"
+_TOKEN = re.compile(
+    "|".join(
+        [
+            rf"(?<![\w.]){_LETTERS}\+\+(?![\w+])",  # C++, G++
+            rf"(?<![\w.]){_LETTERS}#(?![\w#])",  # C#, F#
+            r"(?<![\w.])\.[A-Z][A-Za-z]*[A-Z](?!\w)",  # .NET (a leading dot before capitals)
+            rf"{_LETTERS}+&{_LETTERS}+",  # AT&T, S&P, R&D
+            r"[A-Za-z]+\d+[A-Za-z\d]*(?![^\W\d_])",  # MP3, G20, RX9, A380, H5N1 (any case)
+            rf"\d+(?!{_SUFFIXES}(?![^\W\d_]))[A-Za-z]+(?![^\W\d_])",  # 4G, 3D, 4g (not 1990s, 10m, 2nd)
+            r"\d+(?:[.,:]\d+)*",
+            rf"{_LETTERS}+(?:['’]{_LETTERS}+)*",
+        ]
+    ),
+    re.UNICODE,
+)
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further had
@@ -25,24 +60,38 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
-def _normalise(word: str) -> str:
-    word = word.lower().replace("’", "'")
+def normalise(text: str) -> str:
+    """``text`` as matching sees it: NFKC, invisible format characters removed (case kept).
+
+    Lengths and offsets may differ from ``text``: use it for comparing words, never for quoting.
+    """
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _fold(word: str) -> str:
+    word = word.casefold().replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]
     return word
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words and numbers of ``text``, possessives removed, not stemmed."""
-    return [_normalise(m.group(0)) for m in _TOKEN.finditer(text)]
+    """Case-folded words, numbers and symbol terms of ``normalise(text)``, possessives removed, not stemmed."""
+    return [_fold(m.group(0)) for m in _TOKEN.finditer(normalise(text))]
+
+
+def _stem(tokens: list[str]) -> list[str]:
+    """Stems of words; terms with symbols or digits are kept as they are ("c++", "at&t", "4g")."""
+    stems = _stemmer().stemWords(tokens)
+    return [t if _KEEP.search(t) else s for t, s in zip(tokens, stems, strict=True)]
 
 
 def terms(text: str) -> list[str]:
     """Stemmed index terms of ``text`` (stopwords kept; BM25's idf discounts them)."""
-    return list(_stemmer().stemWords(words(text)))
+    return _stem(words(text))
 
 
 def content_terms(text: str) -> list[str]:
     """Stemmed terms of ``text`` without stopwords, in order, duplicates removed."""
     kept = [w for w in words(text) if w not in STOPWORDS]
-    return list(dict.fromkeys(_stemmer().stemWords(kept)))
+    return list(dict.fromkeys(_stem(kept)))

@@ -10,8 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 from citeqa.index.answering.extraction import Abstention, Answer, Citation
 from citeqa.index.corpus.pdf import page_of
 from citeqa.index.domain import Document
-from citeqa.index.limits import DEFAULT_K, MAX_K, MAX_QUESTION_CHARS
+from citeqa.index.limits import DEFAULT_K, MAX_HISTORY_ANSWER_CHARS, MAX_HISTORY_TURNS, MAX_K, MAX_QUESTION_CHARS
 from citeqa.index.retrieval.hybrid import Passage
+from citeqa.index.text.conversation import Turn, resolve_followup
+from citeqa.index.text.language import check_language
 
 Question = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS, strict=True)
@@ -21,13 +23,44 @@ K = Annotated[
 ]
 
 
+class HistoryTurn(BaseModel):
+    """One earlier exchange of a conversation, so that a follow-up question can lean on it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: Question = Field(description="The earlier question, as asked.", examples=["Who built the lighthouse?"])
+    answer: str = Field(
+        "",
+        max_length=MAX_HISTORY_ANSWER_CHARS,
+        description="The answer given to it (its `answer` text, `[n]` markers and all); empty when none was.",
+        examples=["Robert Stevenson built the Bell Rock Lighthouse between 1807 and 1810. [1]"],
+    )
+
+    def turn(self) -> Turn:
+        return Turn(self.question, self.answer)
+
+
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: Question = Field(
-        description=f"The question, 1 to {MAX_QUESTION_CHARS} characters after trimming.", examples=["what is NSATU?"]
+        description=f"The question, 1 to {MAX_QUESTION_CHARS} characters after trimming. It must be in "
+        "English (the model's language); another language is refused with `unsupported_language`.",
+        examples=["what is NSATU?"],
     )
     k: K = DEFAULT_K
+    history: list[HistoryTurn] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY_TURNS,
+        description=f"Optional: the earlier turns of the conversation, oldest first (at most {MAX_HISTORY_TURNS}). "
+        'A follow-up that leans on them ("When did he build it?") is resolved against the last one; '
+        "the response's `question` shows the question as resolved. Without it each question stands alone.",
+    )
+
+    def resolved(self) -> str:
+        """The question to ask: checked to be English, then resolved against ``history``."""
+        check_language(self.question)
+        return resolve_followup(self.question, [t.turn() for t in self.history])
 
 
 class SearchRequest(BaseModel):
@@ -118,7 +151,9 @@ class Timings(BaseModel):
 
 
 class AskResponse(BaseModel):
-    question: str = Field(description="The question as understood (trimmed).")
+    question: str = Field(
+        description="The question as understood: trimmed, and a follow-up resolved against the `history` sent."
+    )
     answerable: bool = Field(description="False when the articles do not cover the question.")
     answer: str = Field(description="Quoted sentence(s) with `[n]` citation markers, or a not-covered message.")
     citations: list[CitationOut] = Field(description="One per `[n]` marker; empty when not answerable.")

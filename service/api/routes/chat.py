@@ -1,7 +1,8 @@
 """OpenAI-compatible chat: ``POST /v1/chat/completions`` and ``GET /v1/models``.
 
 Chat front ends that speak the OpenAI API get the same cited extractive answer as
-``/v1/ask`` for the last user message: the text keeps its ``[n]`` markers, and the
+``/v1/ask`` for the last user message, resolved against the earlier messages when it is a
+follow-up ("When did he build it?"): the text keeps its ``[n]`` markers, and the
 citations and passages ride in the ``citeqa`` extension field (on the completion, or on the
 first chunk of a ``stream: true`` response, so a client can show the passages first).
 A stream carries ``usage`` only when asked with ``stream_options: {"include_usage": true}``,
@@ -24,6 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from citeqa.index.errors import InvalidInput, ModelNotFound
 from citeqa.index.limits import MAX_QUESTION_CHARS
+from citeqa.index.text.conversation import Turn, resolve_followup
+from citeqa.index.text.language import check_language
 from citeqa.service.api.auth import ClientDep
 from citeqa.service.api.batching import Batcher
 from citeqa.service.api.dependencies import get_batcher, get_runtime
@@ -67,13 +70,26 @@ class ChatRequest(BaseModel):
     k: K = 5
 
     def question(self) -> str:
-        users = [m for m in self.messages if m.role == "user"]
-        if not users:
+        """The last user message, checked to be English, then resolved against the earlier turns
+        (a follow-up such as "When did he build it?" leans on the question and answer before it)."""
+        turns = self.turns()
+        if not turns:
             raise InvalidInput("messages: there is no user message to answer")
-        question = users[-1].text().strip()
+        question = turns[-1].question
         if not question or len(question) > MAX_QUESTION_CHARS:
             raise InvalidInput(f"messages: the last user message must have 1 to {MAX_QUESTION_CHARS} characters")
-        return question
+        check_language(question)
+        return resolve_followup(question, [t for t in turns[:-1] if t.question])
+
+    def turns(self) -> list[Turn]:
+        """The conversation as turns: each user message with the assistant reply that follows it."""
+        turns: list[Turn] = []
+        for message in self.messages:
+            if message.role == "user":
+                turns.append(Turn(message.text().strip()))
+            elif message.role == "assistant" and turns:
+                turns[-1] = Turn(turns[-1].question, message.text())
+        return turns
 
 
 class ChatChoiceMessage(BaseModel):

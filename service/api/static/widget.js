@@ -104,7 +104,12 @@
     this.busy = false;
     this.documents = {};
     this.evidenceCount = 0;
+    /* The conversation so far, oldest first, sent as `history` so that a follow-up ("When did he build
+       it?") is resolved against the turns before it. Only answered or not-covered turns count. */
+    this.history = [];
   }
+
+  var HISTORY_TURNS = 5;
 
   Widget.prototype.mount = function () {
     var cfg = this.config;
@@ -241,9 +246,12 @@
     this.append(h("div", { class: "msg user" }, [h("span", { class: "sr-only" }, ["You asked: "]), question]));
     this.input.value = "";
     this.setBusy(true);
-    this.request("POST", "/v1/ask", { question: question, k: 5 })
+    var body = { question: question, k: 5 };
+    if (this.history.length) body.history = this.history.slice(-HISTORY_TURNS);
+    this.request("POST", "/v1/ask", body)
       .then(function (answer) {
         self.setBusy(false);
+        self.history.push({ question: question, answer: answer.answerable ? String(answer.answer).slice(0, 4000) : "" });
         self.append(answer.answerable ? self.renderAnswer(answer) : self.renderNotCovered(answer));
       })
       .catch(function (error) {

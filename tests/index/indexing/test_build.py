@@ -12,7 +12,7 @@ import pytest
 from citeqa.index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 from citeqa.index.indexing.build import BuildParams, build_index
 from citeqa.index.store.loader import load_index
-from citeqa.index.store.manifest import current_version_dir, read_manifest
+from citeqa.index.store.manifest import FORMAT_VERSION, current_version_dir, read_manifest
 
 ARTICLE = (
     "Title {n}\n\nThe harbour of town {n} opened in {year}. It handles grain and timber.\n\nMore text follows here."
@@ -43,7 +43,7 @@ def test_manifest_records_model_chunking_hashes_and_checksums(built: tuple[Path,
     assert sorted(manifest.documents) == ["doc0", "doc1", "doc2"]
     assert set(manifest.files) >= {"vectors.npy", "index.faiss", "chunks.jsonl", "documents.jsonl", "lexical.npz"}
     assert all(len(digest) == 64 for digest in manifest.files.values())
-    assert manifest.format_version == 1 and manifest.version == directory.name
+    assert manifest.format_version == FORMAT_VERSION and manifest.version == directory.name
     data = load_index(root, embedder.name, embedder.dimension)
     assert np.allclose(np.linalg.norm(data.vectors, axis=1), 1.0, atol=1e-4)
 

@@ -34,3 +34,17 @@ def test_names_and_numbers_are_specific_terms() -> None:
 
 def test_focus_is_what_follows_the_question_word() -> None:
     assert focus_terms("What prize did the film win?")
+
+
+@pytest.mark.parametrize(
+    ("question", "specific"),
+    [
+        ("Who created the C++ programming language?", ["c++"]),
+        ("Who designed C#?", ["c#"]),
+        ("What runs on .NET?", [".net"]),
+        ("When did AT&T launch 4G?", ["at&t", "4g"]),
+        ("Who wrote the ＲＸ９ firmware?", ["rx9"]),  # fullwidth, normalised
+    ],
+)
+def test_symbol_terms_are_specific_terms(question: str, specific: list[str]) -> None:
+    assert specific_terms(question) == specific

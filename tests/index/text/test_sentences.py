@@ -16,6 +16,31 @@ from citeqa.index.text.sentences import sentence_spans
         ("He said “hi.” Then more.", ["He said “hi.”", "Then more."]),
         ("Para one\n\nPara two", ["Para one", "Para two"]),
         ("John F. Kennedy spoke.", ["John F. Kennedy spoke."]),
+        # abbreviations, initials, decimals and ellipses (issue 13, item 6)
+        (
+            "Prof. Lena Dorsch of the Univ. of Bremen chaired it. She retired.",
+            ["Prof. Lena Dorsch of the Univ. of Bremen chaired it.", "She retired."],
+        ),
+        ("The vote is at 10 a.m. on Monday in Hall No. 4.", ["The vote is at 10 a.m. on Monday in Hall No. 4."]),
+        ("Doors open at 8 p.m. Bring a coat.", ["Doors open at 8 p.m.", "Bring a coat."]),
+        ("Mr Orme and Mrs. Pike moved to the U.S. in May.", ["Mr Orme and Mrs. Pike moved to the U.S. in May."]),
+        (
+            "A report by T. S. Haldane and K.M. Ruiz appeared. It sold out.",
+            ["A report by T. S. Haldane and K.M. Ruiz appeared.", "It sold out."],
+        ),
+        (
+            "Inflation was 2.75% in 2023. It fell to 1.9 later.",
+            ["Inflation was 2.75% in 2023.", "It fell to 1.9 later."],
+        ),
+        (
+            "“We tried … we failed, and then we tried again,” said Ines. Then she left.",
+            ["“We tried … we failed, and then we tried again,” said Ines.", "Then she left."],
+        ),
+        ('"Maybe... one day," he wrote. Nobody replied.', ['"Maybe... one day," he wrote.', "Nobody replied."]),
+        ("“Run!” he said. They ran.", ["“Run!” he said.", "They ran."]),
+        ("Revenue was $4.2bn. Costs rose.", ["Revenue was $4.2bn.", "Costs rose."]),
+        ("The deal was with AT&T. Shares rose.", ["The deal was with AT&T.", "Shares rose."]),
+        ("They bought pens, paper etc. Then they left.", ["They bought pens, paper etc.", "Then they left."]),
     ],
 )
 def test_sentence_spans(text: str, expected: list[str]) -> None:

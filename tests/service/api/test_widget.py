@@ -169,6 +169,27 @@ def test_demo_page_answers_with_citation_chips_and_shows_the_quote_in_context(se
     assert tab.errors == [] and tab.dialogs == [] and tab.csp_violations() == []
 
 
+def test_a_follow_up_is_answered_from_the_document_of_the_earlier_turn(text_server: Server, tab: Tab) -> None:
+    """Ask, then a follow-up that only makes sense after it: the widget sends the conversation as
+    ``history`` and the answer cites the lighthouse article (alone, the follow-up is not answered from it)."""
+    page = tab.page
+    sent: list[dict[str, Any]] = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/v1/ask") else None)
+    open_demo(page, text_server.url)
+    ask(page, "Who built the Skerrow Point lighthouse?")
+    expect(page.get_by_role("article", name="Answer")).to_have_count(1)
+    expect(last_answer(page)).to_contain_text("Tomas Brennan")
+    ask(page, "When did he build it?")
+    expect(page.get_by_role("article", name="Answer")).to_have_count(2)
+    answer = last_answer(page)
+    expect(answer).to_contain_text("1861")
+    expect(answer.locator(".source-title").first).to_have_text("The Skerrow Point lighthouse")
+    assert "history" not in sent[0]
+    assert [turn["question"] for turn in sent[1]["history"]] == ["Who built the Skerrow Point lighthouse?"]
+    assert "Tomas Brennan" in sent[1]["history"][0]["answer"]
+    assert tab.errors == [] and tab.csp_violations() == []
+
+
 def test_off_corpus_question_shows_not_covered_with_closest_matches(server: Server, narrow_tab: Tab) -> None:
     page = narrow_tab.page
     expected = api_ask(server, OFF_CORPUS)

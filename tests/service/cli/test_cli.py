@@ -75,3 +75,17 @@ def test_expected_failures_exit_1_with_one_line(tmp_path: Path, args: tuple[str,
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0
+
+
+def test_ask_refuses_a_question_in_another_language(text_index: Path) -> None:
+    result = citeqa("ask", "Quand le phare de Skerrow Point a-t-il été construit ?", index=text_index)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("error: the question looks like French")
+    assert len(result.stderr.strip().splitlines()) == 1 and not result.stdout
+
+
+def test_ask_answers_a_symbol_term_from_its_own_document(text_index: Path) -> None:
+    result = citeqa("ask", "Who created the C programming language?", "--json", index=text_index)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["citations"][0]["doc_id"] == "c-language"

@@ -1,0 +1,102 @@
+"""Whether a question is in a language the embedding model handles (English), so that a question in
+another language is refused instead of answered from unrelated text.
+
+The statistical detector (py3langid) is unreliable on a few words and on names, so it only gets a say
+when the question cannot be English by simpler evidence:
+
+- a question with an English question or function word ("what", "who", "the", "did"...) is English:
+  "what is NSATU?", "Who is Mark Rutte?";
+- a question with no lower-case word after its first is treated as English: names, acronyms and
+  numbers ("Mark Rutte?", "NSATU", "Zelensky Trump 2025") say nothing about a language;
+- otherwise a question written mostly in a non-Latin script, or one py3langid (choosing among
+  ``CANDIDATES``) gives another language with probability at least ``MIN_PROBABILITY`` and English at
+  most ``MAX_ENGLISH``, is refused with ``UnsupportedLanguage``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from citeqa.index.errors import UnsupportedLanguage
+from citeqa.index.text.tokens import normalise
+
+SUPPORTED = "en"
+MIN_PROBABILITY = 0.8
+MAX_ENGLISH = 0.05
+MIN_LOWER_WORDS = 1
+# The detector chooses among these (major languages): a short text then spreads its probability over
+# plausible candidates rather than over 97 languages, most of them rare.
+CANDIDATES = "en fr de es it pt nl sv da no fi pl cs ro hu tr ru uk el zh ja ko ar he hi".split()
+# Words that, in a question, are English and not also common words of a nearby language
+# ("was" and "will" are German, "is" Dutch, "do" Portuguese, "a" and "in" many): one is enough.
+ENGLISH_MARKERS = frozenset(
+    """what who whom whose when where why how which the of did does and with from this that these those
+    were are they there their been about after before many much should would could shall has had
+    have into than then its his she between during against""".split()
+)
+NAMES = {
+    "ar": "Arabic", "de": "German", "es": "Spanish", "fr": "French", "it": "Italian", "ja": "Japanese",
+    "ko": "Korean", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "sv": "Swedish",
+    "tr": "Turkish", "uk": "Ukrainian", "zh": "Chinese", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
+    "cs": "Czech", "el": "Greek", "he": "Hebrew", "hi": "Hindi", "ro": "Romanian", "hu": "Hungarian",
+}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    """py3langid's normalised-probability identifier, loaded on first use (its numpy model ships in the wheel)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(CANDIDATES)
+    return identifier
+
+
+def load_detector() -> None:
+    """Load the detector's model now (about a second), so that the first question does not wait for it."""
+    _identifier()
+
+
+def detect_language(text: str) -> tuple[str, float, float]:
+    """py3langid's language code for ``text``, its probability and the probability of English (0 to 1)."""
+    ranked = [(str(code), float(p)) for code, p in _identifier().rank(normalise(text))]
+    english = next((p for code, p in ranked if code == SUPPORTED), 0.0)
+    return ranked[0][0], ranked[0][1], english
+
+
+def unsupported_language(question: str) -> str | None:
+    """The language code of ``question`` when it is one the model does not handle, else None."""
+    found = _WORD.findall(normalise(question))
+    if any(w.casefold() in ENGLISH_MARKERS for w in found):
+        return None
+    if sum(1 for w in found[1:] if w[0].islower()) < MIN_LOWER_WORDS and not _mostly_non_latin(found):
+        return None
+    code, probability, english = detect_language(question)
+    if code == SUPPORTED:
+        return None
+    if _mostly_non_latin(found) or (probability >= MIN_PROBABILITY and english <= MAX_ENGLISH):
+        return code
+    return None
+
+
+def check_language(question: str) -> None:
+    """Raise ``UnsupportedLanguage`` (422 ``unsupported_language``) when ``question`` is not English."""
+    code = unsupported_language(question)
+    if code is not None:
+        name = NAMES.get(code, f"language code {code!r}")
+        raise UnsupportedLanguage(
+            f"the question looks like {name}; citeqa's model understands English only, "
+            "so an answer would come from unrelated text: ask it in English"
+        )
+
+
+def _mostly_non_latin(found: list[str]) -> bool:
+    letters = "".join(found)
+    latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f")
+    return bool(letters) and latin < len(letters) / 2
+
+
+__all__ = ["check_language", "detect_language", "load_detector", "unsupported_language"]

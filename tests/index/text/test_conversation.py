@@ -1,0 +1,66 @@
+"""Follow-up questions made to stand alone from the turns before them (pairs written for this test)."""
+
+from __future__ import annotations
+
+import pytest
+
+from citeqa.index.text.conversation import Turn, is_followup, resolve_followup
+
+LIGHTHOUSE = Turn("Who built the lighthouse?", "The lighthouse was built by the engineer Tomas Brennan. [1]")
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "expected"),
+    [
+        ([LIGHTHOUSE], "When did he build it?", "When did Tomas Brennan build it? (built the lighthouse)"),
+        ([LIGHTHOUSE], "Why did he choose the reef?", "Why did Tomas Brennan choose the reef? (built the lighthouse)"),
+        ([LIGHTHOUSE], "What was his fee?", "What was Tomas Brennan's fee? (built the lighthouse)"),
+        ([LIGHTHOUSE], "How tall is it?", "How tall is it? (built the lighthouse)"),
+        ([LIGHTHOUSE], "Why?", "Why? (built the lighthouse)"),
+        (
+            [Turn("Who is Mark Rutte?", "Mark Rutte is the NATO Secretary General. [1]")],
+            "When did he visit Japan?",
+            "When did Mark Rutte visit Japan?",
+        ),
+        (
+            [Turn("Who closed the bakery on Main Street?", "Anna Weiss closed it in May. [1]")],
+            "Where does she work now?",
+            "Where does Anna Weiss work now? (closed the bakery on Main Street)",
+        ),
+        (
+            [Turn("When did the ferry terminal open?", "It opened in 2019. [1]")],
+            "How much did it cost?",
+            "How much did it cost? (the ferry terminal open)",
+        ),
+        (  # a chain keeps the first topic and the person
+            [LIGHTHOUSE, Turn("When did he build it?", "In 1861. [1]")],
+            "How long did it take him?",
+            "How long did it take Tomas Brennan? (built the lighthouse)",
+        ),
+        (  # the previous turn was not answered: its question still gives the topic
+            [Turn("Who built the lighthouse?", "")],
+            "When did he build it?",
+            "When did he build it? (built the lighthouse)",
+        ),
+    ],
+)
+def test_follow_ups_are_resolved_against_the_previous_turn(history: list[Turn], question: str, expected: str) -> None:
+    assert resolve_followup(question, history) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is NSATU?",
+        "Who created the C++ programming language?",
+        "Did Japan raise its defence budget?",  # the pronoun has its name in the question
+        "When did the Port of Tallinn open its terminal?",
+    ],
+)
+def test_a_question_that_stands_alone_is_unchanged(question: str) -> None:
+    assert not is_followup(question)
+    assert resolve_followup(question, [LIGHTHOUSE]) == question
+
+
+def test_without_history_nothing_changes() -> None:
+    assert resolve_followup("When did he build it?", []) == "When did he build it?"

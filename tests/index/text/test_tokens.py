@@ -1,0 +1,71 @@
+"""Tokens for matching: normalised Unicode, symbol terms kept, the same function for index and question."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from citeqa.index.store.lexical import build_lexical
+from citeqa.index.text.tokens import content_terms, normalise, terms, words
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("the ﬁnal ﬁgure", "the final figure"),  # ligatures
+        ("the ＲＸ９ amplifier", "the RX9 amplifier"),  # fullwidth forms
+        ("Zoe\u0308 Marchetti", "Zoë Marchetti"),  # decomposed (NFD) vs composed (NFC) accent
+        ("José Ramos", unicodedata.normalize("NFD", "José Ramos")),
+        ("infor\u00admation desk", "information desk"),  # soft hyphen
+        ("zero\u200bwidth join\u200ders", "zerowidth joiners"),  # zero-width space and joiner
+        ("STRASSE", "straße"),  # case folding
+        ("Kelvmouth’s harbour", "Kelvmouth's harbour"),  # typographic apostrophe
+    ],
+)
+def test_text_is_normalised_for_matching(stored: str, typed: str) -> None:
+    assert terms(stored) == terms(typed)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("C and C++ and C# and F#", ["c", "and", "c++", "and", "c#", "and", "f#"]),
+        ("Apps on .NET run", ["apps", "on", ".net", "run"]),
+        ("AT&T joined the S&P 500", ["at&t", "joined", "the", "s&p", "500"]),
+        ("4G, 5G and 3D", ["4g", "5g", "and", "3d"]),
+        ("MP3, G20, A380", ["mp3", "g20", "a380"]),
+        ("in the 1990s, £10m", ["in", "the", "1990", "s", "10", "m"]),
+        ("4g or 4G, mp3 or MP3, h5n1", ["4g", "or", "4g", "mp3", "or", "mp3", "h5n1"]),  # any case
+        ("£10M, 2nd, 9am, 100kg", ["10", "m", "2", "nd", "9", "am", "100", "kg"]),  # units and suffixes apart
+        ("3.5% at 10:30, 1,200 people", ["3.5", "at", "10:30", "1,200", "people"]),
+        ("The end.Next one", ["the", "end", "next", "one"]),
+    ],
+)
+def test_terms_with_symbols_are_terms(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+def test_c_cpp_and_csharp_are_three_terms_in_the_lexical_index() -> None:
+    index = build_lexical(["Ritchie made C.", "Stroustrup made C++.", "Hejlsberg made C#."])
+    scores = index.score_many(["C", "C++", "C#"])
+    assert list(scores.argmax(axis=1)) == [0, 1, 2]
+    assert all((row > 0).sum() == 1 for row in scores)
+
+
+def test_symbol_terms_are_not_stemmed_and_words_are() -> None:
+    assert content_terms("C++ programmers programming AT&T") == ["c++", "programm", "program", "at&t"]
+
+
+def test_normalise_keeps_case_and_drops_only_invisible_characters() -> None:
+    assert normalise("ＲＸ９ ﬁne\u00ad") == "RX9 fine"
+
+
+@given(st.text(max_size=200))
+def test_terms_are_stable_under_normal_forms(text: str) -> None:
+    """Any text and its NFC, NFD and NFKC forms give the same terms: the index and a question agree."""
+    expected = terms(text)
+    for form in ("NFC", "NFD", "NFKC"):
+        assert terms(unicodedata.normalize(form, text)) == expected
