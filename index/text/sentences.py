@@ -33,10 +33,20 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         end = match.end()
         if match.group(0)[0] != "\n" and not _ends_sentence(text, match.start(), end):
             continue
+        if match.group(0) == "\n" and _wrapped(text, match.start(), end):
+            continue
         _add_span(text, start, end, offset, spans)
         start = end
     _add_span(text, start, len(text), offset, spans)
     return spans
+
+
+def _wrapped(text: str, newline: int, after: int) -> bool:
+    """A single line break inside a sentence (hard-wrapped text, a PDF's lines): the line before ends
+    without sentence punctuation and the next one goes on in lower case."""
+    before = text[:newline].rstrip(" \t")[-1:]
+    following = text[after:].lstrip(" \t")[:1]
+    return bool(before) and before not in ".!?…:;\"”’')]" and following.islower()
 
 
 def _ends_sentence(text: str, stop: int, after: int) -> bool:

@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from citeqa.index import __version__
 from citeqa.index.engine import Engine
 from citeqa.index.errors import CiteqaError, DocumentNotFound, InvalidInput
+from citeqa.index.limits import DEFAULT_K, MAX_K, MAX_QUESTION_CHARS
 from citeqa.service.api.auth import require_client
 from citeqa.service.api.errors import send_error
 from citeqa.service.api.limits import check_question_limits
@@ -63,7 +64,7 @@ Call `ask` first. Every citation is an exact quote: `quote` equals the document 
 null). When `answerable` is false, say the articles do not cover the question and give `reason`;
 do not answer from memory. `get_document` (or the resource) returns the full text to check a quote."""
 
-ASK_DESCRIPTION = """Answer a question from the indexed articles, with exact quotes.
+ASK_DESCRIPTION = f"""Answer a question from the indexed articles, with exact quotes.
 
 Returns `answerable`, `answer` (quoted sentences with [n] markers), `reason` (why not, when
 `answerable` is false) and `citations`: one per [n] marker, each with doc_id, title, url,
@@ -71,14 +72,14 @@ resource, quote, start, end and page. Quote each citation's `quote` verbatim in 
 keep its [n] marker and link it to `url` (else to `resource`). The quote is the document text
 from `start` to `end` (characters), checkable with `get_document`. When `answerable` is false,
 tell the user the articles do not cover the question and why (`reason`); do not answer from
-memory. `question`: 1 to 1000 characters; `k`: passages to read, 1 to 20 (default 5)."""
+memory. `question`: 1 to {MAX_QUESTION_CHARS} characters; `k`: passages to read, 1 to {MAX_K} (default {DEFAULT_K})."""
 
-SEARCH_DESCRIPTION = """Find the passages of the articles nearest a query (no answer extraction).
+SEARCH_DESCRIPTION = f"""Find the passages of the articles nearest a query (no answer extraction).
 
 Returns `passages`, best first, each with doc_id, title, url, resource, text, start, end, page
 and scores (`score` fused, `dense_score` cosine, `lexical_score` BM25). `text` is the document
 text from `start` to `end`: quote it verbatim and link it like a citation of `ask`. `query`:
-1 to 1000 characters; `k`: 1 to 20 (default 5)."""
+1 to {MAX_QUESTION_CHARS} characters; `k`: 1 to {MAX_K} (default {DEFAULT_K})."""
 
 DOCUMENT_DESCRIPTION = """The full text and metadata of one document, by `doc_id` (from a citation or passage).
 

@@ -47,7 +47,7 @@ def test_c_cpp_and_csharp_are_different_terms(text_client: Any, question: str, d
 @pytest.mark.parametrize(
     ("question", "quoted"),
     [
-        ("Who wrote the firmware?", "ﬁrmware"),  # ligature in the text
+        ("Who was the firmware written by?", "ﬁrmware"),  # ligature in the text
         ("When did Kestrel Audio release the RX9?", "ＲＸ９"),  # fullwidth in the text
         ("Who is Zoë Marchetti?", DECOMPOSED_NAME),  # composed in the question, decomposed in the text
         ("Where was the transistor stage designed?", "trans\u00adistor"),  # soft hyphen in the text
