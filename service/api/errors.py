@@ -37,9 +37,11 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors()[:3]:
+        if err.get("type") == "json_invalid":
+            return "body: not valid JSON: send a JSON object with Content-Type: application/json (see /openapi.json)"
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
-    return "; ".join(parts) + " (see /docs for the request format)"
+    return "; ".join(parts) + " (request formats: /openapi.json)"
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -44,20 +44,27 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def settings_from(corpus: Path | None = None, index: Path | None = None, model: str | None = None) -> Any:
+def settings_from(
+    corpus: Path | None = None, index: Path | None = None, model: str | None = None, **options: Any
+) -> Any:
+    """Settings from ``CITEQA_*`` variables, overridden by the options given (validated alike).
+
+    A bad value fails with one line naming the setting, e.g. ``CITEQA_PORT (or --port): Input should
+    be less than or equal to 65535``.
+    """
+    from pydantic import ValidationError
+
     from citeqa.service.settings import Settings
 
-    overrides: dict[str, Any] = {}
-    if corpus is not None:
-        overrides["corpus_dir"] = corpus
-    if index is not None:
-        overrides["index_dir"] = index
-    if model is not None:
-        overrides["model"] = model
+    given = {"corpus_dir": corpus, "index_dir": index, "model": model, **options}
+    overrides = {name: value for name, value in given.items() if value is not None}
     try:
         return Settings(**overrides)
-    except ValueError as exc:
-        fail(f"invalid setting: {exc}".splitlines()[0])
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]) if err["loc"] else "settings"
+        option = f" (or --{name.removesuffix('_dir').replace('_', '-')})" if name in overrides else ""
+        fail(f"invalid setting CITEQA_{name.upper()}{option}: {err['msg']}")
 
 
 def engine_from(settings: Any) -> Any:

@@ -22,12 +22,12 @@ def serve(
     import uvicorn
 
     from citeqa.service.api.app import create_app
+    from citeqa.service.api.observability import logging_config
     from citeqa.service.faults import exit_zero_on_sigterm
 
-    settings = settings_from(index=index)
+    settings = settings_from(index=index, host=host, port=port)
+    _check_free(settings.host, settings.port)
     exit_zero_on_sigterm()
-    settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
-    from citeqa.service.api.observability import logging_config
 
     uvicorn.run(
         create_app(settings),
@@ -73,3 +73,20 @@ def mcp(
         anyio.run(mcp_server.proxy_stdio, url, key, 60.0)
         return
     anyio.run(mcp_server.serve_stdio, mcp_server.engine_backend(engine_from(settings), settings))
+
+
+def _check_free(host: str, port: int) -> None:
+    """Fail with one line, before loading anything, when ``host:port`` cannot be listened on."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc} (check --host / CITEQA_HOST)")
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc} (another process? choose --port)")

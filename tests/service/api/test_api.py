@@ -180,3 +180,11 @@ def test_settings_reach_routes_through_a_dependency_tests_can_override(tmp_path:
         assert wrong.status_code == 401 and "wrong API key" in wrong.json()["error"]["message"]
         allowed = http.post("/v1/admin/reload", headers={"Authorization": "Bearer s3cret"})
         assert allowed.status_code == 503 and allowed.json()["error"]["code"] == "index_not_found"
+
+
+def test_a_body_that_is_not_json_says_so(tmp_path: Path) -> None:
+    app = create_app(Settings(index_dir=tmp_path / "no-index"), load=False)
+    with TestClient(app) as http:
+        response = http.post("/v1/ask", content=b"what is NSATU?", headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"]["message"].startswith("body: not valid JSON: send a JSON object")

@@ -89,3 +89,41 @@ def test_ask_answers_a_symbol_term_from_its_own_document(text_index: Path) -> No
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["citations"][0]["doc_id"] == "c-language"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (
+            ["serve", "--port", "99999"],
+            {},
+            "invalid setting CITEQA_PORT (or --port): Input should be less than or equal",
+        ),
+        (["serve"], {"CITEQA_PORT": "99999"}, "invalid setting CITEQA_PORT: Input should be less than or equal"),
+        (["ask", "what is NSATU?"], {"CITEQA_MAX_K": "abc"}, "invalid setting CITEQA_MAX_K: Input should be a valid"),
+        (["serve", "--port", "-1"], {}, "invalid setting CITEQA_PORT (or --port): Input should be greater than"),
+    ],
+)
+def test_a_bad_setting_is_named_on_one_line(args: list[str], env: dict[str, str], message: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "citeqa.service.cli", *args],
+        cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1", **env}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.strip() == result.stderr.strip().splitlines()[0]
+    assert result.stderr.startswith(f"error: {message}"), result.stderr
+
+
+def test_serve_on_a_port_in_use_fails_on_one_line_before_loading() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = citeqa("serve", "--port", str(port))
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        == f"error: cannot listen on 127.0.0.1:{port}: Address already in use (another process? choose --port)"
+    )
