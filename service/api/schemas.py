@@ -110,7 +110,10 @@ class CitationOut(BaseModel):
     quote: str = Field(description="Exact quote: the document text from `start` to `end`.")
     start: int = Field(description="Start offset (characters) of the quote in the document text.")
     end: int = Field(description="End offset (exclusive) of the quote in the document text.")
-    score: float = Field(description="Score of the quoted sentence in answer selection.")
+    score: float = Field(
+        description="The answer ranker's log-odds that the quoted answer sentence holds the answer (higher is "
+        "better; the sentences of one answer share the best one's score)."
+    )
     page: int | None = Field(None, description="Page (1-based) of the quote in a PDF document; null for others.")
 
     @classmethod
