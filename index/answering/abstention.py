@@ -172,19 +172,9 @@ def choose_threshold(probabilities: Sequence[float], answerable: Sequence[bool])
     """The threshold with the best abstention accuracy; among equals, the middle of the widest run."""
     if not probabilities:
         return 0.5
-    points = sorted(set(probabilities))
-    cuts = [0.0] + [(a + b) / 2 for a, b in itertools.pairwise(points)] + [min(1.0, points[-1] + 1e-6)]
+    cuts = _cuts(probabilities)
     scores = [accuracy(probabilities, answerable, t) for t in cuts]
-    best = max(scores)
-    runs: list[list[int]] = []
-    for i, score in enumerate(scores):
-        if score == best and runs and runs[-1][-1] == i - 1:
-            runs[-1].append(i)
-        elif score == best:
-            runs.append([i])
-    spans = [(cuts[r[0]], cuts[r[-1]]) for r in runs]
-    low, high = max(spans, key=lambda s: (s[1] - s[0], -abs((s[0] + s[1]) / 2 - 0.5)))
-    return round((low + high) / 2, 4)
+    return _middle_of_best(cuts, scores, prefer_near_half=True)
 
 
 def choose_capped_threshold(
@@ -195,15 +185,24 @@ def choose_capped_threshold(
     if not probabilities:
         return 0.5
     answerable_count = max(sum(answerable), 1)
-    points = sorted(set(probabilities))
-    cuts = [0.0] + [(a + b) / 2 for a, b in itertools.pairwise(points)] + [min(1.0, points[-1] + 1e-6)]
     allowed = [
         t
-        for t in cuts
+        for t in _cuts(probabilities)
         if sum(p < t for p, a in zip(probabilities, answerable, strict=True) if a) / answerable_count
         <= max_wrong_abstain
     ]
     scores = [accuracy(probabilities, answerable, t) for t in allowed]
+    return _middle_of_best(allowed, scores, prefer_near_half=False)
+
+
+def _cuts(probabilities: Sequence[float]) -> list[float]:
+    """Candidate thresholds: 0, the midpoints between distinct probabilities, just above the highest."""
+    points = sorted(set(probabilities))
+    return [0.0] + [(a + b) / 2 for a, b in itertools.pairwise(points)] + [min(1.0, points[-1] + 1e-6)]
+
+
+def _middle_of_best(cuts: Sequence[float], scores: Sequence[float], *, prefer_near_half: bool) -> float:
+    """The middle of the widest run of consecutive ``cuts`` scoring the best (ties: nearest 0.5 if asked)."""
     best = max(scores)
     runs: list[list[int]] = []
     for i, score in enumerate(scores):
@@ -211,7 +210,11 @@ def choose_capped_threshold(
             runs[-1].append(i)
         elif score == best:
             runs.append([i])
-    low, high = max(((allowed[r[0]], allowed[r[-1]]) for r in runs), key=lambda s: s[1] - s[0])
+    spans = [(cuts[r[0]], cuts[r[-1]]) for r in runs]
+    if prefer_near_half:
+        low, high = max(spans, key=lambda s: (s[1] - s[0], -abs((s[0] + s[1]) / 2 - 0.5)))
+    else:
+        low, high = max(spans, key=lambda s: s[1] - s[0])
     return round((low + high) / 2, 4)
 
 
