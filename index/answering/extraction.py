@@ -13,16 +13,19 @@ An answer is one sentence, or two when one is not self-contained; each is cited 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
 from citeqa.index.answering.features import (
     Candidate,
+    DocumentTerms,
     Prepared,
     QuestionTerms,
     answer_signals,
     candidate_features,
+    document_terms,
     parse_question,
     with_similarity,
 )
@@ -32,11 +35,12 @@ from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex
 from citeqa.index.text.questions import question_type, surface_words
 from citeqa.index.text.sentences import sentence_spans
-from citeqa.index.text.tokens import STOPWORDS, content_terms
+from citeqa.index.text.tokens import STOPWORDS
 
 MAX_ANSWER_CHARS = 350
 MAX_TOTAL_CHARS = 400  # two sentences together (each cut to MAX_ANSWER_CHARS)
 MAX_CANDIDATES = 48
+TERM_CACHE = 1024  # documents whose sentence terms are kept (a BBC article's: ~20 kB)
 ECHO = 0.7  # a sentence whose terms are mostly the question's says little on its own
 FALLBACK_RANKER = Ranker({"similarity": 1.0})  # only for a model file and package without a ranker
 ASKED_FOR = {
@@ -113,6 +117,7 @@ class Extractor:
         self.ranker = self.model.ranker or load_abstain_model().ranker or FALLBACK_RANKER
         self._vectors: dict[tuple[str, int, int], Vectors] = {}
         self._spans: dict[str, list[tuple[int, int]]] = {}
+        self._terms: OrderedDict[str, DocumentTerms] = OrderedDict()
         self._cache_size = cache_size
         self.max_idf = lexical.term_idf("\0never-a-term")
 
@@ -132,7 +137,7 @@ class Extractor:
         """Candidate sentences (at most ``MAX_CANDIDATES`` a question) with all their features."""
         parsed = [parse_question(q, self.lexical) for q in questions]
         pools = [
-            candidate_features(q, p, self.documents, self.spans_of)[:MAX_CANDIDATES]
+            candidate_features(q, p, self.documents, self.spans_of, self.terms_of)[:MAX_CANDIDATES]
             for q, p in zip(parsed, passages, strict=True)
         ]
         self._embed_missing([c for pool in pools for c in pool])
@@ -151,11 +156,22 @@ class Extractor:
             spans = self._spans[doc_id] = sentence_spans(self.documents[doc_id].text)
         return spans
 
+    def terms_of(self, doc_id: str) -> DocumentTerms:
+        """Content terms of a document by sentence, kept for the ``TERM_CACHE`` documents used last."""
+        known = self._terms.get(doc_id)
+        if known is None:
+            if len(self._terms) >= TERM_CACHE:
+                self._terms.popitem(last=False)
+            known = self._terms[doc_id] = document_terms(self.documents[doc_id], self.spans_of(doc_id))
+        else:
+            self._terms.move_to_end(doc_id)
+        return known
+
     def finish(self, prepared: Prepared, model: AbstainModel, shown: int) -> Answer:
         """Rank the candidates, compute the signals and answer (or abstain) with ``model``."""
         q = prepared.question
         ranked = (model.ranker or self.ranker).rank(prepared.candidates)
-        signals = answer_signals(prepared, ranked, self.documents, self.spans_of, self.max_idf)
+        signals = answer_signals(prepared, ranked, self.documents, self.terms_of, self.max_idf)
         p = model.probability(signals)
         shown_passages = prepared.passages[:shown]
         if not ranked or p < model.threshold:
@@ -188,7 +204,7 @@ class Extractor:
             return Abstention("no_passage", "no passage was retrieved")
         best = ranked[0]
         doc = self.documents[best.doc_id]
-        in_doc = set(content_terms(doc.title + "\n" + doc.text))
+        in_doc = self.terms_of(doc.doc_id).every
         missing = sorted((t for t in q.weights if t not in in_doc), key=lambda t: -q.weights[t])
         if missing:
             terms = tuple(dict.fromkeys(surface.get(t, t) for t in missing[:3]))

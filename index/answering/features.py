@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from citeqa.index.domain import Document
@@ -81,6 +81,33 @@ SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
 
 
 @dataclass(frozen=True)
+class DocumentTerms:
+    """Content terms of one document: its ``title``, each sentence (in ``spans_of`` order) and ``every``
+    term of the title and text together. Computed once per document (``document_terms``) and cached by
+    the extractor, so a question's features tokenise no sentence twice."""
+
+    title: frozenset[str]
+    sentences: tuple[frozenset[str], ...]
+    every: frozenset[str]
+
+    def sentence(self, i: int) -> frozenset[str]:
+        """Terms of sentence ``i`` (empty outside the document)."""
+        return self.sentences[i] if 0 <= i < len(self.sentences) else frozenset()
+
+
+def document_terms(doc: Document, spans: Sequence[tuple[int, int]]) -> DocumentTerms:
+    """``doc``'s terms by sentence ``spans`` (character offsets into ``doc.text``)."""
+    return DocumentTerms(
+        frozenset(content_terms(doc.title)),
+        tuple(frozenset(content_terms(doc.text[start:end])) for start, end in spans),
+        frozenset(content_terms(doc.title + "\n" + doc.text)),
+    )
+
+
+TermLookup = Callable[[str], DocumentTerms]
+
+
+@dataclass(frozen=True)
 class QuestionTerms:
     """A question's terms: ``weights`` maps every content term to its idf (the highest idf when the
     corpus never uses it), ``absent`` lists the terms no document holds."""
@@ -135,7 +162,7 @@ def parse_question(question: str, lexical: LexicalIndex) -> QuestionTerms:
     )
 
 
-def coverage(weights: Mapping[str, float], present: set[str]) -> float:
+def coverage(weights: Mapping[str, float], present: Set[str]) -> float:
     """Weighted share (0-1) of ``weights``' terms in ``present``; a shared 5-letter prefix counts half."""
     total = sum(weights.values())
     if total <= 0:
@@ -151,7 +178,11 @@ def coverage(weights: Mapping[str, float], present: set[str]) -> float:
 
 
 def candidate_features(
-    q: QuestionTerms, passages: Sequence[Passage], documents: Mapping[str, Document], spans_of: SpanLookup
+    q: QuestionTerms,
+    passages: Sequence[Passage],
+    documents: Mapping[str, Document],
+    spans_of: SpanLookup,
+    terms_of: TermLookup,
 ) -> list[Candidate]:
     """The sentences starting inside ``passages`` (each once, in passage order) with their lexical
     features; ``similarity`` and ``similarity_gap`` are 0 until ``with_similarity`` fills them."""
@@ -161,15 +192,15 @@ def candidate_features(
     for passage in passages:
         doc = documents[passage.doc_id]
         spans = spans_of(doc.doc_id)
-        title = set(content_terms(doc.title))
+        known = terms_of(doc.doc_id)
         for i, (start, end) in enumerate(spans):
             if not passage.start <= start < passage.end or (doc.doc_id, start) in seen:
                 continue
             seen.add((doc.doc_id, start))
             sentence = doc.text[start:end]
-            present = set(content_terms(sentence))
-            before = present | title | _terms_of(doc, spans, i - 1)
-            around = before | _terms_of(doc, spans, i + 1)
+            present = known.sentence(i)
+            before = present | known.title | known.sentence(i - 1)
+            around = before | known.sentence(i + 1)
             kind = type_match(q.kind, sentence, q.text, doc.text)
             subject = coverage(dict.fromkeys(q.specific, 1.0), before) if q.specific else 1.0
             predicate = coverage({t: w for t, w in q.weights.items() if t not in q.specific}, present)
@@ -212,13 +243,6 @@ def with_similarity(candidates: Sequence[Candidate], similarities: Sequence[floa
         }
         out.append(Candidate(c.doc_id, c.start, c.end, c.index, features, 0.0, s))
     return out
-
-
-def _terms_of(doc: Document, spans: Sequence[tuple[int, int]], i: int) -> set[str]:
-    if not 0 <= i < len(spans):
-        return set()
-    start, end = spans[i]
-    return set(content_terms(doc.text[start:end]))
 
 
 SIGNALS: tuple[str, ...] = (
@@ -274,7 +298,7 @@ def answer_signals(
     prepared: Prepared,
     ranked: Sequence[Candidate],
     documents: Mapping[str, Document],
-    spans_of: SpanLookup,
+    terms_of: TermLookup,
     max_idf: float,
 ) -> dict[str, float]:
     """Answerability signals of the best of ``ranked`` (sorted by ranker score, best first), in [-1, 1]."""
@@ -285,16 +309,11 @@ def answer_signals(
     if not ranked or not passages:
         return {"unknown": round(unknown, 4), "doc_missing": 1.0, "near_missing": 1.0, "rare_missing": 1.0}
     best = ranked[0]
-    doc = documents[best.doc_id]
-    spans = spans_of(doc.doc_id)
-    near = set(content_terms(doc.title))
-    for i in range(best.index - 2, best.index + 3):
-        near |= _terms_of(doc, spans, i)
-    close = set(content_terms(doc.title))
-    for i in range(best.index - 1, best.index + 2):
-        close |= _terms_of(doc, spans, i)
+    known = terms_of(best.doc_id)
+    near = set(known.title).union(*(known.sentence(i) for i in range(best.index - 2, best.index + 3)))
+    close = set(known.title).union(*(known.sentence(i) for i in range(best.index - 1, best.index + 2)))
     predicate = {t: w for t, w in q.weights.items() if t not in q.specific}
-    in_doc = set(content_terms(doc.title + "\n" + doc.text))
+    in_doc = known.every
     missing = [t for t in q.weights if t not in in_doc]
     second = ranked[1].score if len(ranked) > 1 else best.score - 4.0
     top_dense = max(passages, key=lambda p: p.dense_score)

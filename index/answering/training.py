@@ -117,7 +117,7 @@ def fit_answer_model(
 def question_signals(extractor: Extractor, prepared: Prepared, ranker: Ranker) -> dict[str, float]:
     """Answerability signals of ``prepared`` when ``ranker`` chooses the answer sentence."""
     ranked = ranker.rank(prepared.candidates)
-    return answer_signals(prepared, ranked, extractor.documents, extractor.spans_of, extractor.max_idf)
+    return answer_signals(prepared, ranked, extractor.documents, extractor.terms_of, extractor.max_idf)
 
 
 def article_folds(examples: Sequence[Example], folds: int, seed: int = 13) -> list[int]:

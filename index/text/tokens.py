@@ -76,14 +76,39 @@ def _fold(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Case-folded words, numbers and symbol terms of ``normalise(text)``, possessives removed, not stemmed."""
-    return [_fold(m.group(0)) for m in _TOKEN.finditer(normalise(text))]
+    """Case-folded words, numbers and symbol terms of ``normalise(text)``, possessives removed, not stemmed.
+
+    No token spans whitespace and every look-around of ``_TOKEN`` sees whitespace as it sees the
+    text's ends, so each whitespace-separated piece is tokenised alone: a piece of letters only
+    (most of prose, once the punctuation around it is stripped) is one token as it stands, and
+    only the others go through ``_TOKEN`` (about 3x faster; the same tokens, checked on the BBC
+    corpus by tests/index/text/test_tokens.py).
+    """
+    out: list[str] = []
+    for piece in normalise(text).split():
+        bare = piece.strip(_AROUND)
+        if bare.isalpha() and bare.isascii():
+            out.append(bare.casefold())
+        else:
+            out.extend(_fold(m.group(0)) for m in _TOKEN.finditer(piece))
+    return out
+
+
+# Punctuation that never belongs to a token of plain letters next to it (no '.', '+', '#', '&' or
+# apostrophes: those can make a symbol term or a possessive).
+_AROUND = ',;:!?()[]{}"“”«»'
+_STEMS: dict[str, str] = {}
 
 
 def _stem(tokens: list[str]) -> list[str]:
     """Stems of words; terms with symbols or digits are kept as they are ("c++", "at&t", "4g")."""
-    stems = _stemmer().stemWords(tokens)
-    return [t if _KEEP.search(t) else s for t, s in zip(tokens, stems, strict=True)]
+    missing = [t for t in dict.fromkeys(tokens) if t not in _STEMS]
+    if missing:
+        if len(_STEMS) > 200_000:
+            _STEMS.clear()
+        stems = _stemmer().stemWords(missing)
+        _STEMS.update((t, t if _KEEP.search(t) else s) for t, s in zip(missing, stems, strict=True))
+    return [_STEMS[t] for t in tokens]
 
 
 def terms(text: str) -> list[str]:

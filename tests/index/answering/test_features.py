@@ -9,10 +9,12 @@ import pytest
 from citeqa.index.answering.features import (
     CANDIDATE_FEATURES,
     SIGNALS,
+    DocumentTerms,
     Prepared,
     answer_signals,
     candidate_features,
     coverage,
+    document_terms,
     parse_question,
     with_similarity,
 )
@@ -24,6 +26,10 @@ from tests.index.answering.fixtures import DOCUMENTS, LIGHTHOUSE, lexical, passa
 
 def _spans(doc_id: str) -> list[tuple[int, int]]:
     return sentence_spans(DOCUMENTS[doc_id].text)
+
+
+def _terms(doc_id: str) -> DocumentTerms:
+    return document_terms(DOCUMENTS[doc_id], _spans(doc_id))
 
 
 def test_a_word_the_corpus_never_uses_is_kept_with_the_highest_idf() -> None:
@@ -42,7 +48,7 @@ def test_coverage_weighs_terms_and_counts_a_shared_prefix_half() -> None:
 
 def test_candidates_hold_every_feature_and_exact_spans() -> None:
     q = parse_question("Who runs the museum?", lexical())
-    candidates = candidate_features(q, [passage(LIGHTHOUSE)], DOCUMENTS, _spans)
+    candidates = candidate_features(q, [passage(LIGHTHOUSE)], DOCUMENTS, _spans, _terms)
     assert [LIGHTHOUSE.text[c.start : c.end] for c in candidates][:2] == [
         "Harbour lighthouse reopens",
         "The old harbour lighthouse reopened to visitors on Saturday.",
@@ -77,10 +83,10 @@ def test_signals_see_words_missing_from_the_article_and_from_the_corpus() -> Non
     index = lexical()
     max_idf = index.term_idf("\0never")
     q = parse_question("When was the harbour lighthouse demolished?", index)
-    candidates = with_similarity(candidate_features(q, [passage(LIGHTHOUSE)], DOCUMENTS, _spans), [0.5] * 5)
+    candidates = with_similarity(candidate_features(q, [passage(LIGHTHOUSE)], DOCUMENTS, _spans, _terms), [0.5] * 5)
     prepared = Prepared(q, (passage(LIGHTHOUSE),), tuple(candidates))
     ranked = Ranker({"coverage": 1.0}).rank(candidates)
-    signals = answer_signals(prepared, ranked, DOCUMENTS, _spans, max_idf)
+    signals = answer_signals(prepared, ranked, DOCUMENTS, _terms, max_idf)
     assert set(signals) == set(SIGNALS)
     assert signals["rare_missing"] == pytest.approx(1.0) and signals["doc_missing"] > 0.3
     # "demolished" is all the article lacks, and the corpus lacks it too; in two documents that
@@ -88,10 +94,10 @@ def test_signals_see_words_missing_from_the_article_and_from_the_corpus() -> Non
     assert signals["unknown"] == pytest.approx(signals["doc_missing"] * math.log(3) / math.log(1001), abs=1e-3)
     answered = parse_question("When did the harbour lighthouse reopen?", index)
     prepared = Prepared(answered, (passage(LIGHTHOUSE),), tuple(candidates))
-    assert answer_signals(prepared, ranked, DOCUMENTS, _spans, max_idf)["doc_missing"] == 0.0
+    assert answer_signals(prepared, ranked, DOCUMENTS, _terms, max_idf)["doc_missing"] == 0.0
 
 
 def test_signals_without_candidates_say_everything_is_missing() -> None:
     q = parse_question("What is the capital of Mongolia?", lexical())
-    signals = answer_signals(Prepared(q, (), ()), [], DOCUMENTS, _spans, 5.0)
+    signals = answer_signals(Prepared(q, (), ()), [], DOCUMENTS, _terms, 5.0)
     assert signals["doc_missing"] == 1.0 and signals["unknown"] > 0.9 * math.log(3) / math.log(1001)

@@ -69,3 +69,27 @@ def test_terms_are_stable_under_normal_forms(text: str) -> None:
     expected = terms(text)
     for form in ("NFC", "NFD", "NFKC"):
         assert terms(unicodedata.normalize(form, text)) == expected
+
+
+def _words_by_regex(text: str) -> list[str]:
+    """The reference: every token found by ``_TOKEN`` over the whole normalised text."""
+    from citeqa.index.text.tokens import _TOKEN, _fold
+
+    return [_fold(m.group(0)) for m in _TOKEN.finditer(normalise(text))]
+
+
+def test_fast_path_gives_the_tokens_of_the_regex_on_the_bbc_corpus() -> None:
+    """``words`` skips the regex for plain-letter pieces; over every line of the 2,225 BBC articles and
+    a line of symbol terms it must give exactly what the regex gives on the whole text."""
+    from tests.conftest import BBC_NEWS
+
+    lines = ["C++, C# and F#; .NET (AT&T) S&P 500 4G MP3 1990s £10m 2nd “quoted” «cité» José ﬁnal ＲＸ９ it’s U.S."]
+    for path in sorted(BBC_NEWS.glob("*/*.txt")):
+        lines.extend(path.read_bytes().decode("utf-8", errors="replace").splitlines())
+    assert len(lines) > 20_000
+    assert [line for line in lines if words(line) != _words_by_regex(line)] == []
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZé1 .,;:+#&'’\"“”()-_£%\n")), max_size=40))
+def test_fast_path_agrees_with_the_regex_on_any_text(text: str) -> None:
+    assert words(text) == _words_by_regex(text)
