@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from citeqa.index.domain import Document
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex
+from citeqa.index.text.people import asks_for_person, new_people
 from citeqa.index.text.questions import focus_terms, question_type, specific_terms, type_match, without_question_form
 from citeqa.index.text.tokens import content_terms
 
@@ -45,6 +46,8 @@ CANDIDATE_FEATURES: tuple[str, ...] = (
     "type_predicate",
     "type_number",
     "type_name",
+    "person",
+    "person_missing",
 )
 CANDIDATE_HELP: dict[str, str] = {
     "similarity": "cosine similarity of the question and the sentence",
@@ -68,6 +71,8 @@ CANDIDATE_HELP: dict[str, str] = {
     "type_predicate": "type x predicate: the kind of thing asked for, in a sentence saying what was asked",
     "type_number": "type, for questions asking for a date, number or score (else 0)",
     "type_name": "type, for questions asking for a person, organisation or name (else 0)",
+    "person": "1 when the question asks for a person and the sentence names one it does not (else 0)",
+    "person_missing": "1 when the question asks for a person and the sentence names none it does not (else 0)",
 }
 _NUMBER_KINDS = frozenset({"when", "amount", "score"})
 _NAME_KINDS = frozenset({"who", "name"})
@@ -110,7 +115,8 @@ TermLookup = Callable[[str], DocumentTerms]
 @dataclass(frozen=True)
 class QuestionTerms:
     """A question's terms: ``weights`` maps every content term to its idf (the highest idf when the
-    corpus never uses it), ``absent`` lists the terms no document holds."""
+    corpus never uses it), ``absent`` lists the terms no document holds, ``asks_person`` whether it
+    asks for a person (``citeqa.index.text.people``)."""
 
     text: str
     kind: str
@@ -118,6 +124,7 @@ class QuestionTerms:
     specific: tuple[str, ...]
     focus: tuple[str, ...]
     absent: tuple[str, ...]
+    asks_person: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,6 +166,7 @@ def parse_question(question: str, lexical: LexicalIndex) -> QuestionTerms:
         tuple(specific_terms(question)),
         tuple(focus_terms(question)),
         absent,
+        asks_for_person(question),
     )
 
 
@@ -223,6 +231,9 @@ def candidate_features(
                 "type_number": kind if q.kind in _NUMBER_KINDS else 0.0,
                 "type_name": kind if q.kind in _NAME_KINDS else 0.0,
             }
+            person = float(bool(new_people(sentence, q.text, doc.text))) if q.asks_person else 0.0
+            features["person"] = person
+            features["person_missing"] = 1.0 - person if q.asks_person else 0.0
             out.append(Candidate(doc.doc_id, start, end, i, features))
     return out
 

@@ -1,0 +1,68 @@
+"""People: whether a question asks for a person, and the people a sentence names that the question does not.
+
+"Who is the new chief executive of UK Coal?" asks for a person, and so does "Which British
+writer's book...?"; a sentence answering it names someone the question does not ("led by new
+chief executive Gerry Spindler"). A capitalised phrase is taken for a person's name when its
+article treats it as one: the surname after a title ("Mr Spindler"), next to a verb of speech
+("Spindler said", "said Spindler"), followed by an age (", 54,"), or the phrase after a role
+("producer Jon Thoday"). No list of names: surface patterns of news prose, checked by
+tests/index/text/test_people.py, and whose use is learned (the ``person`` features of
+``citeqa.index.answering.features``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from citeqa.index.text.questions import new_names
+
+__all__ = ["asks_for_person", "is_person", "new_people"]
+
+_TITLES = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Dame|Prof|Professor|Rev|President|Chancellor|Judge|Coach|Captain)"
+_SPEECH = r"(?:said|says|added|told|explained|insisted|claimed|admitted|believes|thinks|argued|warned|revealed)"
+_ROLES = (
+    "chief executive|executive|boss|chairman|chairwoman|president|director|manager|coach|minister|secretary|"
+    "singer|actor|actress|writer|author|novelist|producer|presenter|comedian|star|player|striker|"
+    "midfielder|defender|goalkeeper|captain|spokesman|spokeswoman|founder|leader|designer|musician|"
+    "rapper|artist|chef|editor|analyst|economist|mp|msp|mep|candidate|judge|lawyer|governor|"
+    "commissioner|chancellor|premier|champion|winner|rival|partner|wife|husband|son|daughter|brother|sister"
+)
+_ASKS = re.compile(
+    r"^\s*who\b|\bwhich (?:\w+ ){0,2}(?:" + _ROLES + r")s?\b"
+    r"|\bwhat is the name of the (?:\w+ ){0,3}(?:man|woman|person|gamer|boy|girl|" + _ROLES + r")",
+    re.IGNORECASE,
+)
+
+
+def asks_for_person(question: str) -> bool:
+    """Whether ``question`` asks for a person: "who ...", "which (British) writer ...", "what is the
+    name of the woman ..."."""
+    return bool(_ASKS.search(question))
+
+
+def is_person(phrase: str, document: str) -> bool:
+    """Whether ``document`` treats the capitalised ``phrase`` as a person's name (see the module)."""
+    parts = phrase.split()
+    if not parts or not parts[0][:1].isupper():
+        return False
+    return _treated_as_person(parts[-1], phrase if len(parts) > 1 else "", document)
+
+
+@lru_cache(maxsize=4096)
+def _treated_as_person(last: str, whole: str, document: str) -> bool:
+    name = re.escape(last)
+    if re.search(_TITLES + r"\.? " + name + r"\b", document):
+        return True
+    if re.search(r"\b" + name + r",? " + _SPEECH + r"\b", document):
+        return True
+    if re.search(r"\b" + _SPEECH + r",? (?:\w+ )?" + name + r"\b", document):
+        return True
+    if whole and re.search(re.escape(whole) + r", \d{1,3},", document):
+        return True
+    return bool(whole) and re.search(r"\b(?:" + _ROLES + r") " + re.escape(whole), document, re.IGNORECASE) is not None
+
+
+def new_people(sentence: str, question: str, document: str) -> list[str]:
+    """Names of people in ``sentence`` (part of ``document``) that ``question`` does not name."""
+    return [p.strip() for p in new_names(sentence, question, document) if is_person(p.strip(), document)]

@@ -1,0 +1,61 @@
+"""People: questions asking for a person, and the people a sentence names that the question does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from citeqa.index.text.people import asks_for_person, is_person, new_people
+
+ARTICLE = (
+    "Harbour trust names new director\n"
+    "The Kelvmouth Harbour Trust has appointed Maren Oakes as its new director. "
+    "Ms Oakes, 47, replaces Tobias Reed, who retires in May. "
+    "The trust was founded by shipwright Elspeth Varga in 1911. "
+    "Kelvmouth Council welcomed the decision. "
+    "Harbour Lights Festival organisers said visitor numbers rose by 12%. "
+    '"We are delighted," said Oakes.'
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who is the new director of the harbour trust?", True),
+        ("Which British writer's novel was adapted?", True),
+        ("Which veteran actress did he marry?", True),
+        ("What is the name of the woman suing the printer maker?", True),
+        ("When was the trust founded?", False),
+        ("Which council welcomed the decision?", False),
+        ("How many visitors came?", False),
+    ],
+)
+def test_questions_asking_for_a_person_are_told_apart(question: str, asks: bool) -> None:
+    assert asks_for_person(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("phrase", "person"),
+    [
+        ("Maren Oakes", True),  # "Ms Oakes" and "said Oakes"
+        ("Tobias Reed", False),  # named once, with nothing that marks a person
+        ("Elspeth Varga", False),  # no title, speech verb, age or known role marks her: missed, not guessed
+        ("Kelvmouth Council", False),
+        ("Harbour Lights Festival", False),
+    ],
+)
+def test_a_phrase_is_a_person_when_the_article_treats_it_as_one(phrase: str, person: bool) -> None:
+    assert is_person(phrase, ARTICLE) is person
+
+
+def test_a_role_or_an_age_marks_a_person() -> None:
+    text = "The club signed striker Ana Lopes on Monday. Ben Carter, 31, joined from Leeds."
+    assert is_person("Ana Lopes", text)
+    assert is_person("Ben Carter", text)
+    assert not is_person("Leeds", text)
+
+
+def test_new_people_are_those_the_question_does_not_name() -> None:
+    sentence = "The Kelvmouth Harbour Trust has appointed Maren Oakes as its new director."
+    assert new_people(sentence, "Who is the new director of the Kelvmouth Harbour Trust?", ARTICLE) == ["Maren Oakes"]
+    assert new_people(sentence, "Who did the trust appoint after Maren Oakes?", ARTICLE) == []
+    assert new_people("Kelvmouth Council welcomed the decision.", "Who welcomed it?", ARTICLE) == []
