@@ -1,13 +1,13 @@
 """The chat widget in a real browser (Debian chromium driven by Playwright) against real server processes.
 
-One browser for the session; every test gets a fresh context and page with bounded timeouts.
-Screenshots of the answered and not-covered states go to ``test-artifacts/`` (git-ignored).
+One browser for the module (``browser``, in tests/service/api/conftest.py); every test gets a fresh
+context and page with bounded timeouts. Screenshots of the answered and not-covered states go to
+``test-artifacts/`` (git-ignored).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -19,19 +19,10 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT, Server, build_test_index, free_port, start_server, stop_server
 
-CHROMIUM = os.environ.get("CITEQA_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # `make install-test` runs `npm ci`
 TIMEOUT_MS = 30_000  # generous: the machine is shared; a hung step still fails in bounded time
@@ -66,18 +57,6 @@ class Tab:
 
     def csp_violations(self) -> list[str]:
         return [m for m in self.console if "Content Security Policy" in m or "Refused to" in m]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One Chromium for this module. Module scope, not session: Playwright's sync API runs an event
-    loop in the main thread while it is open, and later tests that call ``asyncio.run`` need it gone."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no chromium at {CHROMIUM}: run `make install-test` (installs Debian's chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
-        yield launched
-        launched.close()
 
 
 def open_tab(browser: Any, width: int = 1280, height: int = 860) -> Tab:
