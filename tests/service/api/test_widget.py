@@ -386,6 +386,68 @@ def test_api_4xx_message_is_shown(default_index: Path, tmp_path: Path, tab: Tab)
         stop_server(keyed)
 
 
+@pytest.fixture(scope="module")
+def limited_server(default_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server whose operator allows questions of 40 characters at most (the widget's box takes 1,000)."""
+    log = tmp_path_factory.mktemp("limited-server") / "server.log"
+    running = start_server(default_index, log, env={"CITEQA_MAX_QUESTION_CHARS": "40"})
+    yield running
+    stop_server(running)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("Qui a construit le phare ?", "the question looks like French"),
+        ("what is NSATU and who pays for it, and since when?", "question: at most 40 characters"),
+    ],
+    ids=["unsupported-language", "too-long"],
+)
+def test_a_refusal_shows_the_servers_message_and_no_retry(
+    limited_server: Server, tab: Tab, question: str, message: str
+) -> None:
+    """A 4xx refusal is not transient: sending the same question again would get the same answer."""
+    page = tab.page
+    open_demo(page, limited_server.url)
+    statuses: list[int] = []
+    page.on("response", lambda r: statuses.append(r.status) if r.url.endswith("/v1/ask") else None)
+    ask(page, question)
+    expect(error_state(page)).to_contain_text("Request refused")
+    expect(error_state(page)).to_contain_text(message)
+    expect(error_state(page).get_by_role("button", name="Retry")).to_have_count(0)
+    expect(page.get_by_role("textbox", name="Your question")).to_have_value(question)
+    assert statuses == [422]
+
+
+@pytest.mark.parametrize(
+    ("status", "heading"), [(429, "Too many questions"), (500, "Service error"), (502, "Service error")]
+)
+def test_a_transient_failure_offers_retry_and_retry_asks_again(
+    server: Server, tab: Tab, status: int, heading: str
+) -> None:
+    page = tab.page
+    open_demo(page, server.url)
+    failures = [status]
+
+    def fail_once(route: Any) -> None:
+        if failures:
+            code = failures.pop()
+            body = {
+                "error": {"code": "rate_limited" if code == 429 else "internal_error", "message": f"HTTP {code} here"}
+            }
+            route.fulfill(status=code, content_type="application/json", body=json.dumps(body))
+        else:
+            route.continue_()
+
+    page.route("**/v1/ask", fail_once)
+    ask(page, "what is NSATU?")
+    expect(error_state(page)).to_contain_text(heading)
+    expect(error_state(page)).to_contain_text(f"HTTP {status} here")
+    error_state(page).get_by_role("button", name="Retry").click()
+    expect(last_answer(page)).to_contain_text(NSATU)
+    expect(error_state(page)).to_have_count(0)
+
+
 # --- another origin ---------------------------------------------------------------------------------------------
 
 EMBED_PAGE = """<!doctype html>
