@@ -12,12 +12,15 @@ import typer
 
 from citeqa.index.errors import CiteqaError
 
+# Plain help (click's layout), not typer's rich panels: those print every option's type, flags
+# included ("--json <bool>"), as if a flag took a value; the plain layout shows "--json" alone.
 app = typer.Typer(
     name="citeqa",
     help="Answer questions over a corpus of articles with cited, verifiable quotes.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 CorpusOpt = Annotated[
