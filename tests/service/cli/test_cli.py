@@ -164,3 +164,27 @@ def test_serve_on_a_port_in_use_fails_on_one_line_before_loading() -> None:
         result.stderr.strip()
         == f"error: cannot listen on 127.0.0.1:{port}: Address already in use (another process? choose --port)"
     )
+
+
+@pytest.mark.parametrize(
+    "args", [["mcp"], ["ask", "what is NSATU?"], ["search", "NSATU"]], ids=["mcp", "ask", "search"]
+)
+def test_no_index_in_the_working_directory_names_the_path_tried_and_how_to_choose_one(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """An MCP client starts ``citeqa mcp`` in a directory of its choosing: the default ``data/index`` is
+    looked for there, and the one line says where that was and how to name the index instead."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITEQA_")} | {"HF_HUB_OFFLINE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "citeqa.service.cli", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    [line] = done.stderr.strip().splitlines()
+    assert str(tmp_path / "data" / "index") in line, line
+    assert "working directory" in line and "--index" in line and "CITEQA_INDEX_DIR" in line, line
