@@ -14,17 +14,19 @@ import pytest
 from tests.conftest import ROOT
 
 
-def citeqa(*args: str, index: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+def citeqa(*args: str, index: Path | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``citeqa ARGS`` in ``cwd``, with no ``CITEQA_*`` variable but the index given (no stdin)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITEQA_")} | {"HF_HUB_OFFLINE": "1"}
     if index is not None:
         env["CITEQA_INDEX_DIR"] = str(index)
     return subprocess.run(
         [sys.executable, "-m", "citeqa.service.cli", *args],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         timeout=300,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -174,16 +176,7 @@ def test_no_index_in_the_working_directory_names_the_path_tried_and_how_to_choos
 ) -> None:
     """An MCP client starts ``citeqa mcp`` in a directory of its choosing: the default ``data/index`` is
     looked for there, and the one line says where that was and how to name the index instead."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CITEQA_")} | {"HF_HUB_OFFLINE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "citeqa.service.cli", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
+    done = citeqa(*args, cwd=tmp_path)
     assert done.returncode == 1 and done.stdout == ""
     [line] = done.stderr.strip().splitlines()
     assert str(tmp_path / "data" / "index") in line, line
