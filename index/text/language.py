@@ -6,6 +6,13 @@ when the question cannot be English by simpler evidence:
 
 - a question with an English question or function word ("what", "who", "the", "did"...) is English:
   "what is NSATU?", "Who is Mark Rutte?";
+- a question with two different question or function words of Spanish, French, German, Italian or
+  Portuguese (``FOREIGN_MARKERS``, in lower case or as its first word; Spanish's "¿" counts as one) is
+  refused as that language ("¿Qué es NSATU?", "Qui est Mark Rutte ?", "Chi è Mark Rutte?"; among
+  several, the one with most such words, then the one py3langid finds likelier) unless py3langid finds
+  English likelier. A short question is mostly names, which drown the detector (it gives "¿Qué es
+  NSATU?" Spanish at 0.79, under ``MIN_PROBABILITY``); its function words do not. One such word is
+  not enough: names and titles have one ("Il Divo tour", "michelle wie turns pro", "Che Guevara film");
 - a question with no lower-case word after its first is treated as English: names, acronyms and
   numbers ("Mark Rutte?", "NSATU", "Zelensky Trump 2025") say nothing about a language;
 - otherwise a question written mostly in a non-Latin script, or one py3langid (choosing among
@@ -26,6 +33,7 @@ SUPPORTED = "en"
 MIN_PROBABILITY = 0.8
 MAX_ENGLISH = 0.05
 MIN_LOWER_WORDS = 1
+MIN_MARKERS = 2  # distinct FOREIGN_MARKERS of one language: one is often a name ("michelle wie", "il divo")
 # The detector chooses among these (major languages): a short text then spreads its probability over
 # plausible candidates rather than over 97 languages, most of them rare.
 CANDIDATES = "en fr de es it pt nl sv da no fi pl cs ro hu tr ru uk el zh ja ko ar he hi".split()
@@ -42,7 +50,26 @@ NAMES = {
     "tr": "Turkish", "uk": "Ukrainian", "zh": "Chinese", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
     "cs": "Czech", "el": "Greek", "he": "Hebrew", "hi": "Hindi", "ro": "Romanian", "hu": "Hungarian",
 }  # fmt: skip
+# Question and function words of the languages near English that a user most often writes in instead,
+# in lower case ("qu" and "cos'è" are elided: "Qu'est-ce", "Cos'è"). None is an English word ("was",
+# "hat", "die", "come", "dove", "son" are left out) or a lower-case particle of names ("del", "der",
+# "della", "da", "do", "la", "le", "el", "van").
+FOREIGN_MARKERS = {
+    "es": "qué quién quiénes cuál cuáles cuándo cuánto cuánta cuántos cuántas dónde cómo es está están fue "
+    "fueron ha han dijo tiene tienen por sobre según",
+    "fr": "qu est sont était étaient où quand pourquoi combien quel quelle quels quelles qui quoi que "
+    "c'est ce il elle ont été",
+    "de": "ist sind wer wann warum wo wie welche welcher welches wieso weshalb wurde wurden gibt über für "
+    "nicht haben hatte",
+    "it": "chi che cosa cos'è è perché quale quali qual quanto quanta quanti quante sono ha hanno il si su gli quando",
+    "pt": "que quem qual quais quando onde é são está foi foram disse tem por porque sobre em",
+}
+_MARKER_LANGUAGES = {
+    word: frozenset(code for code, words in FOREIGN_MARKERS.items() if word in words.split())
+    for word in " ".join(FOREIGN_MARKERS.values()).split()
+}
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_JOINER = re.compile(r"['’-]")  # "Qu'est-ce", "Cos'è": the parts count as words too
 
 
 @lru_cache(maxsize=1)
@@ -62,9 +89,14 @@ def load_detector() -> None:
 
 def detect_language(text: str) -> tuple[str, float, float]:
     """py3langid's language code for ``text``, its probability and the probability of English (0 to 1)."""
-    ranked = [(str(code), float(p)) for code, p in _identifier().rank(normalise(text))]
-    english = next((p for code, p in ranked if code == SUPPORTED), 0.0)
-    return ranked[0][0], ranked[0][1], english
+    ranked = _ranked(text)
+    code = max(ranked, key=ranked.__getitem__)
+    return code, ranked[code], ranked.get(SUPPORTED, 0.0)
+
+
+def _ranked(text: str) -> dict[str, float]:
+    """py3langid's probability (0 to 1) of each of ``CANDIDATES`` for ``text``."""
+    return {str(code): float(p) for code, p in _identifier().rank(normalise(text))}
 
 
 def unsupported_language(question: str) -> str | None:
@@ -72,6 +104,9 @@ def unsupported_language(question: str) -> str | None:
     found = _WORD.findall(normalise(question))
     if any(w.casefold() in ENGLISH_MARKERS for w in found):
         return None
+    markers = _foreign_markers(found, question)
+    if markers:
+        return _marked_language(question, markers)
     if sum(1 for w in found[1:] if w[0].islower()) < MIN_LOWER_WORDS and not _mostly_non_latin(found):
         return None
     code, probability, english = detect_language(question)
@@ -91,6 +126,30 @@ def check_language(question: str) -> None:
             f"the question looks like {name}; citeqa's model understands English only, "
             "so an answer would come from unrelated text: ask it in English"
         )
+
+
+def _foreign_markers(found: list[str], question: str) -> dict[str, int]:
+    """Per language code with at least ``MIN_MARKERS``, how many different ``FOREIGN_MARKERS`` of it ``found``
+    has in lower case or as its capitalised first word ("¿" in ``question`` counts as one of Spanish)."""
+    marked = {"¿": frozenset({"es"})} if "¿" in question else {}
+    for i, word in enumerate(found):
+        for part in {word, *_JOINER.split(word)}:
+            key = part.casefold().replace("’", "'")
+            first = i == 0 and word.startswith(part) and part == part.capitalize()
+            if key in _MARKER_LANGUAGES and (part.islower() or first):
+                marked[key] = _MARKER_LANGUAGES[key]
+    counts: dict[str, int] = {}
+    for codes in marked.values():
+        for code in codes:
+            counts[code] = counts.get(code, 0) + 1
+    return {code: n for code, n in counts.items() if n >= MIN_MARKERS}
+
+
+def _marked_language(question: str, markers: dict[str, int]) -> str | None:
+    """The marked language with the most markers (then the likelier), unless py3langid finds English likelier."""
+    ranked = _ranked(question)
+    best = max(markers, key=lambda code: (markers[code], ranked.get(code, 0.0)))
+    return best if ranked.get(best, 0.0) > ranked.get(SUPPORTED, 0.0) else None
 
 
 def _mostly_non_latin(found: list[str]) -> bool:

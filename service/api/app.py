@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from citeqa.index import __version__
 from citeqa.service.api.batching import Batcher
+from citeqa.service.api.docs_pages import install_docs_pages
 from citeqa.service.api.errors import install_error_handlers
 from citeqa.service.api.limits import install_limits
 from citeqa.service.api.mcp import EngineBackend, mount_mcp
@@ -49,7 +50,10 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
         triggers.stop()
         app.state.batcher.close()
 
-    app = FastAPI(title="citeqa", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="citeqa", version=__version__, description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
+    install_docs_pages(app)  # /docs and /redoc with their scripts served from here: no CDN, works offline
     app.state.runtime = runtime
     app.state.settings = settings
     install_limits(app, settings)

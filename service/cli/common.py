@@ -12,12 +12,15 @@ import typer
 
 from citeqa.index.errors import CiteqaError
 
+# Plain help (click's layout), not typer's rich panels: those print every option's type, flags
+# included ("--json <bool>"), as if a flag took a value; the plain layout shows "--json" alone.
 app = typer.Typer(
     name="citeqa",
     help="Answer questions over a corpus of articles with cited, verifiable quotes.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 CorpusOpt = Annotated[
@@ -68,12 +71,35 @@ def settings_from(
 
 
 def engine_from(settings: Any) -> Any:
+    """The engine over ``settings.index_dir``; one line and exit 1 when it cannot be loaded."""
     from citeqa.service.wiring import load_engine
 
+    require_index(settings.index_dir)
     try:
         return load_engine(settings)
     except CiteqaError as exc:
         fail(exc.message)
+
+
+def require_index(index_dir: Path) -> None:
+    """Fail before any model loads when ``index_dir`` has no published index (no ``CURRENT`` pointer).
+
+    The line names the absolute path tried: a relative one (the default ``data/index``) is taken from
+    the working directory, which for ``citeqa mcp`` started by an MCP client is the client's choice.
+    """
+    from citeqa.index.store.manifest import POINTER_FILE
+
+    if (index_dir / POINTER_FILE).is_file():
+        return
+    where = (
+        str(index_dir)
+        if index_dir.is_absolute()
+        else f"{Path.cwd() / index_dir} ({index_dir} in the working directory)"
+    )
+    fail(
+        f"no index at {where}: give --index or CITEQA_INDEX_DIR the absolute path of an index "
+        "(build one with `citeqa build --index DIR`)"
+    )
 
 
 def validated(model: Any, **fields: Any) -> Any:

@@ -31,7 +31,7 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when the index is up to date.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Build (or update) the index of the corpus and publish it atomically.
+    """Build or update the index of the corpus, published atomically.
 
     Example: citeqa build --corpus corpus/ --index data/index/
     """
@@ -92,9 +92,9 @@ def add(
     wait: WaitOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Copy documents into the corpus and update the index incrementally.
+    """Copy documents into the corpus and update the index.
 
-    Waits for a build already running on the index (--wait seconds), then runs.
+    The index is updated incrementally. Waits for a build already running on the index (--wait seconds), then runs.
 
     Example: citeqa add saved-page.html report.pdf notes.md
     """
@@ -134,7 +134,9 @@ def remove(
 
 @app.command(name="list")
 def list_(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
-    """List the documents of the published index: id, chunks, format, title.
+    """List the documents of the published index.
+
+    Prints each document's id, chunks, format and title.
 
     Example: citeqa list --json
     """

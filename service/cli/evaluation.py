@@ -43,9 +43,10 @@ def calibrate(
     ] = 3.0,
     as_json: JsonOpt = False,
 ) -> None:
-    """Fit the answer model (sentence ranker + answerability) on labelled questions and choose the threshold.
+    """Fit the answer model and its threshold on labelled questions.
 
-    Prints the threshold, the abstention accuracy before and after and the precision/recall curve.
+    The answer model is the sentence ranker and the answerability model. Prints the threshold, the
+    abstention accuracy before and after and the precision/recall curve.
 
     Example: citeqa calibrate ../shared/eval/bbc_train_a.jsonl ../shared/eval/bbc_train_b.jsonl --write answer.json
     """
@@ -90,7 +91,9 @@ def eval_(
     index: IndexOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Evaluate answers and retrieval on a labelled question set; write report.json, CSV, summary and charts.
+    """Evaluate answers and retrieval on a labelled question set.
+
+    Writes report.json, a CSV, a summary and charts.
 
     Example: citeqa eval ../shared/datasets/bbc-news-beir --build --slice 300 --retrieval-only --out data/eval/bbc
     """

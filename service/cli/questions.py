@@ -61,7 +61,9 @@ def search(
     index: IndexOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show the passages nearest a query, with fused, dense and lexical scores.
+    """Show the passages nearest a query, with their scores.
+
+    Each passage has its fused, dense and lexical scores.
 
     Example: citeqa search "Individually Tailored Partnership Program" -k 3
     """

@@ -51,10 +51,11 @@ def mcp(
     ] = None,
     index: IndexOpt = None,
 ) -> None:
-    """Serve the MCP tools (ask, search, get_document) and document resources over stdio.
+    """Serve the MCP tools and document resources over stdio.
 
-    Without --url the local index is loaded in this process; with --url every call goes to that server.
-    `citeqa serve` also serves them over Streamable HTTP at /mcp.
+    The tools are ask, search and get_document. Without --url the local index is loaded in this
+    process; with --url every call goes to that server. `citeqa serve` also serves them over
+    Streamable HTTP at /mcp.
 
     Example: citeqa mcp --url http://127.0.0.1:8000
     """

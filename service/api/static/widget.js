@@ -92,11 +92,14 @@
     return text.length <= limit ? text : text.slice(0, limit).replace(/\s+\S*$/, "") + " …";
   }
 
-  /* An error the widget can explain: kind is "unreachable", "timeout", "not-ready" or "refused". */
+  /* An error the widget can explain: kind is "unreachable", "timeout", "not-ready", "busy" (429), "server"
+     (5xx) or "refused" (any other 4xx: the same question would be refused again, so no Retry). */
   function WidgetError(kind, message) {
     this.kind = kind;
     this.message = message;
   }
+
+  var TRANSIENT = { unreachable: true, timeout: true, "not-ready": true, busy: true, server: true };
 
   function Widget(config) {
     this.config = config;
@@ -296,6 +299,8 @@
         var detail = result.data && result.data.error && typeof result.data.error.message === "string"
           ? result.data.error.message : "HTTP " + status;
         if (status === 503) throw new WidgetError("not-ready", "The service is not ready yet (" + detail + "). Try again in a moment.");
+        if (status === 429) throw new WidgetError("busy", detail);
+        if (status === 408) throw new WidgetError("timeout", "The service took too long to answer. Try again in a moment.");
         if (status >= 400 && status < 500) throw new WidgetError("refused", detail);
         throw new WidgetError("server", "The service failed (" + detail + "). Try again later.");
       });
@@ -330,20 +335,25 @@
       unreachable: "Service unreachable",
       timeout: "No answer in time",
       "not-ready": "Service not ready",
+      busy: "Too many questions",
       refused: "Request refused",
       server: "Service error",
     };
-    var retry = h("button", { type: "button", class: "retry" }, ["Retry"]);
-    retry.addEventListener("click", function () {
-      self.input.value = "";
-      self.ask(question);
-    });
-    return h("div", { class: "msg error", role: "alert", "data-kind": kind }, [
+    var parts = [
       h("p", { class: "error-title" }, [headings[kind] || headings.server]),
       h("p", { class: "error-message" }, [message]),
-      h("p", { class: "error-hint" }, ["Your question is still in the box below."]),
-      retry,
-    ]);
+    ];
+    if (TRANSIENT[kind]) {
+      var retry = h("button", { type: "button", class: "retry" }, ["Retry"]);
+      retry.addEventListener("click", function () {
+        self.input.value = "";
+        self.ask(question);
+      });
+      parts.push(h("p", { class: "error-hint" }, ["Your question is still in the box below."]), retry);
+    } else {
+      parts.push(h("p", { class: "error-hint" }, ["Your question is still in the box below: change it, then send it."]));
+    }
+    return h("div", { class: "msg error", role: "alert", "data-kind": kind }, parts);
   };
 
   Widget.prototype.renderAnswer = function (answer) {

@@ -74,6 +74,7 @@ def test_the_stored_text_keeps_its_odd_characters(text_client: Any) -> None:
         "Qui a construit le phare ?",
         "Wer hat den Leuchtturm gebaut?",
         "¿Quién construyó el faro?",
+        "¿Qué es NSATU?",
         "灯塔是谁建造的？",
     ],
 )

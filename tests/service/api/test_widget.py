@@ -1,13 +1,13 @@
 """The chat widget in a real browser (Debian chromium driven by Playwright) against real server processes.
 
-One browser for the session; every test gets a fresh context and page with bounded timeouts.
-Screenshots of the answered and not-covered states go to ``test-artifacts/`` (git-ignored).
+One browser for the module (``browser``, in tests/service/api/conftest.py); every test gets a fresh
+context and page with bounded timeouts. Screenshots of the answered and not-covered states go to
+``test-artifacts/`` (git-ignored).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -19,19 +19,10 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT, Server, build_test_index, free_port, start_server, stop_server
 
-CHROMIUM = os.environ.get("CITEQA_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # `make install-test` runs `npm ci`
 TIMEOUT_MS = 30_000  # generous: the machine is shared; a hung step still fails in bounded time
@@ -66,18 +57,6 @@ class Tab:
 
     def csp_violations(self) -> list[str]:
         return [m for m in self.console if "Content Security Policy" in m or "Refused to" in m]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One Chromium for this module. Module scope, not session: Playwright's sync API runs an event
-    loop in the main thread while it is open, and later tests that call ``asyncio.run`` need it gone."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no chromium at {CHROMIUM}: run `make install-test` (installs Debian's chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
-        yield launched
-        launched.close()
 
 
 def open_tab(browser: Any, width: int = 1280, height: int = 860) -> Tab:
@@ -405,6 +384,68 @@ def test_api_4xx_message_is_shown(default_index: Path, tmp_path: Path, tab: Tab)
         expect(page.get_by_role("textbox", name="Your question")).to_have_value("what is NSATU?")
     finally:
         stop_server(keyed)
+
+
+@pytest.fixture(scope="module")
+def limited_server(default_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server whose operator allows questions of 40 characters at most (the widget's box takes 1,000)."""
+    log = tmp_path_factory.mktemp("limited-server") / "server.log"
+    running = start_server(default_index, log, env={"CITEQA_MAX_QUESTION_CHARS": "40"})
+    yield running
+    stop_server(running)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("Qui a construit le phare ?", "the question looks like French"),
+        ("what is NSATU and who pays for it, and since when?", "question: at most 40 characters"),
+    ],
+    ids=["unsupported-language", "too-long"],
+)
+def test_a_refusal_shows_the_servers_message_and_no_retry(
+    limited_server: Server, tab: Tab, question: str, message: str
+) -> None:
+    """A 4xx refusal is not transient: sending the same question again would get the same answer."""
+    page = tab.page
+    open_demo(page, limited_server.url)
+    statuses: list[int] = []
+    page.on("response", lambda r: statuses.append(r.status) if r.url.endswith("/v1/ask") else None)
+    ask(page, question)
+    expect(error_state(page)).to_contain_text("Request refused")
+    expect(error_state(page)).to_contain_text(message)
+    expect(error_state(page).get_by_role("button", name="Retry")).to_have_count(0)
+    expect(page.get_by_role("textbox", name="Your question")).to_have_value(question)
+    assert statuses == [422]
+
+
+@pytest.mark.parametrize(
+    ("status", "heading"), [(429, "Too many questions"), (500, "Service error"), (502, "Service error")]
+)
+def test_a_transient_failure_offers_retry_and_retry_asks_again(
+    server: Server, tab: Tab, status: int, heading: str
+) -> None:
+    page = tab.page
+    open_demo(page, server.url)
+    failures = [status]
+
+    def fail_once(route: Any) -> None:
+        if failures:
+            code = failures.pop()
+            body = {
+                "error": {"code": "rate_limited" if code == 429 else "internal_error", "message": f"HTTP {code} here"}
+            }
+            route.fulfill(status=code, content_type="application/json", body=json.dumps(body))
+        else:
+            route.continue_()
+
+    page.route("**/v1/ask", fail_once)
+    ask(page, "what is NSATU?")
+    expect(error_state(page)).to_contain_text(heading)
+    expect(error_state(page)).to_contain_text(f"HTTP {status} here")
+    error_state(page).get_by_role("button", name="Retry").click()
+    expect(last_answer(page)).to_contain_text(NSATU)
+    expect(error_state(page)).to_have_count(0)
 
 
 # --- another origin ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,17 +14,19 @@ import pytest
 from tests.conftest import ROOT
 
 
-def citeqa(*args: str, index: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+def citeqa(*args: str, index: Path | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``citeqa ARGS`` in ``cwd``, with no ``CITEQA_*`` variable but the index given (no stdin)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITEQA_")} | {"HF_HUB_OFFLINE": "1"}
     if index is not None:
         env["CITEQA_INDEX_DIR"] = str(index)
     return subprocess.run(
         [sys.executable, "-m", "citeqa.service.cli", *args],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         timeout=300,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -32,6 +35,42 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     result = citeqa(command, "--help")
     assert result.returncode == 0
     assert "Example: citeqa" in result.stdout
+
+
+def flags_of(command: str) -> list[str]:
+    """The options of ``citeqa COMMAND`` (the top level for "") that take no value: --json, --force, --help..."""
+    import click
+    import typer.main
+
+    from citeqa.service.cli import app
+
+    group = typer.main.get_command(app)
+    ctx = click.Context(group, info_name="citeqa")
+    cmd = group.get_command(ctx, command) if command else group  # type: ignore[attr-defined]
+    params = cmd.get_params(click.Context(cmd, parent=ctx, info_name=command))
+    flags = [p for p in params if p.param_type_name == "option" and getattr(p, "is_flag", False)]
+    return [opt for p in flags for opt in p.opts if opt.startswith("--")]
+
+
+@pytest.mark.parametrize(
+    "command", ["", "build", "add", "remove", "list", "calibrate", "eval", "ask", "search", "serve", "mcp"]
+)
+def test_help_shows_flags_without_a_value_type(command: str) -> None:
+    """``--json``, not ``--json <bool>``: a flag takes no value, and help must not suggest one."""
+    result = citeqa(*([command] if command else []), "--help")
+    assert result.returncode == 0, result.stderr
+    flags = flags_of(command)
+    assert "--help" in flags and "<bool>" not in result.stdout
+    for flag in flags:
+        assert re.search(rf"^\s+(-\w, )?{flag}\s{{2,}}[A-Z]", result.stdout, re.M), f"{flag}:\n{result.stdout}"
+
+
+def test_top_level_help_summarises_every_command_in_full() -> None:
+    """Each command's first docstring line fits the 80-column listing, so none is cut to "..."."""
+    result = citeqa("--help")
+    listing = result.stdout.split("Commands:")[1]
+    assert len(re.findall(r"^  [a-z]+ +\S", listing, re.M)) >= 10
+    assert "..." not in listing, listing
 
 
 def test_help_does_not_import_torch() -> None:
@@ -127,3 +166,18 @@ def test_serve_on_a_port_in_use_fails_on_one_line_before_loading() -> None:
         result.stderr.strip()
         == f"error: cannot listen on 127.0.0.1:{port}: Address already in use (another process? choose --port)"
     )
+
+
+@pytest.mark.parametrize(
+    "args", [["mcp"], ["ask", "what is NSATU?"], ["search", "NSATU"]], ids=["mcp", "ask", "search"]
+)
+def test_no_index_in_the_working_directory_names_the_path_tried_and_how_to_choose_one(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """An MCP client starts ``citeqa mcp`` in a directory of its choosing: the default ``data/index`` is
+    looked for there, and the one line says where that was and how to name the index instead."""
+    done = citeqa(*args, cwd=tmp_path)
+    assert done.returncode == 1 and done.stdout == ""
+    [line] = done.stderr.strip().splitlines()
+    assert str(tmp_path / "data" / "index") in line, line
+    assert "working directory" in line and "--index" in line and "CITEQA_INDEX_DIR" in line, line
