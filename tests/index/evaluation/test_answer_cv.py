@@ -26,14 +26,14 @@ TRAIN = [SHARED / "eval" / "bbc_train_a.jsonl", SHARED / "eval" / "bbc_train_b.j
 
 
 @pytest.fixture(scope="module")
-def cv(bbc_index: Path, embedder: Any, answer_embedder: Any) -> dict[str, Any]:
+def cv(bbc_index: Path, embedder: Any) -> dict[str, Any]:
     from citeqa.index.answering.training import cross_validate, summarise
     from citeqa.index.evaluation.calibration import prepare_questions, read_labelled
     from citeqa.index.store.loader import load_index
     from citeqa.service.settings import Settings
 
     data = load_index(bbc_index, embedder.name, embedder.dimension)
-    engine = wiring.assemble_engine(Settings(index_dir=bbc_index), data, embedder, answer_embedder)
+    engine = wiring.assemble_engine(Settings(index_dir=bbc_index), data, embedder)
     questions = [q for path in TRAIN for q in read_labelled(path)]
     styles = {str(r["id"]): r["style"] for path in TRAIN for r in map(json.loads, path.read_text().splitlines())}
     rows = cross_validate(engine.extractor, prepare_questions(engine, questions), params=None)
