@@ -22,7 +22,8 @@ from citeqa.index.corpus.walk import read_corpus
 from citeqa.index.domain import Chunk, Document, Vectors
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.errors import CiteqaError, CorpusError
-from citeqa.index.indexing.sentence_vectors import SentencePlan, encode_chunks, encode_leftovers, plan_sentences
+from citeqa.index.indexing.reuse import Reusable, reusable_vectors, reuse
+from citeqa.index.indexing.sentence_vectors import encode_chunks, encode_leftovers, plan_sentences
 from citeqa.index.store.dense import save_vectors
 from citeqa.index.store.kinds import choose_kind
 from citeqa.index.store.lexical import build_lexical, save_lexical
@@ -188,7 +189,7 @@ def build_documents(
             count = previous.manifest.chunk_count
             return BuildReport(previous.directory, len(documents), count, 0, count, time.perf_counter() - started, True)
         chunks = _chunk_all(documents, params.chunking)
-        reusable = _reusable_vectors(previous, params, digest) if not force else {}
+        reusable = reusable_vectors(previous, params.identity(), digest) if not force else {}
         _tell(stage, "embedding")
         vectors, sentences, embedded = _embed(documents, chunks, embedder, params, reusable, progress)
         directory = _write_version(root, documents, chunks, (vectors, sentences), embedder, params, stage)
@@ -209,45 +210,12 @@ def _chunk_all(documents: Sequence[Document], params: ChunkingParams) -> list[Ch
     return chunks
 
 
-@dataclass(frozen=True)
-class _Reusable:
-    """What a published version holds of one document: the hash it was built from, its chunk vectors,
-    its sentence spans and sentence vectors."""
-
-    content_hash: str
-    vectors: Vectors
-    spans: list[tuple[int, int]]
-    sentence_vectors: Vectors
-
-
-def _reusable_vectors(previous: IndexData | None, params: BuildParams, model_digest: str) -> dict[str, _Reusable]:
-    """Previous vectors by document id (with the content hash they were made from); none from another model."""
-    if previous is None or previous.manifest.extra.get("params") != params.identity():
-        return {}
-    if previous.manifest.extra.get(MODEL_DIGEST) != model_digest:  # weights changed in place: embed again
-        return {}
-    rows: dict[str, list[int]] = {}
-    for chunk in previous.chunks:
-        rows.setdefault(chunk.doc_id, []).append(chunk.chunk_id)
-    stored = previous.sentences
-    return {
-        doc_id: _Reusable(
-            previous.manifest.documents[doc_id],
-            previous.vectors[ids],
-            stored.spans_of(doc_id),
-            stored.vectors_of([(doc_id, i) for i in range(stored.rows[doc_id][1])]),
-        )
-        for doc_id, ids in rows.items()
-        if doc_id in previous.manifest.documents and doc_id in stored.rows
-    }
-
-
 def _embed(
     documents: Sequence[Document],
     chunks: Sequence[Chunk],
     embedder: Embedder,
     params: BuildParams,
-    reusable: dict[str, _Reusable],
+    reusable: dict[str, Reusable],
     progress: Progress | None,
 ) -> tuple[Vectors, SentenceStore, int]:
     """Chunk and sentence vectors of the build (reused where the document is unchanged); how many chunks
@@ -255,7 +223,7 @@ def _embed(
     plan = plan_sentences(documents, chunks, params.title_in_text)
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
     sentences = np.full((len(plan.rows), embedder.dimension), np.nan, dtype=np.float32)
-    todo = _reuse(documents, chunks, plan, reusable, vectors, sentences)
+    todo = reuse(documents, chunks, plan, reusable, vectors, sentences)
     # longest first over the whole corpus, so that each model batch holds texts of one length (no padding)
     titles = {d.doc_id: d.title for d in documents}
     texts_by_chunk = {c.chunk_id: passage_text(titles[c.doc_id], c.text, params.title_in_text) for c in todo}
@@ -271,31 +239,6 @@ def _embed(
         progress(0, 0)
     encode_leftovers(embedder, documents, plan, sentences, params.batch_size)
     return vectors, plan.store(sentences), len(todo)
-
-
-def _reuse(
-    documents: Sequence[Document],
-    chunks: Sequence[Chunk],
-    plan: SentencePlan,
-    reusable: dict[str, _Reusable],
-    vectors: Vectors,
-    sentences: Vectors,
-) -> list[Chunk]:
-    """Copy the vectors of unchanged documents into ``vectors`` and ``sentences``; the chunks left to embed."""
-    by_doc: dict[str, list[Chunk]] = {}
-    for chunk in chunks:
-        by_doc.setdefault(chunk.doc_id, []).append(chunk)
-    todo: list[Chunk] = []
-    for index, doc in enumerate(documents):
-        old = reusable.get(doc.doc_id)
-        mine = by_doc.get(doc.doc_id, [])
-        same = old is not None and old.content_hash == doc.content_hash and len(old.vectors) == len(mine)
-        if old is not None and same and old.spans == list(plan.spans[index]):
-            vectors[[c.chunk_id for c in mine]] = old.vectors
-            sentences[plan.doc_rows(index)] = old.sentence_vectors
-        else:
-            todo.extend(mine)
-    return todo
 
 
 def _write_version(
