@@ -134,6 +134,11 @@ def main() -> None:
     engine_for: dict[str, Any] = {}
     out: dict[str, Any] = {"command": " ".join(["python", *sys.argv]), "date": time.strftime("%Y-%m-%dT%H:%M:%SZ")}
     out["build_backend"] = str(settings.build_backend)
+
+    def save() -> None:  # after every phase: a long run that fails late keeps what it measured
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
     for name, corpus in (("bbc", args.corpus), ("seed", ROOT / "corpus")):
         root = args.work / name
         shutil.rmtree(root, ignore_errors=True)
@@ -141,15 +146,17 @@ def main() -> None:
         out[f"{name}_build"] = {"seconds": round(report.seconds, 2), "chunks": report.chunks}
         data = load_index(root)
         engine_for[name] = (wiring.assemble_engine(Settings(index_dir=root), data), data)
+        save()
     bbc = engine_for["bbc"][1]
     out["bbc_build"]["chunks_per_s"] = round(out["bbc_build"]["chunks"] / out["bbc_build"]["seconds"], 2)
-    made = {name: passes(engine_for[name][1], builder, params) for name in engine_for}
-    out["passes"] = made["bbc"]["timings"]
     if args.langchain_sample:
         out["langchain"] = langchain(bbc, params, args.langchain_sample)
-        out["ours_vs_langchain_chunks_per_s"] = round(
-            out["bbc_build"]["chunks_per_s"] / out["langchain"]["chunks_per_s"], 2
-        )
+        ours, theirs = out["bbc_build"]["chunks_per_s"], out["langchain"]["chunks_per_s"]
+        out["ours_vs_langchain_chunks_per_s"] = round(ours / theirs, 2)
+        save()
+    made = {name: passes(engine_for[name][1], builder, params) for name in engine_for}
+    out["passes"] = made["bbc"]["timings"]
+    save()
     out["answers"] = {}
     for way in ("pooled", "separate"):
         for precision in ("fp32", "fp16", "int8"):
@@ -160,8 +167,7 @@ def main() -> None:
                 vectors = stored_as(made[name]["vectors"][way], precision)
                 out["answers"][key].update(figures(engine, data, vectors, sets))
             print(key, {s: f["summary"] for s, f in out["answers"][key].items()}, flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            save()
     print(json.dumps({k: v for k, v in out.items() if k != "answers"}, indent=2))
 
 
