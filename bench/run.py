@@ -122,27 +122,22 @@ def bench_load(ours: servers.Process, txtai: servers.Process | None, queries: li
     return out
 
 
-def bench_quality(settings: Settings, configs: dict[str, tuple[str, str, str]], articles: int | None) -> dict[str, Any]:
-    """Eval metrics per configuration (question, answer and build backends), the first being the reference.
+def bench_quality(settings: Settings, configs: dict[str, tuple[str, str]], articles: int | None) -> dict[str, Any]:
+    """Eval metrics per configuration (question and build backends), the first being the reference.
 
     Each configuration builds its own indexes (under bench/work). bbc_dev runs on the first ``articles``
     BBC articles plus every article its questions cite."""
     out: dict[str, Any] = {"bbc_articles": articles or "all", "configs": configs}
     bbc = bbc_slice(articles, frozenset(str(q.get("doc_id")) for q in questions("bbc_dev")))
-    for config, (question_backend, answer_backend, build_backend) in configs.items():
+    for config, (question_backend, build_backend) in configs.items():
         embedder = load_embedder(settings.model, question_backend, settings.device, settings.model_cache_dir)
-        answers = (
-            embedder
-            if answer_backend == question_backend
-            else load_embedder(settings.model, answer_backend, settings.device, settings.model_cache_dir)
-        )
         builder = load_embedder(settings.model, build_backend, settings.device, settings.model_cache_dir, solo=False)
         out[config] = {}
         for name, corpus in (("seed_dev", ROOT / "corpus"), ("bbc_dev", bbc)):
             root = WORK / f"quality-{name}-{build_backend}-{corpus.name}"
             build_index(corpus, root, builder, wiring.build_params(settings), warn=lambda _: None)
             data = load_index(root)
-            engine = wiring.assemble_engine(settings, data, embedder, answers)
+            engine = wiring.assemble_engine(settings, data, embedder)
             out[config][name] = evaluate(engine, questions(name))
             print(f"  quality {config} {name}: {out[config][name]}", flush=True)
     names = list(configs)
@@ -201,8 +196,8 @@ def main() -> None:
             print(f"  scale {count}: {results['scale'][-1]}", flush=True)
     if "quality" in items:
         configs = {
-            "torch": ("torch", "torch", "torch"),
-            "default": (settings.embedding_backend, settings.answer_backend, settings.build_backend),
+            "torch": ("torch", "torch"),
+            "default": (settings.embedding_backend, settings.build_backend),
         }
         results["quality"] = bench_quality(settings, configs, args.quality_slice)
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
 """The engine: an index and a model loaded once, answering batches of questions.
 
-``ask_many`` and ``search_many`` are the primitives (one model call per batch); the
-single-question forms call them. HTTP, CLI and evaluation all go through this class.
+``ask_many`` and ``search_many`` are the primitives (one model call per batch: the questions'
+own vectors, used for retrieval and compared by the answer step with the sentence vectors stored
+in the index); the single-question forms call them. HTTP, CLI and evaluation all go through this class.
 """
 
 from __future__ import annotations
@@ -39,21 +40,15 @@ class Engine:
         embedder: Embedder,
         retrieval: RetrievalParams | None = None,
         abstain: AbstainModel | None = None,
-        answer_embedder: Embedder | None = None,
     ) -> None:
-        """``embedder`` embeds questions for retrieval; ``answer_embedder`` (default: the same) embeds the
-        question and the candidate sentences that the answer step compares."""
+        """``embedder`` embeds the questions, the only model call of searching and answering."""
         self.data = data
         self.embedder = embedder
-        self.answer_embedder = answer_embedder or embedder
         self.retrieval = retrieval or RetrievalParams()
-        self.extractor = Extractor(data.lexical, data.documents, self._encode_answer, abstain)
+        self.extractor = Extractor(data.lexical, data.documents, data.sentences, abstain)
 
     def _encode(self, texts: Sequence[str]) -> Vectors:
         return self.embedder.encode(list(texts), batch_size=64)
-
-    def _encode_answer(self, texts: Sequence[str]) -> Vectors:
-        return self.answer_embedder.encode(list(texts), batch_size=64)
 
     def _retrieve(self, queries: Sequence[str], k: int) -> tuple[list[list[Passage]], Vectors, float]:
         started = time.perf_counter()
@@ -73,8 +68,6 @@ class Engine:
         """Answers with their timings (retrieve, answer, total) in milliseconds."""
         passages, vectors, retrieve_ms = self._retrieve(questions, max(k, ANSWER_CANDIDATES))
         started = time.perf_counter()
-        if self.answer_embedder is not self.embedder:
-            vectors = self._encode_answer(questions)
         answers = self.extractor.answer_many(questions, passages, vectors, shown=k)
         answer_ms = (time.perf_counter() - started) * 1000
         timing = {
@@ -87,15 +80,13 @@ class Engine:
     def prepare_many(self, questions: Sequence[str]) -> list[Prepared]:
         """The questions' candidate sentences with their features, for training answer models."""
         passages, vectors, _ = self._retrieve(questions, ANSWER_CANDIDATES)
-        if self.answer_embedder is not self.embedder:
-            vectors = self._encode_answer(questions)
         return self.extractor.prepare_many(questions, passages, vectors)
 
     def ask(self, question: str, k: int = 5) -> tuple[Answer, dict[str, float]]:
         return self.ask_many([question], k)[0]
 
     def with_abstain_model(self, model: AbstainModel) -> Engine:
-        return Engine(self.data, self.embedder, self.retrieval, model, self.answer_embedder)
+        return Engine(self.data, self.embedder, self.retrieval, model)
 
     def document(self, doc_id: str) -> Document:
         doc = self.data.documents.get(doc_id)

@@ -43,12 +43,6 @@ class Settings(BaseSettings):
         "per-token int8 activations: cosine 0.997 to fp32, a vector independent of its batch), `onnx` (fp32, "
         "same vectors as torch) or `torch` (sentence-transformers).",
     )
-    answer_backend: Backend | Literal["same"] = Field(
-        Backend.ONNX,
-        description="Backend that embeds the question and candidate sentences in the answer step of /v1/ask: "
-        "`onnx` (fp32: int8 changed one bbc_dev answer in 32), `onnx-int8`, `torch`, or `same` "
-        "(= embedding_backend, one model in memory).",
-    )
     build_backend: Backend | Literal["same"] = Field(
         Backend.ONNX_INT8,
         description="Backend for bulk embedding in builds: `onnx-int8` (~2.4x torch, one model call per core), "

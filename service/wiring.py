@@ -21,7 +21,6 @@ from citeqa.service.settings import Settings
 
 __all__ = [
     "abstain_model",
-    "answer_embedder",
     "assemble_engine",
     "build_embedder",
     "build_params",
@@ -42,14 +41,6 @@ def query_embedder(settings: Settings) -> Embedder:
     """The model that embeds questions: deterministic whatever else is in its micro-batch."""
     offline()
     return load_embedder(settings.model, settings.embedding_backend, settings.device, settings.model_cache_dir)
-
-
-def answer_embedder(settings: Settings, query: Embedder) -> Embedder:
-    """The model of the answer step: ``query`` itself when the backends are the same."""
-    if settings.answer_backend in ("same", settings.embedding_backend):
-        return query
-    offline()
-    return load_embedder(settings.model, settings.answer_backend, settings.device, settings.model_cache_dir, solo=False)
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -87,18 +78,14 @@ def abstain_model(settings: Settings) -> AbstainModel:
     return model if settings.abstain_threshold is None else model.with_threshold(settings.abstain_threshold)
 
 
-def assemble_engine(
-    settings: Settings, data: IndexData, embedder: Embedder | None = None, answers: Embedder | None = None
-) -> Engine:
-    """An engine over loaded index ``data``; models are loaded from ``settings`` unless given."""
+def assemble_engine(settings: Settings, data: IndexData, embedder: Embedder | None = None) -> Engine:
+    """An engine over loaded index ``data``; the model is loaded from ``settings`` unless given."""
     query = embedder or query_embedder(settings)
-    return Engine(
-        data, query, retrieval_params(settings), abstain_model(settings), answers or answer_embedder(settings, query)
-    )
+    return Engine(data, query, retrieval_params(settings), abstain_model(settings))
 
 
 def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
-    """Load the models (unless ``previous`` has them) and the verified index named by ``settings``.
+    """Load the model (unless ``previous`` has it) and the verified index named by ``settings``.
 
     Raises the ``citeqa.index.errors`` of loading (``IndexNotFound``, ``IndexCorrupt``, ``IndexMismatch``,
     ``EmbedderUnavailable``). Offline: nothing is downloaded.
@@ -106,10 +93,6 @@ def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
     from citeqa.index.store.dense import set_search_threads
 
     set_search_threads(settings.faiss_threads)
-    if previous is not None:
-        query, answers = previous.embedder, previous.answer_embedder
-    else:
-        query = query_embedder(settings)
-        answers = answer_embedder(settings, query)
+    query = previous.embedder if previous is not None else query_embedder(settings)
     data = load_index(settings.index_dir, query.name, query.dimension, query.digest)
-    return assemble_engine(settings, data, query, answers)
+    return assemble_engine(settings, data, query)

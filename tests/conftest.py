@@ -47,14 +47,6 @@ def embedder() -> Any:
 
 
 @pytest.fixture(scope="session")
-def answer_embedder(embedder: Any) -> Any:
-    """The model of the service's answer step by default (ONNX fp32)."""
-    from citeqa.service.settings import Settings
-
-    return wiring.answer_embedder(Settings(), embedder)
-
-
-@pytest.fixture(scope="session")
 def build_embedder() -> Any:
     """The backend builds use by default (ONNX int8)."""
     from citeqa.service.settings import Settings
@@ -86,12 +78,12 @@ def default_index(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any)
 
 
 @pytest.fixture(scope="session")
-def engine(default_index: Path, embedder: Any, answer_embedder: Any) -> Any:
+def engine(default_index: Path, embedder: Any) -> Any:
     from citeqa.index.store.loader import load_index
     from citeqa.service.settings import Settings
 
     data = load_index(default_index, embedder.name, embedder.dimension)
-    return wiring.assemble_engine(Settings(index_dir=default_index), data, embedder, answer_embedder)
+    return wiring.assemble_engine(Settings(index_dir=default_index), data, embedder)
 
 
 @pytest.fixture(scope="session")

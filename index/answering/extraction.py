@@ -8,13 +8,14 @@ labelled questions scores them (``citeqa.index.answering.ranker``), and a logist
 signals of the best sentence and its article decides whether to answer (``citeqa.index.answering.abstention``).
 Both are stored as JSON (``index/answering/abstain_model.json``) and refitted with ``citeqa calibrate``.
 An answer is one sentence, or two when one is not self-contained; each is cited exactly
-(``document.text[start:end] == quote``).
+(``document.text[start:end] == quote``). Sentence spans and vectors come from the index
+(``citeqa.index.store.sentences``, computed by the build): answering embeds only the question.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
@@ -33,8 +34,8 @@ from citeqa.index.answering.ranker import Ranker
 from citeqa.index.domain import Document, Vectors
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex
+from citeqa.index.store.sentences import SentenceStore
 from citeqa.index.text.questions import question_type, surface_words
-from citeqa.index.text.sentences import sentence_spans
 from citeqa.index.text.tokens import STOPWORDS
 
 MAX_ANSWER_CHARS = 350
@@ -52,7 +53,6 @@ ASKED_FOR = {
     "where": "place",
     "why": "reason",
 }
-Encode = Callable[[Sequence[str]], Vectors]
 NOT_COVERED = "The articles don't cover this question."
 
 
@@ -97,28 +97,25 @@ class Answer:
 class Extractor:
     """Chooses answer sentences with a learned ranker and abstains with a learned answerability model.
 
-    ``prepare_many`` computes every candidate sentence's features (one embedding call per batch);
-    ``finish`` ranks them, computes the answerability signals and decides, with any model, so
-    training and cross-validation reuse prepared questions without embedding them again.
+    ``prepare_many`` computes every candidate sentence's features (no model call: sentence spans and
+    vectors are ``sentences``, stored in the index); ``finish`` ranks them, computes the answerability
+    signals and decides, with any model, so training and cross-validation reuse prepared questions.
     """
 
     def __init__(
         self,
         lexical: LexicalIndex,
         documents: dict[str, Document],
-        encode: Encode,
+        sentences: SentenceStore,
         model: AbstainModel | None = None,
-        cache_size: int = 50_000,
     ) -> None:
         self.lexical = lexical
         self.documents = documents
-        self.encode = encode
+        self.sentences = sentences
         self.model = model or load_abstain_model()
         self.ranker = self.model.ranker or load_abstain_model().ranker or FALLBACK_RANKER
-        self._vectors: dict[tuple[str, int, int], Vectors] = {}
         self._spans: dict[str, list[tuple[int, int]]] = {}
         self._terms: OrderedDict[str, DocumentTerms] = OrderedDict()
-        self._cache_size = cache_size
         self.max_idf = lexical.term_idf("\0never-a-term")
 
     def answer_many(
@@ -128,7 +125,8 @@ class Extractor:
         question_vectors: Vectors,
         shown: int,
     ) -> list[Answer]:
-        """Answers for a batch; the candidate sentences of all questions are embedded in one call."""
+        """Answers for a batch; ``question_vectors`` ``(len(questions), dimension)`` are the questions' unit vectors
+        (the ones retrieval used), compared with the stored vectors of the candidate sentences."""
         return [self.finish(p, self.model, shown) for p in self.prepare_many(questions, passages, question_vectors)]
 
     def prepare_many(
@@ -140,20 +138,20 @@ class Extractor:
             candidate_features(q, p, self.documents, self.spans_of, self.terms_of)[:MAX_CANDIDATES]
             for q, p in zip(parsed, passages, strict=True)
         ]
-        self._embed_missing([c for pool in pools for c in pool])
         out = []
         for i, (q, pool) in enumerate(zip(parsed, pools, strict=True)):
-            similarities = [float(self._vectors[c.key] @ question_vectors[i]) for c in pool]
+            stored = self.sentences.vectors_of([(c.doc_id, c.index) for c in pool])
+            similarities = (stored @ question_vectors[i]).tolist()
             out.append(Prepared(q, tuple(passages[i]), tuple(with_similarity(pool, similarities))))
         return out
 
     def spans_of(self, doc_id: str) -> list[tuple[int, int]]:
-        """Sentence spans of a whole document (cached: documents do not change within an index)."""
+        """Sentence spans of a whole document, as stored in the index (kept as lists once read)."""
         spans = self._spans.get(doc_id)
         if spans is None:
             if len(self._spans) >= 5_000:
                 self._spans.clear()
-            spans = self._spans[doc_id] = sentence_spans(self.documents[doc_id].text)
+            spans = self._spans[doc_id] = self.sentences.spans_of(doc_id)
         return spans
 
     def terms_of(self, doc_id: str) -> DocumentTerms:
@@ -181,15 +179,6 @@ class Extractor:
         citations = tuple(self._cite(i + 1, ranked[0].doc_id, s, e, ranked[0].score) for i, (s, e) in enumerate(spans))
         text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
         return Answer(q.text, True, text, citations, shown_passages, round(p, 4), None, signals)
-
-    def _embed_missing(self, candidates: Sequence[Candidate]) -> None:
-        keys = list(dict.fromkeys(c.key for c in candidates if c.key not in self._vectors))
-        if not keys:
-            return
-        if len(self._vectors) + len(keys) > self._cache_size:
-            self._vectors.clear()
-        vectors = self.encode([self.documents[d].text[s:e] for d, s, e in keys])
-        self._vectors.update(zip(keys, vectors, strict=True))
 
     def _abstention(
         self, q: QuestionTerms, ranked: list[Candidate], signals: dict[str, float], p: float, threshold: float

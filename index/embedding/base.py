@@ -8,7 +8,7 @@ backend is created, never on import of this module.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from citeqa.index.domain import Choice, Vectors
 
@@ -41,6 +41,18 @@ class Embedder(Protocol):
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> Vectors:
         """Unit-length vectors, one row per text."""
+        ...
+
+
+@runtime_checkable
+class SpanEmbedder(Embedder, Protocol):
+    """An embedder that also pools vectors of character spans from the token embeddings of one model call
+    (the ``onnx`` backends): builds get sentence vectors from the chunk pass at almost no extra cost."""
+
+    def encode_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], batch_size: int = 64
+    ) -> tuple[Vectors, list[Vectors]]:
+        """``encode(texts)`` and, per text, one unit row per span (NaN where the span's tokens are missing)."""
         ...
 
 

@@ -86,12 +86,27 @@ class OnnxEmbedder:
         return int(self._run(["probe"]).shape[1])
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> Vectors:
+        return self._encode(texts, None, batch_size)[0]
+
+    def encode_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], batch_size: int = 64
+    ) -> tuple[Vectors, list[Vectors]]:
+        """The texts' vectors (as ``encode``) and, from the same model call, a vector for each character
+        span ``spans[i]`` of ``texts[i]``: the normalised mean of the token embeddings inside the span
+        (contextual: the tokens saw the whole text). A row is NaN when the span holds no token or
+        the text was truncated before the span's end (``max_seq_length`` tokens)."""
+        return self._encode(texts, spans, batch_size)
+
+    def _encode(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]] | None, batch_size: int
+    ) -> tuple[Vectors, list[Vectors]]:
         if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
+            return np.zeros((0, self.dimension), dtype=np.float32), []
         # one text (a question): no batch call (its thread-pool start costs ~0.1 ms)
         encodings = [self._tokenizer.encode(texts[0])] if len(texts) == 1 else self._tokenizer.encode_batch(list(texts))
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        pooled: list[Vectors] = [np.zeros((0, self.dimension), dtype=np.float32)] * (len(spans or ()))
         # at most ``batch_size`` texts per call, and enough calls to keep every worker busy
         size = max(1, min(batch_size, -(-len(order) // self._workers)))
         batches = [order[begin : begin + size] for begin in range(0, len(order), size)]
@@ -101,7 +116,10 @@ class OnnxEmbedder:
         session = self._solo if len(texts) == 1 else self._session
 
         def run(rows: Any) -> None:
-            out[rows] = self._run_encodings([encodings[i] for i in rows], session)
+            hidden, mask = self._hidden([encodings[i] for i in rows], session)
+            out[rows] = _normalised(_mean(hidden, mask))
+            for j, i in enumerate(rows if spans is not None else ()):
+                pooled[i] = _pool_spans(hidden[j], encodings[i], spans[i])  # type: ignore[index]
 
         if self._pool is not None and len(batches) > 1:
             # ONNX Runtime sessions may run concurrently and release the GIL while they compute
@@ -109,13 +127,18 @@ class OnnxEmbedder:
         else:
             for rows in batches:
                 run(rows)
-        return out
+        return out, pooled
 
     def _run(self, texts: Sequence[str]) -> Vectors:
         return self._run_encodings(self._tokenizer.encode_batch(list(texts)), self._session)
 
     def _run_encodings(self, encodings: Sequence[Any], session: Any) -> Vectors:
         """Pads a length-sorted batch to its longest member, runs the encoder, pools and normalises."""
+        hidden, mask = self._hidden(encodings, session)
+        return _normalised(_mean(hidden, mask))
+
+    def _hidden(self, encodings: Sequence[Any], session: Any) -> tuple[Any, Any]:
+        """Token embeddings ``(batch, width, dimension)`` of a batch padded to its longest member, and its mask."""
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros((len(encodings), width), dtype=np.int64)
@@ -123,8 +146,30 @@ class OnnxEmbedder:
             ids[row, : len(enc.ids)] = enc.ids
             mask[row, : len(enc.ids)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = session.run(None, feed)[0]
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return np.ascontiguousarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)
+        return session.run(None, feed)[0], mask
+
+
+def _mean(hidden: Any, mask: Any) -> Any:
+    weights = mask[:, :, None].astype(np.float32)
+    return (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+
+
+def _normalised(pooled: Any) -> Vectors:
+    norms = np.linalg.norm(pooled, axis=-1, keepdims=True)
+    return np.ascontiguousarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)
+
+
+def _pool_spans(hidden: Any, encoding: Any, spans: Sequence[tuple[int, int]]) -> Vectors:
+    """Unit mean vectors of the tokens of ``encoding`` (rows of ``hidden``) whose characters lie inside each span."""
+    offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)
+    real = offsets[:, 1] > offsets[:, 0]  # special tokens ([CLS], [SEP]) have empty offsets
+    bounds = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    inside = (real[None, :] & (offsets[None, :, 0] >= bounds[:, :1]) & (offsets[None, :, 1] <= bounds[:, 1:])).astype(
+        np.float32
+    )
+    counts = inside.sum(axis=1, keepdims=True)
+    vectors = _normalised(inside @ hidden[: len(offsets)] / np.clip(counts, 1, None))
+    seen_until = int(offsets[real, 1].max()) if real.any() else 0
+    cut = bounds[:, 1] > seen_until if encoding.overflowing else np.zeros(len(bounds), dtype=bool)
+    vectors[(counts[:, 0] == 0) | cut] = np.nan
+    return vectors

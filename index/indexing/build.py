@@ -1,7 +1,9 @@
 """From a corpus directory to a published, verified index version.
 
 Incremental: chunks of documents whose content hash, chunking and model are unchanged reuse
-their vectors from the published index; only new or changed documents are embedded.
+their vectors (and their sentences' spans and vectors) from the published index; only new or
+changed documents are embedded. The chunk pass also gives every sentence its stored vector
+(``citeqa.index.indexing.sentence_vectors``), which the answer step compares with questions.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ from citeqa.index.corpus.walk import read_corpus
 from citeqa.index.domain import Chunk, Document, Vectors
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.errors import CiteqaError, CorpusError
+from citeqa.index.indexing.reuse import Reusable, reusable_vectors, reuse
+from citeqa.index.indexing.sentence_vectors import encode_chunks, encode_leftovers, plan_sentences
 from citeqa.index.store.dense import save_vectors
 from citeqa.index.store.kinds import choose_kind
 from citeqa.index.store.lexical import build_lexical, save_lexical
 from citeqa.index.store.loader import IndexData, load_index
 from citeqa.index.store.manifest import MODEL_DIGEST, VERSIONS_DIR, Manifest, new_version_dir, publish
 from citeqa.index.store.records import write_chunks, write_documents
+from citeqa.index.store.sentences import SentenceStore, save_sentences
 from citeqa.index.text.chunking import ChunkingParams, chunk_document
 
 Progress = Callable[[int, int], None]
@@ -184,10 +189,10 @@ def build_documents(
             count = previous.manifest.chunk_count
             return BuildReport(previous.directory, len(documents), count, 0, count, time.perf_counter() - started, True)
         chunks = _chunk_all(documents, params.chunking)
-        reusable = _reusable_vectors(previous, params, digest) if not force else {}
+        reusable = reusable_vectors(previous, params.identity(), digest) if not force else {}
         _tell(stage, "embedding")
-        vectors, embedded = _embed(documents, chunks, embedder, params, reusable, progress)
-        directory = _write_version(root, documents, chunks, vectors, embedder, params, stage)
+        vectors, sentences, embedded = _embed(documents, chunks, embedder, params, reusable, progress)
+        directory = _write_version(root, documents, chunks, (vectors, sentences), embedder, params, stage)
     return BuildReport(
         directory, len(documents), len(chunks), embedded, len(chunks) - embedded, time.perf_counter() - started
     )
@@ -205,75 +210,54 @@ def _chunk_all(documents: Sequence[Document], params: ChunkingParams) -> list[Ch
     return chunks
 
 
-def _reusable_vectors(
-    previous: IndexData | None, params: BuildParams, model_digest: str
-) -> dict[str, tuple[str, Vectors]]:
-    """Previous vectors by document id (with the content hash they were made from); none from another model."""
-    if previous is None or previous.manifest.extra.get("params") != params.identity():
-        return {}
-    if previous.manifest.extra.get(MODEL_DIGEST) != model_digest:  # weights changed in place: embed again
-        return {}
-    rows: dict[str, list[int]] = {}
-    for chunk in previous.chunks:
-        rows.setdefault(chunk.doc_id, []).append(chunk.chunk_id)
-    return {
-        doc_id: (previous.manifest.documents[doc_id], previous.vectors[ids])
-        for doc_id, ids in rows.items()
-        if doc_id in previous.manifest.documents
-    }
-
-
 def _embed(
     documents: Sequence[Document],
     chunks: Sequence[Chunk],
     embedder: Embedder,
     params: BuildParams,
-    reusable: dict[str, tuple[str, Vectors]],
+    reusable: dict[str, Reusable],
     progress: Progress | None,
-) -> tuple[Vectors, int]:
-    by_doc: dict[str, list[Chunk]] = {}
-    for chunk in chunks:
-        by_doc.setdefault(chunk.doc_id, []).append(chunk)
+) -> tuple[Vectors, SentenceStore, int]:
+    """Chunk and sentence vectors of the build (reused where the document is unchanged); how many chunks
+    were embedded."""
+    plan = plan_sentences(documents, chunks, params.title_in_text)
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
-    todo: list[Chunk] = []
-    titles = {d.doc_id: d.title for d in documents}
-    for doc in documents:
-        old = reusable.get(doc.doc_id)
-        mine = by_doc.get(doc.doc_id, [])
-        if old is not None and old[0] == doc.content_hash and len(old[1]) == len(mine):
-            vectors[[c.chunk_id for c in mine]] = old[1]
-        else:
-            todo.extend(mine)
+    sentences = np.full((len(plan.rows), embedder.dimension), np.nan, dtype=np.float32)
+    todo = reuse(documents, chunks, plan, reusable, vectors, sentences)
     # longest first over the whole corpus, so that each model batch holds texts of one length (no padding)
+    titles = {d.doc_id: d.title for d in documents}
     texts_by_chunk = {c.chunk_id: passage_text(titles[c.doc_id], c.text, params.title_in_text) for c in todo}
     todo.sort(key=lambda c: -len(texts_by_chunk[c.chunk_id]))
     step = max(params.batch_size * 32, 256)
     for begin in range(0, len(todo), step):
-        batch = todo[begin : begin + step]
-        texts = [texts_by_chunk[c.chunk_id] for c in batch]
-        vectors[[c.chunk_id for c in batch]] = embedder.encode(texts, batch_size=params.batch_size)
+        ids = [c.chunk_id for c in todo[begin : begin + step]]
+        texts = [texts_by_chunk[i] for i in ids]
+        vectors[ids] = encode_chunks(embedder, texts, ids, plan, sentences, params.batch_size)
         if progress:
             progress(min(begin + step, len(todo)), len(todo))
     if progress and not todo:
         progress(0, 0)
-    return vectors, len(todo)
+    encode_leftovers(embedder, documents, plan, sentences, params.batch_size)
+    return vectors, plan.store(sentences), len(todo)
 
 
 def _write_version(
     root: Path,
     documents: Sequence[Document],
     chunks: Sequence[Chunk],
-    vectors: Vectors,
+    vectors: tuple[Vectors, SentenceStore],
     embedder: Embedder,
     params: BuildParams,
     stage: Stage | None = None,
 ) -> Path:
+    """Write a version of chunk vectors ``vectors[0]`` and sentences ``vectors[1]`` and publish it."""
     staging = new_version_dir(root)
     titles = {d.doc_id: d.title for d in documents}
     lexical = build_lexical([passage_text(titles[c.doc_id], c.text, params.title_in_text) for c in chunks])
     names = [write_documents(documents, staging), write_chunks(chunks, staging)]
     _tell(stage, "writing")
-    names += save_vectors(vectors, staging, params.index_kind)
+    names += save_vectors(vectors[0], staging, params.index_kind)
+    names += save_sentences(vectors[1], staging)
     names += save_lexical(lexical, staging)
     manifest = Manifest(
         model=embedder.name,

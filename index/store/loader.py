@@ -21,6 +21,7 @@ from citeqa.index.store.manifest import (
     verify_files,
 )
 from citeqa.index.store.records import CHUNKS_FILE, DOCUMENTS_FILE, chunks_per_document, read_chunks, read_documents
+from citeqa.index.store.sentences import SENTENCE_VECTORS_FILE, SENTENCES_FILE, SentenceStore, load_sentences
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class IndexData:
     faiss_index: Any
     lexical: LexicalIndex
     title_in_text: bool
+    sentences: SentenceStore
+    """Every document's sentence spans and stored sentence vectors (what the answer step compares)."""
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """The chunks of one document, in order."""
@@ -79,13 +82,18 @@ def read_index_files(directory: Path, manifest: Manifest) -> IndexData:
         faiss_index = load_faiss(directory)
         reading = f"{MATRIX_FILE} or {VOCAB_FILE}"
         lexical = load_lexical(directory)
+        reading = f"{SENTENCES_FILE} or {SENTENCE_VECTORS_FILE}"
+        sentences = load_sentences(directory, list(docs), [len(d.text) for d in docs.values()])
     except CiteqaError:
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
         raise IndexCorrupt(f"{directory}: cannot read {reading} ({exc}): rebuild with `citeqa build --force`") from None
     consistent = len(chunks) == len(vectors) == faiss_index.ntotal == lexical.size == manifest.chunk_count
-    if not consistent or vectors.shape[1:] != (manifest.dimension,):
-        raise IndexCorrupt(f"{directory}: index files disagree on the chunk count: rebuild with `citeqa build --force`")
+    dimensions = vectors.shape[1:] == sentences.vectors.shape[1:] == (manifest.dimension,)
+    if not consistent or not dimensions:
+        raise IndexCorrupt(
+            f"{directory}: index files disagree on the chunk count or dimension: rebuild with `citeqa build --force`"
+        )
     return IndexData(
         manifest=manifest,
         directory=directory,
@@ -95,4 +103,5 @@ def read_index_files(directory: Path, manifest: Manifest) -> IndexData:
         faiss_index=faiss_index,
         lexical=lexical,
         title_in_text=bool(manifest.extra.get("title_in_text", True)),
+        sentences=sentences,
     )

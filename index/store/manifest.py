@@ -21,7 +21,9 @@ from citeqa.index.store.atomic import replace_dir, write_atomic
 
 # 2: tokens are normalised (NFKC, invisible characters, case folding) and symbol terms (C++, C#, AT&T,
 # 4G) are kept, so the lexical index of version 1 holds other terms: it must be rebuilt, not read.
-FORMAT_VERSION = 2
+# 3: sentence spans and sentence vectors are stored with the version (sentences.npy,
+# sentence_vectors.npy), and the answer step reads them instead of embedding sentences.
+FORMAT_VERSION = 3
 MANIFEST_FILE = "manifest.json"
 POINTER_FILE = "CURRENT"
 VERSIONS_DIR = "versions"
@@ -108,7 +110,8 @@ def read_manifest(directory: Path) -> Manifest:
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatch(
             f"{path} has format version {manifest.format_version}, this citeqa reads {FORMAT_VERSION} "
-            f"(an index built by another citeqa version, whose terms differ): {fix}"
+            "(an index built by another citeqa version: its terms or stored sentence vectors differ): "
+            "rebuild it with `citeqa build`"
         )
     return manifest
 

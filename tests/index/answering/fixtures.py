@@ -7,13 +7,15 @@ the same text, so the tests check feature extraction, expansion, citations and r
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from citeqa.index.domain import Document, Vectors
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex, build_lexical
+from citeqa.index.store.sentences import SentenceStore, sentence_store
+from citeqa.index.text.sentences import sentence_spans
 from citeqa.index.text.tokens import content_terms
 
 LIGHTHOUSE = Document(
@@ -48,3 +50,12 @@ def encode(texts: Sequence[str]) -> Vectors:
 def passage(doc: Document, rank: int = 0) -> Passage:
     """The whole document as one retrieved passage."""
     return Passage(doc.doc_id, doc.title, rank, doc.text, 0, len(doc.text), 1.0 / (1 + rank), 0.5, 3.0)
+
+
+def stored_sentences(
+    documents: Mapping[str, Document], encoder: Callable[[Sequence[str]], Vectors] = encode
+) -> SentenceStore:
+    """The sentences of ``documents`` as a build stores them, each encoded on its own by ``encoder``."""
+    spans = [sentence_spans(d.text) for d in documents.values()]
+    texts = [d.text[s:e] for d, doc_spans in zip(documents.values(), spans, strict=True) for s, e in doc_spans]
+    return sentence_store(list(documents), spans, encoder(texts))

@@ -19,6 +19,7 @@ from citeqa.index.domain import Document, Vectors
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import build_lexical
 from citeqa.index.text.tokens import terms
+from tests.index.answering.fixtures import stored_sentences
 
 HARBOUR = Document(
     doc_id="harbour",
@@ -54,7 +55,9 @@ def passage(doc: Document, rank_score: float = 1.0) -> Passage:
 def extractor() -> Extractor:
     """Threshold 0: these tests look at which sentences are chosen and how they are cited, not at abstention."""
     lexical = build_lexical([f"{d.title}\n{d.text}" for d in DOCUMENTS.values()])
-    return Extractor(lexical, DOCUMENTS, bag_of_words, load_abstain_model().with_threshold(0.0))
+    return Extractor(
+        lexical, DOCUMENTS, stored_sentences(DOCUMENTS, bag_of_words), load_abstain_model().with_threshold(0.0)
+    )
 
 
 def ask(extractor: Extractor, question: str, passages: Sequence[Passage]) -> Answer:

@@ -12,7 +12,7 @@ from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
 from citeqa.index.answering.extraction import Answer, Extractor
 from citeqa.index.answering.features import Candidate
 from citeqa.index.answering.ranker import Ranker
-from tests.index.answering.fixtures import DOCUMENTS, LIGHTHOUSE, encode, lexical, passage
+from tests.index.answering.fixtures import DOCUMENTS, LIGHTHOUSE, encode, lexical, passage, stored_sentences
 
 ALWAYS = AbstainModel(10.0, {}, 0.0, ranker=Ranker({"coverage": 1.0, "type": 0.5}))
 NEVER = AbstainModel(-10.0, {}, 1.0, ranker=Ranker({"coverage": 1.0, "type": 0.5}))
@@ -20,7 +20,7 @@ NEVER = AbstainModel(-10.0, {}, 1.0, ranker=Ranker({"coverage": 1.0, "type": 0.5
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
-    return Extractor(lexical(), DOCUMENTS, encode, load_abstain_model())
+    return Extractor(lexical(), DOCUMENTS, stored_sentences(DOCUMENTS), load_abstain_model())
 
 
 def _ask(extractor: Extractor, question: str, model: AbstainModel, docs: tuple[str, ...] = ("lighthouse",)) -> Answer:

@@ -26,14 +26,14 @@ TRAIN = [SHARED / "eval" / "bbc_train_a.jsonl", SHARED / "eval" / "bbc_train_b.j
 
 
 @pytest.fixture(scope="module")
-def cv(bbc_index: Path, embedder: Any, answer_embedder: Any) -> dict[str, Any]:
+def cv(bbc_index: Path, embedder: Any) -> dict[str, Any]:
     from citeqa.index.answering.training import cross_validate, summarise
     from citeqa.index.evaluation.calibration import prepare_questions, read_labelled
     from citeqa.index.store.loader import load_index
     from citeqa.service.settings import Settings
 
     data = load_index(bbc_index, embedder.name, embedder.dimension)
-    engine = wiring.assemble_engine(Settings(index_dir=bbc_index), data, embedder, answer_embedder)
+    engine = wiring.assemble_engine(Settings(index_dir=bbc_index), data, embedder)
     questions = [q for path in TRAIN for q in read_labelled(path)]
     styles = {str(r["id"]): r["style"] for path in TRAIN for r in map(json.loads, path.read_text().splitlines())}
     rows = cross_validate(engine.extractor, prepare_questions(engine, questions), params=None)
@@ -45,9 +45,11 @@ def test_cross_validated_answers(cv: dict[str, Any]) -> None:
     total = cv["all"]
     assert (total["answerable"], total["unanswerable"]) == (120, 40)
     assert total["contains_answer"] >= 86, cv
-    assert total["wrongly_abstained"] <= 3, cv
+    # 3 and context 14 with the fp32 answer model; 5 and 13 since sentence vectors are pooled at build time
+    # (docs/evaluation.md); issue 13's floor is 5% (6 of 120)
+    assert total["wrongly_abstained"] <= 5, cv
     assert cv["numeric"]["contains_answer"] >= 12 and cv["long"]["contains_answer"] >= 29, cv
-    assert cv["context"]["contains_answer"] >= 14, cv
+    assert cv["context"]["contains_answer"] >= 13, cv
 
 
 @pytest.mark.slow

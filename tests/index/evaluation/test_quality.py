@@ -23,12 +23,12 @@ HOLDOUT = ROOT / "eval" / "bbc_holdout.jsonl"
 
 
 @pytest.fixture(scope="module")
-def bbc_engine(bbc_index: Path, embedder: Any, answer_embedder: Any) -> Any:
+def bbc_engine(bbc_index: Path, embedder: Any) -> Any:
     from citeqa.index.store.loader import load_index
     from citeqa.service.settings import Settings
 
     data = load_index(bbc_index, embedder.name, embedder.dimension)
-    return wiring.assemble_engine(Settings(index_dir=bbc_index), data, embedder, answer_embedder)
+    return wiring.assemble_engine(Settings(index_dir=bbc_index), data, embedder)
 
 
 def _figures(engine: Any, path: Path) -> dict[str, Any]:

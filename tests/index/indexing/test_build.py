@@ -53,7 +53,18 @@ def test_missing_index_names_the_fix(tmp_path: Path) -> None:
         load_index(tmp_path / "nowhere")
 
 
-@pytest.mark.parametrize("name", ["index.faiss", "vectors.npy", "chunks.jsonl", "documents.jsonl", "lexical.npz"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "index.faiss",
+        "vectors.npy",
+        "chunks.jsonl",
+        "documents.jsonl",
+        "lexical.npz",
+        "sentences.npy",
+        "sentence_vectors.npy",
+    ],
+)
 def test_a_flipped_byte_is_caught_by_the_checksum(built: tuple[Path, Path], name: str) -> None:
     _, root = built
     path = current_version_dir(root) / name

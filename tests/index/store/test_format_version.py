@@ -1,5 +1,6 @@
-"""An index built by the tokeniser before format 2 (other terms in its BM25 matrix) is refused at load
-with a message saying how to rebuild, and ``build_index`` rebuilds it whole instead of reusing it."""
+"""An index of an older format (format 1: other terms in its BM25 matrix; format 2: no stored sentence
+vectors) is refused at load with a message saying how to rebuild, and ``build_index`` rebuilds it whole
+instead of reusing it."""
 
 from __future__ import annotations
 
@@ -17,24 +18,27 @@ from citeqa.index.store.manifest import FORMAT_VERSION, current_version_dir, rea
 from tests.conftest import ROOT, build_test_index
 
 
-def make_format_1(root: Path) -> None:
+def make_format(root: Path, version: int) -> None:
     manifest_path = current_version_dir(root) / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
-    manifest["format_version"] = 1
+    manifest["format_version"] = version
     manifest_path.write_text(json.dumps(manifest))
 
 
-def test_an_index_of_format_1_is_refused_with_the_fix(tmp_path: Path, default_index: Path, embedder: Any) -> None:
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_index_of_an_older_format_is_refused_with_the_fix(
+    tmp_path: Path, default_index: Path, embedder: Any, version: int
+) -> None:
     root = tmp_path / "old"
     shutil.copytree(default_index, root)
-    make_format_1(root)
-    with pytest.raises(IndexMismatch, match=r"format version 1, this citeqa reads 2 .*citeqa build --force"):
+    make_format(root, version)
+    with pytest.raises(IndexMismatch, match=rf"format version {version}, this citeqa reads 3 .*`citeqa build`"):
         load_index(root, embedder.name, embedder.dimension)
 
 
-def test_build_rebuilds_an_index_of_format_1(tmp_path: Path, build_embedder: Any) -> None:
+def test_build_rebuilds_an_index_of_an_older_format(tmp_path: Path, build_embedder: Any) -> None:
     root = build_test_index(ROOT / "corpus", tmp_path / "index", build_embedder)
-    make_format_1(root)
+    make_format(root, 2)
     build_index(ROOT / "corpus", root, build_embedder)
     manifest = read_manifest(current_version_dir(root))
     assert manifest.format_version == FORMAT_VERSION

@@ -108,6 +108,9 @@ def garbage_manifest(directory: Path) -> str:
 DAMAGES = {
     "flipped byte in the FAISS index": flip_byte("index.faiss"),
     "flipped byte in the vectors": flip_byte("vectors.npy"),
+    "flipped byte in the sentence vectors": flip_byte("sentence_vectors.npy"),
+    "truncated sentence spans": truncate("sentences.npy"),
+    "missing sentence vectors": remove("sentence_vectors.npy"),
     "truncated chunk records": truncate("chunks.jsonl"),
     "truncated lexical matrix": truncate("lexical.npz"),
     "missing vocabulary": remove("vocab.json"),
