@@ -107,7 +107,8 @@ def measure(extractor: Any, examples: list[T.Example], variant: str, cap: float,
     for fold in range(5):
         train = [e for e, f in zip(examples, fold_of, strict=True) if f != fold]
         if variant == "product":
-            totals["top_sentence_good"] += product_ranking(train, [e for e, f in zip(examples, fold_of) if f == fold], vectors)
+            held_out = [e for e, f in zip(examples, fold_of, strict=True) if f == fold]
+            totals["top_sentence_good"] += product_ranking(train, held_out, vectors)
             continue
         if variant == "trees":
             answers, ranker = trees(extractor, train, cap)
