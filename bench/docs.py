@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpora import ROOT
-from bench.report import floors_table, footprint_table, serving_table
+from bench.report import ab_table, floors_table, footprint_table, serving_table
 
 PERFORMANCE = ROOT / "docs" / "performance.md"
 README = ROOT / "README.md"
 DEFAULT_RESULTS = ROOT / "bench" / "results" / "bench.json"
+# the interleaved A/B runs of the tail-latency work (``bench.ab``), shown under "Tail latency under load"
+TAIL_RESULTS = ("tail-ab-search.json", "tail-ab-gather.json")
 
 
 def _provenance(r: dict[str, Any], path: str) -> str:
@@ -31,7 +33,7 @@ def _provenance(r: dict[str, Any], path: str) -> str:
     return (
         f"`{r['command']}` ({r['minutes']} min), `{path}`, {r['date'][:10]}, commit `{r.get('commit', '?')}`: "
         f"{m['cpus']} {m['processor']} cores, load average {m['load_average_at_start'][0]} at the start;"
-        f" {r['rounds']} interleaved rounds, medians, ± is half the spread between rounds.{note}"
+        f" {r['rounds']} interleaved round(s), medians, ± is half the spread between rounds.{note}"
     )
 
 
@@ -51,6 +53,22 @@ def performance_section(r: dict[str, Any], path: str) -> str:
     return "\n\n".join(parts)
 
 
+def tail_section() -> str:
+    """One table per A/B result file of ``TAIL_RESULTS`` that exists, with its variants and date."""
+    parts = []
+    for name in TAIL_RESULTS:
+        path = ROOT / "bench" / "results" / name
+        if path.exists():
+            r = json.loads(path.read_text(encoding="utf-8"))
+            variants = ", ".join(f"`{v}`" for v in r["variants"])
+            parts.append(
+                f"`bench/results/{name}` ({r['date'][:10]}; {r['clients']} clients, variants {variants}, "
+                f"{len(next(iter(r['rounds'].values())))} rounds):"
+            )
+            parts.append(ab_table(r))
+    return "\n\n".join(parts)
+
+
 def readme_section(r: dict[str, Any], path: str) -> str:
     """The README's short form: the floors and where the rest is."""
     return "\n\n".join(
@@ -66,10 +84,10 @@ def readme_section(r: dict[str, Any], path: str) -> str:
 
 def replace_block(text: str, name: str, body: str) -> str:
     """``text`` with the block ``name`` holding ``body``; ValueError when the markers are missing."""
-    pattern = re.compile(rf"(<!-- bench:{name}:begin -->\n).*?(\n<!-- bench:{name}:end -->)", re.S)
+    pattern = re.compile(rf"(<!-- bench:{name}:begin -->\n)(?:.*?\n)?(<!-- bench:{name}:end -->)", re.S)
     if not pattern.search(text):
         raise ValueError(f"no <!-- bench:{name}:begin/end --> markers")
-    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text, count=1)
+    return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text, count=1)
 
 
 def main() -> None:
@@ -82,6 +100,7 @@ def main() -> None:
     stale = []
     for target, name, body in (
         (PERFORMANCE, "performance", performance_section(r, path)),
+        (PERFORMANCE, "tail", tail_section()),
         (README, "readme", readme_section(r, path)),
     ):
         before = target.read_text(encoding="utf-8")
@@ -91,7 +110,7 @@ def main() -> None:
             if not args.check:
                 target.write_text(after, encoding="utf-8")
     verb = "stale" if args.check else "rewrote"
-    print(f"{verb}: {', '.join(stale) or 'nothing'}")
+    print(f"{verb}: {', '.join(dict.fromkeys(stale)) or 'nothing'}")
     sys.exit(1 if args.check and stale else 0)
 
 

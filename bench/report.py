@@ -27,7 +27,7 @@ def _cell(level: dict[str, Any], system: str) -> str:
 
 
 def floors_table(r: dict[str, Any]) -> str:
-    rows = ["| floor | measured | floor | met |", "|---|---|---|---|"]
+    rows = ["| floor | measured | limit | met |", "|---|---|---|---|"]
     for f in r.get("floors", []):
         rows.append(f"| {f['floor']} | {f['value']} | {f['limit']} | {'yes' if f['met'] else '**no**'} |")
     return "\n".join(rows)
@@ -89,6 +89,22 @@ def quality_table(r: dict[str, Any]) -> str:
         for name in ("seed_dev", "bbc_dev"):
             text = ", ".join(f"{k} {v}" for k, v in q[config][name].items() if k != "questions")
             rows.append(f"| {config} | {name} | {text} |")
+    return "\n".join(rows)
+
+
+def ab_table(r: dict[str, Any]) -> str:
+    """An interleaved A/B run (``bench.ab``): per variant and route, medians over rounds."""
+    rows = [
+        "| variant | route | req/s | p50 / p99, ms | CPU ms / request | event loop CPU ms / request |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, routes in r["summary"].items():
+        for route, f in routes.items():
+            rows.append(
+                f"| {label} | /v1/{route} | {_m(f, 'rps'):.1f}{_spread(f, 'rps')} "
+                f"| {_m(f, 'p50_ms'):.0f} / {_m(f, 'p99_ms'):.0f} | {_m(f, 'cpu_ms_per_request'):.2f} "
+                f"| {_m(f, 'loop_cpu_ms_per_request'):.3f} |"
+            )
     return "\n".join(rows)
 
 

@@ -137,7 +137,7 @@ def main() -> None:
     started = time.monotonic()
     results: dict[str, Any] = {
         "name": name,
-        "command": "make bench" + (f" BENCH_ARGS='{' '.join(sys.argv[1:])}'" if sys.argv[1:] else ""),
+        "command": _command(sys.argv[1:]),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "commit": _commit(),
         "machine": _machine(),
@@ -174,6 +174,13 @@ def main() -> None:
 
     print(render(results))
     print(f"wrote {RESULTS / (name + '.json')} in {results['minutes']} min")
+
+
+def _command(argv: list[str]) -> str:
+    """The ``make bench`` command of this run (``--note`` left out: the note is kept on its own)."""
+    kept = [a for i, a in enumerate(argv) if a != "--note" and (i == 0 or argv[i - 1] != "--note")]
+    kept = [a for a in kept if not a.startswith("--note=")]
+    return "make bench" + (f" BENCH_ARGS='{' '.join(kept)}'" if kept else "")
 
 
 def _commit() -> str:
