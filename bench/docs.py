@@ -47,7 +47,7 @@ def performance_section(r: dict[str, Any], path: str) -> str:
             f"Requests per second, then p50 / p99 latency. {s['questions_used']:,} distinct questions of "
             f"{s['questions_available']:,} generated for this corpus; requests per level and round: "
             + ", ".join(f"{n} clients {count}" for n, count in s["requests"].items())
-            + "."
+            + f" (each system at most {s.get('deadline_s', 30):.0f} s a level)."
         )
         parts += [serving_table(c), footprint_table(c)]
     return "\n\n".join(parts)

@@ -18,12 +18,16 @@ def _spread(node: Any, key: str) -> str:
     return f" (±{value['spread'] * 50:.0f}%)" if isinstance(value, dict) and value.get("spread") else ""
 
 
-def _cell(level: dict[str, Any], system: str) -> str:
+def _cell(level: dict[str, Any], system: str, planned: int) -> str:
+    """req/s, p50 / p99, errors, and how many requests were done when the deadline cut a level short."""
     if system not in level:
         return "-"
     s = level[system]
     errors = f", **{_m(s, 'errors'):.0f} errors**" if _m(s, "errors") else ""
-    return f"{_m(s, 'rps'):.0f}{_spread(s, 'rps')} req/s, {_m(s, 'p50_ms'):.1f} / {_m(s, 'p99_ms'):.1f} ms{errors}"
+    done = f" ({_m(s, 'requests'):.0f} of {planned} requests by the deadline)" if _m(s, "requests") < planned else ""
+    return (
+        f"{_m(s, 'rps'):.0f}{_spread(s, 'rps')} req/s, {_m(s, 'p50_ms'):.1f} / {_m(s, 'p99_ms'):.1f} ms{errors}{done}"
+    )
 
 
 def floors_table(r: dict[str, Any]) -> str:
@@ -39,7 +43,8 @@ def serving_table(c: dict[str, Any]) -> str:
     rows = [head, "|---|---|---|---|---|---|"]
     ratios = c["ratios"]
     for clients, level in c["serving"]["levels"].items():
-        cells = " | ".join(_cell(level, system) for system, _ in SYSTEMS)
+        planned = c["serving"]["requests"][clients]
+        cells = " | ".join(_cell(level, system, planned) for system, _ in SYSTEMS)
         rps = ratios.get(f"ask_rps_vs_txtai_{clients}", "-")
         p99 = ratios.get(f"ask_p99_vs_txtai_{clients}", "-")
         rows.append(f"| {clients} | {cells} | {rps}x | {p99}x |")

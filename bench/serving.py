@@ -90,6 +90,7 @@ def bench_serving(
     levels = {str(n): _merge_level(rows) for n, rows in runs.items()}
     return {
         "requests": {str(n): REQUESTS[n] for n in LEVELS},
+        "deadline_s": DEADLINE_S,
         "questions_used": source.used,
         "questions_available": len(source.pool),
         "levels": levels,
