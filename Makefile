@@ -55,10 +55,10 @@ test: lint typecheck docs
 	$(BIN)/python -m pytest
 
 # Benchmarks (not part of `make test`): LangChain in our venv (the `bench` extra), txtai in its own
-# venv (its pins differ from ours; torch pinned there too). By default the whole BBC corpus and its first
-# 200 articles (bench/results/bench.json, then docs/performance.md and the README's Performance section
-# are regenerated from it; ~20 min on a quiet 2-core machine). BENCH_ARGS="--corpora 200 --rounds 1 --name quick"
-# for a quick run (its own JSON; the docs are regenerated from bench.json only).
+# venv (its pins differ from ours; torch pinned there too). By default the whole BBC corpus and its
+# first 200 articles -> bench/results/bench.json, from which docs/performance.md and the README's
+# Performance section are regenerated (estimated ~17 min on a quiet 2-core machine: docs/performance.md).
+# BENCH_ARGS="--corpora 200 --rounds 1 --name quick" for a quick run (its own JSON; docs from bench.json).
 TXTAI := .venv-txtai
 
 $(TXTAI)/.installed:
