@@ -55,7 +55,10 @@ test: lint typecheck docs
 	$(BIN)/python -m pytest
 
 # Benchmarks (not part of `make test`): LangChain in our venv (the `bench` extra), txtai in its own
-# venv (its pins differ from ours; torch pinned there too). BENCH_ARGS="--slice 500" for a quick run.
+# venv (its pins differ from ours; torch pinned there too). By default the whole BBC corpus and its
+# first 200 articles -> bench/results/bench.json, from which docs/performance.md and the README's
+# Performance section are regenerated (estimated ~17 min on a quiet 2-core machine: docs/performance.md).
+# BENCH_ARGS="--corpora 200 --rounds 1 --name quick" for a quick run (its own JSON; docs from bench.json).
 TXTAI := .venv-txtai
 
 $(TXTAI)/.installed:
@@ -66,6 +69,7 @@ $(TXTAI)/.installed:
 
 bench: $(VENV)/.installed-bench $(TXTAI)/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.docs
 
 # Regenerate the committed evaluation baselines (after a deliberate change to retrieval or answers).
 SHARED ?= ../shared

@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bench.corpora import ROOT, WORK, bbc_slice, questions
+from citeqa.index.embedding.factory import load_embedder
 from citeqa.index.engine import Engine
+from citeqa.index.indexing.build import build_index
+from citeqa.index.store.loader import load_index
+from citeqa.service import wiring
+from citeqa.service.settings import Settings
 
 
 def _norm(text: str) -> str:
@@ -48,3 +54,33 @@ def evaluate(engine: Engine, items: list[dict[str, Any]]) -> dict[str, float]:
     if with_doc:
         metrics["doc_hit@5"] = round(doc_hits / with_doc, 4)
     return metrics
+
+
+def bench_quality(settings: Settings, configs: dict[str, tuple[str, str]], articles: int | None) -> dict[str, Any]:
+    """Eval metrics per configuration (question and build backends), the first being the reference.
+
+    Each configuration builds its own indexes (under bench/work). bbc_dev runs on the first ``articles``
+    BBC articles plus every article its questions cite."""
+    out: dict[str, Any] = {"bbc_articles": articles or "all", "configs": configs}
+    bbc = bbc_slice(articles, frozenset(str(q.get("doc_id")) for q in questions("bbc_dev")))
+    for config, (question_backend, build_backend) in configs.items():
+        embedder = load_embedder(settings.model, question_backend, settings.device, settings.model_cache_dir)
+        builder = load_embedder(settings.model, build_backend, settings.device, settings.model_cache_dir, solo=False)
+        out[config] = {}
+        for name, corpus in (("seed_dev", ROOT / "corpus"), ("bbc_dev", bbc)):
+            root = WORK / f"quality-{name}-{build_backend}-{corpus.name}"
+            build_index(corpus, root, builder, wiring.build_params(settings), warn=lambda _: None)
+            data = load_index(root)
+            engine = wiring.assemble_engine(settings, data, embedder)
+            out[config][name] = evaluate(engine, questions(name))
+            print(f"  quality {config} {name}: {out[config][name]}", flush=True)
+    names = list(configs)
+    base = out[names[0]]
+    for config in names[1:]:
+        out[f"{config}_diff"] = {
+            s: {m: round(out[config][s][m] - base[s][m], 4) for m in base[s] if m != "questions"} for s in base
+        }
+        out[f"{config}_max_abs_diff"] = max(
+            abs(out[config][s][m] - base[s][m]) for s in base for m in base[s] if m != "questions"
+        )
+    return out

@@ -1,8 +1,11 @@
-"""The results table (Markdown), printed by ``make bench`` and pasted into docs/performance.md."""
+"""Markdown tables of a ``make bench`` result (``bench/results/<name>.json``): printed by the run and
+written into docs/performance.md by ``python -m bench.docs``."""
 
 from __future__ import annotations
 
 from typing import Any
+
+SYSTEMS = (("search", "citeqa /v1/search"), ("ask", "citeqa /v1/ask"), ("txtai", "txtai /search"))
 
 
 def _m(node: Any, key: str) -> Any:
@@ -12,69 +15,114 @@ def _m(node: Any, key: str) -> Any:
 
 def _spread(node: Any, key: str) -> str:
     value = node[key]
-    return f" (±{value['spread'] * 50:.0f}%)" if isinstance(value, dict) and "spread" in value else ""
+    return f" (±{value['spread'] * 50:.0f}%)" if isinstance(value, dict) and value.get("spread") else ""
 
 
-def table(r: dict[str, Any]) -> str:
+def _cell(level: dict[str, Any], system: str, planned: int) -> str:
+    """req/s, p50 / p99, errors, and how many requests were done when the deadline cut a level short."""
+    if system not in level:
+        return "-"
+    s = level[system]
+    errors = f", **{_m(s, 'errors'):.0f} errors**" if _m(s, "errors") else ""
+    done = f" ({_m(s, 'requests'):.0f} of {planned} requests by the deadline)" if _m(s, "requests") < planned else ""
+    return (
+        f"{_m(s, 'rps'):.0f}{_spread(s, 'rps')} req/s, {_m(s, 'p50_ms'):.1f} / {_m(s, 'p99_ms'):.1f} ms{errors}{done}"
+    )
+
+
+def floors_table(r: dict[str, Any]) -> str:
+    rows = ["| floor | measured | limit | met |", "|---|---|---|---|"]
+    for f in r.get("floors", []):
+        rows.append(f"| {f['floor']} | {f['value']} | {f['limit']} | {'yes' if f['met'] else '**no**'} |")
+    return "\n".join(rows)
+
+
+def serving_table(c: dict[str, Any]) -> str:
+    """Requests per second and p50 / p99 per system and level, and the ratios against txtai."""
+    head = "| clients | " + " | ".join(label for _, label in SYSTEMS) + " | ask / txtai req/s | ask / txtai p99 |"
+    rows = [head, "|---|---|---|---|---|---|"]
+    ratios = c["ratios"]
+    for clients, level in c["serving"]["levels"].items():
+        planned = c["serving"]["requests"][clients]
+        cells = " | ".join(_cell(level, system, planned) for system, _ in SYSTEMS)
+        rps = ratios.get(f"ask_rps_vs_txtai_{clients}", "-")
+        p99 = ratios.get(f"ask_p99_vs_txtai_{clients}", "-")
+        rows.append(f"| {clients} | {cells} | {rps}x | {p99}x |")
+    return "\n".join(rows)
+
+
+def footprint_table(c: dict[str, Any]) -> str:
+    """Build, start-up, memory and index size, citeqa against its peers."""
+    b, s, t = c["build"], c["serving"], c.get("txtai_footprint", {})
+    txtai_build = c.get("txtai_build", {}).get("chunks_per_s")
+    one = s["levels"]["1"]
     rows = ["| measure | citeqa | LangChain | txtai | citeqa / peer |", "|---|---|---|---|---|"]
-    if "build" in r:
-        b = r["build"]
-        txtai = r.get("txtai_build", {}).get("chunks_per_s")
+    rows.append(
+        f"| build, chunks/s ({b['chunks']} chunks) | {_m(b, 'ours_chunks_per_s'):.1f} "
+        f"| {_m(b, 'langchain_chunks_per_s'):.1f} | {f'{txtai_build:.1f}' if txtai_build else '-'} "
+        f"| {b['ratio']}x LangChain |"
+    )
+    inc = b["incremental"]
+    rows.append(
+        f"| rebuild after editing 1 document, s | {inc['edited_one_s']} (first build {inc['first_s']}) | - | - "
+        f"| {inc['edited_vs_first']}x the first build |"
+    )
+    if "langchain" in one:
         rows.append(
-            f"| build, chunks/s ({b['chunks']} chunks) "
-            f"| {_m(b, 'ours_chunks_per_s'):.1f}{_spread(b, 'ours_chunks_per_s')} "
-            f"| {_m(b, 'langchain_chunks_per_s'):.1f}{_spread(b, 'langchain_chunks_per_s')} "
-            f"| {f'{txtai:.1f} (1 run)' if txtai else '-'} | {b['ratio']}x LangChain |"
+            f"| search p50, 1 client, ms | {_m(one['search'], 'p50_ms')} (HTTP) "
+            f"| {_m(one['langchain'], 'p50_ms')} (in-process) | - "
+            f"| {c['ratios']['search_p50_vs_langchain_in_process']}x LangChain |"
         )
-        inc = b["incremental"]
-        rows.append(
-            f"| rebuild after editing 1 document, s | {inc['edited_one_s']} (first build {inc['first_s']}) | - | - "
-            f"| {inc['edited_vs_first']}x the first build |"
-        )
-    if "latency" in r:
-        lat = r["latency"]
-        rows.append(
-            f"| search p50 / p99, ms (1 client) | {_m(lat['search'], 'p50_ms')} / {_m(lat['search'], 'p99_ms')} "
-            f"(HTTP) | {_m(lat['langchain'], 'p50_ms')} / {_m(lat['langchain'], 'p99_ms')} (in-process) | - "
-            f"| {lat['search_p50_vs_langchain']}x LangChain p50 |"
-        )
-        rows.append(
-            f"| ask p50 / p99, ms (1 client, HTTP) | {_m(lat['ask'], 'p50_ms')} / {_m(lat['ask'], 'p99_ms')} "
-            "| - | - | - |"
-        )
-    if "load" in r:
-        load = r["load"]
-        for n in ("1", "8", "32"):
-            ours = load["ours"][n]
-            t = load.get("txtai", {}).get(n)
-            peer = f"{_m(t, 'rps')} req/s, p99 {_m(t, 'p99_ms')} ms, {_m(t, 'errors')} errors" if t else "-"
-            rows.append(
-                f"| search under load, {n} clients | {_m(ours, 'rps')} req/s{_spread(ours, 'rps')}, p99 "
-                f"{_m(ours, 'p99_ms')} ms, {_m(ours, 'errors')} errors | - | {peer} "
-                f"| {round(_m(ours, 'rps') / _m(t, 'rps'), 2) if t else '-'}x txtai |"
-            )
-        rows.append(f"| throughput 32 clients / 1 client | {load['ours_32_vs_1']}x | - | - | - |")
-    if "footprint" in r:
-        f = r["footprint"]
-        o, t = f["ours"], f.get("txtai", {})
-        rows.append(f"| start-up with built index, s | {_m(o, 'startup_s')} | - | {t.get('startup_s', '-')} | - |")
-        rows.append(f"| peak RSS serving, MB | {o['peak_rss_mb']} | - | {t.get('peak_rss_mb', '-')} | - |")
-        rows.append(f"| index on disk, MB | {o['index_mb']} | - | {t.get('index_mb', '-')} | - |")
+    rows.append(f"| start-up with a built index, s | {_m(s, 'startup_s')} | - | {t.get('startup_s', '-')} | - |")
+    rows.append(f"| peak RSS serving (VmHWM), MB | {s['peak_rss_mb']} | - | {t.get('peak_rss_mb', '-')} | - |")
+    rows.append(f"| index on disk, MB | {s['index_mb']} | - | {t.get('index_mb', '-')} | - |")
+    return "\n".join(rows)
+
+
+def scale_table(r: dict[str, Any]) -> str:
+    rows = ["| vectors (dim 384) | exact p50 | approximate p50, recall@10 |", "|---|---|---|"]
     for s in r.get("scale", []):
-        parts = [f"exact {s['flat']['p50_ms']} ms"]
-        parts += [f"{k} {s[k]['p50_ms']} ms, recall@10 {s[k]['recall@10']}" for k in ("hnsw", "ivf") if k in s]
-        rows.append(f"| search p50, {s['vectors']:,} vectors (dim 384) | {'; '.join(parts)} | - | - | - |")
-    q = r.get("quality")
-    if q:
-        configs = q.get("configs") or {"torch": None, "onnx-int8": None}  # older results: one backend each
-        for config in configs:
-            for name in ("seed_dev", "bbc_dev"):
-                m = q[config][name]
-                text = ", ".join(f"{k} {v}" for k, v in m.items() if k != "questions")
-                rows.append(f"| quality {config} {name} | {text} | - | - | - |")
-        first = next(iter(configs))
-        for config in list(configs)[1:]:
+        parts = [f"{k} {s[k]['p50_ms']} ms, {s[k]['recall@10']}" for k in ("hnsw", "ivf") if k in s]
+        rows.append(f"| {s['vectors']:,} | {s['flat']['p50_ms']} ms | {'; '.join(parts)} |")
+    return "\n".join(rows)
+
+
+def quality_table(r: dict[str, Any]) -> str:
+    q = r["quality"]
+    rows = ["| configuration | set | metrics |", "|---|---|---|"]
+    for config in q["configs"]:
+        for name in ("seed_dev", "bbc_dev"):
+            text = ", ".join(f"{k} {v}" for k, v in q[config][name].items() if k != "questions")
+            rows.append(f"| {config} | {name} | {text} |")
+    return "\n".join(rows)
+
+
+def ab_table(r: dict[str, Any]) -> str:
+    """An interleaved A/B run (``bench.ab``): per variant and route, medians over rounds."""
+    rows = [
+        "| variant | route | req/s | p50 / p99, ms | CPU ms / request | event loop CPU ms / request |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, routes in r["summary"].items():
+        for route, f in routes.items():
             rows.append(
-                f"| quality: largest difference {config} vs {first} | {q.get(f'{config}_max_abs_diff')} | - | - | - |"
+                f"| {label} | /v1/{route} | {_m(f, 'rps'):.1f}{_spread(f, 'rps')} "
+                f"| {_m(f, 'p50_ms'):.0f} / {_m(f, 'p99_ms'):.0f} | {_m(f, 'cpu_ms_per_request'):.2f} "
+                f"| {_m(f, 'loop_cpu_ms_per_request'):.3f} |"
             )
     return "\n".join(rows)
+
+
+def render(r: dict[str, Any]) -> str:
+    """Every table the result holds, each under a heading."""
+    parts = []
+    if "floors" in r:
+        parts += ["Floors:", floors_table(r)]
+    for articles, c in r.get("corpora", {}).items():
+        parts += [f"{articles} articles, serving (p50 / p99):", serving_table(c)]
+        parts += [f"{articles} articles, build and footprint:", footprint_table(c)]
+    if r.get("scale"):
+        parts += ["Scale:", scale_table(r)]
+    if r.get("quality"):
+        parts += ["Quality per backend:", quality_table(r)]
+    return "\n\n".join(parts)

@@ -1,9 +1,15 @@
-"""``make bench``: citeqa against LangChain and txtai on the BBC corpus; prints a table, writes JSON.
+"""``make bench``: citeqa against LangChain and txtai on the BBC corpus; writes JSON, prints the tables.
 
-Every comparison is measured in the same run, interleaved round by round so that the noise of a
-shared machine falls on both sides; each figure is the median of the rounds, with their spread.
+By default: the whole BBC corpus (2,225 articles) and its first 200 articles, each built by citeqa,
+LangChain and txtai, then served by citeqa and txtai and measured with distinct questions at 1, 8
+and 32 clients (``bench.serving``). Every comparison is measured in the same run, interleaved round
+by round so that the noise of a shared machine falls on both sides; each figure is the median of the
+rounds, with their spread. ``bench/results/<name>.json`` holds every round; ``python -m bench.docs``
+regenerates docs/performance.md and the README's Performance section from ``bench/results/bench.json``.
 
-    python -m bench.run --slice 500 --rounds 3 --name bbc-500
+    python -m bench.run                                   # whole BBC and the 200-article slice -> bench.json
+    python -m bench.run --corpora 200 --rounds 1 --name quick
+    python -m bench.run --only scale --scale 10000 --name scale-10k
 """
 
 from __future__ import annotations
@@ -13,24 +19,24 @@ import json
 import os
 import platform
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from bench import builds, scale, servers
-from bench.corpora import ROOT, WORK, bbc_slice, headlines, questions
-from bench.httpload import Target, load, sequential
-from bench.quality import evaluate
-from bench.stats import percentiles, ratio, repeated
+from bench.corpora import ROOT, WORK, bbc_slice
+from bench.floors import check_floors, corpus_ratios
+from bench.quality import bench_quality
+from bench.questions import QuestionSource, question_pool
+from bench.serving import bench_serving
+from bench.stats import ratio, repeated
 from citeqa.index.embedding.base import Embedder
-from citeqa.index.embedding.factory import load_embedder
-from citeqa.index.indexing.build import build_index
-from citeqa.index.store.loader import load_index
 from citeqa.service import wiring
 from citeqa.service.settings import Settings
 
 RESULTS = ROOT / "bench" / "results"
-LEVELS = (1, 8, 32)
+DEFAULT_NAME = "bench"
 
 
 def _machine() -> dict[str, Any]:
@@ -40,18 +46,18 @@ def _machine() -> dict[str, Any]:
         "processor": platform.processor() or platform.machine(),
         "python": platform.python_version(),
         "load_average_at_start": [round(load1, 2), round(load5, 2)],
-        "note": "2 cores shared with other jobs: figures are medians of interleaved rounds",
     }
 
 
-def bench_build(corpus: Path, embedder: Embedder, settings: Settings, rounds: int) -> dict[str, Any]:
+def bench_build(corpus: Path, index: Path, embedder: Embedder, settings: Settings, rounds: int) -> dict[str, Any]:
+    """Build throughput against LangChain (and the incremental rebuilds); leaves our index at ``index``."""
     params = wiring.build_params(settings)
     texts = builds.chunk_texts(corpus, params)
     lc_embeddings = builds.langchain_embeddings()
     ours, theirs = [], []
     store = None
     for r in range(rounds):
-        ours.append(builds.build_ours(corpus, WORK / "index-ours", embedder, params)["chunks_per_s"])
+        ours.append(builds.build_ours(corpus, index, embedder, params)["chunks_per_s"])
         result, store = builds.build_langchain(texts, lc_embeddings)
         theirs.append(result["chunks_per_s"])
         print(f"  build round {r + 1}: ours {ours[-1]:.1f} chunks/s, langchain {theirs[-1]:.1f} chunks/s", flush=True)
@@ -65,129 +71,89 @@ def bench_build(corpus: Path, embedder: Embedder, settings: Settings, rounds: in
     return {"result": out, "langchain_store": store, "texts": texts}
 
 
-def bench_latency(server: servers.Process, store: Any, queries: list[str], count: int, rounds: int) -> dict[str, Any]:
-    search = Target(f"{server.url}/v1/search", field="query", extra=(("k", 5),))
-    ask = Target(f"{server.url}/v1/ask", field="question", extra=(("k", 5),))
-    sequential(search, queries, 20)
-    sequential(ask, queries, 20)
-    per_round: dict[str, list[dict[str, Any]]] = {"search": [], "ask": [], "langchain": []}
-    for r in range(rounds):
-        per_round["search"].append(sequential(search, queries[r:], count))
-        per_round["ask"].append(sequential(ask, queries[r:], count))
-        samples = []
-        for q in (queries[r:] * 2)[:count]:
-            started = time.perf_counter()
-            store.similarity_search(q, k=5)
-            samples.append((time.perf_counter() - started) * 1000)
-        per_round["langchain"].append(percentiles(samples))
-        print(
-            f"  latency round {r + 1}: search p50 {per_round['search'][-1]['p50_ms']} ms, "
-            f"ask p50 {per_round['ask'][-1]['p50_ms']} ms, langchain p50 {per_round['langchain'][-1]['p50_ms']} ms",
-            flush=True,
-        )
-    out = {name: _merge(rows) for name, rows in per_round.items()}
-    out["search_p50_vs_langchain"] = ratio(out["search"]["p50_ms"]["median"], out["langchain"]["p50_ms"]["median"])
+def bench_corpus(
+    articles: int | None, embedder: Embedder, settings: Settings, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Build and serving figures of one corpus (the first ``articles`` BBC articles; all when None)."""
+    corpus = bbc_slice(articles)
+    count = sum(1 for _ in corpus.rglob("*.txt"))
+    index, txtai_index = WORK / f"index-ours-{count}", WORK / f"index-txtai-{count}"
+    logs = WORK / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    (logs / "ours.log").write_bytes(b"")
+    print(
+        f"corpus: {count} articles; build ({args.build_rounds} round(s), backend {settings.build_backend})", flush=True
+    )
+    built = bench_build(corpus, index, embedder, settings, args.build_rounds)
+    out: dict[str, Any] = {"articles": count, "build": built["result"]}
+    txtai = None
+    if not args.no_txtai:
+        shutil.rmtree(txtai_index, ignore_errors=True)
+        out["txtai_build"] = servers.build_txtai(built["texts"], txtai_index)
+        txtai = servers.start_txtai(txtai_index, logs / "txtai.log")
+    source = QuestionSource(question_pool(corpus))
+    env = {"CITEQA_EMBEDDING_BACKEND": settings.embedding_backend}
+    print(f"serve: {args.rounds} round(s), fresh citeqa process per level", flush=True)
+    try:
+        out["serving"] = bench_serving(index, env, logs, txtai, built["langchain_store"], source, args.rounds)
+        if txtai is not None:
+            out["txtai_footprint"] = {
+                "peak_rss_mb": txtai.peak_rss_mb(),
+                "startup_s": round(txtai.startup_s, 3),
+                "index_mb": servers.directory_mb(txtai_index),
+            }
+    finally:
+        if txtai is not None:
+            txtai.stop()
+    out["ratios"] = corpus_ratios(out)
     return out
 
 
-def _merge(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per-round figures into medians with spread."""
-    keys = [k for k in rows[0] if isinstance(rows[0][k], (int, float))]
-    return {k: repeated([row[k] for row in rows]) for k in keys}
-
-
-def bench_load(ours: servers.Process, txtai: servers.Process | None, queries: list[str], rounds: int) -> dict[str, Any]:
-    targets = {"ours": Target(f"{ours.url}/v1/search", field="query", extra=(("k", 5),))}
-    if txtai is not None:
-        targets["txtai"] = Target(f"{txtai.url}/search", method="GET", field="query", extra=(("limit", 5),))
-    runs: dict[str, dict[int, list[dict[str, Any]]]] = {name: {n: [] for n in LEVELS} for name in targets}
-    for target in targets.values():
-        load(target, queries, 8, 40)  # warm-up
-    for r in range(rounds):
-        for clients in LEVELS:
-            total = {1: 100, 8: 300, 32: 600}[clients]
-            for name, target in targets.items():
-                result = load(target, queries[r * 7 :], clients, total, deadline_s=60)
-                runs[name][clients].append(result)
-                print(
-                    f"  load round {r + 1} {name} x{clients}: {result['rps']} req/s, p99 {result['p99_ms']} ms, "
-                    f"errors {result['errors']}",
-                    flush=True,
-                )
-    out: dict[str, Any] = {name: {str(n): _merge(rows) for n, rows in levels.items()} for name, levels in runs.items()}
-    rps = {name: {n: out[name][str(n)]["rps"]["median"] for n in LEVELS} for name in out}
-    out["ours_32_vs_1"] = ratio(rps["ours"][32], rps["ours"][1])
-    if "txtai" in rps:
-        out["ours_vs_txtai_at_32"] = ratio(rps["ours"][32], rps["txtai"][32])
-    return out
-
-
-def bench_quality(settings: Settings, configs: dict[str, tuple[str, str]], articles: int | None) -> dict[str, Any]:
-    """Eval metrics per configuration (question and build backends), the first being the reference.
-
-    Each configuration builds its own indexes (under bench/work). bbc_dev runs on the first ``articles``
-    BBC articles plus every article its questions cite."""
-    out: dict[str, Any] = {"bbc_articles": articles or "all", "configs": configs}
-    bbc = bbc_slice(articles, frozenset(str(q.get("doc_id")) for q in questions("bbc_dev")))
-    for config, (question_backend, build_backend) in configs.items():
-        embedder = load_embedder(settings.model, question_backend, settings.device, settings.model_cache_dir)
-        builder = load_embedder(settings.model, build_backend, settings.device, settings.model_cache_dir, solo=False)
-        out[config] = {}
-        for name, corpus in (("seed_dev", ROOT / "corpus"), ("bbc_dev", bbc)):
-            root = WORK / f"quality-{name}-{build_backend}-{corpus.name}"
-            build_index(corpus, root, builder, wiring.build_params(settings), warn=lambda _: None)
-            data = load_index(root)
-            engine = wiring.assemble_engine(settings, data, embedder)
-            out[config][name] = evaluate(engine, questions(name))
-            print(f"  quality {config} {name}: {out[config][name]}", flush=True)
-    names = list(configs)
-    base = out[names[0]]
-    for config in names[1:]:
-        out[f"{config}_diff"] = {
-            s: {m: round(out[config][s][m] - base[s][m], 4) for m in base[s] if m != "questions"} for s in base
-        }
-        out[f"{config}_max_abs_diff"] = max(
-            abs(out[config][s][m] - base[s][m]) for s in base for m in base[s] if m != "questions"
-        )
-    return out
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpora", default="all,200", help="BBC corpora to build and serve: article counts or all")
+    parser.add_argument("--slice", type=int, default=None, help="one corpus: the first N BBC articles (--corpora N)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved serving rounds (a fresh server per level)")
+    parser.add_argument("--build-rounds", type=int, default=1, help="build repeats per corpus")
+    parser.add_argument("--name", default=None, help=f"results/<name>.json (default: {DEFAULT_NAME})")
+    parser.add_argument("--only", default="build,serve", help="items to run: build,serve (together), scale, quality")
+    parser.add_argument("--scale", default="10000,100000,1000000", help="vector counts for the scale item")
+    parser.add_argument("--quality-slice", type=int, default=None, help="BBC articles for the quality item")
+    parser.add_argument("--note", default="", help="a sentence kept with the results and shown in the docs")
+    parser.add_argument("--no-txtai", action="store_true", help="skip txtai (when .venv-txtai is missing)")
+    args = parser.parse_args()
+    if args.slice is not None:
+        args.corpora = str(args.slice)
+    return args
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--slice", type=int, default=None, help="first N BBC articles (default: all 2,225)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per comparison")
-    parser.add_argument("--requests", type=int, default=200, help="sequential requests per latency round")
-    parser.add_argument("--name", default=None, help="results/<name>.json (default: bbc-<articles>)")
-    parser.add_argument("--only", default="build,serve,scale,quality", help="items to run")
-    parser.add_argument("--scale", default="10000,100000,1000000", help="vector counts for the scale item")
-    parser.add_argument("--quality-slice", type=int, default=None, help="BBC articles for the quality item")
-    parser.add_argument("--no-txtai", action="store_true", help="skip txtai (when .venv-txtai is missing)")
-    args = parser.parse_args()
+    args = _arguments()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     items = set(args.only.split(","))
     settings = Settings()
     WORK.mkdir(parents=True, exist_ok=True)
-    corpus = bbc_slice(args.slice)
-    articles = sum(1 for _ in corpus.rglob("*.txt"))
-    name = args.name or f"bbc-{articles}"
+    name = args.name or DEFAULT_NAME
+    started = time.monotonic()
     results: dict[str, Any] = {
         "name": name,
-        "command": f"make bench BENCH_ARGS='{' '.join(os.sys.argv[1:])}'",  # type: ignore[attr-defined]
+        "command": _command(sys.argv[1:]),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "commit": _commit(),
         "machine": _machine(),
-        "articles": articles,
         "backend": settings.embedding_backend,
         "build_backend": settings.build_backend,
         "rounds": args.rounds,
+        "note": args.note,
     }
-    embedder = wiring.build_embedder(settings)
-    store = None
     if items & {"build", "serve"}:
-        print(f"build: {articles} articles, backend {settings.build_backend}", flush=True)
-        built = bench_build(corpus, embedder, settings, args.rounds)
-        results["build"], store, texts = built["result"], built["langchain_store"], built["texts"]
-        if "serve" in items:
-            results.update(_serve(texts, store, args, settings))
+        embedder = wiring.build_embedder(settings)
+        results["corpora"] = {}
+        for spec in args.corpora.split(","):
+            articles = None if spec == "all" else int(spec)
+            result = bench_corpus(articles, embedder, settings, args)
+            results["corpora"][str(result["articles"])] = result
+        results["floors"] = check_floors(results["corpora"])
     if "scale" in items:
         results["scale"] = []
         for count in [int(c) for c in args.scale.split(",")]:
@@ -200,60 +166,27 @@ def main() -> None:
             "default": (settings.embedding_backend, settings.build_backend),
         }
         results["quality"] = bench_quality(settings, configs, args.quality_slice)
+    results["minutes"] = round((time.monotonic() - started) / 60, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    from bench.report import table
+    from bench.report import render
 
-    print(table(results))
-    print(f"wrote {RESULTS / (name + '.json')}")
+    print(render(results))
+    print(f"wrote {RESULTS / (name + '.json')} in {results['minutes']} min")
 
 
-def _serve(texts: list[str], store: Any, args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
-    logs = WORK / "logs"
-    logs.mkdir(exist_ok=True)
-    queries = headlines(2225) + [q["question"] for q in questions("bbc_dev")]
-    queries = queries[::-1]
-    txtai = None
-    out: dict[str, Any] = {}
-    if not args.no_txtai:
-        target = WORK / "index-txtai"
-        shutil.rmtree(target, ignore_errors=True)
-        out["txtai_build"] = servers.build_txtai(texts, target)
-        txtai = servers.start_txtai(target, logs / "txtai.log")
-    ours = servers.start_citeqa(
-        WORK / "index-ours", {"CITEQA_EMBEDDING_BACKEND": settings.embedding_backend}, logs / "ours.log"
-    )
-    try:
-        print("latency", flush=True)
-        out["latency"] = bench_latency(ours, store, queries, args.requests, args.rounds)
-        print("load", flush=True)
-        out["load"] = bench_load(ours, txtai, queries, args.rounds)
-        out["footprint"] = {
-            "ours": {
-                "startup_s": round(ours.startup_s, 3),
-                "peak_rss_mb": ours.peak_rss_mb(),
-                "index_mb": servers.directory_mb(WORK / "index-ours"),
-            }
-        }
-        if txtai is not None:
-            out["footprint"]["txtai"] = {
-                "startup_s": round(txtai.startup_s, 3),
-                "peak_rss_mb": txtai.peak_rss_mb(),
-                "index_mb": servers.directory_mb(WORK / "index-txtai"),
-            }
-    finally:
-        ours.stop()
-        if txtai is not None:
-            txtai.stop()
-    starts = []
-    for _ in range(args.rounds):
-        again = servers.start_citeqa(
-            WORK / "index-ours", {"CITEQA_EMBEDDING_BACKEND": settings.embedding_backend}, logs / "ours.log"
-        )
-        starts.append(again.startup_s)
-        again.stop()
-    out["footprint"]["ours"]["startup_s"] = repeated(starts)
-    return out
+def _command(argv: list[str]) -> str:
+    """The ``make bench`` command of this run (``--note`` left out: the note is kept on its own)."""
+    kept = [a for i, a in enumerate(argv) if a != "--note" and (i == 0 or argv[i - 1] != "--note")]
+    kept = [a for a in kept if not a.startswith("--note=")]
+    return "make bench" + (f" BENCH_ARGS='{' '.join(kept)}'" if kept else "")
+
+
+def _commit() -> str:
+    import subprocess
+
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)
+    return out.stdout.strip()
 
 
 if __name__ == "__main__":

@@ -32,6 +32,13 @@ class Process:
                 return round(int(line.split()[1]) / 1024, 1)
         return float("nan")
 
+    def cpu_s(self, main_thread: bool = False) -> float:
+        """CPU seconds (user + system) the process has used, or only its main thread (the event loop)."""
+        pid = self.popen.pid
+        path = f"/proc/{pid}/task/{pid}/stat" if main_thread else f"/proc/{pid}/stat"
+        fields = Path(path).read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.popen.terminate()
         try:
@@ -61,15 +68,18 @@ def _wait(url: str, popen: subprocess.Popen[bytes], started: float, log: Path, t
     raise RuntimeError(f"server not ready after {timeout}s: {log.read_text(errors='replace')[-2000:]}")
 
 
-def start_citeqa(index_dir: Path, env: dict[str, str], log: Path) -> Process:
+def start_citeqa(index_dir: Path, env: dict[str, str], log: Path, code: Path = ROOT) -> Process:
+    """``citeqa serve`` on ``index_dir`` with the default settings (``env`` overrides), logging to ``log``
+    as users run it (info level: one access line a request). ``code``: the checkout whose ``citeqa``
+    package runs (another one for A/B runs against older code)."""
     port = free_port()
-    full_env = {**os.environ, "CITEQA_INDEX_DIR": str(index_dir), "HF_HUB_OFFLINE": "1", **env}
-    full_env["CITEQA_LOG_LEVEL"] = "warning"
+    full_env = {**os.environ, "CITEQA_INDEX_DIR": str(index_dir.resolve()), "HF_HUB_OFFLINE": "1", **env}
+    full_env["PYTHONPATH"] = os.pathsep.join([str(code), *([env["PYTHONPATH"]] if "PYTHONPATH" in env else [])])
     started = time.monotonic()
-    with log.open("wb") as out:
+    with log.open("ab") as out:
         popen = subprocess.Popen(
             [sys.executable, "-m", "citeqa.service.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
+            cwd=code,
             env=full_env,
             stdout=out,
             stderr=subprocess.STDOUT,

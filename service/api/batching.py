@@ -1,7 +1,9 @@
 """Micro-batching: questions that arrive together share one model call.
 
-Requests put work on a queue and await a future; one worker thread drains the queue,
-groups by operation and ``k``, and calls the engine's batch primitives. By default nobody
+Requests put work on a queue and await an asyncio future; one worker thread drains the queue,
+groups by operation and ``k``, calls the engine's batch primitives, and hands a batch's results to
+the event loop in one ``call_soon_threadsafe`` (one wake-up of the loop a batch, not a
+``concurrent.futures`` hand-off and a wake-up a request; see docs/performance.md). By default nobody
 waits for company (a lone question runs at once): questions that arrive while a batch runs
 form the next batch, so batches grow with the load. ``wait_ms`` > 0 holds each batch open
 that long for more.
@@ -13,9 +15,8 @@ import asyncio
 import logging
 import queue
 import threading
-from collections.abc import Callable
-from concurrent.futures import Future
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from citeqa.index.engine import Engine
@@ -28,7 +29,18 @@ class _Job:
     op: str
     text: str
     k: int
-    future: Future[Any] = field(default_factory=Future)
+    future: asyncio.Future[Any]
+
+
+def _deliver(jobs: Sequence[_Job], results: Sequence[Any] | None, error: BaseException | None) -> None:
+    """On the event loop: each job's result (or the batch's error), unless its request went away."""
+    for i, job in enumerate(jobs):
+        if job.future.done():
+            continue
+        if error is not None:
+            job.future.set_exception(error)
+        else:
+            job.future.set_result(results[i] if results is not None else None)
 
 
 class Batcher:
@@ -65,9 +77,9 @@ class Batcher:
         return await self._submit("search", query, k)
 
     async def _submit(self, op: str, text: str, k: int) -> Any:
-        job = _Job(op, text, k)
+        job = _Job(op, text, k, asyncio.get_running_loop().create_future())
         self._queue.put(job)
-        return await asyncio.wrap_future(job.future)
+        return await job.future
 
     def close(self) -> None:
         """Stop the worker after the batches already queued."""
@@ -107,13 +119,25 @@ class Batcher:
             texts = [j.text for j in group]
             results: list[Any] = engine.ask_many(texts, k) if op == "ask" else engine.search_many(texts, k)
         except BaseException as exc:  # delivered to every waiting request, which maps it to an HTTP error
-            for job in group:
-                job.future.set_exception(exc)
+            self._hand_over(group, None, exc)
             return
-        for job, result in zip(group, results, strict=True):
-            job.future.set_result(result)
+        self._hand_over(group, results, None)
         if self._on_batch is not None and results:
             try:
                 self._on_batch(op, len(group), results[0][1] if op == "ask" else results[0].timings_ms)
             except Exception:  # metrics must never stop the batcher thread
                 log.exception("batch observer failed")
+
+    @staticmethod
+    def _hand_over(group: list[_Job], results: list[Any] | None, error: BaseException | None) -> None:
+        """One call onto each waiting event loop (normally one) for the whole group."""
+        loops: dict[asyncio.AbstractEventLoop, list[int]] = {}
+        for i, job in enumerate(group):
+            loops.setdefault(job.future.get_loop(), []).append(i)
+        for loop, rows in loops.items():
+            jobs = [group[i] for i in rows]
+            part = [results[i] for i in rows] if results is not None else None
+            try:
+                loop.call_soon_threadsafe(_deliver, jobs, part, error)
+            except RuntimeError:  # that loop has closed: nobody is waiting any more
+                log.debug("batch results for a closed event loop dropped")

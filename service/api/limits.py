@@ -172,6 +172,9 @@ def check_question_limits(settings: Settings, fields: dict[str, Any]) -> None:
 
 
 def install_limits(app: FastAPI, settings: Settings) -> None:
-    """Add the limits middleware and the input-limit dependency (call before including routers)."""
+    """Add the limits middleware, and the input-limit dependency when the settings lower the API's
+    ceilings (call before including routers). At the ceilings the request schemas enforce them, and
+    a dependency on every route would cost each request a body parse and two dependency calls."""
     app.add_middleware(LimitsMiddleware, settings=settings)
-    app.router.dependencies.append(Depends(check_input_limits))
+    if settings.max_question_chars < MAX_QUESTION_CHARS or settings.max_k < MAX_K:
+        app.router.dependencies.append(Depends(check_input_limits))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
+import logging.handlers
+import queue
 import re
 import time
 import uuid
@@ -205,6 +207,32 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class BackgroundStreamHandler(logging.handlers.QueueHandler):
+    """Log lines written to a stream (stderr) by a thread of its own: the thread that logs (the event
+    loop, for access lines) only queues the record; formatting and the write happen on the listener
+    thread. Filters still run on the logging thread, so the request id is taken there."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self.target = logging.StreamHandler(stream)
+        super().__init__(queue.SimpleQueue())
+        self.listener = logging.handlers.QueueListener(self.queue, self.target)
+        self.listener.start()
+        self._running = True
+
+    def setFormatter(self, fmt: logging.Formatter | None) -> None:
+        self.target.setFormatter(fmt)
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record  # formatted by the listener, not here
+
+    def close(self) -> None:
+        if self._running:
+            self._running = False
+            self.listener.stop()  # writes what is queued
+        self.target.close()
+        super().close()
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get() or "-"
@@ -212,7 +240,8 @@ class RequestIdFilter(logging.Filter):
 
 
 def logging_config(log_format: str, level: str) -> dict[str, Any]:
-    """A ``logging.config.dictConfig`` for uvicorn and citeqa: JSON lines or plain text, request ids in both."""
+    """A ``logging.config.dictConfig`` for uvicorn and citeqa: JSON lines or plain text, request ids in both,
+    written to stderr off the event loop (``BackgroundStreamHandler``)."""
     formatter: dict[str, Any] = (
         {"()": JsonFormatter}
         if log_format == "json"
@@ -226,7 +255,7 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
         "formatters": {"main": formatter},
         "handlers": {
             "stderr": {
-                "class": "logging.StreamHandler",
+                "class": f"{__name__}.BackgroundStreamHandler",
                 "formatter": "main",
                 "filters": ["request_id"],
                 "stream": "ext://sys.stderr",

@@ -85,3 +85,23 @@ def test_constructing_a_batcher_starts_no_thread() -> None:
     batcher.start()
     assert any(t.name == "citeqa-batcher" for t in threading.enumerate())
     batcher.close()
+
+
+def test_a_request_that_went_away_does_not_stop_its_batch() -> None:
+    """One cancelled waiter (a client that disconnected) is skipped; the others get their results."""
+    engine = CountingEngine(seconds_per_call=0.05)
+    batcher = Batcher(lambda: engine, wait_ms=20).start()  # type: ignore[arg-type, return-value]
+
+    async def scenario() -> list[Any]:
+        tasks = [asyncio.ensure_future(batcher.search(f"q{i}", 5)) for i in range(4)]
+        await asyncio.sleep(0.01)
+        tasks[1].cancel()
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    try:
+        results = asyncio.run(scenario())
+        after = asyncio.run(_gather(batcher, 2))
+    finally:
+        batcher.close()
+    assert results[0] == "q0:5" and isinstance(results[1], asyncio.CancelledError) and results[2:] == ["q2:5", "q3:5"]
+    assert after == ["q0:5", "q1:5"]

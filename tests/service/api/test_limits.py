@@ -116,3 +116,14 @@ def test_saturation_is_503_with_retry_after_not_a_pile_up(default_index: Path, t
 
 def _json() -> dict[str, str]:
     return {"content-type": "application/json"}
+
+
+def test_input_limit_dependency_only_when_settings_lower_the_ceilings(default_index: Path) -> None:
+    """At the API's ceilings the schemas enforce them; the per-request dependency is not installed."""
+    from citeqa.service.api.app import create_app
+    from citeqa.service.settings import Settings
+
+    plain = create_app(Settings(index_dir=default_index), load=False)
+    lowered = create_app(Settings(index_dir=default_index, max_k=3), load=False)
+    assert plain.router.dependencies == []
+    assert len(lowered.router.dependencies) == 1

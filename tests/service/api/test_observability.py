@@ -150,3 +150,35 @@ def test_unexpected_errors_are_500s_with_the_request_id_logged(caplog: pytest.Lo
     assert logged and "kaput" in logged[0]["exception"]
     access = [r for r in caplog.records if r.name == "citeqa.access"]
     assert access[0].__dict__["fields"]["status"] == 500
+
+
+def test_background_handler_writes_every_line_in_order_with_its_request_id_and_flushes_on_close() -> None:
+    """The access log leaves the event loop: the logging thread queues, the listener formats and writes."""
+    import io
+    import logging.config
+
+    from citeqa.service.api.observability import logging_config
+
+    stream = io.StringIO()
+    config = logging_config("json", "info")
+    config["handlers"]["stderr"]["stream"] = stream
+    config["loggers"] = {"citeqa.test-background": {"handlers": ["stderr"], "level": "INFO", "propagate": False}}
+    logging.config.dictConfig(config)
+    logger = logging.getLogger("citeqa.test-background")
+    (handler,) = logger.handlers
+    token = request_id_var.set("req-42")
+    try:
+        for i in range(200):
+            logger.info("line %d", i, extra={"fields": {"n": i}})
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            logger.exception("failed")
+    finally:
+        request_id_var.reset(token)
+    handler.close()
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [e["n"] for e in lines[:200]] == list(range(200))
+    assert {e["request_id"] for e in lines} == {"req-42"}
+    assert lines[-1]["message"] == "failed" and "ValueError: boom" in lines[-1]["exception"]
+    logger.handlers.clear()

@@ -1,0 +1,121 @@
+"""The serving item of ``make bench``: ``/v1/ask`` and ``/v1/search`` the way users meet them, next to txtai.
+
+For each round and each level of concurrent clients (1, 8, 32) a fresh ``citeqa serve`` process
+(cold caches: the answer step's sentence vectors start empty) gets ``REQUESTS[level]`` distinct
+searches, then as many distinct questions to ``/v1/ask`` (``bench.questions``: no question is sent
+twice to citeqa in a run); txtai's ``/search`` (one process for the whole run) gets the searches'
+texts at the same level, and LangChain's in-process store the one-client searches. The order of the
+three turns round by round, so that a slow spell of the shared machine does not always fall on
+one side. Each system gets at most ``DEADLINE_S`` per level (then the figures cover the requests
+done by then; ``requests`` says how many). Figures are medians over rounds; the peak RSS is the
+largest VmHWM of the citeqa processes.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import servers
+from bench.httpload import Target, load
+from bench.questions import QuestionSource
+from bench.stats import percentiles, repeated
+
+LEVELS = (1, 8, 32)
+REQUESTS = {1: 80, 8: 200, 32: 400}
+WARMUP = 5
+DEADLINE_S = 30.0  # per system and level: a slow system sends fewer requests rather than stretch the run
+
+
+def _targets(url: str) -> dict[str, Target]:
+    return {
+        "search": Target(f"{url}/v1/search", field="query", extra=(("k", 5),)),
+        "ask": Target(f"{url}/v1/ask", field="question", extra=(("k", 5),)),
+    }
+
+
+def _txtai_target(url: str) -> Target:
+    return Target(f"{url}/search", method="GET", field="query", extra=(("limit", 5),))
+
+
+def _langchain(store: Any, queries: list[str]) -> dict[str, Any]:
+    samples = []
+    for q in queries:
+        started = time.perf_counter()
+        store.similarity_search(q, k=5)
+        samples.append((time.perf_counter() - started) * 1000)
+    return percentiles(samples)
+
+
+def _one_level(
+    index: Path, env: dict[str, str], log: Path, txtai: servers.Process | None, store: Any, clients: int,
+    source: QuestionSource, turn: int,
+) -> dict[str, Any]:  # fmt: skip
+    """One fresh citeqa process at one level: its search, ask, txtai (and one-client LangChain) figures."""
+    server = servers.start_citeqa(index, env, log)
+    try:
+        ours = _targets(server.url)
+        for target in ours.values():  # first-request costs (lazy sessions, page faults), not caches
+            load(target, source.take(WARMUP), 1, WARMUP)
+        searches, questions = source.take(REQUESTS[clients]), source.take(REQUESTS[clients])
+        jobs = {
+            "search": lambda: load(ours["search"], searches, clients, len(searches), DEADLINE_S),
+            "ask": lambda: load(ours["ask"], questions, clients, len(questions), DEADLINE_S),
+        }
+        if txtai is not None:
+            jobs["txtai"] = lambda: load(_txtai_target(txtai.url), searches, clients, len(searches), DEADLINE_S)
+        if store is not None and clients == 1:
+            jobs["langchain"] = lambda: _langchain(store, searches)
+        names = list(jobs)
+        out = {name: jobs[name]() for name in names[turn % len(names) :] + names[: turn % len(names)]}
+        out["peak_rss_mb"] = server.peak_rss_mb()
+        out["startup_s"] = round(server.startup_s, 3)
+        return out
+    finally:
+        server.stop()
+
+
+def bench_serving(
+    index: Path, env: dict[str, str], logs: Path, txtai: servers.Process | None, store: Any,
+    source: QuestionSource, rounds: int,
+) -> dict[str, Any]:  # fmt: skip
+    """Per level: medians over rounds of every figure, ratios against search and txtai, peak RSS."""
+    runs: dict[int, list[dict[str, Any]]] = {n: [] for n in LEVELS}
+    for r in range(rounds):
+        for clients in LEVELS:
+            result = _one_level(index, env, logs / "ours.log", txtai, store, clients, source, r + clients)
+            runs[clients].append(result)
+            print(f"  round {r + 1}, {clients} clients: {_line(result)}", flush=True)
+    levels = {str(n): _merge_level(rows) for n, rows in runs.items()}
+    return {
+        "requests": {str(n): REQUESTS[n] for n in LEVELS},
+        "deadline_s": DEADLINE_S,
+        "questions_used": source.used,
+        "questions_available": len(source.pool),
+        "levels": levels,
+        "peak_rss_mb": max(row["peak_rss_mb"] for rows in runs.values() for row in rows),
+        "startup_s": repeated([row["startup_s"] for rows in runs.values() for row in rows]),
+        "index_mb": servers.directory_mb(index),
+    }
+
+
+def _line(result: dict[str, Any]) -> str:
+    parts = [
+        f"{name} {result[name]['rps']} req/s p50 {result[name]['p50_ms']} p99 {result[name]['p99_ms']} ms"
+        + (f" ({result[name]['errors']} errors)" if result[name]["errors"] else "")
+        for name in ("search", "ask", "txtai")
+        if name in result
+    ]
+    return "; ".join(parts) + f"; RSS {result['peak_rss_mb']} MB"
+
+
+def _merge_level(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per system: each numeric figure as median over rounds with its spread."""
+    out: dict[str, Any] = {}
+    for name in ("search", "ask", "txtai", "langchain"):
+        if name in rows[0]:
+            keys = [k for k, v in rows[0][name].items() if isinstance(v, (int, float))]
+            out[name] = {k: repeated([row[name][k] for row in rows]) for k in keys}
+    out["peak_rss_mb"] = max(row["peak_rss_mb"] for row in rows)
+    return out
