@@ -13,6 +13,7 @@ tests/index/text/test_people.py, and whose use is learned (the ``person`` featur
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from citeqa.index.text.questions import new_names
@@ -46,21 +47,53 @@ def is_person(phrase: str, document: str) -> bool:
     parts = phrase.split()
     if not parts or not parts[0][:1].isupper():
         return False
-    return _treated_as_person(parts[-1], phrase if len(parts) > 1 else "", document)
+    marks = _marks(document)
+    if parts[-1] in marks.named:
+        return True
+    if len(parts) == 1:
+        return False
+    for at in _occurrences(phrase, document):
+        if at + len(phrase) in marks.ages or _ROLE_BEFORE.search(document, max(0, at - 40), at):
+            return True
+    return False
 
 
-@lru_cache(maxsize=4096)
-def _treated_as_person(last: str, whole: str, document: str) -> bool:
-    name = re.escape(last)
-    if re.search(_TITLES + r"\.? " + name + r"\b", document):
-        return True
-    if re.search(r"\b" + name + r",? " + _SPEECH + r"\b", document):
-        return True
-    if re.search(r"\b" + _SPEECH + r",? (?:\w+ )?" + name + r"\b", document):
-        return True
-    if whole and re.search(re.escape(whole) + r", \d{1,3},", document):
-        return True
-    return bool(whole) and re.search(r"\b(?:" + _ROLES + r") " + re.escape(whole), document, re.IGNORECASE) is not None
+@dataclass(frozen=True)
+class _Marks:
+    """What marks names as people's in one document: ``named`` holds each word written after a title, or
+    next to a verb of speech (and its parts split at hyphens and apostrophes); ``ages`` the offsets
+    where an age in commas starts (", 54,")."""
+
+    named: frozenset[str]
+    ages: frozenset[int]
+
+
+_TITLED = re.compile(_TITLES + r"\.? ([A-Z][\w’'-]*)")
+_SPEAKS = re.compile(r"\b([A-Z][\w’'-]*),? " + _SPEECH + r"\b")
+_SPOKEN_OF = re.compile(r"\b" + _SPEECH + r",? (?:\w+ )?([A-Z][\w’'-]*)")
+_SPOKEN_OF_NEXT = re.compile(r"\b" + _SPEECH + r",? ([A-Z][\w’'-]*)")
+_AGE = re.compile(r", \d{1,3},")
+_ROLE_BEFORE = re.compile(r"\b(?:" + _ROLES + r") $", re.IGNORECASE)
+_PIECES = re.compile(r"[-'’]")
+
+
+@lru_cache(maxsize=256)
+def _marks(document: str) -> _Marks:
+    named: set[str] = set()
+    for pattern in (_TITLED, _SPEAKS, _SPOKEN_OF, _SPOKEN_OF_NEXT):
+        for match in pattern.finditer(document):
+            word = match.group(1)
+            named.add(word)
+            named.update(piece for piece in _PIECES.split(word) if piece)
+    return _Marks(frozenset(named), frozenset(m.start() for m in _AGE.finditer(document)))
+
+
+def _occurrences(phrase: str, document: str) -> list[int]:
+    found, at = [], document.find(phrase)
+    while at >= 0:
+        found.append(at)
+        at = document.find(phrase, at + 1)
+    return found
 
 
 def new_people(sentence: str, question: str, document: str) -> list[str]:

@@ -11,6 +11,7 @@ phrasing, a parenthesised acronym), never a list of answers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from citeqa.index.text.tokens import STOPWORDS, content_terms, normalise, words
 
@@ -111,12 +112,24 @@ def new_names(sentence: str, question: str, context: str = "") -> list[str]:
         before = sentence[: match.start()].rstrip()
         if not before or before.endswith((".", "!", "?", '"', "“")):
             first, _, rest = phrase.partition(" ")
-            if re.search(r"\b" + re.escape(first.lower()) + r"\b", context or first.lower()):
+            if _in_lower_case(first.lower(), context or first.lower()):
                 phrase = rest
         name_words = [w for w in words(phrase) if w not in STOPWORDS]
         if name_words and not set(name_words) <= asked:
             found.append(phrase)
     return found
+
+
+def _in_lower_case(word: str, context: str) -> bool:
+    """Whether ``word`` (lower case) stands as a whole word in ``context``."""
+    if word.isalnum():
+        return word in _words_of(context)
+    return re.search(r"\b" + re.escape(word) + r"\b", context) is not None
+
+
+@lru_cache(maxsize=256)
+def _words_of(context: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", context))
 
 
 def type_match(kind: str, sentence: str, question: str, context: str = "") -> float:
