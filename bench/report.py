@@ -61,9 +61,11 @@ def table(r: dict[str, Any]) -> str:
         rows.append(f"| peak RSS serving, MB | {o['peak_rss_mb']} | - | {t.get('peak_rss_mb', '-')} | - |")
         rows.append(f"| index on disk, MB | {o['index_mb']} | - | {t.get('index_mb', '-')} | - |")
     for s in r.get("scale", []):
-        parts = [f"exact {s['flat']['p50_ms']} ms"]
-        parts += [f"{k} {s[k]['p50_ms']} ms, recall@10 {s[k]['recall@10']}" for k in ("hnsw", "ivf") if k in s]
-        rows.append(f"| search p50, {s['vectors']:,} vectors (dim 384) | {'; '.join(parts)} | - | - | - |")
+        a = s["auto"]
+        rows.append(
+            f"| search p50, {s['vectors']:,} vectors (dim 384, one core) | {a['kind']} {a['p50_ms']} ms, recall@10 "
+            f"{a['recall@10_questions']} / {a['recall@10_headlines']} | - | - | exact {s['flat']['p50_ms']} ms |"
+        )
     q = r.get("quality")
     if q:
         configs = q.get("configs") or {"torch": None, "onnx-int8": None}  # older results: one backend each
@@ -76,5 +78,33 @@ def table(r: dict[str, Any]) -> str:
         for config in list(configs)[1:]:
             rows.append(
                 f"| quality: largest difference {config} vs {first} | {q.get(f'{config}_max_abs_diff')} | - | - | - |"
+            )
+    return "\n".join(rows)
+
+
+def _structure(a: dict[str, Any]) -> str:
+    if a["kind"] == "ivf":
+        return f"IVF-SQfp16, {a['lists']:,} lists, nprobe {a['nprobe']}"
+    if a["kind"] == "hnsw":
+        return f"HNSW M {a['m']}, efSearch {a['ef_search']}"
+    return "flat (exact)"
+
+
+def scale_table(scale: list[dict[str, Any]]) -> str:
+    """The scale section's table: exact search next to each index built, per vector count."""
+    rows = [
+        "| vectors | index | build s | index MB | RSS +MB | recall@10 questions / headlines | p50 / p99 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in scale:
+        for key in ("flat", "auto", "hnsw"):
+            if key not in s or (key == "auto" and s[key]["kind"] == "flat"):
+                continue
+            a = s[key]
+            recall = "1.0 (exact)" if key == "flat" else f"{a['recall@10_questions']} / {a['recall@10_headlines']}"
+            name = ("auto: " if key == "auto" else "") + _structure(a)
+            rows.append(
+                f"| {s['vectors']:,} | {name} | {a['build_s']} | {a['index_bytes'] / 1e6:.0f} "
+                f"| {a['rss_delta_mb']:.0f} | {recall} | {a['p50_ms']} / {a['p99_ms']} |"
             )
     return "\n".join(rows)

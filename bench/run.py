@@ -164,7 +164,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="sequential requests per latency round")
     parser.add_argument("--name", default=None, help="results/<name>.json (default: bbc-<articles>)")
     parser.add_argument("--only", default="build,serve,scale,quality", help="items to run")
-    parser.add_argument("--scale", default="10000,100000,1000000", help="vector counts for the scale item")
+    parser.add_argument("--scale", default="20000,30000,100000,200000,1000000", help="vector counts for the scale item")
+    parser.add_argument("--scale-base", type=Path, default=None, help="index whose vectors shape the scale item's")
+    parser.add_argument("--scale-sweep", default="16,32,50,64,96", help="nprobe values also measured at 1M vectors")
     parser.add_argument("--quality-slice", type=int, default=None, help="BBC articles for the quality item")
     parser.add_argument("--no-txtai", action="store_true", help="skip txtai (when .venv-txtai is missing)")
     args = parser.parse_args()
@@ -194,11 +196,10 @@ def main() -> None:
         if "serve" in items:
             results.update(_serve(texts, store, args, settings))
     if "scale" in items:
-        results["scale"] = []
-        for count in [int(c) for c in args.scale.split(",")]:
-            kinds = ("hnsw", "ivf") if count <= 100_000 else ("ivf",)
-            results["scale"].append(scale.measure(count, kinds))
-            print(f"  scale {count}: {results['scale'][-1]}", flush=True)
+        counts = [int(c) for c in args.scale.split(",")]
+        sweep = tuple(int(v) for v in args.scale_sweep.split(",") if v)
+        params = wiring.build_params(settings)
+        results["scale"] = scale.run(counts, args.scale_base, bbc_slice(None), embedder, params, sweep)
     if "quality" in items:
         configs = {
             "torch": ("torch", "torch", "torch"),

@@ -15,6 +15,7 @@ from citeqa.index.embedding.factory import load_embedder
 from citeqa.index.engine import Engine
 from citeqa.index.indexing.build import BuildParams
 from citeqa.index.retrieval.fusion import RetrievalParams
+from citeqa.index.store.dense import SearchParams
 from citeqa.index.store.loader import IndexData, load_index
 from citeqa.index.text.chunking import ChunkingParams
 from citeqa.service.settings import Settings
@@ -29,6 +30,7 @@ __all__ = [
     "offline",
     "query_embedder",
     "retrieval_params",
+    "search_params",
 ]
 
 
@@ -81,6 +83,11 @@ def retrieval_params(settings: Settings) -> RetrievalParams:
     )
 
 
+def search_params(settings: Settings) -> SearchParams:
+    """The query-time parameters of the approximate FAISS indexes (unset: the values stored at build time)."""
+    return SearchParams(nprobe=settings.ivf_nprobe, ef_search=settings.hnsw_ef_search)
+
+
 def abstain_model(settings: Settings) -> AbstainModel:
     """The calibrated abstention model (``abstain_model_file`` or the packaged one), threshold overridable."""
     model = load_abstain_model(settings.abstain_model_file)
@@ -111,5 +118,5 @@ def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
     else:
         query = query_embedder(settings)
         answers = answer_embedder(settings, query)
-    data = load_index(settings.index_dir, query.name, query.dimension, query.digest)
+    data = load_index(settings.index_dir, query.name, query.dimension, query.digest, search_params(settings))
     return assemble_engine(settings, data, query, answers)
