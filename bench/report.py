@@ -105,6 +105,6 @@ def scale_table(scale: list[dict[str, Any]]) -> str:
             name = ("auto: " if key == "auto" else "") + _structure(a)
             rows.append(
                 f"| {s['vectors']:,} | {name} | {a['build_s']} | {a['index_bytes'] / 1e6:.0f} "
-                f"| {a['rss_delta_mb']:.0f} | {recall} | {a['p50_ms']} / {a['p99_ms']} |"
+                f"| {max(0.0, a['rss_delta_mb']):.0f} | {recall} | {a['p50_ms']} / {a['p99_ms']} |"
             )
     return "\n".join(rows)

@@ -166,7 +166,7 @@ def main() -> None:
     parser.add_argument("--only", default="build,serve,scale,quality", help="items to run")
     parser.add_argument("--scale", default="20000,30000,100000,200000,1000000", help="vector counts for the scale item")
     parser.add_argument("--scale-base", type=Path, default=None, help="index whose vectors shape the scale item's")
-    parser.add_argument("--scale-sweep", default="16,32,50,64,96", help="nprobe values also measured at 1M vectors")
+    parser.add_argument("--scale-sweep", default="16,24,32,50,64", help="nprobe values also measured at 1M vectors")
     parser.add_argument("--quality-slice", type=int, default=None, help="BBC articles for the quality item")
     parser.add_argument("--no-txtai", action="store_true", help="skip txtai (when .venv-txtai is missing)")
     args = parser.parse_args()

@@ -122,7 +122,7 @@ class Settings(BaseSettings):
         ge=1,
         le=65_536,
         description="IVF lists scanned per query (more: higher recall, slower), applied when the index is loaded "
-        "(unset: the build's, 1/20 of the sqrt(n) lists, at least 32: 50 of 1,000 at 1M vectors).",
+        "(unset: the build's, 1/32 of the sqrt(n) lists, at least 32: 32 of 1,000 at 1M vectors).",
     )
     hnsw_ef_search: int | None = Field(
         None,

@@ -25,9 +25,9 @@ class IndexKind(Choice):
 def choose_kind(kind: str, count: int) -> IndexKind:
     """The structure for ``count`` vectors: ``auto`` is exact search below 25,000 vectors, IVF from there on.
 
-    Exact search over 384-d vectors on one core took p50 1.5 ms at 20k vectors (30 MB, within the CPU
-    cache) and 8-16 ms from 30k on; IVF (fp16 codes) stays under 1 ms at 200k with recall@10 >= 0.98,
-    and 1M vectors build in ~45 s where HNSW took ~110 s per 100k (bench/scale.py,
+    Exact search over 384-d vectors on one core took p50 1.2-2.2 ms at 20k vectors (30 MB, within the
+    CPU cache) and 4-16 ms at 30k; IVF (fp16 codes) stays under 1 ms at 200k with recall@10 >= 0.98,
+    and builds 1M vectors in 41-58 s on two cores where HNSW took 66-75 s per 100k (bench/scale.py,
     bench/results/scale-1m.json). Raises ``InvalidInput`` for an unknown kind.
     """
     chosen = IndexKind.from_str(str(kind))

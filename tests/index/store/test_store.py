@@ -73,7 +73,7 @@ def test_ivf_stores_fp16_codes_and_its_nprobe(tmp_path: Path) -> None:
     assert isinstance(index, faiss.IndexIVFScalarQuantizer)
     assert index.code_size == 768  # two bytes a dimension: half the fp32 vectors
     assert search_params_of(index) == {"kind": "ivf", "lists": 70, "nprobe": default_nprobe(70)}
-    assert ivf_lists(1_000_000) == 1000 and default_nprobe(1000) == 50
+    assert ivf_lists(1_000_000) == 1000 and default_nprobe(1000) == 32 and default_nprobe(4096) == 128
 
 
 @pytest.mark.parametrize(
