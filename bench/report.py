@@ -61,6 +61,8 @@ def table(r: dict[str, Any]) -> str:
         rows.append(f"| peak RSS serving, MB | {o['peak_rss_mb']} | - | {t.get('peak_rss_mb', '-')} | - |")
         rows.append(f"| index on disk, MB | {o['index_mb']} | - | {t.get('index_mb', '-')} | - |")
     for s in r.get("scale", []):
+        if "auto" not in s:
+            continue
         a = s["auto"]
         rows.append(
             f"| search p50, {s['vectors']:,} vectors (dim 384, one core) | {a['kind']} {a['p50_ms']} ms, recall@10 "
@@ -97,14 +99,15 @@ def scale_table(scale: list[dict[str, Any]]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for s in scale:
-        for key in ("flat", "auto", "hnsw"):
+        for key in ("flat", "auto", "ivf", "hnsw"):
             if key not in s or (key == "auto" and s[key]["kind"] == "flat"):
                 continue
             a = s[key]
             recall = "1.0 (exact)" if key == "flat" else f"{a['recall@10_questions']} / {a['recall@10_headlines']}"
             name = ("auto: " if key == "auto" else "") + _structure(a)
+            vectors = f"{s['vectors']:,}" + (" real" if s.get("real") else "")
             rows.append(
-                f"| {s['vectors']:,} | {name} | {a['build_s']} | {a['index_bytes'] / 1e6:.0f} "
+                f"| {vectors} | {name} | {a['build_s']} | {a['index_bytes'] / 1e6:.0f} "
                 f"| {max(0.0, a['rss_delta_mb']):.0f} | {recall} | {a['p50_ms']} / {a['p99_ms']} |"
             )
     return "\n".join(rows)

@@ -134,20 +134,24 @@ def measure(
     queries: dict[str, np.ndarray],
     kinds: tuple[str, ...] = ("auto",),
     sweep: tuple[int, ...] = (),
+    real: bool = False,
 ) -> dict[str, Any]:
-    """Exact search next to each of ``kinds`` (``auto``: the service's choice) over ``count`` derived vectors.
+    """Exact search next to each of ``kinds`` (``auto``: the service's choice) over ``count`` derived vectors,
+    or over the ``base`` vectors themselves when ``real``.
 
     ``queries``: named sets of unit query vectors (m x d). ``sweep``: other nprobe / efSearch values to
     measure the chosen index at. Latencies are per query on one thread; builds use two.
     """
-    vectors = derived_vectors(base, count)
+    vectors = base if real else derived_vectors(base, count)
+    count = len(vectors)
     set_search_threads(BUILD_THREADS)
     exact, flat = _built(vectors, "flat")
     truth = {name: exact.search(q, K)[1] for name, q in queries.items()}
     timed = {name: q[: FLAT_TIMED // len(queries)] for name, q in queries.items()}
     flat.update(_quality(exact, timed, {name: t[: len(timed[name])] for name, t in truth.items()}))
     del exact
-    result: dict[str, Any] = {"vectors": count, "queries": {n: len(q) for n, q in queries.items()}, "flat": flat}
+    result: dict[str, Any] = {"vectors": count, "real": real, "queries": {n: len(q) for n, q in queries.items()}}
+    result["flat"] = flat
     for kind in kinds:
         index, report = _built(vectors, kind)
         report.update(_quality(index, queries, truth))
@@ -179,12 +183,19 @@ def base_vectors(index_dir: Path | None, corpus: Path, embedder: Any, params: An
 
 
 def run(
-    counts: list[int], index_dir: Path | None, corpus: Path, embedder: Any, params: Any, sweep: tuple[int, ...]
+    counts: list[int],
+    index_dir: Path | None,
+    corpus: Path,
+    embedder: Any,
+    params: Any,
+    sweep: tuple[int, ...],
+    real: bool = False,
 ) -> list[dict[str, Any]]:
-    """``measure`` at each count: the service's ``auto`` choice, and HNSW too up to 100k vectors."""
+    """``measure`` at each count: the service's ``auto`` choice, and HNSW too up to 100k vectors; with
+    ``real``, IVF and HNSW over the real chunk vectors first (below the size where ``auto`` picks IVF)."""
     base = base_vectors(index_dir, corpus, embedder, params)
     queries = query_sets(embedder)
-    results = []
+    results = [measure(base, len(base), queries, ("ivf", "hnsw"), real=True)] if real else []
     for count in counts:
         kinds = ("auto", "hnsw") if count <= 100_000 else ("auto",)
         results.append(measure(base, count, queries, kinds, sweep if count >= 1_000_000 else ()))
