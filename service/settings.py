@@ -128,8 +128,8 @@ class Settings(BaseSettings):
         None,
         ge=1,
         le=65_536,
-        description="HNSW candidate list length per query (more: higher recall, slower; FAISS uses at least the "
-        "retrieval depth), applied when the index is loaded (unset: the build's, 128).",
+        description="HNSW candidate list length per query (more: higher recall, slower), applied when the index "
+        "is loaded (unset: the build's, 128).",
     )
     log_format: Literal["json", "text"] = Field(
         "json", description="Log lines: `json` (one object per line, with the request id) or `text`."
