@@ -167,7 +167,8 @@ def main() -> None:
     parser.add_argument("--scale", default="20000,30000,100000,200000,1000000", help="vector counts for the scale item")
     parser.add_argument("--scale-base", type=Path, default=None, help="index whose vectors shape the scale item's")
     parser.add_argument("--scale-real", action="store_true", help="scale item: also IVF/HNSW on the real vectors")
-    parser.add_argument("--scale-sweep", default="16,24,32,50,64", help="nprobe values also measured at 1M vectors")
+    parser.add_argument("--scale-kinds", default="", help="scale item: index kinds to measure (default: auto)")
+    parser.add_argument("--scale-sweep", default="16,24,32,50,64", help="nprobe / efSearch values also measured at 1M")
     parser.add_argument("--quality-slice", type=int, default=None, help="BBC articles for the quality item")
     parser.add_argument("--no-txtai", action="store_true", help="skip txtai (when .venv-txtai is missing)")
     args = parser.parse_args()
@@ -198,9 +199,12 @@ def main() -> None:
             results.update(_serve(texts, store, args, settings))
     if "scale" in items:
         counts = [int(c) for c in args.scale.split(",") if c]
+        kinds = tuple(k for k in args.scale_kinds.split(",") if k)
         sweep = tuple(int(v) for v in args.scale_sweep.split(",") if v)
         params = wiring.build_params(settings)
-        results["scale"] = scale.run(counts, args.scale_base, bbc_slice(None), embedder, params, sweep, args.scale_real)
+        results["scale"] = scale.run(
+            counts, args.scale_base, bbc_slice(None), embedder, params, sweep, args.scale_real, kinds
+        )
     if "quality" in items:
         configs = {
             "torch": ("torch", "torch", "torch"),

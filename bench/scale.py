@@ -190,14 +190,15 @@ def run(
     params: Any,
     sweep: tuple[int, ...],
     real: bool = False,
+    kinds: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
-    """``measure`` at each count: the service's ``auto`` choice, and HNSW too up to 100k vectors; with
-    ``real``, IVF and HNSW over the real chunk vectors first (below the size where ``auto`` picks IVF)."""
+    """``measure`` at each count: ``kinds`` (default: the service's ``auto`` choice, and HNSW too up to 100k
+    vectors); with ``real``, IVF and HNSW over the real chunk vectors first (below ``auto``'s IVF threshold)."""
     base = base_vectors(index_dir, corpus, embedder, params)
     queries = query_sets(embedder)
     results = [measure(base, len(base), queries, ("ivf", "hnsw"), real=True)] if real else []
     for count in counts:
-        kinds = ("auto", "hnsw") if count <= 100_000 else ("auto",)
-        results.append(measure(base, count, queries, kinds, sweep if count >= 1_000_000 else ()))
+        measured = kinds or (("auto", "hnsw") if count <= 100_000 else ("auto",))
+        results.append(measure(base, count, queries, measured, sweep if count >= 1_000_000 else ()))
         print(f"  scale {count}: {results[-1]}", flush=True)
     return results
