@@ -129,7 +129,7 @@ class Settings(BaseSettings):
         ge=1,
         le=65_536,
         description="HNSW candidate list length per query (more: higher recall, slower), applied when the index "
-        "is loaded (unset: the build's, 128).",
+        "is loaded (unset: the build's, 512).",
     )
     log_format: Literal["json", "text"] = Field(
         "json", description="Log lines: `json` (one object per line, with the request id) or `text`."

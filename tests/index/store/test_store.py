@@ -11,6 +11,7 @@ import pytest
 
 from citeqa.index.errors import InvalidInput
 from citeqa.index.store.dense import (
+    HNSW_EF_SEARCH,
     SearchParams,
     default_nprobe,
     ivf_lists,
@@ -82,7 +83,7 @@ def test_ivf_stores_fp16_codes_and_its_nprobe(tmp_path: Path) -> None:
         ("ivf", SearchParams(nprobe=7), {"nprobe": 7}),
         ("ivf", SearchParams(ef_search=300), {"nprobe": default_nprobe(44)}),
         ("hnsw", SearchParams(ef_search=300), {"ef_search": 300}),
-        ("hnsw", SearchParams(nprobe=7), {"ef_search": 128}),
+        ("hnsw", SearchParams(nprobe=7), {"ef_search": HNSW_EF_SEARCH}),
         ("flat", SearchParams(nprobe=7, ef_search=300), {"kind": "flat"}),
     ],
 )
