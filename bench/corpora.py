@@ -12,7 +12,11 @@ SHARED = ROOT.parent / "shared"
 BBC_NEWS = SHARED / "datasets" / "bbc-news"
 SECTIONS = ("business", "entertainment", "politics", "sport", "tech")
 WORK = ROOT / "bench" / "work"
-EVAL = {"seed_dev": SHARED / "eval" / "seed_dev.jsonl", "bbc_dev": SHARED / "eval" / "bbc_dev.jsonl"}
+EVAL = {
+    "seed_dev": SHARED / "eval" / "seed_dev.jsonl",
+    "bbc_dev": SHARED / "eval" / "bbc_dev.jsonl",
+    "bbc_holdout": ROOT / "eval" / "bbc_holdout.jsonl",
+}
 
 
 def bbc_files() -> list[Path]:

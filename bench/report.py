@@ -79,11 +79,32 @@ def footprint_table(c: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def _structure(a: dict[str, Any]) -> str:
+    if a["kind"] == "ivf":
+        return f"IVF-SQfp16, {a['lists']:,} lists, nprobe {a['nprobe']}"
+    if a["kind"] == "hnsw":
+        return f"HNSW M {a['m']}, efSearch {a['ef_search']}"
+    return "flat (exact)"
+
+
 def scale_table(r: dict[str, Any]) -> str:
-    rows = ["| vectors (dim 384) | exact p50 | approximate p50, recall@10 |", "|---|---|---|"]
+    """The scale section's table: exact search next to each index built, per vector count."""
+    rows = [
+        "| vectors | index | build s | index MB | RSS +MB | recall@10 questions / headlines | p50 / p99 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for s in r.get("scale", []):
-        parts = [f"{k} {s[k]['p50_ms']} ms, {s[k]['recall@10']}" for k in ("hnsw", "ivf") if k in s]
-        rows.append(f"| {s['vectors']:,} | {s['flat']['p50_ms']} ms | {'; '.join(parts)} |")
+        for key in ("flat", "auto", "ivf", "hnsw"):
+            if key not in s or (key == "auto" and s[key]["kind"] == "flat"):
+                continue
+            a = s[key]
+            recall = "1.0 (exact)" if key == "flat" else f"{a['recall@10_questions']} / {a['recall@10_headlines']}"
+            name = ("auto: " if key == "auto" else "") + _structure(a)
+            vectors = f"{s['vectors']:,}" + (" real" if s.get("real") else "")
+            rows.append(
+                f"| {vectors} | {name} | {a['build_s']} | {a['index_bytes'] / 1e6:.0f} "
+                f"| {max(0.0, a['rss_delta_mb']):.0f} | {recall} | {a['p50_ms']} / {a['p99_ms']} |"
+            )
     return "\n".join(rows)
 
 

@@ -9,7 +9,7 @@ regenerates docs/performance.md and the README's Performance section from ``benc
 
     python -m bench.run                                   # whole BBC and the 200-article slice -> bench.json
     python -m bench.run --corpora 200 --rounds 1 --name quick
-    python -m bench.run --only scale --scale 10000 --name scale-10k
+    python -m bench.run --only scale --scale 20000 --name scale-20k
 """
 
 from __future__ import annotations
@@ -117,7 +117,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--build-rounds", type=int, default=1, help="build repeats per corpus")
     parser.add_argument("--name", default=None, help=f"results/<name>.json (default: {DEFAULT_NAME})")
     parser.add_argument("--only", default="build,serve", help="items to run: build,serve (together), scale, quality")
-    parser.add_argument("--scale", default="10000,100000,1000000", help="vector counts for the scale item")
+    parser.add_argument("--scale", default="20000,30000,100000,200000,1000000", help="vector counts for the scale item")
+    parser.add_argument("--scale-base", type=Path, default=None, help="index whose vectors shape the scale item's")
+    parser.add_argument("--scale-real", action="store_true", help="scale item: also IVF/HNSW on the real vectors")
+    parser.add_argument("--scale-kinds", default="", help="scale item: index kinds to measure (default: auto)")
+    parser.add_argument("--scale-sweep", default="16,24,32,50,64", help="nprobe / efSearch values also measured at 1M")
     parser.add_argument("--quality-slice", type=int, default=None, help="BBC articles for the quality item")
     parser.add_argument("--note", default="", help="a sentence kept with the results and shown in the docs")
     parser.add_argument("--no-txtai", action="store_true", help="skip txtai (when .venv-txtai is missing)")
@@ -155,11 +159,19 @@ def main() -> None:
             results["corpora"][str(result["articles"])] = result
         results["floors"] = check_floors(results["corpora"])
     if "scale" in items:
-        results["scale"] = []
-        for count in [int(c) for c in args.scale.split(",")]:
-            kinds = ("hnsw", "ivf") if count <= 100_000 else ("ivf",)
-            results["scale"].append(scale.measure(count, kinds))
-            print(f"  scale {count}: {results['scale'][-1]}", flush=True)
+        counts = [int(c) for c in args.scale.split(",") if c]
+        kinds = tuple(k for k in args.scale_kinds.split(",") if k)
+        sweep = tuple(int(v) for v in args.scale_sweep.split(",") if v)
+        results["scale"] = scale.run(
+            counts,
+            args.scale_base,
+            bbc_slice(None),
+            wiring.build_embedder(settings),
+            wiring.build_params(settings),
+            sweep,
+            args.scale_real,
+            kinds,
+        )
     if "quality" in items:
         configs = {
             "torch": ("torch", "torch"),

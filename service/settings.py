@@ -55,7 +55,8 @@ class Settings(BaseSettings):
     )
     index_kind: IndexKind = Field(
         IndexKind.AUTO,
-        description="FAISS index: `flat` (exact), `hnsw`, `ivf`, or `auto` (exact below 200k chunks, IVF above).",
+        description="FAISS index: `flat` (exact), `hnsw`, `ivf` (fp16 codes), or `auto` (exact below 25,000 "
+        "chunks, IVF from there on).",
     )
     title_in_text: bool = Field(
         True, description="Prefix each chunk with its document title when embedding and matching."
@@ -109,6 +110,20 @@ class Settings(BaseSettings):
     max_batch: int = Field(64, ge=1, le=1024, description="Micro-batching: most questions encoded in one model call.")
     faiss_threads: int = Field(
         1, ge=1, le=256, description="OpenMP threads per FAISS search (1 avoids contention on small machines)."
+    )
+    ivf_nprobe: int | None = Field(
+        None,
+        ge=1,
+        le=65_536,
+        description="IVF lists scanned per query (more: higher recall, slower), applied when the index is loaded "
+        "(unset: the build's, 1/32 of the sqrt(n) lists, at least 32: 32 of 1,000 at 1M vectors).",
+    )
+    hnsw_ef_search: int | None = Field(
+        None,
+        ge=1,
+        le=65_536,
+        description="HNSW candidate list length per query (more: higher recall, slower), applied when the index "
+        "is loaded (unset: the build's, 512).",
     )
     log_format: Literal["json", "text"] = Field(
         "json", description="Log lines: `json` (one object per line, with the request id) or `text`."

@@ -15,6 +15,7 @@ from citeqa.index.embedding.factory import load_embedder
 from citeqa.index.engine import Engine
 from citeqa.index.indexing.build import BuildParams
 from citeqa.index.retrieval.fusion import RetrievalParams
+from citeqa.index.store.dense import SearchParams
 from citeqa.index.store.loader import IndexData, load_index
 from citeqa.index.text.chunking import ChunkingParams
 from citeqa.service.settings import Settings
@@ -28,6 +29,7 @@ __all__ = [
     "offline",
     "query_embedder",
     "retrieval_params",
+    "search_params",
 ]
 
 
@@ -72,6 +74,11 @@ def retrieval_params(settings: Settings) -> RetrievalParams:
     )
 
 
+def search_params(settings: Settings) -> SearchParams:
+    """The query-time parameters of the approximate FAISS indexes (unset: the values stored at build time)."""
+    return SearchParams(nprobe=settings.ivf_nprobe, ef_search=settings.hnsw_ef_search)
+
+
 def abstain_model(settings: Settings) -> AbstainModel:
     """The calibrated abstention model (``abstain_model_file`` or the packaged one), threshold overridable."""
     model = load_abstain_model(settings.abstain_model_file)
@@ -94,5 +101,5 @@ def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
 
     set_search_threads(settings.faiss_threads)
     query = previous.embedder if previous is not None else query_embedder(settings)
-    data = load_index(settings.index_dir, query.name, query.dimension, query.digest)
+    data = load_index(settings.index_dir, query.name, query.dimension, query.digest, search_params(settings))
     return assemble_engine(settings, data, query)

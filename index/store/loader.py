@@ -10,7 +10,7 @@ from typing import Any
 
 from citeqa.index.domain import Chunk, Document, Vectors
 from citeqa.index.errors import CiteqaError, IndexCorrupt, IndexMismatch
-from citeqa.index.store.dense import FAISS_FILE, VECTORS_FILE, load_faiss, load_vectors
+from citeqa.index.store.dense import FAISS_FILE, VECTORS_FILE, SearchParams, load_faiss, load_vectors
 from citeqa.index.store.lexical import MATRIX_FILE, VOCAB_FILE, LexicalIndex, load_lexical
 from citeqa.index.store.manifest import (
     MODEL_DIGEST,
@@ -49,8 +49,17 @@ class IndexData:
         return chunks_per_document(self.chunks)
 
 
-def load_index(root: Path, model: str | None = None, dimension: int | None = None, model_digest: str = "") -> IndexData:
+def load_index(
+    root: Path,
+    model: str | None = None,
+    dimension: int | None = None,
+    model_digest: str = "",
+    search: SearchParams | None = None,
+) -> IndexData:
     """The published index under ``root``, verified; model and dimension checked when given.
+
+    The FAISS structure is read as built (never rebuilt); ``search`` overrides its query-time
+    parameters (IVF nprobe, HNSW efSearch) where given.
 
     ``model_digest`` (the content hash of the model files, ``Embedder.digest``): when both it and
     the manifest's are known and differ, the model was changed in place since the build and the
@@ -67,10 +76,10 @@ def load_index(root: Path, model: str | None = None, dimension: int | None = Non
             "since the build): rebuild the index with `citeqa build`"
         )
     verify_files(directory, manifest)
-    return read_index_files(directory, manifest)
+    return read_index_files(directory, manifest, search)
 
 
-def read_index_files(directory: Path, manifest: Manifest) -> IndexData:
+def read_index_files(directory: Path, manifest: Manifest, search: SearchParams | None = None) -> IndexData:
     reading = DOCUMENTS_FILE
     try:
         docs = {d.doc_id: d for d in read_documents(directory)}
@@ -79,7 +88,7 @@ def read_index_files(directory: Path, manifest: Manifest) -> IndexData:
         reading = VECTORS_FILE
         vectors = load_vectors(directory)
         reading = FAISS_FILE
-        faiss_index = load_faiss(directory)
+        faiss_index = load_faiss(directory, search)
         reading = f"{MATRIX_FILE} or {VOCAB_FILE}"
         lexical = load_lexical(directory)
         reading = f"{SENTENCES_FILE} or {SENTENCE_VECTORS_FILE}"

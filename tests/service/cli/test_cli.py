@@ -141,6 +141,8 @@ def test_ask_answers_a_symbol_term_from_its_own_document(text_index: Path) -> No
         (["serve"], {"CITEQA_PORT": "99999"}, "invalid setting CITEQA_PORT: Input should be less than or equal"),
         (["ask", "what is NSATU?"], {"CITEQA_MAX_K": "abc"}, "invalid setting CITEQA_MAX_K: Input should be a valid"),
         (["serve", "--port", "-1"], {}, "invalid setting CITEQA_PORT (or --port): Input should be greater than"),
+        (["serve"], {"CITEQA_IVF_NPROBE": "0"}, "invalid setting CITEQA_IVF_NPROBE: Input should be greater than"),
+        (["ask", "what?"], {"CITEQA_HNSW_EF_SEARCH": "wide"}, "invalid setting CITEQA_HNSW_EF_SEARCH: Input should be"),
     ],
 )
 def test_a_bad_setting_is_named_on_one_line(args: list[str], env: dict[str, str], message: str) -> None:
