@@ -65,7 +65,7 @@ def bench_quality(settings: Settings, configs: dict[str, tuple[str, str]], artic
     bbc = bbc_slice(articles, frozenset(str(q.get("doc_id")) for q in questions("bbc_dev")))
     for config, (question_backend, build_backend) in configs.items():
         embedder = load_embedder(settings.model, question_backend, settings.device, settings.model_cache_dir)
-        builder = load_embedder(settings.model, build_backend, settings.device, settings.model_cache_dir, solo=False)
+        builder = load_embedder(settings.model, build_backend, settings.device, settings.model_cache_dir)
         out[config] = {}
         for name, corpus in (("seed_dev", ROOT / "corpus"), ("bbc_dev", bbc)):
             root = WORK / f"quality-{name}-{build_backend}-{corpus.name}"

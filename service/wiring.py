@@ -49,7 +49,7 @@ def build_embedder(settings: Settings) -> Embedder:
     """The model that embeds corpus chunks in builds (bulk throughput first)."""
     offline()
     backend = settings.embedding_backend if settings.build_backend == "same" else settings.build_backend
-    return load_embedder(settings.model, backend, settings.device, settings.model_cache_dir, solo=False)
+    return load_embedder(settings.model, backend, settings.device, settings.model_cache_dir)
 
 
 def build_params(settings: Settings) -> BuildParams:

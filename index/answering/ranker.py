@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import minimize
 
 from citeqa.index.answering.features import CANDIDATE_FEATURES, Candidate
 
@@ -104,6 +103,8 @@ def fit_ranker(groups: Sequence[RankingGroup], names: Sequence[str] = CANDIDATE_
             gradient = gradient + g.features.T @ (e / e.sum() - good_e / good_e.sum())
         return total, gradient
 
+    from scipy.optimize import minimize  # fitting only: serving never loads scipy.optimize (~27 MB)
+
     result = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B", options={"maxiter": 500})
     return Ranker({n: float(v) for n, v in zip(names, result.x, strict=True)})
 
@@ -126,6 +127,8 @@ def fit_pointwise(groups: Sequence[RankingGroup], names: Sequence[str] = CANDIDA
         penalty = l2 * np.r_[0.0, w[1:]]
         value = float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * float(w[1:] @ w[1:]))
         return value, x1.T @ (p - y) + penalty
+
+    from scipy.optimize import minimize  # fitting only, as above
 
     result = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B", options={"maxiter": 1000})
     return Ranker({n: float(v) for n, v in zip(names, result.x[1:], strict=True)}, float(result.x[0]))

@@ -15,13 +15,8 @@ def load_embedder(
     backend: str = Backend.TORCH,
     device: str = "cpu",
     cache_dir: Path | None = None,
-    solo: bool = True,
 ) -> Embedder:
-    """The embedding backend named by the settings; ``cache_dir`` holds the onnx backends' exports.
-
-    ``solo``: also keep an all-core session for lone texts (the fastest single question, at the cost
-    of a second copy of the model in memory); builds and the answer step do without.
-    """
+    """The embedding backend named by the settings; ``cache_dir`` holds the onnx backends' exports."""
     try:
         chosen = Backend.from_str(str(backend))
     except InvalidInput as exc:
@@ -32,4 +27,4 @@ def load_embedder(
         return SentenceTransformerEmbedder(name, device=device, cache_dir=cache_dir)
     from citeqa.index.embedding.onnx_backend import OnnxEmbedder
 
-    return OnnxEmbedder(name, quantize=chosen is Backend.ONNX_INT8, device=device, cache_dir=cache_dir, solo=solo)
+    return OnnxEmbedder(name, quantize=chosen is Backend.ONNX_INT8, device=device, cache_dir=cache_dir)

@@ -48,7 +48,6 @@ class OnnxEmbedder:
         quantize: bool = True,
         device: str = "cpu",
         cache_dir: Path | None = None,
-        solo: bool = True,
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -62,20 +61,14 @@ class OnnxEmbedder:
         cpus = os.cpu_count() or 1
         # Several texts: one single-threaded model call per core, on different batches (data
         # parallelism: ~1.4x the throughput of one call spread over the cores, whose operators are too
-        # small to split well). One text (an idle server's question): one call on every core, its
-        # threads spinning between operators (~25% faster than on one core), when ``solo``: a second
-        # copy of the model in memory, worth it for the questions of a server, not for builds.
+        # small to split well). One session, shared by the calls: one copy of the model in memory
+        # (a second, all-core session made a lone question ~25% faster but held ~61 MB more).
         self._workers = cpus if device == "cpu" else 1
-
-        def session(threads: int, spin: bool) -> Any:
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = threads
-            options.log_severity_level = 3
-            options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
-            return ort.InferenceSession(str(path), options, providers=providers)
-
-        self._session: Any = session(1 if self._workers > 1 else cpus, spin=False)
-        self._solo: Any = session(cpus, spin=True) if solo and self._workers > 1 else self._session
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1 if self._workers > 1 else cpus
+        options.log_severity_level = 3
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session: Any = ort.InferenceSession(str(path), options, providers=providers)
         self._pool = ThreadPoolExecutor(self._workers, "citeqa-embed") if self._workers > 1 else None
         self._tokenizer: Any = Tokenizer.from_file(str(path.parent / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=_max_length(Path(resolve_model_path(name))))
@@ -111,9 +104,7 @@ class OnnxEmbedder:
         size = max(1, min(batch_size, -(-len(order) // self._workers)))
         batches = [order[begin : begin + size] for begin in range(0, len(order), size)]
 
-        # the all-core session only for a call with one text: batches of one that come from
-        # splitting several texts over the workers run concurrently, each on one core
-        session = self._solo if len(texts) == 1 else self._session
+        session = self._session
 
         def run(rows: Any) -> None:
             hidden, mask = self._hidden([encodings[i] for i in rows], session)

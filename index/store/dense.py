@@ -140,7 +140,9 @@ def save_vectors(vectors: Vectors, directory: Path, kind: str) -> list[str]:
 
 
 def load_vectors(directory: Path) -> Vectors:
-    loaded: Vectors = np.load(directory / VECTORS_FILE, allow_pickle=False)
+    """The chunk vectors ``(chunks, dimension)`` float32, memory-mapped read-only: retrieval re-scores a
+    few hundred rows a question, so only those pages are read, and the FAISS index keeps its own copy."""
+    loaded: Vectors = np.load(directory / VECTORS_FILE, mmap_mode="r", allow_pickle=False)
     return loaded
 
 

@@ -51,7 +51,7 @@ def test_int8_vectors_do_not_depend_on_batch_padding_or_parallel_calls(int8: Any
     """Per-token activation scales: a text's int8 vector is the same alone, padded in a batch, or in bulk."""
     alone = np.vstack([int8.encode([t]) for t in TEXTS])
     assert np.array_equal(int8.encode(TEXTS, batch_size=len(TEXTS)), alone)
-    bulk = load_embedder(backend="onnx-int8", cache_dir=onnx_cache, solo=False)
+    bulk = load_embedder(backend="onnx-int8", cache_dir=onnx_cache)
     many = TEXTS * 7
     assert np.array_equal(bulk.encode(many, batch_size=2), np.vstack([alone] * 7))
 
