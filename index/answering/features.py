@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from citeqa.index.domain import Document
 from citeqa.index.retrieval.hybrid import Passage
@@ -85,28 +86,36 @@ _PRONOUN = re.compile(
 SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
 
 
-@dataclass(frozen=True)
 class DocumentTerms:
-    """Content terms of one document: its ``title``, each sentence (in ``spans_of`` order) and ``every``
-    term of the title and text together. Computed once per document (``document_terms``) and cached by
-    the extractor, so a question's features tokenise no sentence twice."""
+    """Content terms of one document: its ``title``, each sentence (``spans``, offsets into the text) and
+    ``every`` term of the title and text together. Each is computed when first asked for and kept (the
+    extractor caches the object per document), so a question tokenises only the sentences its
+    features read, and none twice."""
 
-    title: frozenset[str]
-    sentences: tuple[frozenset[str], ...]
-    every: frozenset[str]
+    def __init__(self, doc: Document, spans: Sequence[tuple[int, int]]) -> None:
+        self._doc = doc
+        self._spans = spans
+        self._sentences: dict[int, frozenset[str]] = {}
+        self.title = frozenset(content_terms(doc.title))
 
     def sentence(self, i: int) -> frozenset[str]:
         """Terms of sentence ``i`` (empty outside the document)."""
-        return self.sentences[i] if 0 <= i < len(self.sentences) else frozenset()
+        known = self._sentences.get(i)
+        if known is None:
+            if not 0 <= i < len(self._spans):
+                return frozenset()
+            start, end = self._spans[i]
+            known = self._sentences[i] = frozenset(content_terms(self._doc.text[start:end]))
+        return known
+
+    @cached_property
+    def every(self) -> frozenset[str]:
+        return frozenset(content_terms(self._doc.title + "\n" + self._doc.text))
 
 
 def document_terms(doc: Document, spans: Sequence[tuple[int, int]]) -> DocumentTerms:
-    """``doc``'s terms by sentence ``spans`` (character offsets into ``doc.text``)."""
-    return DocumentTerms(
-        frozenset(content_terms(doc.title)),
-        tuple(frozenset(content_terms(doc.text[start:end])) for start, end in spans),
-        frozenset(content_terms(doc.title + "\n" + doc.text)),
-    )
+    """``doc``'s terms by sentence ``spans`` (character offsets into ``doc.text``), computed lazily."""
+    return DocumentTerms(doc, spans)
 
 
 TermLookup = Callable[[str], DocumentTerms]
