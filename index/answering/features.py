@@ -289,7 +289,8 @@ SIGNALS: tuple[str, ...] = (
 )
 SIGNAL_HELP: dict[str, str] = {
     "coverage": "idf-weighted share of the question's terms in the answer sentence, its neighbours and headline",
-    "near_missing": "idf-weighted share of the question's terms absent from the answer and two sentences either side",
+    "near_missing": "idf-weighted share of the question's terms absent from the answer and two sentences either side "
+    "(a word the corpus never uses counts as much as its absence says: see unknown)",
     "doc_missing": "idf-weighted share of the question's terms absent from the answer's whole article",
     "rare_missing": "idf of the rarest question term absent from the answer's article / the highest idf (0: none)",
     "specific_missing": "share of the question's names, years and numbers absent from the answer's article",
@@ -324,7 +325,11 @@ def answer_signals(
     """Answerability signals of the best of ``ranked`` (sorted by ranker score, best first), in [-1, 1]."""
     q = prepared.question
     total = sum(q.weights.values()) or 1.0
-    unknown = sum(q.weights[t] for t in q.absent) / total * _absence_weight(len(documents))
+    says = _absence_weight(len(documents))
+    unknown = sum(q.weights[t] for t in q.absent) / total * says
+    # a word the corpus never uses weighs in the "missing" signals as much as its absence says
+    # (fully from a thousand documents on: the BBC corpus is unaffected)
+    weights = {t: w * says if t in q.absent else w for t, w in q.weights.items()}
     passages = prepared.passages
     if not ranked or not passages:
         return {"unknown": round(unknown, 4), "doc_missing": 1.0, "near_missing": 1.0, "rare_missing": 1.0}
@@ -332,17 +337,17 @@ def answer_signals(
     known = terms_of(best.doc_id)
     near = set(known.title).union(*(known.sentence(i) for i in range(best.index - 2, best.index + 3)))
     close = set(known.title).union(*(known.sentence(i) for i in range(best.index - 1, best.index + 2)))
-    predicate = {t: w for t, w in q.weights.items() if t not in q.specific}
+    predicate = {t: w for t, w in weights.items() if t not in q.specific}
     in_doc = known.every
-    missing = [t for t in q.weights if t not in in_doc]
+    missing = [t for t in weights if t not in in_doc]
     second = ranked[1].score if len(ranked) > 1 else best.score - 4.0
     top_dense = max(passages, key=lambda p: p.dense_score)
     top_lexical = max(passages, key=lambda p: p.lexical_score)
     signals = {
         "coverage": best.features["context"],
-        "near_missing": 1.0 - coverage(q.weights, near),
-        "doc_missing": 1.0 - coverage(q.weights, in_doc),
-        "rare_missing": max((q.weights[t] for t in missing), default=0.0) / max_idf,
+        "near_missing": 1.0 - coverage(weights, near),
+        "doc_missing": 1.0 - coverage(weights, in_doc),
+        "rare_missing": max((weights[t] for t in missing), default=0.0) / max_idf,
         "specific_missing": sum(t not in in_doc for t in q.specific) / len(q.specific) if q.specific else 0.0,
         "unknown": unknown,
         "dense": max(p.dense_score for p in passages),

@@ -88,10 +88,15 @@ def test_signals_see_words_missing_from_the_article_and_from_the_corpus() -> Non
     ranked = Ranker({"coverage": 1.0}).rank(candidates)
     signals = answer_signals(prepared, ranked, DOCUMENTS, _terms, max_idf)
     assert set(signals) == set(SIGNALS)
-    assert signals["rare_missing"] == pytest.approx(1.0) and signals["doc_missing"] > 0.3
     # "demolished" is all the article lacks, and the corpus lacks it too; in two documents that
-    # absence counts ln(3)/ln(1001) as much as in a thousand
-    assert signals["unknown"] == pytest.approx(signals["doc_missing"] * math.log(3) / math.log(1001), abs=1e-3)
+    # absence counts ln(3)/ln(1001) as much as in a thousand, in every signal that sees it
+    says = math.log(3) / math.log(1001)
+    demolished = q.weights["demolish"]
+    assert q.absent == ("demolish",) and demolished == pytest.approx(max_idf)
+    assert signals["unknown"] == pytest.approx(demolished * says / sum(q.weights.values()), abs=1e-3)
+    assert signals["rare_missing"] == pytest.approx(says, abs=1e-3)
+    seen = sum(q.weights.values()) - demolished + demolished * says
+    assert signals["doc_missing"] == pytest.approx(demolished * says / seen, abs=1e-3)
     answered = parse_question("When did the harbour lighthouse reopen?", index)
     prepared = Prepared(answered, (passage(LIGHTHOUSE),), tuple(candidates))
     assert answer_signals(prepared, ranked, DOCUMENTS, _terms, max_idf)["doc_missing"] == 0.0
