@@ -22,7 +22,15 @@ from citeqa.index.domain import Document
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex
 from citeqa.index.text.people import asks_for_person, new_people
-from citeqa.index.text.questions import focus_terms, question_type, specific_terms, type_match, without_question_form
+from citeqa.index.text.questions import (
+    focus_terms,
+    question_type,
+    specific_terms,
+    surface_words,
+    type_match,
+    without_question_form,
+)
+from citeqa.index.text.specificity import specificity
 from citeqa.index.text.tokens import content_terms
 
 CANDIDATE_FEATURES: tuple[str, ...] = (
@@ -295,7 +303,8 @@ SIGNAL_HELP: dict[str, str] = {
     "rare_missing": "idf of the rarest question term absent from the answer's article / the highest idf (0: none)",
     "specific_missing": "share of the question's names, years and numbers absent from the answer's article",
     "unknown": "idf-weighted share of the question's terms that no document of the corpus uses, times "
-    "min(1, ln(1 + documents) / ln(1001)): in a handful of documents a plain word's absence says little",
+    "how much its absence says (absence_weights: 1 from a thousand documents on; below, less for common English "
+    "words): in a handful of documents a plain word's absence says little",
     "dense": "cosine similarity of the question and the best passage",
     "similarity": "cosine similarity of the question and the answer sentence",
     "type_match": "1 when the answer holds the kind of thing asked for (name, date, amount, place, cause)",
@@ -325,11 +334,11 @@ def answer_signals(
     """Answerability signals of the best of ``ranked`` (sorted by ranker score, best first), in [-1, 1]."""
     q = prepared.question
     total = sum(q.weights.values()) or 1.0
-    says = _absence_weight(len(documents))
-    unknown = sum(q.weights[t] for t in q.absent) / total * says
+    says = absence_weights(q, len(documents))
+    unknown = sum(q.weights[t] * says[t] for t in q.absent) / total
     # a word the corpus never uses weighs in the "missing" signals as much as its absence says
     # (fully from a thousand documents on: the BBC corpus is unaffected)
-    weights = {t: w * says if t in q.absent else w for t, w in q.weights.items()}
+    weights = {t: w * says.get(t, 1.0) for t, w in q.weights.items()}
     passages = prepared.passages
     if not ranked or not passages:
         return {"unknown": round(unknown, 4), "doc_missing": 1.0, "near_missing": 1.0, "rare_missing": 1.0}
@@ -368,6 +377,16 @@ def answer_signals(
     return {name: round(float(value), 4) for name, value in signals.items()}
 
 
-def _absence_weight(documents: int) -> float:
-    """How much a word's absence from the corpus says: 1 from a thousand documents on, less below."""
-    return min(1.0, math.log1p(documents) / math.log1p(1000))
+def absence_weights(q: QuestionTerms, documents: int) -> dict[str, float]:
+    """How much the absence of each of ``q.absent`` from a corpus of ``documents`` says, in [0, 1].
+
+    From a thousand documents on, all it can: a word that many articles never use is not their topic.
+    Below, ``ln(1 + documents) / ln(1001)`` for a common word (a handful of documents uses few words),
+    rising to 1 with the word's ``specificity`` in English: a one-article corpus never saying "show"
+    may still answer "what does the logo show?"; never saying "planet" or "sulfuric", it is not
+    about the question."""
+    size = min(1.0, math.log1p(documents) / math.log1p(1000))
+    if size >= 1.0 or not q.absent:
+        return dict.fromkeys(q.absent, size)
+    surface = surface_words(q.text)
+    return {t: max(size, specificity(surface.get(t, t))) for t in q.absent}

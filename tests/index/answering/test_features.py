@@ -11,6 +11,7 @@ from citeqa.index.answering.features import (
     SIGNALS,
     DocumentTerms,
     Prepared,
+    absence_weights,
     answer_signals,
     candidate_features,
     coverage,
@@ -21,6 +22,7 @@ from citeqa.index.answering.features import (
 from citeqa.index.answering.ranker import Ranker
 from citeqa.index.text.questions import type_match
 from citeqa.index.text.sentences import sentence_spans
+from citeqa.index.text.specificity import specificity
 from tests.index.answering.fixtures import DOCUMENTS, LIGHTHOUSE, lexical, passage
 
 
@@ -89,8 +91,11 @@ def test_signals_see_words_missing_from_the_article_and_from_the_corpus() -> Non
     signals = answer_signals(prepared, ranked, DOCUMENTS, _terms, max_idf)
     assert set(signals) == set(SIGNALS)
     # "demolished" is all the article lacks, and the corpus lacks it too; in two documents that
-    # absence counts ln(3)/ln(1001) as much as in a thousand, in every signal that sees it
-    says = math.log(3) / math.log(1001)
+    # absence counts ln(3)/ln(1001) as much as in a thousand for a common word, more for a topical
+    # one ("demolished": Zipf 3.4 in English), in every signal that sees it
+    says = max(math.log(3) / math.log(1001), specificity("demolished"))
+    assert 0.8 < says < 0.9
+    assert absence_weights(q, len(DOCUMENTS)) == {"demolish": says}
     demolished = q.weights["demolish"]
     assert q.absent == ("demolish",) and demolished == pytest.approx(max_idf)
     assert signals["unknown"] == pytest.approx(demolished * says / sum(q.weights.values()), abs=1e-3)
@@ -106,3 +111,21 @@ def test_signals_without_candidates_say_everything_is_missing() -> None:
     q = parse_question("What is the capital of Mongolia?", lexical())
     signals = answer_signals(Prepared(q, (), ()), [], DOCUMENTS, _terms, 5.0)
     assert signals["doc_missing"] == 1.0 and signals["unknown"] > 0.9 * math.log(3) / math.log(1001)
+
+
+def test_in_a_small_corpus_a_topical_word_s_absence_says_more_than_a_common_one_s() -> None:
+    index = lexical()
+    q = parse_question("What does the planet lighthouse show?", index)
+    says = absence_weights(q, len(DOCUMENTS))
+    assert set(says) == {"planet", "show"}
+    assert says["show"] == pytest.approx(math.log(3) / math.log(1001))  # "show": among the commonest words
+    assert says["planet"] == pytest.approx(specificity("planet")) and 0.4 < says["planet"] < 0.5
+    assert absence_weights(q, 1000) == {"planet": 1.0, "show": 1.0}  # from a thousand documents on: all
+
+
+@pytest.mark.parametrize(
+    ("word", "low", "high"),
+    [("what", 0.0, 0.0), ("show", 0.0, 0.15), ("planet", 0.4, 0.5), ("sulfuric", 1.0, 1.0), ("Zorblaxx", 1.0, 1.0)],
+)
+def test_specificity_grows_as_a_word_gets_rarer_in_english(word: str, low: float, high: float) -> None:
+    assert low <= specificity(word) <= high

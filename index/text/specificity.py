@@ -1,0 +1,32 @@
+"""How much a word says about a topic, from its frequency in general English (the ``wordfreq`` package).
+
+A small corpus uses few words, so a question word it never uses is weak evidence by itself: "what
+does the logo show?" over three documents that never say "show" may still be answered. A topical
+word is different: a one-article corpus about NATO that never says "planet", "solar" or "sulfuric"
+is not about what a question with those words asks. ``specificity`` tells the two apart by how
+common the word is in English: 0 for the commonest words (Zipf frequency ``COMMON`` or more: "show",
+"what", "does", "system"), 1 for rare ones (``RARE`` or less: "sulfuric", "covalent"), linear in
+between ("planet" 4.68 → 0.44, "acid" 4.45 → 0.52).
+
+Zipf frequency is log10 of occurrences per billion words (wordfreq's English lists: Wikipedia,
+subtitles, news, books, the web; see https://github.com/rspeer/wordfreq). The bounds are round
+points of that scale, not fitted: ``COMMON`` = 6 is about the 300 commonest English words, ``RARE``
+= 3 one occurrence per million words.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+COMMON = 6.0
+RARE = 3.0
+
+
+@lru_cache(maxsize=4096)
+def specificity(word: str) -> float:
+    """How topical ``word`` is, in [0, 1]: 0 at Zipf frequency ``COMMON`` and above, 1 at ``RARE`` and below
+    (a word wordfreq does not know is rare). Case-insensitive; raises nothing."""
+    from wordfreq import zipf_frequency  # imported on first use: only small corpora need it
+
+    zipf = zipf_frequency(word, "en")
+    return min(1.0, max(0.0, (COMMON - zipf) / (COMMON - RARE)))
