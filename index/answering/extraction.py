@@ -35,7 +35,7 @@ from citeqa.index.domain import Document, Vectors
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex
 from citeqa.index.store.sentences import SentenceStore
-from citeqa.index.text.questions import question_type, surface_words
+from citeqa.index.text.questions import other_year, question_type, surface_words
 from citeqa.index.text.tokens import STOPWORDS
 
 MAX_ANSWER_CHARS = 350
@@ -172,8 +172,9 @@ class Extractor:
         signals = answer_signals(prepared, ranked, self.documents, self.terms_of, self.max_idf)
         p = model.probability(signals)
         shown_passages = prepared.passages[:shown]
-        if not ranked or p < model.threshold:
-            why = self._abstention(q, ranked, signals, p, model.threshold)
+        conflict = self._other_year(q, ranked[0]) if ranked else None
+        if not ranked or p < model.threshold or conflict is not None:
+            why = conflict or self._abstention(q, ranked, signals, p, model.threshold)
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), why.message, signals, why)
         spans = self.choose(q, ranked[0], self._runner_up(model.ranker or self.ranker, ranked))
         citations = tuple(self._cite(i + 1, ranked[0].doc_id, s, e, ranked[0].score) for i, (s, e) in enumerate(spans))
@@ -209,6 +210,19 @@ class Extractor:
                 f"(confidence {p:.2f} < {threshold:.2f})",
             )
         return Abstention("low_confidence", f"no sentence clearly answers it (confidence {p:.2f} < {threshold:.2f})")
+
+    def _other_year(self, q: QuestionTerms, best: Candidate) -> Abstention | None:
+        """An abstention when the question names a year the best sentence's article never mentions and
+        the sentence gives another (``citeqa.index.text.questions.other_year``): another year's case."""
+        doc = self.documents[best.doc_id]
+        asked, given = other_year(q.text, doc.text[best.start : best.end], doc.title + "\n" + doc.text)
+        if not asked:
+            return None
+        return Abstention(
+            "terms_not_in_passage",
+            f"the closest article ({doc.title!r}) gives {_quoted(given)}, not {_quoted(asked)}",
+            asked,
+        )
 
     @staticmethod
     def _runner_up(ranker: Ranker, ranked: list[Candidate]) -> Candidate | None:

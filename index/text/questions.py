@@ -22,8 +22,8 @@ _DATE = re.compile(
     + _MONTH
     + "|"
     + _MONTH
-    + r"(?:\s+\d{1,2})?|last (?:year|month|week)"
-    r"|yesterday|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{4}s)\b",
+    + r"(?:\s+\d{1,2})?|(?:last|next|this) (?:year|month|week|season|spring|summer|autumn|winter)"
+    r"|yesterday|today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{4}s)\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (
@@ -174,6 +174,17 @@ _FORM = re.compile(
     r"\bhow\s+(?:large|big|long|far|old|often|tall|high|wide|deep|heavy|soon|late|early|fast|small|short)\b",
     re.IGNORECASE,
 )
+
+
+def other_year(question: str, sentence: str, article: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(asked, given)``: the years ``question`` names that ``article`` never mentions, and the other years
+    ``sentence`` (a sentence of ``article``) names instead; both empty unless both are non-empty.
+
+    "How much was the brewery fined in 2004?" answered by "... was fined £40,000 in 2002 ..." from an
+    article that never says 2004 is another year's case (a near miss), not the answer."""
+    asked = tuple(dict.fromkeys(y for y in _YEAR.findall(question) if y not in article))
+    given = tuple(dict.fromkeys(y for y in _YEAR.findall(sentence) if y not in asked)) if asked else ()
+    return (asked, given) if given else ((), ())
 
 
 def without_question_form(question: str) -> str:

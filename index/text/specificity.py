@@ -6,7 +6,7 @@ word is different: a one-article corpus about NATO that never says "planet", "so
 is not about what a question with those words asks. ``specificity`` tells the two apart by how
 common the word is in English: 0 for the commonest words (Zipf frequency ``COMMON`` or more: "show",
 "what", "does", "system"), 1 for rare ones (``RARE`` or less: "sulfuric", "covalent"), linear in
-between ("planet" 4.68 → 0.44, "acid" 4.45 → 0.52).
+between ("planet" 4.68 → 0.44, "acid" 4.45 → 0.52). Numbers are topical whatever their frequency.
 
 Zipf frequency is log10 of occurrences per billion words (wordfreq's English lists: Wikipedia,
 subtitles, news, books, the web; see https://github.com/rspeer/wordfreq). The bounds are round
@@ -25,7 +25,11 @@ RARE = 3.0
 @lru_cache(maxsize=4096)
 def specificity(word: str) -> float:
     """How topical ``word`` is, in [0, 1]: 0 at Zipf frequency ``COMMON`` and above, 1 at ``RARE`` and below
-    (a word wordfreq does not know is rare). Case-insensitive; raises nothing."""
+    (a word wordfreq does not know is rare; a number or code with a digit, "2004", "V603SH", is always 1:
+    a year or amount a corpus never mentions is never a mere word choice). Case-insensitive; raises
+    nothing."""
+    if any(c.isdigit() for c in word):
+        return 1.0
     from wordfreq import zipf_frequency  # imported on first use: only small corpora need it
 
     zipf = zipf_frequency(word, "en")

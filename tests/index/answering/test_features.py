@@ -125,7 +125,14 @@ def test_in_a_small_corpus_a_topical_word_s_absence_says_more_than_a_common_one_
 
 @pytest.mark.parametrize(
     ("word", "low", "high"),
-    [("what", 0.0, 0.0), ("show", 0.0, 0.15), ("planet", 0.4, 0.5), ("sulfuric", 1.0, 1.0), ("Zorblaxx", 1.0, 1.0)],
+    [
+        ("what", 0.0, 0.0),
+        ("show", 0.0, 0.15),
+        ("planet", 0.4, 0.5),
+        ("sulfuric", 1.0, 1.0),
+        ("Zorblaxx", 1.0, 1.0),
+        ("2004", 1.0, 1.0),
+    ],
 )
 def test_specificity_grows_as_a_word_gets_rarer_in_english(word: str, low: float, high: float) -> None:
     assert low <= specificity(word) <= high

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citeqa.index.text.questions import focus_terms, question_type, specific_terms
+from citeqa.index.text.questions import focus_terms, other_year, question_type, specific_terms
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,19 @@ def test_focus_is_what_follows_the_question_word() -> None:
 )
 def test_symbol_terms_are_specific_terms(question: str, specific: list[str]) -> None:
     assert specific_terms(question) == specific
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "article", "expected"),
+    [
+        ("Fined in 2004?", "It was fined in 2002.", "It was fined in 2002.", (("2004",), ("2002",))),
+        ("Fined in 2002?", "It was fined in 2002.", "It was fined in 2002.", ((), ())),
+        ("Fined in 2004?", "It was fined last year.", "It was fined last year.", ((), ())),  # no other year given
+        ("Fined in 2004?", "It was fined in 2002.", "In 2004 it paid. It was fined in 2002.", ((), ())),
+        ("How much was the fine?", "It was fined in 2002.", "It was fined in 2002.", ((), ())),
+    ],
+)
+def test_other_year_is_another_year_s_case(
+    question: str, sentence: str, article: str, expected: tuple[tuple[str, ...], tuple[str, ...]]
+) -> None:
+    assert other_year(question, sentence, article) == expected
