@@ -35,6 +35,7 @@ from citeqa.index.domain import Document, Vectors
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex
 from citeqa.index.store.sentences import SentenceStore
+from citeqa.index.text.people import asks_for_someone_unnamed, names_someone_new
 from citeqa.index.text.questions import other_year, question_type, surface_words
 from citeqa.index.text.tokens import STOPWORDS
 
@@ -177,6 +178,9 @@ class Extractor:
             why = conflict or self._abstention(q, ranked, signals, p, model.threshold)
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), why.message, signals, why)
         spans = self.choose(q, ranked[0], self._runner_up(model.ranker or self.ranker, ranked))
+        nobody = self._names_nobody(q, ranked[0].doc_id, spans)
+        if nobody is not None:
+            return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), nobody.message, signals, nobody)
         citations = tuple(self._cite(i + 1, ranked[0].doc_id, s, e, ranked[0].score) for i, (s, e) in enumerate(spans))
         text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
         return Answer(q.text, True, text, citations, shown_passages, round(p, 4), None, signals)
@@ -223,6 +227,17 @@ class Extractor:
             f"the closest article ({doc.title!r}) gives {_quoted(given)}, not {_quoted(asked)}",
             asked,
         )
+
+    def _names_nobody(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
+        """An abstention when the question asks for a person it does not name (``asks_for_someone_unnamed``)
+        and the answer's sentences name no one the question does not: "Who is Helen Marsh's lawyer?"
+        is not answered by "Mrs Marsh, 61, denies the charge."."""
+        if not asks_for_someone_unnamed(q.text):
+            return None
+        doc = self.documents[doc_id]
+        if any(names_someone_new(doc.text[s:e], q.text, doc.text) for s, e in spans):
+            return None
+        return Abstention("low_confidence", f"the closest article ({doc.title!r}) does not name the person asked for")
 
     @staticmethod
     def _runner_up(ranker: Ranker, ranked: list[Candidate]) -> Candidate | None:

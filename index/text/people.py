@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from citeqa.index.text.questions import new_names
+from citeqa.index.text.tokens import words
 
-__all__ = ["asks_for_person", "is_person", "new_people"]
+__all__ = ["asks_for_person", "asks_for_someone_unnamed", "is_person", "names_someone_new", "new_people"]
 
 _TITLES = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Dame|Prof|Professor|Rev|President|Chancellor|Judge|Coach|Captain)"
+_TITLE_WORDS = frozenset(w.lower() for w in _TITLES.strip("(?:)").split("|"))
 _SPEECH = r"(?:said|says|added|told|explained|insisted|claimed|admitted|believes|thinks|argued|warned|revealed)"
 _ROLES = (
     "chief executive|executive|boss|chairman|chairwoman|president|director|manager|coach|minister|secretary|"
@@ -40,6 +42,44 @@ def asks_for_person(question: str) -> bool:
     """Whether ``question`` asks for a person: "who ...", "which (British) writer ...", "what is the
     name of the woman ..."."""
     return bool(_ASKS.search(question))
+
+
+_WHO_IS_NAME = re.compile(r"^\s*(?i:who)\s+(?:is|was|are|were)\s+(?:[A-Z][\w’'.-]*\s*)+\??\s*$")
+
+
+def asks_for_someone_unnamed(question: str) -> bool:
+    """Whether ``question`` asks for a person it does not name, so that an answer must name someone new:
+    "Who is Helen Marsh's lawyer?", "which writer ...". Not "Who is Mark Rutte?", which names the
+    person and asks what they are."""
+    return asks_for_person(question) and not _WHO_IS_NAME.match(question)
+
+
+def names_someone_new(sentence: str, question: str, document: str) -> bool:
+    """Whether ``sentence`` (of ``document``) holds a name the question does not: a capitalised phrase of
+    ``new_names`` that is more than a title ("Mrs Marsh" after "Helen Marsh's lawyer?" is not new)
+    and, when it is one word opening the sentence, one the document also writes with a capital inside a
+    sentence ("Reddy said ..." after "lawyer Tom Reddy"; not "Visitors can see ...")."""
+    asked = set(words(question))
+    for phrase in new_names(sentence, question, document):
+        kept = [w for w in words(phrase) if w not in _TITLE_WORDS]
+        if not kept or set(kept) <= asked:
+            continue
+        if len(kept) == 1 and sentence.lstrip("\"“'‘ ").startswith(phrase) and not _named_inside(phrase, document):
+            continue
+        return True
+    return False
+
+
+def _named_inside(word: str, document: str) -> bool:
+    """Whether ``word`` stands capitalised in ``document`` somewhere other than at a sentence's start."""
+    at = document.find(word)
+    while at >= 0:
+        end = at + len(word)
+        before = document[max(0, at - 12) : at].rstrip()
+        if before and before[-1] not in '.!?"“\n' and (end == len(document) or not document[end].isalnum()):
+            return True
+        at = document.find(word, at + 1)
+    return False
 
 
 def is_person(phrase: str, document: str) -> bool:

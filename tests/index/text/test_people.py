@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citeqa.index.text.people import asks_for_person, is_person, new_people
+from citeqa.index.text.people import asks_for_person, asks_for_someone_unnamed, is_person, names_someone_new, new_people
 
 ARTICLE = (
     "Harbour trust names new director\n"
@@ -59,3 +59,32 @@ def test_new_people_are_those_the_question_does_not_name() -> None:
     assert new_people(sentence, "Who is the new director of the Kelvmouth Harbour Trust?", ARTICLE) == ["Maren Oakes"]
     assert new_people(sentence, "Who did the trust appoint after Maren Oakes?", ARTICLE) == []
     assert new_people("Kelvmouth Council welcomed the decision.", "Who welcomed it?", ARTICLE) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who is Helen Marsh's lawyer?", True),
+        ("Who restored the lifeboat?", True),
+        ("Which writer adapted the book?", True),
+        ("Who is Mark Rutte?", False),  # names the person, asks what they are
+        ("Who was Zoë Marchetti?", False),
+        ("What did the museum cost?", False),
+    ],
+)
+def test_asks_for_someone_unnamed(question: str, expected: bool) -> None:
+    assert asks_for_someone_unnamed(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Mrs Marsh, 61, denies the charge.", False),  # a title is not a new name
+        ("Visitors can see the restored lifeboat.", False),  # a common word opening the sentence
+        ("Her lawyer, Tom Reddy, spoke outside court.", True),
+        ("Reddy said she would appeal.", True),  # opening the sentence, but written inside one elsewhere
+    ],
+)
+def test_names_someone_new(sentence: str, expected: bool) -> None:
+    document = "Retired teacher Helen Marsh appeared in court, defended by Tom Reddy. " + sentence
+    assert names_someone_new(sentence, "Who is Helen Marsh's lawyer?", document) is expected
