@@ -41,6 +41,16 @@ def _top(scores: npt.NDArray[np.float32], depth: int) -> npt.NDArray[np.int64]:
     return part[np.argsort(-scores[part], kind="stable")]
 
 
+def _top_positive(scores: npt.NDArray[np.float32], depth: int) -> npt.NDArray[np.int64]:
+    """The ids of the ``depth`` best positive scores, best first. Most queries match fewer chunks than
+    ``depth``: then only those are sorted (ties by id), not all the chunks partitioned."""
+    matched = np.flatnonzero(scores > 0)
+    if len(matched) > depth:
+        top = _top(scores, depth)
+        return top[scores[top] > 0]
+    return matched[np.argsort(-scores[matched], kind="stable")].astype(np.int64)
+
+
 def search_many(
     data: IndexData,
     queries: Sequence[str],
@@ -60,8 +70,7 @@ def search_many(
     for row in range(len(queries)):
         ids = dense_ids[row]
         dense_rank = ids[(ids >= 0) & (ids < total)].astype(np.int64)
-        top = _top(lexical_scores[row], depth)
-        lexical_rank = top[lexical_scores[row, top] > 0]
+        lexical_rank = _top_positive(lexical_scores[row], depth)
         if params.fusion is FusionMode.MINMAX:
             scored = minmax_fuse(
                 data.vectors, query_vectors[row], lexical_scores[row], dense_rank, lexical_rank, params, k

@@ -139,11 +139,38 @@ def save_vectors(vectors: Vectors, directory: Path, kind: str) -> list[str]:
     return [VECTORS_FILE, FAISS_FILE]
 
 
-def load_vectors(directory: Path) -> Vectors:
-    """The chunk vectors ``(chunks, dimension)`` float32, memory-mapped read-only: retrieval re-scores a
-    few hundred rows a question, so only those pages are read, and the FAISS index keeps its own copy."""
-    loaded: Vectors = np.load(directory / VECTORS_FILE, mmap_mode="r", allow_pickle=False)
-    return loaded
+def load_vectors(directory: Path, index: Any = None) -> Vectors:
+    """The chunk vectors ``(chunks, dimension)`` float32, read-only.
+
+    When ``index`` (the loaded FAISS index of ``directory``) holds them as they are (flat, or HNSW over
+    flat storage), a view of its memory: the ~14 MB of the whole BBC corpus once, not a second
+    time in the pages of ``vectors.npy`` that re-scoring touches (a page fault maps its neighbours too,
+    so a few hundred rows a question made the whole file resident). Otherwise (IVF stores fp16 codes)
+    ``vectors.npy`` memory-mapped: only the pages of the rows read come into memory. The view is
+    valid while ``index`` lives (``IndexData`` holds both).
+    """
+    stored: Vectors = np.load(directory / VECTORS_FILE, mmap_mode="r", allow_pickle=False)
+    held = _flat_vectors(index) if index is not None else None
+    return held if held is not None and held.shape == stored.shape else stored
+
+
+def _flat_vectors(index: Any) -> Vectors | None:
+    """A read-only view of the float32 vectors a flat (or HNSW-over-flat) FAISS index stores, else None.
+    The view's base holds ``index``, so the memory lives as long as the view."""
+    storage = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
+    if not isinstance(storage, faiss.IndexFlat) or storage.ntotal == 0:
+        return None
+    shape = (int(storage.ntotal), int(storage.d))
+    address = faiss.rev_swig_ptr(storage.get_xb(), shape[0] * shape[1]).__array_interface__["data"][0]
+    return np.asarray(_Owned(index, {"shape": shape, "typestr": "<f4", "data": (address, True), "version": 3}))
+
+
+class _Owned:
+    """Memory of a FAISS index seen by numpy (``__array_interface__``), keeping the index alive."""
+
+    def __init__(self, owner: Any, interface: dict[str, Any]) -> None:
+        self.owner = owner
+        self.__array_interface__ = interface
 
 
 def load_faiss(directory: Path, params: SearchParams | None = None) -> Any:

@@ -85,10 +85,10 @@ def read_index_files(directory: Path, manifest: Manifest, search: SearchParams |
         docs = {d.doc_id: d for d in read_documents(directory)}
         reading = CHUNKS_FILE
         chunks = read_chunks(directory, docs)
-        reading = VECTORS_FILE
-        vectors = load_vectors(directory)
         reading = FAISS_FILE
         faiss_index = load_faiss(directory, search)
+        reading = VECTORS_FILE
+        vectors = load_vectors(directory, faiss_index)
         reading = f"{MATRIX_FILE} or {VOCAB_FILE}"
         lexical = load_lexical(directory)
         reading = f"{SENTENCES_FILE} or {SENTENCE_VECTORS_FILE}"

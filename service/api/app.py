@@ -8,13 +8,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.routing import Route
 
 from citeqa.index import __version__
 from citeqa.service.api.batching import Batcher
 from citeqa.service.api.docs_pages import install_docs_pages
 from citeqa.service.api.errors import install_error_handlers
 from citeqa.service.api.limits import install_limits
-from citeqa.service.api.mcp import EngineBackend, mount_mcp
+from citeqa.service.api.mcp_mount import MCP_PATH, LazyMcp
 from citeqa.service.api.observability import install_observability
 from citeqa.service.api.reloading import ReloadTriggers
 from citeqa.service.api.routes.chat import router as chat_router
@@ -45,8 +46,8 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
         ).start()
         triggers = ReloadTriggers(runtime, settings.reload_poll_seconds)
         triggers.start(loading)
-        async with app.state.mcp.session_manager.run():
-            yield
+        yield
+        await app.state.mcp.close()
         triggers.stop()
         app.state.batcher.close()
 
@@ -71,12 +72,12 @@ def create_app(settings: Settings | None = None, *, load: bool = True) -> FastAP
     app.include_router(web_router)
     app.include_router(document_router)
     app.include_router(chat_router)
-    backend = EngineBackend(
+    app.state.mcp = LazyMcp(
         runtime.engine,
         lambda q, k: app.state.batcher.ask(q, k),
         lambda q, k: app.state.batcher.search(q, k),
         settings,
     )
-    app.state.mcp = mount_mcp(app, backend, settings)
+    app.router.routes.append(Route(MCP_PATH, endpoint=app.state.mcp))
     install_observability(app, runtime, settings.log_questions)
     return app

@@ -6,9 +6,9 @@ It runs two ways, over one ``Backend`` (the four calls the tools need):
   loaded ``Engine``, as ``citeqa ask`` does); with ``--url`` a proxy to a running ``citeqa serve``
   (the typed ``AsyncClient`` is the backend), so the model and index stay in one process.
 - mounted in ``citeqa serve`` at ``/mcp`` (Streamable HTTP, stateless, JSON answers) by
-  ``mount_mcp``: in-process on the served engine, through the same micro-batcher as
-  ``/v1/ask``, behind ``CITEQA_API_KEY`` when it is set and under the same rate, concurrency
-  and input limits as ``/v1/``.
+  ``citeqa.service.api.mcp_mount``, which imports this module (and the SDK) on the first request:
+  in-process on the served engine, through the same micro-batcher as ``/v1/ask``, behind
+  ``CITEQA_API_KEY`` when it is set and under the same rate, concurrency and input limits as ``/v1/``.
 
 Tool results are structured (``AskOutput``, ``SearchOutput``, ``DocumentOutput``). Expected
 failures (empty question, unknown document, wrong key, no index yet) come back as tool errors
@@ -25,7 +25,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Any, Protocol
 
-from fastapi import FastAPI
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from pydantic import BaseModel, ValidationError
@@ -54,8 +53,6 @@ from citeqa.service.client import AsyncClient
 from citeqa.service.client.errors import ApiError, NotFound
 from citeqa.service.client.models import Answer, Document, DocumentSummary, SearchResult
 from citeqa.service.settings import Settings
-
-MCP_PATH = "/mcp"
 
 INSTRUCTIONS = """citeqa answers questions from a fixed set of articles with exact quotes.
 Call `ask` first. Every citation is an exact quote: `quote` equals the document text from
@@ -252,16 +249,16 @@ class _KeyGuard:
         await self.app(scope, receive, send)
 
 
-def mount_mcp(app: FastAPI, backend: Backend, settings: Settings) -> MCPServer[Any]:
-    """Serve the MCP server at ``/mcp`` of ``app`` (Streamable HTTP); run its ``session_manager`` in the lifespan.
+def mcp_endpoint(backend: Backend, settings: Settings, path: str) -> tuple[MCPServer[Any], ASGIApp]:
+    """The MCP server over ``backend`` and its Streamable HTTP endpoint for ``path`` (behind the API key);
+    its ``session_manager`` must run while the endpoint serves (``citeqa.service.api.mcp_mount``).
 
     Stateless with JSON answers, so any replica can answer any request. DNS-rebinding protection
     is on when the service binds a loopback address (the SDK's default), off otherwise.
     """
     server = create_mcp_server(backend)
     http_app = server.streamable_http_app(
-        streamable_http_path=MCP_PATH, stateless_http=True, json_response=True, host=settings.host
+        streamable_http_path=path, stateless_http=True, json_response=True, host=settings.host
     )
-    (route,) = [r for r in http_app.routes if isinstance(r, Route) and r.path == MCP_PATH]
-    app.router.routes.append(Route(MCP_PATH, endpoint=_KeyGuard(route.app, settings)))
-    return server
+    (route,) = [r for r in http_app.routes if isinstance(r, Route) and r.path == path]
+    return server, _KeyGuard(route.app, settings)

@@ -18,7 +18,7 @@ from citeqa.index.errors import IndexCorrupt
 from citeqa.index.indexing.build import build_index
 from citeqa.index.store.loader import IndexData, load_index
 from citeqa.index.store.manifest import current_version_dir, read_manifest, sha256_file
-from citeqa.index.store.sentences import SENTENCE_VECTORS_FILE, SENTENCES_FILE
+from citeqa.index.store.sentences import SENTENCE_VECTORS_FILE, SENTENCES_FILE, StoredRows
 from citeqa.index.text.sentences import sentence_spans
 from tests.conftest import ROOT
 
@@ -78,10 +78,11 @@ def test_sentences_are_stored_with_checksums_and_match_the_text(built: tuple[Pat
     for name in (SENTENCES_FILE, SENTENCE_VECTORS_FILE):
         assert manifest.files[name] == sha256_file(directory / name)
     data = load_index(root)
-    assert isinstance(data.sentences.vectors, np.memmap) and data.sentences.vectors.dtype == np.float16
+    stored = data.sentences.vectors
+    assert isinstance(stored, StoredRows) and stored.dtype == np.float16
     for doc in data.documents.values():
         assert data.sentences.spans_of(doc.doc_id) == sentence_spans(doc.text)
-    rows = np.asarray(data.sentences.vectors, dtype=np.float32)
+    rows = np.asarray(stored.read(np.arange(stored.shape[0])), dtype=np.float32)
     assert not np.isnan(rows).any() and np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=2e-3)
 
 

@@ -16,12 +16,14 @@ from citeqa.index.store.dense import (
     default_nprobe,
     ivf_lists,
     load_faiss,
+    load_vectors,
     make_faiss_index,
     save_vectors,
     search_params_of,
     set_search_threads,
 )
 from citeqa.index.store.kinds import choose_kind
+from citeqa.index.store.sentences import StoredRows
 
 
 def _unit(a: np.ndarray) -> np.ndarray:
@@ -77,6 +79,17 @@ def test_ivf_stores_fp16_codes_and_its_nprobe(tmp_path: Path) -> None:
     assert ivf_lists(1_000_000) == 1000 and default_nprobe(1000) == 32 and default_nprobe(4096) == 128
 
 
+@pytest.mark.parametrize(("kind", "held"), [("flat", True), ("hnsw", True), ("ivf", False)])
+def test_loaded_vectors_are_the_faiss_index_s_own_when_it_stores_them_as_they_are(
+    tmp_path: Path, kind: str, held: bool
+) -> None:
+    vectors = _like_sentences(3_000, 3, 0.1)
+    save_vectors(vectors, tmp_path, kind)
+    loaded = load_vectors(tmp_path, load_faiss(tmp_path))
+    assert np.array_equal(loaded, vectors) and not loaded.flags.writeable
+    assert isinstance(loaded, np.memmap) is not held  # IVF keeps fp16 codes: the rows come from vectors.npy
+
+
 @pytest.mark.parametrize(
     ("kind", "params", "expected"),
     [
@@ -107,3 +120,17 @@ def test_a_search_param_below_one_is_refused(field: str) -> None:
 )
 def test_choose_kind(kind: str, count: int, expected: str) -> None:
     assert choose_kind(kind, count) == expected
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [[], [0], [7, 3, 3, 4, 5, 19], list(range(20)), [19, 0]],
+    ids=["none", "first", "unsorted-with-repeats", "all", "last-and-first"],
+)
+def test_stored_rows_read_what_the_file_holds_in_the_order_asked(tmp_path: Path, rows: list[int]) -> None:
+    table = np.arange(20 * 6, dtype=np.float16).reshape(20, 6)
+    np.save(tmp_path / "rows.npy", table)
+    stored = StoredRows(tmp_path / "rows.npy")
+    assert stored.shape == (20, 6) and stored.dtype == np.float16
+    wanted = np.asarray(rows, dtype=np.int64)
+    assert np.array_equal(stored.read(wanted), table[wanted])

@@ -233,3 +233,29 @@ def test_making_the_server_leaves_logging_to_the_application() -> None:
         "assert root.handlers == [] and root.level == logging.WARNING, (root.handlers, root.level)"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
+
+
+def test_the_sdk_loads_with_the_first_mcp_request_and_stops_with_the_app(tmp_path: Path) -> None:
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from fastapi.testclient import TestClient\n"
+        "from citeqa.service.api.app import create_app\n"
+        "from citeqa.service.settings import Settings\n"
+        f"app = create_app(Settings(index_dir={str(tmp_path)!r}), load=False)\n"
+        "body = {'jsonrpc': '2.0', 'id': 1, 'method': 'tools/list'}\n"
+        "headers = {'accept': 'application/json, text/event-stream'}\n"
+        "with TestClient(app, base_url='http://127.0.0.1:8000') as client:\n"
+        "    assert client.get('/healthz').status_code == 200\n"
+        "    assert 'mcp' not in sys.modules\n"
+        "    for _ in range(2):\n"
+        "        listed = client.post('/mcp', json=body, headers=headers)\n"
+        "        assert listed.status_code == 200, listed.text\n"
+        "        names = {tool['name'] for tool in listed.json()['result']['tools']}\n"
+        "        assert names == {'ask', 'search', 'get_document'}, names\n"
+        "    assert 'mcp' in sys.modules\n"
+        "    task = app.state.mcp._task\n"
+        "assert task.done() and not task.cancelled() and task.exception() is None\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
