@@ -6,9 +6,11 @@ import gc
 import logging
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from citeqa.index.engine import Engine
 from citeqa.index.errors import CiteqaError, NotReady
+from citeqa.index.store.dense import search_params_of
 from citeqa.index.store.manifest import published_version
 from citeqa.index.text.language import load_detector
 from citeqa.service.settings import Settings
@@ -43,13 +45,15 @@ class Runtime:
             self.current = load_engine(self.settings)
             self.error = None
             settle_heap()
-            summary = self.current.data.manifest.summary()
+            summary = index_summary(self.current)
             log.info(
-                "index loaded: %s documents, %s chunks, version %s",
+                "index loaded: %s documents, %s chunks, version %s, search %s",
                 summary["documents"],
                 summary["chunks"],
                 summary["version"],
+                summary["search"],
             )
+            _warn_unused_search_settings(self.settings, summary["search"])
         except CiteqaError as exc:
             self.error = exc.message
             log.error("index not loaded: %s", exc.message)
@@ -76,14 +80,37 @@ class Runtime:
             self.error = None
             self.reload_error = None
             settle_heap()
-            summary = engine.data.manifest.summary()
-            log.info("index reloaded: version %s", summary["version"])
+            summary = index_summary(engine)
+            log.info("index reloaded: version %s, search %s", summary["version"], summary["search"])
+            _warn_unused_search_settings(self.settings, summary["search"])
             return summary
 
     def load_in_background(self) -> threading.Thread:
         thread = threading.Thread(target=self.load, name="citeqa-loader", daemon=True)
         thread.start()
         return thread
+
+
+def index_summary(engine: Engine) -> dict[str, Any]:
+    """The manifest's summary of the served index plus ``search``: its FAISS structure and the query-time
+    parameters in force (``{"kind": "ivf", "lists": 1000, "nprobe": 32}``), as /readyz reports them."""
+    return engine.data.manifest.summary() | {"search": search_params_of(engine.data.faiss_index)}
+
+
+def _warn_unused_search_settings(settings: Settings, search: dict[str, Any]) -> None:
+    """Say so when a query-time setting cannot act on the served index (it is kept, not refused: the
+    same settings serve indexes of every size, and a rebuild may choose another structure)."""
+    kind = search["kind"]
+    if settings.ivf_nprobe is not None and kind != "ivf":
+        log.warning("CITEQA_IVF_NPROBE=%s has no effect: the index is %s, not ivf", settings.ivf_nprobe, kind)
+    elif settings.ivf_nprobe is not None and settings.ivf_nprobe > search["lists"]:
+        log.warning(
+            "CITEQA_IVF_NPROBE=%s is more than the index's %s lists: every list is scanned (an exact search)",
+            settings.ivf_nprobe,
+            search["lists"],
+        )
+    if settings.hnsw_ef_search is not None and kind != "hnsw":
+        log.warning("CITEQA_HNSW_EF_SEARCH=%s has no effect: the index is %s, not hnsw", settings.hnsw_ef_search, kind)
 
 
 def settle_heap() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
+from citeqa.index.answering.features import FULL_ABSENCE
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.embedding.factory import load_embedder
 from citeqa.index.engine import Engine
@@ -18,6 +19,7 @@ from citeqa.index.retrieval.fusion import RetrievalParams
 from citeqa.index.store.dense import SearchParams
 from citeqa.index.store.loader import IndexData, load_index
 from citeqa.index.text.chunking import ChunkingParams
+from citeqa.index.text.specificity import load_frequencies
 from citeqa.service.settings import Settings
 
 __all__ = [
@@ -102,4 +104,6 @@ def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
     set_search_threads(settings.faiss_threads)
     query = previous.embedder if previous is not None else query_embedder(settings)
     data = load_index(settings.index_dir, query.name, query.dimension, query.digest, search_params(settings))
+    if len(data.documents) < FULL_ABSENCE:
+        load_frequencies()  # a small corpus weighs absent words by their English frequency: load it now
     return assemble_engine(settings, data, query)

@@ -322,6 +322,7 @@ SIGNAL_HELP: dict[str, str] = {
     "type_absent": "1 when the question asks for a date, number, score or place and the answer sentence holds none",
 }
 _CHECKABLE = frozenset({"when", "amount", "score", "where"})
+FULL_ABSENCE = 1000  # documents from which a word's absence from the corpus says all it can
 
 
 def answer_signals(
@@ -385,7 +386,7 @@ def absence_weights(q: QuestionTerms, documents: int) -> dict[str, float]:
     rising to 1 with the word's ``specificity`` in English: a one-article corpus never saying "show"
     may still answer "what does the logo show?"; never saying "planet" or "sulfuric", it is not
     about the question."""
-    size = min(1.0, math.log1p(documents) / math.log1p(1000))
+    size = min(1.0, math.log1p(documents) / math.log1p(FULL_ABSENCE))
     if size >= 1.0 or not q.absent:
         return dict.fromkeys(q.absent, size)
     surface = surface_words(q.text)

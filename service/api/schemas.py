@@ -233,7 +233,10 @@ class Health(BaseModel):
 
 class Ready(BaseModel):
     status: str = Field(examples=["ready"])
-    index: dict[str, Any] = Field(description="Summary of the loaded index manifest.")
+    index: dict[str, Any] = Field(
+        description="Summary of the loaded index manifest, and `search`: its FAISS structure and the query-time "
+        'parameters in force (`{"kind": "ivf", "lists": 1000, "nprobe": 32}`, `{"kind": "flat"}`).'
+    )
     reload_error: str | None = Field(
         None,
         description="Why the last reload was refused (file and fix) while the index above keeps serving; "

@@ -42,6 +42,23 @@ WaitOpt = Annotated[
 KOpt = Annotated[int, typer.Option("-k", "--k", help="Passages to return (1 to 20).")]
 
 
+def _version(value: bool) -> None:
+    if value:
+        from citeqa import __version__
+
+        typer.echo(f"citeqa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Answer questions over a corpus of articles with cited, verifiable quotes."""
+
+
 def fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)

@@ -17,6 +17,9 @@ def serve(
 ) -> None:
     """Serve the HTTP API (and the demo page) on the built index.
 
+    Every other setting (API key, limits, CORS, search parameters such as CITEQA_IVF_NPROBE) is a
+    CITEQA_* environment variable: docs/configuration.md lists them.
+
     Example: citeqa serve --port 8000
     """
     import uvicorn

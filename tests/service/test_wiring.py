@@ -34,3 +34,22 @@ def test_a_bad_search_setting_is_refused_naming_it(field: str, value: str, monke
     monkeypatch.setenv(f"CITEQA_{field.upper()}", value)
     with pytest.raises(ValidationError, match=field):
         Settings()
+
+
+def test_the_served_search_parameters_are_reported_and_useless_ones_warned(
+    ivf_index: Path, default_index: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """/readyz's ``index.search`` and the load log show the structure and nprobe in force; a setting
+    that cannot act (nprobe on a flat index, more lists than the index has) is warned about at load."""
+    from citeqa.service.runtime import Runtime
+
+    caplog.set_level("INFO", logger="citeqa")
+    runtime = Runtime(Settings(index_dir=ivf_index, ivf_nprobe=1000))
+    runtime.load()
+    search = runtime.reload()["search"]
+    assert search["kind"] == "ivf" and search["nprobe"] == 1000
+    assert "every list is scanned" in caplog.text and "search {'kind': 'ivf'" in caplog.text
+    caplog.clear()
+    flat = Runtime(Settings(index_dir=default_index, ivf_nprobe=4))
+    flat.load()
+    assert "CITEQA_IVF_NPROBE=4 has no effect: the index is flat" in caplog.text

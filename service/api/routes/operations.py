@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from citeqa.service.api.auth import AdminDep
 from citeqa.service.api.dependencies import RuntimeDep
 from citeqa.service.api.schemas import ERROR_RESPONSES, Health, Ready
+from citeqa.service.runtime import index_summary
 
 __all__ = ["router"]
 
@@ -21,7 +22,7 @@ def healthz() -> Health:
 @router.get("/readyz", response_model=Ready, tags=["operations"], summary="Readiness: a verified index is loaded")
 def readyz(runtime: RuntimeDep) -> Ready:
     engine = runtime.engine()
-    return Ready(status="ready", index=engine.data.manifest.summary(), reload_error=runtime.reload_error)
+    return Ready(status="ready", index=index_summary(engine), reload_error=runtime.reload_error)
 
 
 @router.post("/v1/admin/reload", response_model=Ready, tags=["operations"], summary="Load the newly published index")

@@ -183,3 +183,15 @@ def test_no_index_in_the_working_directory_names_the_path_tried_and_how_to_choos
     [line] = done.stderr.strip().splitlines()
     assert str(tmp_path / "data" / "index") in line, line
     assert "working directory" in line and "--index" in line and "CITEQA_INDEX_DIR" in line, line
+
+
+def test_version() -> None:
+    from citeqa import __version__
+
+    result = citeqa("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"citeqa {__version__}"
+
+
+def test_serve_help_points_at_the_settings() -> None:
+    result = citeqa("serve", "--help")
+    assert "CITEQA_" in result.stdout and "docs/configuration.md" in result.stdout
