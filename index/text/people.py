@@ -21,8 +21,9 @@ from citeqa.index.text.tokens import words
 
 __all__ = ["asks_for_person", "asks_for_someone_unnamed", "is_person", "names_someone_new", "new_people"]
 
-_TITLES = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Dame|Prof|Professor|Rev|President|Chancellor|Judge|Coach|Captain)"
-_TITLE_WORDS = frozenset(w.lower() for w in _TITLES.strip("(?:)").split("|"))
+_TITLE_NAMES = "Mr Mrs Ms Miss Dr Sir Lord Lady Dame Prof Professor Rev President Chancellor Judge Coach Captain"
+_TITLES = "(?:" + _TITLE_NAMES.replace(" ", "|") + ")"
+_TITLE_WORDS = frozenset(_TITLE_NAMES.lower().split())
 _SPEECH = r"(?:said|says|added|told|explained|insisted|claimed|admitted|believes|thinks|argued|warned|revealed)"
 _ROLES = (
     "chief executive|executive|boss|chairman|chairwoman|president|director|manager|coach|minister|secretary|"
