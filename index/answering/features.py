@@ -189,17 +189,64 @@ def parse_question(question: str, lexical: LexicalIndex) -> QuestionTerms:
 
 def coverage(weights: Mapping[str, float], present: Set[str]) -> float:
     """Weighted share (0-1) of ``weights``' terms in ``present``; a shared 5-letter prefix counts half."""
-    total = sum(weights.values())
-    if total <= 0:
+    return coverage_of(Weighed.of(weights), present, _prefixes(present))
+
+
+def _prefixes(terms: Set[str]) -> frozenset[str]:
+    return frozenset(t[:5] for t in terms if len(t) >= 5)
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """Weighted terms prepared once for many ``coverage_of`` calls: ``items`` in the mapping's order, ``total``."""
+
+    items: tuple[tuple[str, float], ...]
+    total: float
+
+    @classmethod
+    def of(cls, weights: Mapping[str, float]) -> Weighed:
+        return cls(tuple(weights.items()), sum(weights.values()))
+
+
+def coverage_of(weighed: Weighed, present: Set[str], prefixes: Set[str]) -> float:
+    """``coverage`` given the ``present`` terms and their 5-letter ``prefixes`` (or any sets holding the
+    same of the weighed terms and of their prefixes): the same sums in the same order, so the same floats."""
+    if weighed.total <= 0:
         return 0.0
-    prefixes = {t[:5] for t in present if len(t) >= 5}
     got = 0.0
-    for term, weight in weights.items():
+    for term, weight in weighed.items:
         if term in present:
             got += weight
         elif len(term) >= 5 and term[:5] in prefixes:
             got += weight / 2
-    return got / total
+    return got / weighed.total
+
+
+class _Hits:
+    """The question's terms (and 5-letter prefixes) found in each sentence of the documents a question's
+    candidates come from, each sentence intersected once: a candidate's coverage of its sentence, the
+    one before, the headline and the one after is then read from a few small sets."""
+
+    def __init__(self, q: QuestionTerms) -> None:
+        self.terms = frozenset(q.weights) | frozenset(q.specific) | frozenset(q.focus)
+        self.prefixes = _prefixes(self.terms)
+        self._known: dict[tuple[str, int], tuple[frozenset[str], frozenset[str]]] = {}
+
+    def sentence(self, doc_id: str, known: DocumentTerms, i: int) -> tuple[frozenset[str], frozenset[str]]:
+        """The hits in sentence ``i`` of ``doc_id`` (whose terms are ``known``); none outside the document."""
+        return self._of((doc_id, i), known.sentence(i) if i >= 0 else frozenset())
+
+    def title(self, doc_id: str, known: DocumentTerms) -> tuple[frozenset[str], frozenset[str]]:
+        """The hits in the headline of ``doc_id``."""
+        return self._of((doc_id, -1), known.title)
+
+    def _of(self, key: tuple[str, int], terms: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+        hits = self._known.get(key)
+        if hits is None:
+            found = self.terms & terms
+            prefixes = self.prefixes & _prefixes(terms) if len(found) < len(self.terms) else self.prefixes
+            hits = self._known[key] = (found, prefixes)
+        return hits
 
 
 def candidate_features(
@@ -214,6 +261,12 @@ def candidate_features(
     doc_order = list(dict.fromkeys(p.doc_id for p in passages))
     seen: set[tuple[str, int]] = set()
     out: list[Candidate] = []
+    every = Weighed.of(q.weights)
+    asked = set(q.weights)
+    hits = _Hits(q)
+    specific = Weighed.of(dict.fromkeys(q.specific, 1.0))
+    rest = Weighed.of({t: w for t, w in q.weights.items() if t not in q.specific})
+    focus = Weighed.of(dict.fromkeys(q.focus, 1.0)) if q.focus else None
     for passage in passages:
         doc = documents[passage.doc_id]
         spans = spans_of(doc.doc_id)
@@ -224,17 +277,21 @@ def candidate_features(
             seen.add((doc.doc_id, start))
             sentence = doc.text[start:end]
             present = known.sentence(i)
-            before = present | known.title | known.sentence(i - 1)
-            around = before | known.sentence(i + 1)
+            own, own_prefixes = hits.sentence(doc.doc_id, known, i)
+            title, title_prefixes = hits.title(doc.doc_id, known)
+            last, last_prefixes = hits.sentence(doc.doc_id, known, i - 1)
+            following, following_prefixes = hits.sentence(doc.doc_id, known, i + 1)
+            before, before_prefixes = own | title | last, own_prefixes | title_prefixes | last_prefixes
             kind = type_match(q.kind, sentence, q.text, doc.text)
-            subject = coverage(dict.fromkeys(q.specific, 1.0), before) if q.specific else 1.0
-            predicate = coverage({t: w for t, w in q.weights.items() if t not in q.specific}, present)
+            subject = coverage_of(specific, before, before_prefixes) if q.specific else 1.0
+            predicate = coverage_of(rest, own, own_prefixes)
+            covered = coverage_of(every, own, own_prefixes)
             features = {
-                "coverage": coverage(q.weights, present),
-                "context": coverage(q.weights, around),
-                "focus": coverage(dict.fromkeys(q.focus, 1.0), present) if q.focus else coverage(q.weights, present),
+                "coverage": covered,
+                "context": coverage_of(every, before | following, before_prefixes | following_prefixes),
+                "focus": coverage_of(focus, own, own_prefixes) if focus is not None else covered,
                 "type": kind,
-                "echo": len(present & set(q.weights)) / max(len(present), 1),
+                "echo": len(present & asked) / max(len(present), 1),
                 "passage": passage.score,
                 "doc_rank": 1.0 / (1 + doc_order.index(doc.doc_id)),
                 "headline": float(i == 0),

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -41,11 +42,18 @@ class Ranker:
     def score(self, features: Mapping[str, float]) -> float:
         """The candidate's score: the log-odds that it holds the answer (pointwise fit), or a score whose
         differences within a question are log-probability ratios (listwise fit)."""
-        return self.bias + sum(w * float(features.get(name, 0.0)) for name, w in self.weights.items())
+        return self.bias + sum([w * float(features.get(name, 0.0)) for name, w in self._items])
+
+    @cached_property
+    def _items(self) -> tuple[tuple[str, float], ...]:
+        return tuple(self.weights.items())
 
     def rank(self, candidates: Sequence[Candidate]) -> list[Candidate]:
         """``candidates`` with their score, best first (ties keep passage order)."""
-        scored = [replace(c, score=self.score(c.features)) for c in candidates]
+        scored = [
+            Candidate(c.doc_id, c.start, c.end, c.index, c.features, self.score(c.features), c.similarity)
+            for c in candidates
+        ]
         return sorted(scored, key=lambda c: -c.score)
 
     def to_json(self) -> dict[str, Any]:
