@@ -30,7 +30,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CITEQA_", extra="ignore")
 
     corpus_dir: Path = Field(
-        Path("corpus"), description="Directory of articles to index (.md with front matter, .txt)."
+        Path("corpus"),
+        description="Directory of articles to index (.md with front matter, .txt). When unset, `build`, `add`, "
+        "`remove` and `POST /v1/documents` change an existing index from the corpus it was built from (its manifest "
+        "records it), not from `corpus/`.",
     )
     index_dir: Path = Field(Path("data/index"), description="Where built index versions and the CURRENT pointer live.")
     model: str = Field(

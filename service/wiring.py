@@ -14,10 +14,12 @@ from citeqa.index.answering.features import FULL_ABSENCE
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.embedding.factory import load_embedder
 from citeqa.index.engine import Engine
+from citeqa.index.errors import CorpusError
 from citeqa.index.indexing.build import BuildParams
 from citeqa.index.retrieval.fusion import RetrievalParams
 from citeqa.index.store.dense import SearchParams
 from citeqa.index.store.loader import IndexData, load_index
+from citeqa.index.store.manifest import recorded_corpus
 from citeqa.index.text.chunking import ChunkingParams
 from citeqa.index.text.specificity import load_frequencies
 from citeqa.service.settings import Settings
@@ -32,6 +34,7 @@ __all__ = [
     "query_embedder",
     "retrieval_params",
     "search_params",
+    "with_index_corpus",
 ]
 
 
@@ -107,3 +110,28 @@ def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
     if len(data.documents) < FULL_ABSENCE:
         load_frequencies()  # a small corpus weighs absent words by their English frequency: load it now
     return assemble_engine(settings, data, query)
+
+
+def with_index_corpus(settings: Settings) -> tuple[Settings, str | None]:
+    """``settings`` whose corpus is the one the published index was built from, and a warning or None.
+
+    With no corpus set (``--corpus`` or ``CITEQA_CORPUS_DIR``), an index that records another corpus
+    directory (``recorded_corpus``) is rebuilt from that one: rebuilding it from the default
+    ``corpus/`` would drop every document it holds. A corpus that is set and differs from the
+    recorded one is used, with a warning (the previous versions stay under ``versions/``).
+    Raises ``CorpusError`` when no corpus is set and the recorded directory no longer exists.
+    """
+    recorded = recorded_corpus(settings.index_dir)
+    if recorded is None or recorded == settings.corpus_dir.resolve():
+        return settings, None
+    if "corpus_dir" in settings.model_fields_set:
+        return settings, (
+            f"the index {settings.index_dir} was built from {recorded}; it will hold the documents of "
+            f"{settings.corpus_dir} instead (its previous versions stay under {settings.index_dir}/versions)"
+        )
+    if not recorded.is_dir():
+        raise CorpusError(
+            f"the index {settings.index_dir} was built from {recorded}, which no longer exists: "
+            "pass --corpus (or set CITEQA_CORPUS_DIR) to the directory of its articles"
+        )
+    return settings.model_copy(update={"corpus_dir": recorded}), None

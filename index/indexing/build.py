@@ -28,7 +28,7 @@ from citeqa.index.store.dense import save_vectors
 from citeqa.index.store.kinds import choose_kind
 from citeqa.index.store.lexical import build_lexical, save_lexical
 from citeqa.index.store.loader import IndexData, load_index
-from citeqa.index.store.manifest import MODEL_DIGEST, VERSIONS_DIR, Manifest, new_version_dir, publish
+from citeqa.index.store.manifest import CORPUS, MODEL_DIGEST, VERSIONS_DIR, Manifest, new_version_dir, publish
 from citeqa.index.store.records import write_chunks, write_documents
 from citeqa.index.store.sentences import SentenceStore, save_sentences
 from citeqa.index.text.chunking import ChunkingParams, chunk_document
@@ -159,7 +159,16 @@ def build_index(
             )
     documents = read_corpus(corpus_dir, warn)
     return build_documents(
-        documents, root, embedder, params, force=force, progress=progress, stage=stage, started=started, lock=False
+        documents,
+        root,
+        embedder,
+        params,
+        force=force,
+        progress=progress,
+        stage=stage,
+        started=started,
+        lock=False,
+        source=corpus_dir,
     )
 
 
@@ -174,10 +183,12 @@ def build_documents(
     stage: Stage | None = None,
     started: float | None = None,
     lock: bool = True,
+    source: Path | None = None,
 ) -> BuildReport:
     """Chunk, embed and publish documents already in memory (e.g. a BEIR corpus) under ``root``.
 
-    ``lock=False``: the caller already holds ``build_lock(root)``.
+    ``lock=False``: the caller already holds ``build_lock(root)``. ``source``: the corpus directory
+    they were read from, recorded in the manifest (``recorded_corpus``).
     """
     params = params or BuildParams()
     started = time.perf_counter() if started is None else started
@@ -192,7 +203,7 @@ def build_documents(
         reusable = reusable_vectors(previous, params.identity(), digest) if not force else {}
         _tell(stage, "embedding")
         vectors, sentences, embedded = _embed(documents, chunks, embedder, params, reusable, progress)
-        directory = _write_version(root, documents, chunks, (vectors, sentences), embedder, params, stage)
+        directory = _write_version(root, documents, chunks, (vectors, sentences), embedder, params, stage, source)
     return BuildReport(
         directory, len(documents), len(chunks), embedded, len(chunks) - embedded, time.perf_counter() - started
     )
@@ -249,6 +260,7 @@ def _write_version(
     embedder: Embedder,
     params: BuildParams,
     stage: Stage | None = None,
+    source: Path | None = None,
 ) -> Path:
     """Write a version of chunk vectors ``vectors[0]`` and sentences ``vectors[1]`` and publish it."""
     staging = new_version_dir(root)
@@ -269,7 +281,12 @@ def _write_version(
         files=dict.fromkeys(names, ""),
         chunk_count=len(chunks),
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        extra={"params": params.identity(), "title_in_text": params.title_in_text, MODEL_DIGEST: embedder.digest},
+        extra={
+            "params": params.identity(),
+            "title_in_text": params.title_in_text,
+            MODEL_DIGEST: embedder.digest,
+            **({CORPUS: str(source.resolve())} if source is not None else {}),
+        },
     )
     _tell(stage, "publishing")
     return publish(root, staging, manifest)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citeqa.index.errors import IndexCorrupt, IndexMismatch, IndexNotFound
+from citeqa.index.errors import CiteqaError, IndexCorrupt, IndexMismatch, IndexNotFound
 from citeqa.index.store.atomic import replace_dir, write_atomic
 
 # 2: tokens are normalised (NFKC, invisible characters, case folding) and symbol terms (C++, C#, AT&T,
@@ -30,6 +30,8 @@ VERSIONS_DIR = "versions"
 KEEP_VERSIONS = 3
 MODEL_DIGEST = "model_digest"
 """Key in ``Manifest.extra`` of the content hash of the model files an index was embedded with."""
+CORPUS = "corpus"
+"""Key in ``Manifest.extra`` of the absolute path of the corpus directory an index was built from."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,16 @@ def read_manifest(directory: Path) -> Manifest:
             "rebuild it with `citeqa build`"
         )
     return manifest
+
+
+def recorded_corpus(root: Path) -> Path | None:
+    """The corpus directory the published index under ``root`` was built from; None when there is no
+    readable index or it does not say (built from documents in memory, or by an older citeqa)."""
+    try:
+        recorded = read_manifest(current_version_dir(root)).extra.get(CORPUS)
+    except (CiteqaError, OSError):
+        return None
+    return Path(recorded) if isinstance(recorded, str) and recorded else None
 
 
 def verify_files(directory: Path, manifest: Manifest) -> None:

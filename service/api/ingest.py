@@ -22,6 +22,7 @@ from citeqa.index.errors import StorageError
 from citeqa.index.indexing.collection import Change, add_files, add_text, change_and_build, remove_document
 from citeqa.service import wiring
 from citeqa.service.runtime import Runtime
+from citeqa.service.settings import Settings
 
 log = logging.getLogger("citeqa")
 
@@ -50,19 +51,25 @@ class DocumentManager:
         return self._embedder
 
     def add_file(self, name: str, data: bytes, replace: bool = False) -> Outcome:
-        corpus = self.runtime.settings.corpus_dir
-        return self._run(lambda: add_files(corpus, [(name, data)], replace=replace), "added")
+        settings = self._settings()
+        return self._run(settings, lambda: add_files(settings.corpus_dir, [(name, data)], replace=replace), "added")
 
     def add_text(self, text: str, *, replace: bool = False, **fields: Any) -> Outcome:
-        corpus = self.runtime.settings.corpus_dir
-        return self._run(lambda: add_text(corpus, text, replace=replace, **fields), "added")
+        settings = self._settings()
+        return self._run(settings, lambda: add_text(settings.corpus_dir, text, replace=replace, **fields), "added")
 
     def remove(self, doc_id: str) -> Outcome:
-        corpus = self.runtime.settings.corpus_dir
-        return self._run(lambda: remove_document(corpus, doc_id), "removed")
+        settings = self._settings()
+        return self._run(settings, lambda: remove_document(settings.corpus_dir, doc_id), "removed")
 
-    def _run(self, change: Callable[[], Change], action: str) -> Outcome:
-        settings = self.runtime.settings
+    def _settings(self) -> Settings:
+        """The service's settings with the corpus its index was built from (``wiring.with_index_corpus``)."""
+        settings, warning = wiring.with_index_corpus(self.runtime.settings)
+        if warning:
+            log.warning("documents: %s", warning)
+        return settings
+
+    def _run(self, settings: Settings, change: Callable[[], Change], action: str) -> Outcome:
         skipped: list[str] = []
         with self._lock:
             self.runtime.engine()  # not ready: refuse before touching the corpus

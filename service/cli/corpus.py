@@ -74,6 +74,16 @@ def change_index(
     return done, report
 
 
+def index_corpus(settings: Any, err: Echo) -> Any:
+    """``settings`` with the corpus the index was built from (``wiring.with_index_corpus``); its warning to ``err``."""
+    from citeqa.service import wiring
+
+    settings, warning = wiring.with_index_corpus(settings)
+    if warning:
+        err(f"warning: {warning}")
+    return settings
+
+
 def add(
     settings: Any,
     paths: Sequence[Path],

@@ -41,7 +41,12 @@ def build(
     from citeqa.service import wiring
     from citeqa.service.faults import pause_hook
 
-    settings = settings_from(corpus, index, model)
+    try:
+        settings, warning = wiring.with_index_corpus(settings_from(corpus, index, model))
+    except CiteqaError as exc:
+        fail(exc.message)
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
     if not settings.corpus_dir.is_dir():
         fail(f"corpus directory {settings.corpus_dir} does not exist: create it and add articles")
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -101,7 +106,8 @@ def add(
     from citeqa.service.cli import corpus as corpus_commands
 
     try:
-        corpus_commands.add(settings_from(corpus, index), paths, replace, as_json, typer.echo, stderr, wait)
+        settings = corpus_commands.index_corpus(settings_from(corpus, index), stderr)
+        corpus_commands.add(settings, paths, replace, as_json, typer.echo, stderr, wait)
     except CiteqaError as exc:
         fail(exc.message)
     except OSError as exc:
@@ -125,7 +131,8 @@ def remove(
     from citeqa.service.cli import corpus as corpus_commands
 
     try:
-        corpus_commands.remove(settings_from(corpus, index), doc_id, as_json, typer.echo, stderr, wait)
+        settings = corpus_commands.index_corpus(settings_from(corpus, index), stderr)
+        corpus_commands.remove(settings, doc_id, as_json, typer.echo, stderr, wait)
     except CiteqaError as exc:
         fail(exc.message)
     except OSError as exc:

@@ -226,3 +226,25 @@ def test_index_on_disk_stays_loadable(docs_client: TestClient, embedder: Any) ->
     settings: Settings = docs_client.app.state.settings  # type: ignore[attr-defined]
     data = load_index(Path(settings.index_dir), embedder.name, embedder.dimension)
     assert data.manifest.version == docs_client.get("/readyz").json()["index"]["version"]
+
+
+def test_a_service_changes_its_index_in_the_corpus_the_index_was_built_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embedder: Any
+) -> None:
+    """CITEQA_INDEX_DIR without CITEQA_CORPUS_DIR: an upload goes to the corpus the index records, not
+    to the working directory's corpus/, whose rebuild would drop the served documents."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "bakery.txt").write_text("Rosa's bakery opens\n\nRosa Delgado opened a bakery in Elmford on Monday.\n")
+    (mine / "chess.txt").write_text("Teenager wins chess title\n\nA 15-year-old from Elmford won the county title.\n")
+    index = build_test_index(mine, tmp_path / "index", embedder)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "decoy.txt").write_text("Decoy\n\nA document of the default corpus.\n")
+    with TestClient(create_app(Settings(index_dir=index, admin_api_key=KEY))) as client:
+        wait_ready(lambda: client.get("/readyz").status_code)
+        response = client.post("/v1/documents", json={**NOTE, "doc_id": "harbour"}, headers=ADMIN)
+        assert response.status_code == 201, response.text
+        assert _doc_ids(client) == {"bakery", "chess", "harbour"}
+    assert any(p.stem == "harbour" for p in mine.iterdir())
+    assert [p.name for p in (tmp_path / "corpus").iterdir()] == ["decoy.txt"]

@@ -98,6 +98,39 @@ def test_build_ask_and_search(tmp_path: Path) -> None:
     assert found["passages"][0]["doc_id"] == "port"
 
 
+def test_an_index_is_changed_from_the_corpus_it_was_built_from(tmp_path: Path) -> None:
+    """`citeqa add/remove/build --index X` without --corpus work on the corpus X was built from, not on the
+    working directory's corpus/ (which would drop X's documents)."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "decoy.txt").write_text("Decoy\n\nA document of the default corpus.\n")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    for name, title in (("bakery", "Rosa's bakery opens"), ("chess", "Teenager wins chess title")):
+        (mine / f"{name}.txt").write_text(f"{title}\n\nThe {name} story was reported in Elmford on Monday.\n")
+    index = tmp_path / "index"
+    assert citeqa("build", "--corpus", str(mine), "--index", str(index), cwd=tmp_path).returncode == 0
+    harbour = tmp_path / "harbour.txt"
+    harbour.write_text("Harbour reopens\n\nElmford harbour reopened after repairs costing 2 million pounds.\n")
+
+    added = citeqa("add", str(harbour), "--index", str(index), "--json", cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["total_documents"] == 3
+    assert (mine / "harbour.txt").is_file() and not (tmp_path / "corpus" / "harbour.txt").exists()
+    rebuilt = citeqa("build", "--index", str(index), cwd=tmp_path)
+    assert "up to date: 3 documents" in rebuilt.stdout, rebuilt.stdout + rebuilt.stderr
+    removed = citeqa("remove", "chess", "--index", str(index), "--json", cwd=tmp_path)
+    assert json.loads(removed.stdout)["total_documents"] == 2
+    assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == ["decoy.txt"]
+
+    other = citeqa("build", "--corpus", str(tmp_path / "corpus"), "--index", str(index), cwd=tmp_path)
+    assert other.returncode == 0 and "warning: the index" in other.stderr and "built 1 documents" in other.stdout
+    assert citeqa("build", "--corpus", str(mine), "--index", str(index), cwd=tmp_path).returncode == 0
+    mine.rename(tmp_path / "moved")
+    gone = citeqa("build", "--index", str(index), cwd=tmp_path)
+    assert gone.returncode == 1 and "no longer exists: pass --corpus" in gone.stderr
+    assert gone.stderr.strip().count("\n") == 0
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
