@@ -2,10 +2,14 @@
 
 "When did he build it?" after "Who built the lighthouse?" (answered "... Robert Stevenson ...")
 becomes "When did Robert Stevenson build it? (built the lighthouse)": a personal pronoun is replaced
-by the person the previous turn was about (when it asked "who", a name its answer gave, else a
-name in its question), and the topic of the conversation (the last question that stood alone, without
-its question words) is added in parentheses for retrieval and term matching. A question that stands
-alone (words of its own, and no pronoun without a name before it) is left unchanged, so a new topic in the middle
+by the person the previous turn was about (when it asked for someone it did not name, a name its
+answer gave, a person's name first and never one inside quotation marks; else a name in its question).
+"it" and "its" after "What is the ITPP?" become "the ITPP". The topic of the conversation (the last
+question that stood alone, without its question words) is added in parentheses only while the
+question still leans on it (a pronoun such as "it" or "they" left, or no word of its own: "Why?"):
+"Which university did he speak at?" after "Who visited Japan?" becomes "Which university did Mark
+Rutte speak at?", without the visit to pull retrieval back to it. A question that stands alone (words
+of its own, and no pronoun without a name before it) is left unchanged, so a new topic in the middle
 of a conversation starts afresh. A chain of follow-ups keeps its topic and its person.
 """
 
@@ -15,8 +19,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from citeqa.index.text.questions import new_names, question_type
-from citeqa.index.text.tokens import content_terms
+from citeqa.index.text.people import asks_for_someone_unnamed, is_person
+from citeqa.index.text.questions import new_names
+from citeqa.index.text.tokens import STOPWORDS, content_terms
 
 PERSONAL = frozenset("he she him her his hers".split())
 REFERRING = PERSONAL | frozenset("it its they them their theirs".split())
@@ -28,7 +33,14 @@ _LEADING_FORM = re.compile(
     re.IGNORECASE,
 )
 _REFERRING = re.compile(r"\b(?:" + "|".join(sorted(REFERRING)) + r")\b", re.IGNORECASE)
-_WHO_IS = re.compile(r"\s*who\s+(?:is|was|are|were)\b", re.IGNORECASE)  # "Who is Mark Rutte?" names its person
+_THING = re.compile(r"\b(?:it|its)\b", re.IGNORECASE)
+_NON_PERSONAL = re.compile(r"\b(?:it|its|they|them|their|theirs)\b", re.IGNORECASE)
+_WHAT_IS = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+(?P<thing>[^?]{1,60}?)\s*\??\s*$", re.IGNORECASE)
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 _MARKER = re.compile(r"\s*\[\d+\]")
 
 
@@ -57,30 +69,49 @@ def resolve_followup(question: str, history: Sequence[Turn]) -> str:
     resolved, topic = _resolve(question, history)
     if not topic or set(content_terms(topic)) <= set(content_terms(resolved)):
         return resolved
+    if content_terms(resolved) and not _NON_PERSONAL.search(resolved):
+        return resolved  # its people are named: the topic would pull retrieval back to the last answer
     return f"{resolved} ({topic})"
 
 
 def _resolve(question: str, history: Sequence[Turn]) -> tuple[str, str]:
-    """The question with its personal pronouns replaced, and the topic of the conversation it leans on."""
+    """The question with its pronouns replaced, and the topic of the conversation it leans on."""
     if not history or not is_followup(question):
         return question, _LEADING_FORM.sub("", question).strip().rstrip("?").strip()[:MAX_CONTEXT_CHARS]
     previous, topic = _resolve(history[-1].question, history[:-1])
     person = _person(previous, history[-1].answer)
     if person:
         question = _PRONOUN.sub(lambda m: _possessive(m.group(0), person), question)
+    thing = _WHAT_IS.match(previous)
+    if thing:
+        name = thing.group("thing")
+        question = _THING.sub(lambda m: f"{name}'s" if m.group(0).lower() == "its" else name, question)
     return question, topic
 
 
 def _person(question: str, answer: str) -> str | None:
-    """Who the earlier turn was about: for "who did X?", a name its answer gave; else a name in it
-    ("Who is Mark Rutte?" is about Mark Rutte)."""
-    candidates = new_names(question, "", "")
-    if answer and question_type(question) == "who" and not _WHO_IS.match(question):
-        candidates = new_names(_MARKER.sub("", answer), question, answer) + candidates
-    named = [c.strip() for c in candidates if c.strip()]
-    full = [c for c in named if " " in c]
-    chosen = full or named
+    """Who the earlier turn was about: for a question asking for someone it does not name ("Who built
+    the lighthouse?", "Who is the defence minister?"), a name its answer gave, a person's first
+    (``is_person``) and none inside quotation marks (a speech's title); else a name in the question
+    ("Who is Mark Rutte?" is about Mark Rutte). Full names before single words."""
+    if answer and asks_for_someone_unnamed(question):
+        text = _MARKER.sub("", answer)
+        unquoted = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+        given = [c.strip() for c in new_names(unquoted, question, text) if _names_someone(c)]
+        chosen = [c for c in given if is_person(c, text)] or _full_first(given)
+        if chosen:
+            return chosen[0]
+    chosen = _full_first([c.strip() for c in new_names(question, "", "") if _names_someone(c)])
     return chosen[0] if chosen else None
+
+
+def _names_someone(phrase: str) -> bool:
+    """Whether a capitalised phrase can name someone: not only function words and dates ("On April")."""
+    return any(w.lower() not in STOPWORDS and w.lower() not in _CALENDAR for w in phrase.split())
+
+
+def _full_first(names: list[str]) -> list[str]:
+    return [c for c in names if " " in c] or names
 
 
 def _possessive(pronoun: str, person: str) -> str:

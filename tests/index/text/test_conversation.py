@@ -13,8 +13,9 @@ LIGHTHOUSE = Turn("Who built the lighthouse?", "The lighthouse was built by the 
     ("history", "question", "expected"),
     [
         ([LIGHTHOUSE], "When did he build it?", "When did Tomas Brennan build it? (built the lighthouse)"),
-        ([LIGHTHOUSE], "Why did he choose the reef?", "Why did Tomas Brennan choose the reef? (built the lighthouse)"),
-        ([LIGHTHOUSE], "What was his fee?", "What was Tomas Brennan's fee? (built the lighthouse)"),
+        # the person named, nothing else leans on the conversation: no topic to pull retrieval back
+        ([LIGHTHOUSE], "Why did he choose the reef?", "Why did Tomas Brennan choose the reef?"),
+        ([LIGHTHOUSE], "What was his fee?", "What was Tomas Brennan's fee?"),
         ([LIGHTHOUSE], "How tall is it?", "How tall is it? (built the lighthouse)"),
         ([LIGHTHOUSE], "Why?", "Why? (built the lighthouse)"),
         (
@@ -25,7 +26,7 @@ LIGHTHOUSE = Turn("Who built the lighthouse?", "The lighthouse was built by the 
         (
             [Turn("Who closed the bakery on Main Street?", "Anna Weiss closed it in May. [1]")],
             "Where does she work now?",
-            "Where does Anna Weiss work now? (closed the bakery on Main Street)",
+            "Where does Anna Weiss work now?",
         ),
         (
             [Turn("When did the ferry terminal open?", "It opened in 2019. [1]")],
@@ -36,6 +37,36 @@ LIGHTHOUSE = Turn("Who built the lighthouse?", "The lighthouse was built by the 
             [LIGHTHOUSE, Turn("When did he build it?", "In 1861. [1]")],
             "How long did it take him?",
             "How long did it take Tomas Brennan? (built the lighthouse)",
+        ),
+        (  # a name inside quotation marks is a title, not the person asked for
+            [
+                Turn(
+                    "Who gave the opening speech at the harbour festival?",
+                    'Mayor Ines Calloway gave a speech titled "Stronger Harbours for a Changing Sea". [1]',
+                )
+            ],
+            "What did she say about fishing?",
+            "What did Mayor Ines Calloway say about fishing?",
+        ),
+        (  # "who is the ...?" does not name its person: the answer does, and a person comes first
+            [Turn("Who is the Japanese defence minister?", "Defence Minister Gen Nakatani said Japan would join. [1]")],
+            "What did he ask for?",
+            "What did Defence Minister Gen Nakatani ask for?",
+        ),
+        (  # a date opening the answer is not a name
+            [Turn("Who opened the bridge?", "On April 9, Mayor Ines Calloway opened the bridge. [1]")],
+            "What did she say?",
+            "What did Mayor Ines Calloway say?",
+        ),
+        (  # the visit is not what is asked about now
+            [Turn("Who visited Elmford harbour on May 3?", "Minister Karl Odum visited Elmford harbour on May 3. [1]")],
+            "Which school did he speak at?",
+            "Which school did Minister Karl Odum speak at?",
+        ),
+        (  # "it" after "What is X?" is X
+            [Turn("What is the HWRP?", "The Harbour Wall Repair Plan (HWRP) rebuilds the east wall. [1]")],
+            "When was it approved?",
+            "When was the HWRP approved?",
         ),
         (  # the previous turn was not answered: its question still gives the topic
             [Turn("Who built the lighthouse?", "")],
