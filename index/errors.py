@@ -24,7 +24,7 @@ Messages say what is wrong and what to do about it.
         ├── IndexMismatch (503 index_mismatch)   another model, dimension or format version
         ├── NotReady (503 not_ready)             no verified index loaded yet
         ├── EmbedderUnavailable (503 embedder_unavailable)
-        └── StorageError (503 storage_error)     the corpus or index cannot be written
+        └── StorageError (503 storage_error)     the corpus, the index or a report cannot be written
 """
 
 from __future__ import annotations

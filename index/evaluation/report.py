@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from citeqa.index import __version__
-from citeqa.index.errors import InvalidInput
+from citeqa.index.errors import InvalidInput, StorageError
 from citeqa.index.evaluation.runner import Difference, EvalResult, Scored
 from citeqa.index.store.atomic import replace_dir
 
@@ -59,10 +59,16 @@ def report_data(result: EvalResult, source: str, settings: dict[str, Any]) -> di
 
 
 def write_report(result: EvalResult, out: Path, source: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """Write the whole report to ``out`` (replacing an older one) and return the report.json data."""
+    """Write the whole report to ``out`` (replacing an older one) and return the report.json data.
+
+    Raises ``StorageError`` when ``out``'s directory cannot be made or written."""
     data = report_data(result, source, settings)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    except OSError as exc:
+        why = exc.strerror or exc
+        raise StorageError(f"cannot write the report to {out} ({why}): choose a writable --out") from None
     try:
         (staging / REPORT_FILE).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         _write_questions(result.rows, staging / QUESTIONS_FILE)

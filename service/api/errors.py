@@ -34,11 +34,16 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
 
-def _validation_message(exc: RequestValidationError) -> str:
+_SEND_JSON = "send a JSON object with Content-Type: application/json (see /openapi.json)"
+
+
+def _validation_message(exc: RequestValidationError, content_type: str) -> str:
     parts = []
     for err in exc.errors()[:3]:
         if err.get("type") == "json_invalid":
-            return "body: not valid JSON: send a JSON object with Content-Type: application/json (see /openapi.json)"
+            return f"body: not valid JSON: {_SEND_JSON}"
+        if tuple(err.get("loc", ())) == ("body",) and "json" not in content_type:
+            return f"body: not read as JSON (Content-Type: {content_type or 'none'}): {_SEND_JSON}"
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return "; ".join(parts) + " (request formats: /openapi.json)"
@@ -52,18 +57,34 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(exc.status, exc.code, exc.message)
 
     @app.exception_handler(RequestValidationError)
-    async def on_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, "invalid_input", _validation_message(exc))
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        return error_response(422, "invalid_input", _validation_message(exc, content_type))
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        return error_response(exc.status_code, code, _http_message(request, exc, headers or {}), headers)
 
     @app.exception_handler(Exception)
     async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
         return error_response(500, "internal_error", "unexpected error; the log has the details")
+
+
+def _http_message(request: Request, exc: StarletteHTTPException, headers: dict[str, str]) -> str:
+    """Starlette's bare phrases ("Not Found", "Method Not Allowed", "There was an error parsing the body")
+    with what to do; a route's own detail as it is."""
+    detail, where = str(exc.detail), f"{request.method} {request.url.path}"
+    if exc.status_code == 404 and detail == "Not Found":
+        return f"no route {where}: the API's routes are listed at /docs and /openapi.json"
+    if exc.status_code == 405 and detail == "Method Not Allowed":
+        allowed = headers.get("allow") or headers.get("Allow") or "another method"
+        return f"{request.url.path} does not take {request.method}: use {allowed} (see /docs)"
+    if exc.status_code == 400 and detail == "There was an error parsing the body":
+        return f"the body could not be read: {_SEND_JSON}, in UTF-8 (a file upload: multipart/form-data)"
+    return detail
 
 
 async def send_error(send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:

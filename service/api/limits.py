@@ -108,7 +108,10 @@ class LimitsMiddleware:
             else self.settings.max_body_bytes
         )
         setting = "CITEQA_MAX_UPLOAD_BYTES" if upload else "CITEQA_MAX_BODY_BYTES"
-        too_large = f"request body over {limit} bytes ({setting})"
+        too_large = (
+            f"request body over {limit} bytes: send a smaller one (to /v1/chat/completions, fewer or shorter "
+            f"earlier messages: only the last turns are used) or raise {setting} on the server"
+        )
         declared = headers.get(b"content-length")
         if declared is not None:
             if declared.isdigit() and int(declared) > limit:

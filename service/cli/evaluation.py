@@ -77,7 +77,9 @@ def eval_(
     ] = None,
     tolerance: Annotated[
         list[str] | None,
-        typer.Option("--tolerance", help="Allowed fall: 0.02 (all figures) or FIGURE=0.01; repeatable."),
+        typer.Option(
+            "--tolerance", metavar="<fall>", help="Allowed fall: 0.02 (all figures) or FIGURE=0.01; repeatable."
+        ),
     ] = None,
     build: Annotated[bool, typer.Option("--build", help="BEIR: build a temporary index of its corpus.")] = False,
     slice_docs: Annotated[

@@ -126,6 +126,35 @@ def test_unknown_document_and_route_are_404s(client: Any) -> None:
     assert client.get("/v2/nothing").json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "send", "status", "says"),
+    [
+        ("get", "/v2/nothing", {}, 404, "no route GET /v2/nothing: the API's routes are listed at /docs"),
+        ("get", "/v1/ask", {}, 405, "/v1/ask does not take GET: use POST"),
+        (
+            "post",
+            "/v1/ask",
+            {"content": b'{"question": "caf\xe9"}', "headers": {"content-type": "application/json"}},
+            400,
+            "in UTF-8",
+        ),
+        (
+            "post",
+            "/v1/ask",
+            {"content": b'{"question": "What is NSATU?"}', "headers": {"content-type": "text/plain"}},
+            422,
+            "not read as JSON (Content-Type: text/plain): send a JSON object with Content-Type: application/json",
+        ),
+    ],
+)
+def test_starlette_errors_say_what_to_do(
+    client: Any, method: str, path: str, send: dict[str, Any], status: int, says: str
+) -> None:
+    response = getattr(client, method)(path, **send)
+    assert response.status_code == status, response.text
+    assert says in response.json()["error"]["message"]
+
+
 def test_health_ready_and_openapi(client: Any) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()

@@ -149,6 +149,15 @@ def test_expected_failures_exit_1_with_one_line(tmp_path: Path, args: tuple[str,
     assert result.stderr.strip().count("\n") == 0
 
 
+def test_an_unwritable_report_directory_is_one_line(text_index: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "q1", "question": "When was the lighthouse built?", "answers": ["1861"]}\n')
+    result = citeqa("eval", str(questions), "--out", "/proc/citeqa-report", index=text_index)
+    assert result.returncode == 1, result.stdout
+    assert "cannot write the report to /proc/citeqa-report" in result.stderr and "staging" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
 def test_ask_refuses_a_question_in_another_language(text_index: Path) -> None:
     result = citeqa("ask", "Quand le phare de Skerrow Point a-t-il été construit ?", index=text_index)
     assert result.returncode == 1
