@@ -251,8 +251,9 @@ class Extractor:
         """Spans of the answer: the best sentence, with the previous one when it names its subject by a
         pronoun or partial name, or the next one when it is a definition's first half (a lead-in ending
         in a colon, a definition question, a sentence that only restates the question), or else the
-        ``runner_up`` (a nearly as likely sentence of the same article). At most two sentences and
-        ``MAX_TOTAL_CHARS``; each becomes its own citation."""
+        ``runner_up`` (a nearly as likely sentence of the same article), which replaces the best when
+        that is only the article's headline line. At most two sentences and ``MAX_TOTAL_CHARS``; each
+        becomes its own citation."""
         spans = self.spans_of(best.doc_id)
         text = self.documents[best.doc_id].text
         chosen = [(best.start, best.end)]
@@ -264,6 +265,8 @@ class Extractor:
             q.kind == "definition" or sentence.rstrip().endswith(":") or best.features.get("echo", 0.0) >= ECHO
         ):
             chosen.append(spans[i + 1])
+        elif runner_up is not None and i == 0 and sentence.strip() == self.documents[best.doc_id].title.strip():
+            chosen = [(runner_up.start, runner_up.end)]  # a headline is no evidence when the body says it too
         elif runner_up is not None:
             chosen.append((runner_up.start, runner_up.end))
         if len(chosen) > 1 and sum(min(e - s, MAX_ANSWER_CHARS) for s, e in chosen) > MAX_TOTAL_CHARS:
