@@ -28,7 +28,15 @@ from citeqa.index.store.dense import save_vectors
 from citeqa.index.store.kinds import choose_kind
 from citeqa.index.store.lexical import build_lexical, save_lexical
 from citeqa.index.store.loader import IndexData, load_index
-from citeqa.index.store.manifest import CORPUS, MODEL_DIGEST, VERSIONS_DIR, Manifest, new_version_dir, publish
+from citeqa.index.store.manifest import (
+    CORPUS,
+    MODEL_DIGEST,
+    VERSIONS_DIR,
+    Manifest,
+    corpus_record,
+    new_version_dir,
+    publish,
+)
 from citeqa.index.store.records import write_chunks, write_documents
 from citeqa.index.store.sentences import SentenceStore, save_sentences
 from citeqa.index.text.chunking import ChunkingParams, chunk_document
@@ -285,7 +293,7 @@ def _write_version(
             "params": params.identity(),
             "title_in_text": params.title_in_text,
             MODEL_DIGEST: embedder.digest,
-            **({CORPUS: str(source.resolve())} if source is not None else {}),
+            **({CORPUS: corpus_record(source, root)} if source is not None else {}),
         },
     )
     _tell(stage, "publishing")

@@ -31,7 +31,8 @@ KEEP_VERSIONS = 3
 MODEL_DIGEST = "model_digest"
 """Key in ``Manifest.extra`` of the content hash of the model files an index was embedded with."""
 CORPUS = "corpus"
-"""Key in ``Manifest.extra`` of the absolute path of the corpus directory an index was built from."""
+"""Key in ``Manifest.extra`` of the corpus directory an index was built from: ``{"path": absolute path,
+"from_index": the same relative to the index root}`` (``corpus_record``, ``recorded_corpus``)."""
 
 
 @dataclass(frozen=True)
@@ -118,14 +119,29 @@ def read_manifest(directory: Path) -> Manifest:
     return manifest
 
 
+def corpus_record(corpus: Path, root: Path) -> dict[str, str]:
+    """What ``recorded_corpus`` reads back: ``corpus``'s absolute path, and its path from the index
+    ``root`` (so that a project directory moved or cloned with its index still finds its corpus)."""
+    path = corpus.resolve()
+    return {"path": str(path), "from_index": os.path.relpath(path, root.resolve())}
+
+
 def recorded_corpus(root: Path) -> Path | None:
-    """The corpus directory the published index under ``root`` was built from; None when there is no
-    readable index or it does not say (built from documents in memory, or by an older citeqa)."""
+    """The corpus directory the published index under ``root`` was built from: its recorded absolute
+    path, or else its path from ``root`` when only that one exists (the two moved together), or else
+    the absolute path (gone). None when there is no readable index or it does not say (built from
+    documents in memory, or by an older citeqa)."""
     try:
-        recorded = read_manifest(current_version_dir(root)).extra.get(CORPUS)
+        record = read_manifest(current_version_dir(root)).extra.get(CORPUS)
     except (CiteqaError, OSError):
         return None
-    return Path(recorded) if isinstance(recorded, str) and recorded else None
+    if not isinstance(record, dict) or not isinstance(record.get("path"), str):
+        return None
+    path = Path(record["path"])
+    relative = record.get("from_index")
+    if not path.is_dir() and isinstance(relative, str) and (root / relative).is_dir():
+        return (root / relative).resolve()
+    return path
 
 
 def verify_files(directory: Path, manifest: Manifest) -> None:

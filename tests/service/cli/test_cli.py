@@ -149,6 +149,18 @@ def test_expected_failures_exit_1_with_one_line(tmp_path: Path, args: tuple[str,
     assert result.stderr.strip().count("\n") == 0
 
 
+def test_a_project_moved_with_its_index_still_finds_its_corpus(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "articles").mkdir(parents=True)
+    (project / "articles" / "ferry.txt").write_text("Ferry returns\n\nThe Elmford ferry returned on Monday.\n")
+    built = citeqa("build", "--corpus", "articles", "--index", "data/index", cwd=project)
+    assert built.returncode == 0, built.stderr
+    moved = project.rename(tmp_path / "moved")
+    (moved / "corpus").mkdir()  # a default corpus/ that is not the index's
+    again = citeqa("build", "--index", "data/index", cwd=moved)
+    assert "up to date: 1 documents" in again.stdout, again.stdout + again.stderr
+
+
 def test_an_unwritable_report_directory_is_one_line(text_index: Path, tmp_path: Path) -> None:
     questions = tmp_path / "q.jsonl"
     questions.write_text('{"id": "q1", "question": "When was the lighthouse built?", "answers": ["1861"]}\n')
