@@ -51,7 +51,8 @@ def ask(
     if not answer.answerable:
         typer.echo(f"  reason: {answer.reason}")
         for p in answer.passages[:3]:
-            typer.echo(f"  closest: {p.doc_id} {p.start}-{p.end}: {p.text[:100]}...")
+            text = " ".join(p.text.split())  # one line: the passage's line breaks and runs of spaces folded
+            typer.echo(f"  closest: {p.doc_id} {p.start}-{p.end}: {text[:100]}{'...' if len(text) > 100 else ''}")
 
 
 @app.command()

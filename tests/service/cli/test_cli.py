@@ -170,6 +170,19 @@ def test_an_unwritable_report_directory_is_one_line(text_index: Path, tmp_path: 
     assert result.stderr.strip().count("\n") == 0
 
 
+def test_an_abstention_shows_the_closest_passages_on_one_line_each(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bakery.txt").write_text("Rosa's bakery opens\n\nRosa Delgado opened a bakery in Elmford.\n")
+    index = tmp_path / "index"
+    assert citeqa("build", "--corpus", str(corpus), "--index", str(index)).returncode == 0
+    result = citeqa("ask", "What is the boiling point of liquid nitrogen?", index=index)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    after = lines[[i for i, line in enumerate(lines) if line.startswith("  reason: ")][0] + 1 :]
+    assert after and all(line.startswith("  closest: ") for line in after), lines  # a passage's breaks folded
+
+
 def test_ask_refuses_a_question_in_another_language(text_index: Path) -> None:
     result = citeqa("ask", "Quand le phare de Skerrow Point a-t-il été construit ?", index=text_index)
     assert result.returncode == 1
