@@ -179,7 +179,7 @@ def test_an_abstention_shows_the_closest_passages_on_one_line_each(tmp_path: Pat
     result = citeqa("ask", "What is the boiling point of liquid nitrogen?", index=index)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    after = lines[[i for i, line in enumerate(lines) if line.startswith("  reason: ")][0] + 1 :]
+    after = lines[next(i for i, line in enumerate(lines) if line.startswith("  reason: ")) + 1 :]
     assert after and all(line.startswith("  closest: ") for line in after), lines  # a passage's breaks folded
 
 
