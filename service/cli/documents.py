@@ -39,14 +39,13 @@ def build(
 
     from citeqa.index.indexing.build import build_index
     from citeqa.service import wiring
+    from citeqa.service.cli import corpus as corpus_commands
     from citeqa.service.faults import pause_hook
 
     try:
-        settings, warning = wiring.with_index_corpus(settings_from(corpus, index, model))
+        settings = corpus_commands.index_corpus(settings_from(corpus, index, model), stderr)
     except CiteqaError as exc:
         fail(exc.message)
-    if warning:
-        typer.echo(f"warning: {warning}", err=True)
     if not settings.corpus_dir.is_dir():
         fail(f"corpus directory {settings.corpus_dir} does not exist: create it and add articles")
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
