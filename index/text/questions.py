@@ -63,8 +63,47 @@ _PLACE = re.compile(r"\b(?:in|at|near|from|on|outside)\s+(?:the\s+)?(?:[A-Z][\w�
 _SPECIFIC = re.compile(r"(?<!^)(?<![.?!]\s)(?:\.(?=[A-Z]{2}))?\b[A-Z][\w’'&-]*(?:\+\+|#)?|\b\d[\d,.]*(?:[A-Z]+)?\b")
 
 
+# "According to the Tories, how much ...", "At his trial, how long ...", "When X returned, the party would
+# not say ... - who was ...?": the question proper follows the comma or dash (a leading "when" not followed
+# by a verb such as "did" opens a clause, not the question)
+_LEAD_CLAUSE = re.compile(
+    r"^(?!(?:who|whom|whose|what|which|where|why|how|is|are|was|were|did|does|do|has|have|had|will|would|can|could|"
+    r"should)\b)(?!when (?:did|does|do|is|was|were|are|will|would|could|"
+    r"can|has|have|had|should|might|must)\b)[^?]{3,200}?(?:,|\s[-–—])\s+(?=(?:who|whom|whose|what|which|when|where|"
+    r"why|how)\b)"
+)
+# "To which audience ...", "By how much ...": a preposition before the wh-word
+_LEAD_PREPOSITION = re.compile(
+    r"^(?:to|in|at|for|from|with|by|on|of|under|into|against|after|before|during|over|through)\s+"
+    r"(?=(?:which|what|whom|whose|how)\b)"
+)
+_AMOUNT_NOUNS = (
+    "profit|loss|price|cost|fee|salary|sum|percentage|rate|share|stake|proportion|fraction|budget|speed|number|"
+    "total|figure|amount|revenue|turnover|sales|debt|deficit|valuation|value|fine|payout|bonus|wage|attendance|"
+    "crowd|population|capacity|majority|distance|height|weight|age|temperature|score|tally|margin|bill|damages|size"
+)
+_HOW_AMOUNT = re.compile(
+    r"how (?:many|much|big|long|large|old|far|high|low|fast|quickly|soon|often|tall|deep|wide|heavy|short|small|"
+    r"strong|close|long)\b"
+)
+_WH_WORDS = frozenset("who whom whose what which when where why how".split())
+_ROLE_NOUNS = re.compile(
+    r"\b(?:chairman|chairwoman|chief|boss|director|actor|actress|singer|player|manager|coach|captain|creator|"
+    r"founder|owner|maker|predecessor|successor|replacement|author|writer|producer|presenter|winner|candidate|"
+    r"leader|spokesman|inventor|designer|star|minister|president|head|editor|rival|partner|champion)s?\b"
+)
+
+
 def question_type(question: str) -> str:
-    q = question.lower().strip()
+    """The kind of thing ``question`` asks for (see the module): ``who``, ``name``, ``when``, ``amount``,
+    ``score``, ``where``, ``why``, ``definition`` or ``other``.
+
+    A clause before the question proper ("According to the Tories, how much ...") and a preposition
+    before its wh-word ("To which audience ...", "By how much ...") are looked past; a search-box
+    query without a wh-word ("Southcorp chairman name", "Air Jamaica debts how much") is typed by
+    its words."""
+    original = question.lower().strip()
+    q = _LEAD_PREPOSITION.sub("", _LEAD_CLAUSE.sub("", original))
     first = words(q)[:4]
     if not first:
         return "other"
@@ -72,15 +111,17 @@ def question_type(question: str) -> str:
         return "score"
     if first[0] in ("who", "whom", "whose"):
         return "who"
-    if first[0] == "when" or re.search(r"\b(?:what|which|in what) (?:year|date|day|month)\b", q):
+    if first[0] == "when" or re.search(r"\b(?:what|which|in what) (?:year|date|day|month)\b", original):
         return "when"
-    if q.startswith(("how many", "how much", "how big", "how long", "how large", "how old", "how far", "how high")):
+    if _HOW_AMOUNT.match(q):
         return "amount"
-    if re.search(r"\bwhat (?:was|is|were) the (?:cost|price|value|size|amount|number|figure|total|fine|score)\b", q):
+    if re.search(r"\bwhat (?:was|is|were) (?:the |[\w-]+['’]s )(?:[\w-]+ )?(?:size|" + _AMOUNT_NOUNS + r")s?\b", q):
         return "amount"
-    if re.match(r"(?:what|which) (?:[\w-]+ ){0,2}(?:profit|loss|price|cost|fee|salary|sum|percentage|rate)s?\b", q):
+    if re.match(r"(?:what|which) (?:[\w-]+ ){0,2}(?:" + _AMOUNT_NOUNS + r")s?\b", q):
         return "amount"
-    if first[0] == "where" or re.search(r"\bin (?:which|what) (?:[\w-]+ )?(?:city|country|town|village|county)\b", q):
+    if first[0] == "where" or re.search(
+        r"\bin (?:which|what) (?:[\w-]+ )?(?:city|country|town|village|county)\b", original
+    ):
         return "where"
     if re.match(r"what (?:is|was|are|were) the (?:[\w-]+ )?names?\b", q):
         return "name"
@@ -89,8 +130,23 @@ def question_type(question: str) -> str:
     if re.match(r"^(?:what|who)\s+(?:is|are|was|were|does)\s+(?:an?\s+|the\s+)?[\w\s.&-]{1,40}(?:stand for)?\??$", q):
         return "definition"
     if first[0] == "which" or re.search(
-        r"\b(?:what|which) (?:is|was) the (?:name|title)\b|\bwhat (?:name|title|nickname)\b", q
+        r"\b(?:what|which) (?:is|was) the (?:name|title)\b|\bwhat (?:[\w-]+ )?(?:name|title|nickname)\b", q
     ):
+        return "name"
+    if not _WH_WORDS & set(words(q)) or re.search(r"\bhow (?:much|many)\s*\??$", q):
+        return _query_type(q)
+    return "other"
+
+
+def _query_type(query: str) -> str:
+    """The type of a search-box query without a wh-word, by its words."""
+    if re.search(r"\bhow (?:much|many)\b|\b(?:" + _AMOUNT_NOUNS + r"|spending|debts)\b", query):
+        return "amount"
+    if re.search(r"\b(?:year|date)\b", query):
+        return "when"
+    if re.search(
+        r"\b(?:name|title|nickname|city|town|country|team|club|band|company|firm)\b", query
+    ) or _ROLE_NOUNS.search(query):
         return "name"
     return "other"
 

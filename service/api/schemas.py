@@ -135,7 +135,8 @@ class CitationOut(BaseModel):
 class AbstentionOut(BaseModel):
     code: str = Field(
         description="Why it abstained: `not_in_corpus` (no passage holds some question words), "
-        "`terms_not_in_passage` (the closest article lacks them), `low_confidence`, `no_passage`.",
+        "`terms_not_in_passage` (the closest article lacks them), `off_topic` (no passage is about the question), "
+        "`low_confidence`, `no_passage`.",
         examples=["not_in_corpus"],
     )
     terms: list[str] = Field(description="The question's words at issue, as written.", examples=[["Jupiter"]])

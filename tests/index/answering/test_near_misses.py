@@ -5,8 +5,8 @@ real index of six invented articles (eval/small_corpus: one reports another tria
 "verdict", "jury" and "guilty" are words the corpus uses).
 
 A small corpus's near misses are mostly still answered (eval/small_own.jsonl: 4 of 18 abstained when
-written, all four by the two logical checks, none by the learned model): the floors below keep what
-holds, not what is wanted."""
+written, all four by the two logical checks, none by the learned model; 7 of 18 with the measure check
+of ``citeqa.index.text.measures``): the floors below keep what holds, not what is wanted."""
 
 from __future__ import annotations
 
@@ -38,6 +38,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Any
         ("How much was the Dunmore Brewery fined in 2004?", "gives '2002', not '2004'"),
         ("Who is Helen Marsh's lawyer?", "does not name the person asked for"),
         ("Who restored the Kelham lifeboat?", "does not name the person asked for"),
+        ("How much does the Orla Fold weigh?", "does not give the weight asked for"),
+        ("How long did Helen Marsh teach at the school?", "does not give the length or duration asked for"),
+        ("How many people watched the match at Prenton Park?", "does not give the number asked for"),
     ],
 )
 def test_a_near_miss_abstains(engine: Any, question: str, reason: str) -> None:
@@ -57,6 +60,9 @@ def test_a_near_miss_abstains(engine: Any, question: str, reason: str) -> None:
         ("How much did the museum restoration cost?", "harbour", "£3m"),
         ("Who is Orla's chief executive?", "orla-phone", "Mira Lehto"),
         ("Who scored twice for Rovers?", "rovers-win", "Leon Abbott"),
+        ("How long does the Orla Fold's battery last?", "orla-phone", "a day and a half"),
+        ("How old is Helen Marsh?", "marsh-trial", "61"),
+        ("How long did the jury deliberate in the Hollis trial?", "hollis-verdict", "four hours"),
     ],
 )
 def test_what_the_articles_say_is_answered(engine: Any, question: str, doc_id: str, says: str) -> None:
@@ -70,4 +76,28 @@ def test_own_small_corpus_questions(engine: Any) -> None:
 
     totals = answer_figures(engine, read_labelled(SMALL_OWN), k=5)["totals"]
     assert totals["contains_answer"] >= 18 and totals["abstained_answerable"] == 0, totals
-    assert totals["abstained_unanswerable"] >= 4, totals
+    assert totals["abstained_unanswerable"] >= 7, totals
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Which planet is the largest in the solar system?", "How do vaccines train the immune system?"],
+)
+def test_a_question_no_passage_is_about_abstains(engine: Any, question: str) -> None:
+    answer, _ = engine.ask(question)
+    assert not answer.answerable and answer.citations == ()
+    assert answer.abstention is not None
+    assert answer.abstention.code in ("off_topic", "not_in_corpus", "terms_not_in_passage", "low_confidence")
+    assert answer.signals["dense"] < 0.3
+
+
+def test_the_off_topic_floor_overrules_a_confident_answer(engine: Any) -> None:
+    from citeqa.index.answering.abstention import AbstainModel
+
+    lenient = engine.extractor.model.with_threshold(0.0)  # would answer anything
+    assert isinstance(lenient, AbstainModel)
+    answer, _ = engine.with_abstain_model(lenient).ask("Which planet is the largest in the solar system?")
+    assert not answer.answerable
+    assert answer.abstention is not None and answer.abstention.code == "off_topic"
+    assert "no passage is about this question" in (answer.reason or "")
+    assert engine.with_abstain_model(lenient).ask("Who manages Tranmere Rovers?")[0].answerable

@@ -3,15 +3,20 @@
 - ``seed_dev.jsonl`` floors are in ``test_quality_seed.py``; here, the abstention reason's shape.
 - ``bbc_dev.jsonl`` over the whole BBC corpus, answered by the model learned on bbc_train_a + b
   only (bench/answer_model/RESULTS.md): evidence in the top 5 for >= 22/24, answer contained for
-  >= 20/24, no answerable question abstained, >= 4/8 unanswerable abstained (issue 13 asks 7/8:
+  >= 20/24, no answerable question abstained, >= 5/8 unanswerable abstained (issue 13 asks 7/8:
   not reached; the previous model reached 6/8 but had been fitted on this set).
 - ``eval/bbc_holdout.jsonl``: answers >= 27/32, <= 2/32 answerable abstained (issue 13 asks <= 1:
-  the model with the person features, better by 8 answers in cross-validation, abstains on 2), >= 5/12
+  the model with the person features, better by 8 answers in cross-validation, abstains on 2), >= 7/12
   unanswerable abstained (issue 13 asks 9/12: not reached).
 - ``eval/bbc_fresh.jsonl``: 40 questions written by a helper who had seen none of the other sets, over
   articles none of them uses, measured once on 2026-11-30 before anything was changed for them:
   14/28 answers, 4/28 answerable abstained, 5/12 unanswerable abstained. Heavier paraphrase than
-  bbc_train (bench/answer_model/RESULTS.md); the floors hold those figures.
+  bbc_train (bench/answer_model/RESULTS.md); the floors hold today's figures (16/28, 3/28, 5/12).
+- ``eval/bbc_fresh2.jsonl`` and ``eval/bbc_fresh3.jsonl``: 40 and 56 more such questions by two more
+  helpers (2026-11-30, fourth session), each over articles no other set uses. fresh2 was used to look
+  for what fails (a development set); fresh3 was measured twice, before and after that session's
+  changes, and not looked into: 26/40 answers, 6/40 answerable abstained, 5/16 unanswerable
+  abstained before; 27/40, 4/40, 6/16 after. The floors hold the figures after.
 """
 
 from __future__ import annotations
@@ -61,7 +66,7 @@ def test_bbc_dev_floors(bbc_engine: Any) -> None:
     assert (totals["answerable"], totals["unanswerable"]) == (24, 8)
     assert totals["evidence_at_5"] >= 22, figures["summary"]
     assert totals["contains_answer"] >= 20, (figures["summary"], failed)
-    assert totals["abstained_unanswerable"] >= 4, (figures["summary"], failed)
+    assert totals["abstained_unanswerable"] >= 5, (figures["summary"], failed)
     assert totals["abstained_answerable"] == 0, (figures["summary"], failed)
     _assert_citations_exact(bbc_engine, BBC_DEV)
 
@@ -73,7 +78,7 @@ def test_bbc_holdout_floors(bbc_engine: Any) -> None:
     assert (totals["answerable"], totals["unanswerable"]) == (32, 12)
     assert totals["evidence_at_5"] >= 29, figures["summary"]
     assert totals["contains_answer"] >= 27, figures["summary"]
-    assert totals["abstained_unanswerable"] >= 5, figures["summary"]
+    assert totals["abstained_unanswerable"] >= 7, figures["summary"]
     assert totals["abstained_answerable"] <= 2, figures["summary"]
 
 
@@ -83,10 +88,27 @@ def test_bbc_fresh_floors(bbc_engine: Any) -> None:
     totals = figures["totals"]
     assert (totals["answerable"], totals["unanswerable"]) == (28, 12)
     assert totals["evidence_at_5"] >= 26, figures["summary"]
-    assert totals["contains_answer"] >= 14, figures["summary"]
+    assert totals["contains_answer"] >= 16, figures["summary"]
     assert totals["abstained_unanswerable"] >= 5, figures["summary"]
-    assert totals["abstained_answerable"] <= 4, figures["summary"]
+    assert totals["abstained_answerable"] <= 3, figures["summary"]
     _assert_citations_exact(bbc_engine, FRESH)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "counts", "floors"),
+    [
+        ("bbc_fresh2.jsonl", (30, 10), {"evidence_at_5": 27, "contains_answer": 22, "abstained_unanswerable": 4}),
+        ("bbc_fresh3.jsonl", (40, 16), {"evidence_at_5": 40, "contains_answer": 27, "abstained_unanswerable": 6}),
+    ],
+)
+def test_more_fresh_sets(bbc_engine: Any, name: str, counts: tuple[int, int], floors: dict[str, int]) -> None:
+    figures = _figures(bbc_engine, FRESH.parent / name)
+    totals = figures["totals"]
+    assert (totals["answerable"], totals["unanswerable"]) == counts
+    for figure, floor in floors.items():
+        assert totals[figure] >= floor, (figure, figures["summary"])
+    assert totals["abstained_answerable"] <= {"bbc_fresh2.jsonl": 2, "bbc_fresh3.jsonl": 4}[name], figures["summary"]
 
 
 def test_abstention_reason_is_machine_readable(client: Any) -> None:

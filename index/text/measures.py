@@ -1,0 +1,175 @@
+"""Measures: whether a question asks for a weight, a size, a duration, an age, a count or a sum of
+money, and whether a sentence gives one.
+
+"How much does the Orla Fold weigh?" is not answered by "The Fold's battery lasts about a day and
+a half": the answer to a weight holds a weight ("210g", "1.2 kilograms"). The same goes for "how
+tall / deep / wide" (a length), "how long" (a length or a duration), "how many years" (a duration),
+"how old" (an age) and "how many people" (a count: a number that is not a sum of money, a share, a
+year, a date, a time of day, a score or an age). Surface patterns of English prose, never a list of
+answers; checked by tests/index/text/test_measures.py.
+
+Why not a quantity parser: quantulum3 (0.10) reads units well, but it added 46 MB to a serving
+process (issue 14's ceiling is 400 MB, measured at 368 MB) and read "£3m" as pounds times metres.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["MEASURE_NAMES", "asked_measure", "gives_measure"]
+
+MEASURE_NAMES = {
+    "mass": "weight",
+    "length": "size",
+    "length_or_time": "length or duration",
+    "time": "duration",
+    "when_by": "time or date",
+    "age": "age",
+    "count": "number",
+    "money": "sum of money",
+}
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
+    "million|billion|dozen|half|quarter|a|an|several|a few|a couple of"
+)
+_QUANTITY = r"(?:\d[\d,.]*|(?:" + _NUMBER_WORDS + r")(?:[- ](?:" + _NUMBER_WORDS + r"))*)"
+
+_TIME_UNITS = (
+    r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|"
+    r"centur(?:y|ies)|seasons?)"
+)
+_LENGTH_UNITS = (
+    r"(?:mm|cm|m|km|metres?|meters?|millimetres?|centimetres?|kilometres?|kilometers?|feet|foot|ft|inch(?:es)?|"
+    r"yards?|yds?|miles?|storeys?|stories|floors?)"
+)
+_MASS_UNITS = r"(?:mg|g|kg|grams?|grammes?|kilograms?|kilos?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stones?)"
+
+_ASKS = (
+    (
+        "mass",
+        re.compile(
+            r"^\s*how heavy\b|^\s*how much (?:\w+ ){1,6}weigh"
+            r"|^\s*what (?:is|was|are|were) (?:the |its |their )?weight\b",
+            re.I,
+        ),
+    ),
+    (
+        "length",
+        re.compile(
+            r"^\s*how (?:tall|deep|wide)\b|^\s*what (?:is|was) (?:the |its )?(?:height|length|width|depth)\b", re.I
+        ),
+    ),
+    ("length_or_time", re.compile(r"^\s*(?:for )?how long\b", re.I)),
+    ("time", re.compile(r"^\s*(?:for )?how many " + _TIME_UNITS + r"\b", re.I)),
+    (
+        "when_by",
+        re.compile(
+            r"^\s*(?:within|in|over|by) what (?:time ?frame|time ?scale|period|deadline)\b"
+            r"|^\s*how soon\b|^\s*by when\b",
+            re.I,
+        ),
+    ),
+    ("age", re.compile(r"^\s*how old\b|^\s*(?:at )?what age\b", re.I)),
+    ("count", re.compile(r"^\s*how many\b", re.I)),
+    (
+        "money",
+        re.compile(
+            r"^\s*how much (?!of\b)(?:money\b|(?:\w+ ){1,8}(?:cost|costs|pay|paid|charge|charges|charged|earn|earned|"
+            r"spend|spent|raise|raised|fetch|fetched|sell for|sold for|worth)\b)"
+            r"|^\s*what (?:is|was|are|were|will be) (?:the |its |their )?(?:price|cost|fee|fare|salary|wage|"
+            r"ticket price|entry fee|admission)s? (?:of|for|to)\b",
+            re.I,
+        ),
+    ),
+)
+
+_GIVES = {
+    "mass": re.compile(_QUANTITY + r"\s?-?" + _MASS_UNITS + r"\b", re.I),
+    "length": re.compile(r"\b" + _QUANTITY + r"\s?-?" + _LENGTH_UNITS + r"\b|\d(?:m|ft)\b|\d+(?:'|’)\s?\d+", re.I),
+    "time": re.compile(
+        r"\b" + _QUANTITY + r"\s?-?" + _TIME_UNITS + r"\b|\b(?:since|until|till|from)\b|\b(?:1[89]\d\d|20\d\d)\b"
+        r"|\b(?:all|most) (?:his|her|their|its) (?:life|career)\b|\blifetime\b",
+        re.I,
+    ),
+    "age": re.compile(
+        r",\s?\d{1,3},|\baged? (?:of )?\d{1,3}\b|\bage of \d{1,3}\b|\b\d{1,3}-year-old\b|\(\d{1,3}\)|"
+        r"\b\d{1,3} years? old\b|\bborn\b|\b(?:"
+        + _NUMBER_WORDS
+        + r")-year-old\b|\b(?:teenager|octogenarian|nonagenarian)\b",
+        re.I,
+    ),
+}
+_GIVES["money"] = re.compile(
+    r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds?|dollars?|euros?|yen|francs?|"
+    r"rand|rupees?|pence|p|cents?|dinars?|yuan|roubles?|kroner?|krona|won|pesos?)\b"
+    r"|\b(?:free|free of charge|nothing|undisclosed|undisclosed sum|undisclosed fee)\b",
+    re.I,
+)
+_GIVES["length_or_time"] = re.compile(_GIVES["length"].pattern + "|" + _GIVES["time"].pattern, re.I)
+_GIVES["when_by"] = re.compile(
+    _GIVES["time"].pattern
+    + r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"|\b(?:next|this|last|the end of the|by the end of) (?:year|month|week|decade|summer|spring|autumn|winter)\b"
+    r"|\b(?:immediately|soon|shortly|now|today|tomorrow)\b",
+    re.I,
+)
+
+# what a count is not: sums of money, shares, years, dates, times of day, scores, ages, "two-year" compounds
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+)
+_NOT_COUNTS = re.compile(
+    r"[$£€¥]\s?\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\b"
+    r"|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds|dollars|euros|yen|francs|rand|rupees|pence|cents|p)\b"
+    r"|\b\d[\d,.]*\s?(?:%|per ?cent\b)"
+    r"|\b(?:1[89]\d\d|20\d\d)s?\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r"\b|\b" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?\b"
+    r"|\b\d{1,2}(?:[:.]\d\d)?\s?(?:a\.m\.|p\.m\.|am|pm|GMT|BST)"
+    r"|\b\d{1,3}\s?-\s?\d{1,3}\b"
+    r"|,\s?\d{1,3},|\baged? \d{1,3}\b|\b\d{1,3}(?:-| )years?(?:-| )old\b"
+    r"|\b[\w-]+-(?:year|month|week|day|hour|minute|second|mile|metre|point|page|seat|storey)s?\b"
+    r"|\b\d+(?:st|nd|rd|th)\b",
+    re.I,
+)
+_COUNT = re.compile(
+    r"\b\d[\d,.]*\b|\b(?:" + _NUMBER_WORDS.split("|half|")[0] + r")\b"
+    r"|\b(?:dozens|hundreds|thousands|millions|billions|tens of|a handful|a few|a couple|a pair|no one|nobody|none)\b",
+    re.I,
+)
+# repetitions count goals, titles and times, not people
+_TIMES = re.compile(r"\b(?:twice|once|thrice|hat-?trick|double|treble|brace)\b", re.I)
+_COUNTED_EVENTS = re.compile(
+    r"^\s*how many (?:more |other )?(?:times|goals|tries|points|titles|wins|victories|medals|trophies|games|"
+    r"matches|races|occasions)\b",
+    re.I,
+)
+
+
+def asked_measure(question: str) -> str | None:
+    """The kind of measure ``question`` asks for (a key of ``MEASURE_NAMES``), or None.
+
+    "How much does it weigh?" -> "mass"; "How tall is ...?" -> "length"; "How long did she teach?"
+    -> "length_or_time"; "How many years ...?" -> "time"; "Within what timeframe ...?" -> "when_by" (a
+    duration or a date); "How old ...?" -> "age"; "How many people ...?" -> "count"; "How much does it
+    cost?", "What is the price of ...?" -> "money" (a sum with its currency, or "free"). Shares and
+    dates are not measures here (``citeqa.index.text.questions`` types them)."""
+    for kind, pattern in _ASKS:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def gives_measure(kind: str, sentence: str, question: str = "") -> bool:
+    """Whether ``sentence`` gives a measure of ``kind`` (as ``asked_measure`` returns), other than one
+    the ``question`` already states. Raises KeyError for an unknown kind."""
+    if kind == "count":
+        if _COUNTED_EVENTS.search(question) and _TIMES.search(sentence):
+            return True
+        stripped = _NOT_COUNTS.sub(" ", sentence)
+        asked = question.lower()
+        return any(m.group(0).lower() not in asked for m in _COUNT.finditer(stripped))
+    asked = question.lower()
+    return any(m.group(0).strip().lower() not in asked for m in _GIVES[kind].finditer(sentence))

@@ -1,0 +1,99 @@
+"""Measures: the weight, size, duration, age or count a question asks for, and whether a sentence gives one."""
+
+from __future__ import annotations
+
+import pytest
+
+from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measure
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How much does the new kayak weigh?", "mass"),
+        ("How heavy was the bell?", "mass"),
+        ("What is the weight of the statue?", "mass"),
+        ("How tall is the lighthouse?", "length"),
+        ("What is the height of the dam?", "length"),
+        ("How long is the tunnel?", "length_or_time"),
+        ("For how long did she coach the side?", "length_or_time"),
+        ("How many years did he serve on the council?", "time"),
+        ("How many minutes did the final last?", "time"),
+        ("Within what timeframe must the homes be built?", "when_by"),
+        ("How soon will the line reopen?", "when_by"),
+        ("How old is the mayor?", "age"),
+        ("At what age did she start rowing?", "age"),
+        ("How many people came to the fair?", "count"),
+        ("How many goals did Ross score?", "count"),
+        ("How much did the bridge cost?", "money"),
+        ("What is the price of a ticket to the show?", "money"),
+        ("How much money did the appeal raise?", "money"),
+        ("How much of the budget has been spent?", None),  # a share, not a sum
+        ("What percentage of staff voted?", None),
+        ("When did the ferry sink?", None),
+        ("Who weighed in on the debate?", None),
+    ],
+)
+def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> None:
+    assert asked_measure(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "sentence", "gives"),
+    [
+        ("mass", "The kayak weighs just 14kg, half its rival's weight.", True),
+        ("mass", "The boat weighs two tonnes.", True),
+        ("mass", "Its battery lasts about a day and a half.", False),
+        ("mass", "It costs £40 and comes in three colours.", False),
+        ("length", "The lighthouse stands 35 metres above the bay.", True),
+        ("length", "The tower is 120ft tall.", True),
+        ("length", "It was built in 1871 by a local engineer.", False),
+        ("length_or_time", "The tunnel runs for 3.2 miles under the hills.", True),
+        ("length_or_time", "She coached the side for nine seasons.", True),
+        ("length_or_time", "She has coached the side since 1998.", True),
+        ("length_or_time", "Mrs Marsh, 61, denies the charge.", False),
+        ("time", "He sat on the council for 12 years.", True),
+        ("time", "The final went on for two hours and 40 minutes.", True),
+        ("time", "He was elected to the council on a low turnout.", False),
+        ("when_by", "The homes must be finished within three years.", True),
+        ("when_by", "The line will reopen in March.", True),
+        ("when_by", "They must build at least 50,000 square metres of homes.", False),
+        ("age", "Mayor Ann Toll, 58, opened the fair.", True),
+        ("age", "The 17-year-old won in straight sets.", True),
+        ("age", "She began rowing aged 12.", True),
+        ("age", "The mayor opened the fair on Saturday.", False),
+        ("count", "About 4,500 people came to the fair.", True),
+        ("count", "Three thousand fans watched the final.", True),
+        ("count", "Nobody was hurt in the fire.", True),
+        ("count", "The museum reopened after a two-year restoration costing £3m.", False),
+        ("count", "Rovers beat Dover 3-1 at Prenton Park on 12 March.", False),
+        ("count", "Sales rose 12% in 2004, the firm said at 9 a.m. on Friday.", False),
+        ("count", "Mrs Marsh, 61, denies the charge.", False),
+        ("money", "The bridge cost £3.5m to build.", True),
+        ("money", "Tickets cost 1,299 euros each.", True),
+        ("money", "Entry to the museum is free.", True),
+        ("money", "The museum reopened on Saturday after a two-year restoration.", False),
+    ],
+)
+def test_whether_a_sentence_gives_the_measure(kind: str, sentence: str, gives: bool) -> None:
+    assert gives_measure(kind, sentence) is gives
+
+
+def test_a_measure_the_question_already_states_is_not_an_answer() -> None:
+    question = "How many of the 300 workers will lose their jobs?"
+    assert not gives_measure("count", "The firm employs 300 workers at the plant.", question)
+    assert gives_measure("count", "About 120 of the 300 workers will go.", question)
+
+
+def test_goals_and_times_are_counted_by_repetition_words() -> None:
+    assert gives_measure("count", "Abbott scored twice before half-time.", "How many goals did Abbott score?")
+    assert not gives_measure("count", "Abbott scored twice before half-time.", "How many people watched?")
+
+
+def test_every_kind_has_a_readable_name() -> None:
+    questions = ("How heavy?", "How tall?", "How long?", "How many days?", "How soon?", "How old?")
+    questions += ("How many?", "How much money?")
+    kinds = {asked_measure(q) for q in questions}
+    assert kinds == set(MEASURE_NAMES)
+    with pytest.raises(KeyError):
+        gives_measure("volume", "It holds 2 litres.")
