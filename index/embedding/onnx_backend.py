@@ -7,6 +7,7 @@ index built by one may be queried by another). The export itself is ``citeqa.ind
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -100,9 +101,7 @@ class OnnxEmbedder:
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         pooled: list[Vectors] = [np.zeros((0, self.dimension), dtype=np.float32)] * (len(spans or ()))
-        # at most ``batch_size`` texts per call, and enough calls to keep every worker busy
-        size = max(1, min(batch_size, -(-len(order) // self._workers)))
-        batches = [order[begin : begin + size] for begin in range(0, len(order), size)]
+        batches = _calls(order, [len(encodings[i].ids) for i in order], self._workers, batch_size)
 
         session = self._session
 
@@ -138,6 +137,52 @@ class OnnxEmbedder:
             mask[row, : len(enc.ids)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         return session.run(None, feed)[0], mask
+
+
+def _calls(order: Any, lengths: Sequence[int], workers: int, batch_size: int) -> list[Any]:
+    """The model calls for texts sorted longest first (``order``, their token counts ``lengths``).
+
+    Many texts (a build): calls of ``batch_size``, taken by the workers as they free up. As many texts
+    as fit one call per worker (a batch of questions): one call per worker, cut where the calls' padded
+    sizes (texts x longest) are most even. Cut into equal halves, a batch of 31 questions whose longest
+    had 38 tokens and the rest 12-25 cost 77 ms in the call holding the long ones and 28 ms in the
+    other, and the whole batch waits for the slower; cut evenly, 44 and 41 ms (in process, two
+    workers, 200-article slice questions: the first burst of 32 clients on a fresh server). Outputs
+    are unchanged: the int8 model's per-token scales make a text's vector independent of its batch.
+    Under load (docs/performance.md, 2026-11-30 fourth session) it served 469 against 449 searches
+    a second on the whole BBC index (6 interleaved rounds, faster in all six) and 363 against 379 on
+    the slice (faster in three of six): within the noise there, kept for the bursts.
+    """
+    if len(order) > workers * batch_size or workers == 1:
+        size = max(1, min(batch_size, -(-len(order) // workers)))
+        return [order[begin : begin + size] for begin in range(0, len(order), size)]
+    cuts = _even_cuts(lengths, workers, batch_size)
+    return [order[a:b] for a, b in itertools.pairwise([0, *cuts, len(order)]) if b > a]
+
+
+def _even_cuts(lengths: Sequence[int], parts: int, longest_run: int) -> list[int]:
+    """Cut points splitting ``lengths`` (sorted, longest first) into at most ``parts`` runs of at most
+    ``longest_run``, minimising the largest run's padded size (its count x its first length), by binary
+    search on that size. Needs ``len(lengths) <= parts * longest_run``."""
+
+    def cuts_within(limit: int) -> list[int] | None:
+        cuts, start = [], 0
+        for i in range(1, len(lengths) + 1):
+            if (i - start) * lengths[start] > limit or i - start > longest_run:
+                if i - 1 == start:
+                    return None
+                cuts.append(i - 1)
+                start = i - 1
+        return cuts if len(cuts) < parts else None
+
+    low, high = max(lengths), len(lengths) * lengths[0]
+    while low < high:
+        middle = (low + high) // 2
+        if cuts_within(middle) is None:
+            low = middle + 1
+        else:
+            high = middle
+    return cuts_within(low) or []
 
 
 def _mean(hidden: Any, mask: Any) -> Any:
