@@ -4,9 +4,11 @@ money, and whether a sentence gives one.
 "How much does the Orla Fold weigh?" is not answered by "The Fold's battery lasts about a day and
 a half": the answer to a weight holds a weight ("210g", "1.2 kilograms"). The same goes for "how
 tall / deep / wide" (a length), "how long" (a length or a duration), "how many years" (a duration),
-"how old" (an age) and "how many people" (a count: a number that is not a sum of money, a share, a
-year, a date, a time of day, a score or an age). Surface patterns of English prose, never a list of
-answers; checked by tests/index/text/test_measures.py.
+"within what timeframe" (a duration or a date), "how old" (an age), "how many people" (a count: a
+number that is not a sum of money, a share, a year, a date, a time of day, a score or an age) and
+"how much does it cost" (a sum with its currency, or "free"). Surface patterns of English prose,
+never a list of answers; checked by tests/index/text/test_measures.py and, through the answer step,
+tests/index/answering/test_near_misses.py.
 
 Why not a quantity parser: quantulum3 (0.10) reads units well, but it added 46 MB to a serving
 process (issue 14's ceiling is 400 MB, measured at 368 MB) and read "£3m" as pounds times metres.
