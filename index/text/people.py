@@ -19,7 +19,14 @@ from functools import lru_cache
 from citeqa.index.text.questions import new_names
 from citeqa.index.text.tokens import words
 
-__all__ = ["asks_for_person", "asks_for_someone_unnamed", "is_person", "names_someone_new", "new_people"]
+__all__ = [
+    "asks_for_a_person_by_role",
+    "asks_for_person",
+    "asks_for_someone_unnamed",
+    "is_person",
+    "names_someone_new",
+    "new_people",
+]
 
 _TITLE_NAMES = "Mr Mrs Ms Miss Dr Sir Lord Lady Dame Prof Professor Rev President Chancellor Judge Coach Captain"
 _TITLES = "(?:" + _TITLE_NAMES.replace(" ", "|") + ")"
@@ -55,15 +62,46 @@ def asks_for_someone_unnamed(question: str) -> bool:
     return asks_for_person(question) and not _WHO_IS_NAME.match(question)
 
 
+# Roles only a person holds: a question asking for one ("Who is the chief executive of SSL?") is not
+# answered by a sentence whose only new names are organisations ("... household products group
+# Reckitt Benckiser"). Not "owner", "winner", "buyer", "sponsor": a firm can be one.
+_PERSON_ROLES = re.compile(
+    r"\b(?:chief executive|boss|chairman|chairwoman|president|director|manager|coach|minister|secretary|"
+    r"singer|actor|actress|writer|author|novelist|producer|presenter|comedian|striker|midfielder|defender|"
+    r"goalkeeper|captain|spokesman|spokeswoman|designer|musician|rapper|chef|editor|mp|msp|mep|judges?|"
+    r"lawyer|governor|commissioner|chancellor|wife|husband|son|daughter|brother|sister|mother|father|"
+    r"widow|girlfriend|boyfriend|successor|predecessor|replacement|replaced?|succeeded|real name)\b",
+    re.IGNORECASE,
+)
+# What marks a capitalised phrase as an organisation's name: a word such names end or are made of.
+_ORGANISATION = re.compile(
+    r"\b(?:Group|plc|PLC|Ltd|Inc|Corp|Corporation|Company|Co|Holdings|Bank|Society|Association|Council|"
+    r"Party|Union|Agency|Commission|Department|Ministry|Division|Office|University|College|Institute|"
+    r"Foundation|Trust|Club|FC|Airways|Airlines|Motors|Systems|Networks|Media|Records|Studios|Pictures|"
+    r"Committee|Board|Authority|Services?|Court|Parliament|Assembly|Government|Police|Federation|League|"
+    r"Organisation|Organization|Network|Channel)\b"
+)
+
+
+def asks_for_a_person_by_role(question: str) -> bool:
+    """Whether ``question`` asks for a person it does not name by a role only a person holds ("Who is
+    the chief executive of SSL?", "Who replaced Amit Yoran as director?"): an organisation is no answer."""
+    return asks_for_someone_unnamed(question) and bool(_PERSON_ROLES.search(question))
+
+
 def names_someone_new(sentence: str, question: str, document: str) -> bool:
     """Whether ``sentence`` (of ``document``) holds a name the question does not: a capitalised phrase of
     ``new_names`` that is more than a title ("Mrs Marsh" after "Helen Marsh's lawyer?" is not new)
     and, when it is one word opening the sentence, one the document also writes with a capital inside a
-    sentence ("Reddy said ..." after "lawyer Tom Reddy"; not "Visitors can see ...")."""
+    sentence ("Reddy said ..." after "lawyer Tom Reddy"; not "Visitors can see ..."). When the question
+    asks for a person by role (``asks_for_a_person_by_role``), an organisation's name does not count."""
     asked = set(words(question))
+    by_role = asks_for_a_person_by_role(question)
     for phrase in new_names(sentence, question, document):
         kept = [w for w in words(phrase) if w not in _TITLE_WORDS]
         if not kept or set(kept) <= asked:
+            continue
+        if by_role and _ORGANISATION.search(phrase):
             continue
         if len(kept) == 1 and sentence.lstrip("\"“'‘ ").startswith(phrase) and not _named_inside(phrase, document):
             continue

@@ -8,7 +8,7 @@ the nested fits take about a minute more.
 
 Floors are a little under what bench/answer_model/train_cv.py measured (bench/answer_model/RESULTS.md):
 answers 95/120 (issue 13's floor 90, met), wrongly abstained 3/120 (floor <= 6, met), unanswerable
-abstained 22/40 (floor >= 28, not met) with near misses 11/24 (floor >= 15, not met).
+abstained 23/40 (floor >= 28, not met) with near misses 12/24 (floor >= 15, not met).
 """
 
 from __future__ import annotations
@@ -53,5 +53,5 @@ def test_cross_validated_answers(cv: dict[str, Any]) -> None:
 @pytest.mark.slow
 def test_cross_validated_abstention(cv: dict[str, Any]) -> None:
     assert cv["all"]["abstained_unanswerable"] >= 21, cv
-    assert cv["near_miss"]["abstained_unanswerable"] >= 10, cv
+    assert cv["near_miss"]["abstained_unanswerable"] >= 11, cv
     assert cv["off_topic"]["abstained_unanswerable"] >= 8, cv

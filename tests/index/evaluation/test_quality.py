@@ -14,7 +14,7 @@
   bbc_train (bench/answer_model/RESULTS.md); the floors hold today's figures (16/28, 3/28, 5/12).
 - ``eval/bbc_fresh2.jsonl`` and ``eval/bbc_fresh3.jsonl``: 40 and 56 more such questions by two more
   helpers (2026-11-30, fourth session), each over articles no other set uses. fresh2 was used to look
-  for what fails (a development set); fresh3 was measured twice, before and after that session's
+  for what fails (a development set); fresh3 was only measured, before and after that session's
   changes, and not looked into: 26/40 answers, 6/40 answerable abstained, 5/16 unanswerable
   abstained before; 27/40, 4/40, 6/16 after. The floors hold the figures after.
 """

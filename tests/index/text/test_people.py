@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from citeqa.index.text.people import asks_for_person, asks_for_someone_unnamed, is_person, names_someone_new, new_people
+from citeqa.index.text.people import (
+    asks_for_a_person_by_role,
+    asks_for_person,
+    asks_for_someone_unnamed,
+    is_person,
+    names_someone_new,
+    new_people,
+)
 
 ARTICLE = (
     "Harbour trust names new director\n"
@@ -88,3 +95,26 @@ def test_asks_for_someone_unnamed(question: str, expected: bool) -> None:
 def test_names_someone_new(sentence: str, expected: bool) -> None:
     document = "Retired teacher Helen Marsh appeared in court, defended by Tom Reddy. " + sentence
     assert names_someone_new(sentence, "Who is Helen Marsh's lawyer?", document) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "by_role"),
+    [
+        ("Who is the chief executive of the harbour trust?", True),
+        ("Who replaced Tobias Reed as director?", True),
+        ("Which British writer's novel was adapted?", True),
+        ("Who bought the harbour trust?", False),  # a firm may buy
+        ("Who is Maren Oakes?", False),  # names the person
+        ("When was the trust founded?", False),
+    ],
+)
+def test_questions_asking_for_a_person_by_role(question: str, by_role: bool) -> None:
+    assert asks_for_a_person_by_role(question) is by_role
+
+
+def test_an_organisation_is_no_answer_to_a_role_only_a_person_holds() -> None:
+    sentence = "Kelvmouth Council welcomed the decision."
+    assert not names_someone_new(sentence, "Who is the chief executive of the harbour trust?", ARTICLE)
+    assert names_someone_new(sentence, "Who bought the harbour trust?", ARTICLE)
+    person = "The Kelvmouth Harbour Trust has appointed Maren Oakes as its new director."
+    assert names_someone_new(person, "Who is the new director of the harbour trust?", ARTICLE)
