@@ -212,22 +212,33 @@ class Extractor:
             return Abstention("no_passage", "no passage was retrieved")
         best = ranked[0]
         doc = self.documents[best.doc_id]
-        in_doc = self.terms_of(doc.doc_id).every
-        missing = sorted((t for t in q.weights if t not in in_doc), key=lambda t: -q.weights[t])
+        # the words missing from the candidates' article that lacks the least of them (by idf): the best
+        # sentence's article may be close in meaning while another holds the question's names
+        missing_from = {d: self._missing(q, d) for d in dict.fromkeys(c.doc_id for c in ranked)}
+        fewest = min(missing_from, key=lambda d: sum(q.weights[t] for t in missing_from[d]))
+        missing = missing_from[fewest]
         if missing:
             terms = tuple(dict.fromkeys(surface.get(t, t) for t in missing[:3]))
+            which = "the closest article" if fewest == doc.doc_id else "the article with most of its words"
             return Abstention(
                 "terms_not_in_passage",
-                f"the closest article ({doc.title!r}) does not mention {_quoted(terms)}",
+                f"{which} ({self.documents[fewest].title!r}) does not mention {_quoted(terms)}",
                 terms,
             )
         if signals.get("type_match", 0.5) == 0.0 and q.kind in ASKED_FOR:
+            measure = asked_measure(q.text)
+            asked = MEASURE_NAMES[measure] if measure is not None else ASKED_FOR[q.kind]
             return Abstention(
                 "low_confidence",
-                f"the closest article ({doc.title!r}) does not give the {ASKED_FOR[q.kind]} asked for "
+                f"the closest article ({doc.title!r}) does not give the {asked} asked for "
                 f"(confidence {p:.2f} < {threshold:.2f})",
             )
         return Abstention("low_confidence", f"no sentence clearly answers it (confidence {p:.2f} < {threshold:.2f})")
+
+    def _missing(self, q: QuestionTerms, doc_id: str) -> list[str]:
+        """The question's terms that document ``doc_id`` never uses, rarest first."""
+        in_doc = self.terms_of(doc_id).every
+        return sorted((t for t in q.weights if t not in in_doc), key=lambda t: -q.weights[t])
 
     @staticmethod
     def _off_topic(signals: dict[str, float]) -> Abstention | None:
@@ -265,7 +276,9 @@ class Extractor:
         doc = self.documents[doc_id]
         if any(names_someone_new(doc.text[s:e], q.text, doc.text) for s, e in spans):
             return None
-        return Abstention("low_confidence", f"the closest article ({doc.title!r}) does not name the person asked for")
+        return Abstention(
+            "answer_type_missing", f"the closest article ({doc.title!r}) does not name the person asked for"
+        )
 
     def _no_measure(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
         """An abstention when the question asks for a weight, size, duration, age or count
@@ -278,7 +291,8 @@ class Extractor:
         if any(gives_measure(kind, doc.text[s:e], q.text) for s, e in spans):
             return None
         return Abstention(
-            "low_confidence", f"the closest article ({doc.title!r}) does not give the {MEASURE_NAMES[kind]} asked for"
+            "answer_type_missing",
+            f"the closest article ({doc.title!r}) does not give the {MEASURE_NAMES[kind]} asked for",
         )
 
     @staticmethod

@@ -81,7 +81,7 @@ def _resolve(question: str, history: Sequence[Turn]) -> tuple[str, str]:
     previous, topic = _resolve(history[-1].question, history[:-1])
     person = _person(previous, history[-1].answer)
     if person:
-        question = _PRONOUN.sub(lambda m: _possessive(m.group(0), person), question)
+        question = _PRONOUN.sub(lambda m: _possessive(m, person), question)
     thing = _WHAT_IS.match(previous)
     if thing:
         name = thing.group("thing")
@@ -114,8 +114,14 @@ def _full_first(names: list[str]) -> list[str]:
     return [c for c in names if " " in c] or names
 
 
-def _possessive(pronoun: str, person: str) -> str:
-    return f"{person}'s" if pronoun.lower() in ("his", "hers") else person
+def _possessive(pronoun: re.Match[str], person: str) -> str:
+    """``person`` for a pronoun, ``person's`` for a possessive one: "his", "hers", and "her" before a
+    word that is not a function word ("her job" but not "meet her", "give her the award")."""
+    word = pronoun.group(0).lower()
+    after = re.match(r"\s+([\w'’-]+)", pronoun.string[pronoun.end() :])
+    if word in ("his", "hers") or (word == "her" and after and after.group(1).lower() not in STOPWORDS):
+        return f"{person}'s"
+    return person
 
 
 __all__ = ["Turn", "is_followup", "resolve_followup"]

@@ -52,7 +52,8 @@ _AGE = re.compile(
     r"\baged? \d{1,3}\b|\b\d{1,3}-year-old\b|,\s?\d{1,3},|\(\d{1,3}\)|\b\d{1,3} years old\b", re.IGNORECASE
 )
 _MONEY = re.compile(
-    r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k)?\s?(?:pounds|dollars|euros|yen|francs|rand|rupees)\b|\b\d[\d,.]*(?:m|bn)\b",
+    r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds|dollars|euros|yen|francs|rand|rupees)\b"
+    r"|\b\d[\d,.]*(?:m|bn)\b",
     re.IGNORECASE,
 )
 _MONEY_ASK = re.compile(
@@ -226,8 +227,10 @@ def _fresh(pattern: re.Pattern[str], sentence: str, question: str) -> float:
     return 1.0 if any(m.group(0).lower() not in asked for m in pattern.finditer(sentence)) else 0.0
 
 
+# words that ask rather than match: "how large", the "money" of "how much money", "else" ("what else")
 _FORM = re.compile(
-    r"\bhow\s+(?:large|big|long|far|old|often|tall|high|wide|deep|heavy|soon|late|early|fast|small|short)\b",
+    r"\bhow\s+(?:large|big|long|far|old|often|tall|high|wide|deep|heavy|soon|late|early|fast|small|short)\b"
+    r"|(?<=\bhow much )money\b|\belse\b",
     re.IGNORECASE,
 )
 

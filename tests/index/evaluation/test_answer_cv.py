@@ -7,7 +7,7 @@ model. The candidate features are computed once (one retrieval and embedding pas
 the nested fits take about a minute more.
 
 Floors are a little under what bench/answer_model/train_cv.py measured (bench/answer_model/RESULTS.md):
-answers 95/120 (issue 13's floor 90, met), wrongly abstained 3/120 (floor <= 6, met), unanswerable
+answers 96/120 (issue 13's floor 90, met), wrongly abstained 2/120 (floor <= 6, met), unanswerable
 abstained 23/40 (floor >= 28, not met) with near misses 12/24 (floor >= 15, not met).
 """
 

@@ -95,3 +95,12 @@ def test_a_question_that_stands_alone_is_unchanged(question: str) -> None:
 
 def test_without_history_nothing_changes() -> None:
     assert resolve_followup("When did he build it?", []) == "When did he build it?"
+
+
+def test_her_before_a_noun_is_possessive() -> None:
+    history = [
+        Turn("Who rowed across the Atlantic alone?", "Helen Marsh completed a solo crossing of the Atlantic. [1]")
+    ]
+    assert resolve_followup("What was her job before?", history).startswith("What was Helen Marsh's job before?")
+    assert resolve_followup("How old is she?", history) == "How old is Helen Marsh?"
+    assert resolve_followup("Did they give her the award?", history).startswith("Did they give Helen Marsh the award?")

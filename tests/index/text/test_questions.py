@@ -64,3 +64,11 @@ def test_other_year_is_another_year_s_case(
     question: str, sentence: str, article: str, expected: tuple[tuple[str, ...], tuple[str, ...]]
 ) -> None:
     assert other_year(question, sentence, article) == expected
+
+
+def test_a_sum_written_out_in_millions_is_money() -> None:
+    from citeqa.index.text.questions import type_match, without_question_form
+
+    assert type_match("amount", "The project cost 118 million euros.", "How much did the bridge cost?") == 1.0
+    assert "money" not in without_question_form("How much money did the bridge cost?")
+    assert "else" not in without_question_form("What else did she design?")
