@@ -36,6 +36,8 @@ _REFERRING = re.compile(r"\b(?:" + "|".join(sorted(REFERRING)) + r")\b", re.IGNO
 _THING = re.compile(r"\b(?:it|its)\b", re.IGNORECASE)
 _NON_PERSONAL = re.compile(r"\b(?:it|its|they|them|their|theirs)\b", re.IGNORECASE)
 _WHAT_IS = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+(?P<thing>[^?]{1,60}?)\s*\??\s*$", re.IGNORECASE)
+# "Who built the lighthouse?": "it" in the next turn is the lighthouse
+_WHO_DID = re.compile(r"^\s*who\s+\w+\s+(?P<thing>(?:the|a|an)\s+[^?,]{1,60}?)\s*\??\s*$", re.IGNORECASE)
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -82,7 +84,7 @@ def _resolve(question: str, history: Sequence[Turn]) -> tuple[str, str]:
     person = _person(previous, history[-1].answer)
     if person:
         question = _PRONOUN.sub(lambda m: _possessive(m, person), question)
-    thing = _WHAT_IS.match(previous)
+    thing = _WHAT_IS.match(previous) or _WHO_DID.match(previous)
     if thing:
         name = thing.group("thing")
         question = _THING.sub(lambda m: f"{name}'s" if m.group(0).lower() == "its" else name, question)

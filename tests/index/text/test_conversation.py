@@ -12,11 +12,16 @@ LIGHTHOUSE = Turn("Who built the lighthouse?", "The lighthouse was built by the 
 @pytest.mark.parametrize(
     ("history", "question", "expected"),
     [
-        ([LIGHTHOUSE], "When did he build it?", "When did Tomas Brennan build it? (built the lighthouse)"),
+        ([LIGHTHOUSE], "When did he build it?", "When did Tomas Brennan build the lighthouse?"),
         # the person named, nothing else leans on the conversation: no topic to pull retrieval back
         ([LIGHTHOUSE], "Why did he choose the reef?", "Why did Tomas Brennan choose the reef?"),
         ([LIGHTHOUSE], "What was his fee?", "What was Tomas Brennan's fee?"),
-        ([LIGHTHOUSE], "How tall is it?", "How tall is it? (built the lighthouse)"),
+        ([LIGHTHOUSE], "How tall is it?", "How tall is the lighthouse?"),
+        (  # "it" after "Who <did> the X?" is X
+            [Turn("Who cooked the pumpkin risotto?", "Chef Ana Ruiz cooked it. [1]")],
+            "How much did it weigh?",
+            "How much did the pumpkin risotto weigh?",
+        ),
         ([LIGHTHOUSE], "Why?", "Why? (built the lighthouse)"),
         (
             [Turn("Who is Mark Rutte?", "Mark Rutte is the NATO Secretary General. [1]")],
@@ -71,7 +76,7 @@ LIGHTHOUSE = Turn("Who built the lighthouse?", "The lighthouse was built by the 
         (  # the previous turn was not answered: its question still gives the topic
             [Turn("Who built the lighthouse?", "")],
             "When did he build it?",
-            "When did he build it? (built the lighthouse)",
+            "When did he build the lighthouse?",
         ),
     ],
 )
