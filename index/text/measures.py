@@ -48,6 +48,8 @@ _LENGTH_UNITS = (
 )
 _MASS_UNITS = r"(?:mg|g|kg|grams?|grammes?|kilograms?|kilos?|tonnes?|tons?|lbs?|pounds?|ounces?|oz|stones?)"
 
+_MONTH_NAMES = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+
 _ASKS = (
     (
         "mass",
@@ -91,7 +93,14 @@ _GIVES = {
     "mass": re.compile(_QUANTITY + r"\s?-?" + _MASS_UNITS + r"\b", re.I),
     "length": re.compile(r"\b" + _QUANTITY + r"\s?-?" + _LENGTH_UNITS + r"\b|\d(?:m|ft)\b|\d+(?:'|’)\s?\d+", re.I),
     "time": re.compile(
-        r"\b" + _QUANTITY + r"\s?-?" + _TIME_UNITS + r"\b|\b(?:since|until|till|from)\b|\b(?:1[89]\d\d|20\d\d)\b"
+        r"\b" + _QUANTITY + r"\s?-?" + _TIME_UNITS + r"\b|\b(?:since|until|till)\b|\b(?:1[89]\d\d|20\d\d)\b"
+        r"|\bfrom\s+(?:\d|"
+        + _MONTH_NAMES
+        + r")|\b\d{1,2}\s?[-–]\s?\d{1,2}\s+"
+        + _MONTH_NAMES
+        + r"|\b"
+        + _MONTH_NAMES
+        + r"\s+\d{1,2}\s?[-–]\s?\d{1,2}\b"
         r"|\b(?:all|most) (?:his|her|their|its) (?:life|career)\b|\blifetime\b",
         re.I,
     ),

@@ -52,6 +52,9 @@ def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> Non
         ("length_or_time", "She coached the side for nine seasons.", True),
         ("length_or_time", "She has coached the side since 1998.", True),
         ("length_or_time", "Mrs Marsh, 61, denies the charge.", False),
+        ("length_or_time", "Two major themes emerge from Rutte's visit.", False),  # "from" alone is no time
+        ("length_or_time", "Rutte visited Japan on April 8-9.", True),  # a span of days
+        ("length_or_time", "The show ran from 2001 to 2004.", True),
         ("time", "He sat on the council for 12 years.", True),
         ("time", "The final went on for two hours and 40 minutes.", True),
         ("time", "He was elected to the council on a low turnout.", False),
