@@ -120,18 +120,14 @@ _GIVES["money"] = re.compile(
 )
 _GIVES["length_or_time"] = re.compile(_GIVES["length"].pattern + "|" + _GIVES["time"].pattern, re.I)
 _GIVES["when_by"] = re.compile(
-    _GIVES["time"].pattern
-    + r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    _GIVES["time"].pattern + r"|\b" + _MONTH_NAMES + r"\b"
     r"|\b(?:next|this|last|the end of the|by the end of) (?:year|month|week|decade|summer|spring|autumn|winter)\b"
     r"|\b(?:immediately|soon|shortly|now|today|tomorrow)\b",
     re.I,
 )
 
 # what a count is not: sums of money, shares, years, dates, times of day, scores, ages, "two-year" compounds
-_MONTHS = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
-)
+_MONTHS = r"(?:" + _MONTH_NAMES + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
 _NOT_COUNTS = re.compile(
     r"[$£€¥]\s?\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\b"
     r"|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds|dollars|euros|yen|francs|rand|rupees|pence|cents|p)\b"

@@ -85,7 +85,7 @@ _AMOUNT_NOUNS = (
 )
 _HOW_AMOUNT = re.compile(
     r"how (?:many|much|big|long|large|old|far|high|low|fast|quickly|soon|often|tall|deep|wide|heavy|short|small|"
-    r"strong|close|long)\b"
+    r"strong|close)\b"
 )
 _WH_WORDS = frozenset("who whom whose what which when where why how".split())
 _ROLE_NOUNS = re.compile(
