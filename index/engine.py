@@ -7,9 +7,12 @@ in the index); the single-question forms call them. HTTP, CLI and evaluation all
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from citeqa.index.answering.extraction import AbstainModel, Answer, Extractor
 from citeqa.index.answering.features import Prepared
@@ -20,12 +23,17 @@ from citeqa.index.retrieval.fusion import RetrievalParams
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.retrieval.hybrid import search_many as retrieve_many
 from citeqa.index.store.loader import IndexData
+from citeqa.index.text.conversation import PERSONAL
+from citeqa.index.text.tokens import content_terms
 
 ANSWER_CANDIDATES = 8
 # Questions per model call (a micro-batch is split into calls of this size, run on every core): 4
 # encoded 632 questions/s against 493 with calls of up to 64, and held 13 MB of activations instead
 # of 49 (3,200 distinct BBC questions in batches of 32, onnx-int8, 2 cores; peak RSS of a server).
 QUESTIONS_PER_CALL = 4
+# chunks whose sentences ``Engine.most_tied`` reads: those BM25 ranks first for a follow-up's own words
+TIE_CHUNKS = 5
+_PRONOUNS = re.compile(r"\b(?:" + "|".join(sorted(PERSONAL)) + r")\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,39 @@ class Engine:
         """The questions' candidate sentences with their features, for training answer models."""
         passages, vectors, _ = self._retrieve(questions, ANSWER_CANDIDATES)
         return self.extractor.prepare_many(questions, passages, vectors)
+
+    def most_tied(self, people: Sequence[str], question: str) -> int:
+        """Index in ``people`` of the one the corpus ties most to ``question``'s own words; 0 unless
+        another is tied strictly more. Follow-ups use it to choose whom "he" is (``resolve_followup``):
+        after "Who did Rutte meet?" answered with Iwaya, "What did he say at Keio?" means Rutte, whom
+        a sentence places at Keio.
+
+        A person's tie is the idf-weighted share of the question's own terms (pronouns and
+        stopwords left out) in the best sentence that names them (one of their two rarest terms),
+        among the sentences of the ``TIE_CHUNKS`` chunks BM25 ranks first for those terms."""
+        own = content_terms(_PRONOUNS.sub(" ", question))
+        if len(people) < 2 or not own:
+            return 0
+        lexical = self.data.lexical
+        weight = {t: lexical.term_idf(t) for t in own}
+        keys = [set(sorted(content_terms(p), key=lexical.term_idf, reverse=True)[:2]) for p in people]
+        scores = lexical.score_many([" ".join(own)])[0]
+        best = [0.0] * len(people)
+        for row in np.argsort(-scores)[:TIE_CHUNKS]:
+            if scores[row] <= 0:
+                break
+            chunk = self.data.chunks[int(row)]
+            known = self.extractor.terms_of(chunk.doc_id)
+            for i, (start, end) in enumerate(self.extractor.spans_of(chunk.doc_id)):
+                if end <= chunk.start or start >= chunk.end:
+                    continue
+                sentence = known.sentence(i)
+                tie = sum(w for t, w in weight.items() if t in sentence)
+                for j, key in enumerate(keys):
+                    if key & sentence and tie > best[j]:
+                        best[j] = tie
+        top = max(range(len(people)), key=lambda j: (best[j], -j))
+        return top if best[top] > best[0] else 0
 
     def ask(self, question: str, k: int = 5) -> tuple[Answer, dict[str, float]]:
         return self.ask_many([question], k)[0]

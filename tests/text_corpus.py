@@ -7,6 +7,8 @@ follow-ups): each document is written so that the wrong behaviour cites another 
 - ``skerrow-lighthouse`` / ``calder-bridge``: "When did he build it?" only means the lighthouse after
   "Who built the Skerrow Point lighthouse?"; on its own, the bridge (built by a man, with a year) fits too.
 - ``phare-skerrow``: the lighthouse article in French (a French question must still be refused).
+- ``vell-visit``: after "Who did Marta Quell meet in Port Vell?" (answered with Olaf Brandt), "What did
+  she talk about at the academy?" means Quell, whom a sentence places at the academy, not Brandt.
 """
 
 from __future__ import annotations
@@ -46,6 +48,13 @@ ARTICLES = {
         "The Calder viaduct",
         "The Calder viaduct was built by the railway engineer Hugh Pennant. "
         "He finished it in 1898, and trains still cross it every day.",
+    ),
+    "vell-visit": (
+        "Trade envoy visits Port Vell",
+        "Trade envoy Marta Quell visited Port Vell on Monday. "
+        "She met the harbour master Olaf Brandt at the customs house. "
+        "Later, Quell gave a talk on shipping tariffs at the Vell Maritime Academy. "
+        "Brandt showed reporters the new container cranes.",
     ),
     "phare-skerrow": (
         "Le phare de Skerrow Point",

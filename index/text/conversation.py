@@ -11,12 +11,16 @@ question still leans on it (a pronoun such as "it" or "they" left, or no word of
 Rutte speak at?", without the visit to pull retrieval back to it. A question that stands alone (words
 of its own, and no pronoun without a name before it) is left unchanged, so a new topic in the middle
 of a conversation starts afresh. A chain of follow-ups keeps its topic and its person.
+
+When the earlier turn names several people ("Who did Rutte meet?" answered with Nakatani), a
+``choose`` callback may pick the one the corpus ties to the follow-up's own words ("What did he say
+at Keio?": Rutte, whom the articles place at Keio); without it, or on a tie, the order above holds.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from citeqa.index.text.people import asks_for_someone_unnamed, is_person
@@ -42,8 +46,16 @@ _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
+# the subject of "Who did Rutte meet?": a name right after the auxiliary, not a possessive
+_SUBJECT = re.compile(
+    r"^\s*(?i:who|whom|what|which|when|where|why|how)\s+(?i:did|does|do|has|have|had|is|was|will|would|can|could)\s+"
+    r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+)
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 _MARKER = re.compile(r"\s*\[\d+\]")
+
+Choose = Callable[[Sequence[str], str], int]
+"""``choose(people, question)``: the index in ``people`` (most likely first) of whom ``question`` is about."""
 
 
 @dataclass(frozen=True)
@@ -63,12 +75,13 @@ def is_followup(question: str) -> bool:
     return any(not new_names(question[: m.start()], "", "") for m in _REFERRING.finditer(question))
 
 
-def resolve_followup(question: str, history: Sequence[Turn]) -> str:
+def resolve_followup(question: str, history: Sequence[Turn], choose: Choose | None = None) -> str:
     """``question`` made to stand alone using ``history`` (oldest first); unchanged without history
-    or when it does not lean on it. The result is what retrieval and the answer step see."""
+    or when it does not lean on it. The result is what retrieval and the answer step see. ``choose``
+    picks whom a pronoun means when the earlier turn names several people (see the module's notes)."""
     if not history or not is_followup(question):
         return question
-    resolved, topic = _resolve(question, history)
+    resolved, topic = _resolve(question, history, choose)
     if not topic or set(content_terms(topic)) <= set(content_terms(resolved)):
         return resolved
     if content_terms(resolved) and not _NON_PERSONAL.search(resolved):
@@ -76,12 +89,17 @@ def resolve_followup(question: str, history: Sequence[Turn]) -> str:
     return f"{resolved} ({topic})"
 
 
-def _resolve(question: str, history: Sequence[Turn]) -> tuple[str, str]:
+def _resolve(question: str, history: Sequence[Turn], choose: Choose | None) -> tuple[str, str]:
     """The question with its pronouns replaced, and the topic of the conversation it leans on."""
     if not history or not is_followup(question):
         return question, _LEADING_FORM.sub("", question).strip().rstrip("?").strip()[:MAX_CONTEXT_CHARS]
-    previous, topic = _resolve(history[-1].question, history[:-1])
-    person = _person(previous, history[-1].answer)
+    previous, topic = _resolve(history[-1].question, history[:-1], choose)
+    people = _people(previous, history[-1].answer)
+    person = (
+        people[choose(people, question) if choose and len(people) > 1 and _PRONOUN.search(question) else 0]
+        if people
+        else None
+    )
     if person:
         question = _PRONOUN.sub(lambda m: _possessive(m, person), question)
     thing = _WHAT_IS.match(previous) or _WHO_DID.match(previous)
@@ -91,20 +109,27 @@ def _resolve(question: str, history: Sequence[Turn]) -> tuple[str, str]:
     return question, topic
 
 
-def _person(question: str, answer: str) -> str | None:
-    """Who the earlier turn was about: for a question asking for someone it does not name ("Who built
-    the lighthouse?", "Who is the defence minister?"), a name its answer gave, a person's first
-    (``is_person``) and none inside quotation marks (a speech's title); else a name in the question
-    ("Who is Mark Rutte?" is about Mark Rutte). Full names before single words."""
-    if answer and asks_for_someone_unnamed(question):
-        text = _MARKER.sub("", answer)
-        unquoted = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
-        given = [c.strip() for c in new_names(unquoted, question, text) if _names_someone(c)]
-        chosen = [c for c in given if is_person(c, text)] or _full_first(given)
-        if chosen:
-            return chosen[0]
-    chosen = _full_first([c.strip() for c in new_names(question, "", "") if _names_someone(c)])
-    return chosen[0] if chosen else None
+def _people(question: str, answer: str) -> list[str]:
+    """Whom the earlier turn may be about, most likely first: for a question asking for someone it does
+    not name ("Who built the lighthouse?", "Who is the defence minister?"), the names its answer gave,
+    people first (``is_person``) and none inside quotation marks (a speech's title); then the names in
+    the question ("Who is Mark Rutte?" is about Mark Rutte). Full names before single words."""
+    named = _full_first([c.strip() for c in new_names(question, "", "") if _names_someone(c)])
+    if not (answer and asks_for_someone_unnamed(question)):
+        return named
+    text = _MARKER.sub("", answer)
+    unquoted = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    given = [c.strip() for c in new_names(unquoted, question, text) if _names_someone(c)]
+    out = [c for c in given if is_person(c, text)] or _full_first(given)[:1]
+    if not out:
+        return named
+    # the question's own names are alternatives only when they are people or the question's subject
+    # ("Rutte" in "Who did Rutte meet?", not "Japan" in "Who visited Japan?" or "Who is Japan's minister?")
+    context = f"{text}\n{question}"
+    subject = _SUBJECT.match(question)
+    own = subject.group("name") if subject and not re.search(r"['’]s$", subject.group("name")) else None
+    alternatives = [c for c in named if is_person(c, context) or c == own]
+    return list(dict.fromkeys(out + alternatives))
 
 
 def _names_someone(phrase: str) -> bool:
@@ -126,4 +151,4 @@ def _possessive(pronoun: re.Match[str], person: str) -> str:
     return person
 
 
-__all__ = ["Turn", "is_followup", "resolve_followup"]
+__all__ = ["Choose", "Turn", "is_followup", "resolve_followup"]

@@ -12,7 +12,7 @@ from citeqa.index.corpus.pdf import page_of
 from citeqa.index.domain import Document
 from citeqa.index.limits import DEFAULT_K, MAX_HISTORY_ANSWER_CHARS, MAX_HISTORY_TURNS, MAX_K, MAX_QUESTION_CHARS
 from citeqa.index.retrieval.hybrid import Passage
-from citeqa.index.text.conversation import Turn, resolve_followup
+from citeqa.index.text.conversation import Choose, Turn, resolve_followup
 from citeqa.index.text.language import check_language
 
 Question = Annotated[
@@ -57,10 +57,11 @@ class AskRequest(BaseModel):
         "the response's `question` shows the question as resolved. Without it each question stands alone.",
     )
 
-    def resolved(self) -> str:
-        """The question to ask: checked to be English, then resolved against ``history``."""
+    def resolved(self, choose: Choose | None = None) -> str:
+        """The question to ask: checked to be English, then resolved against ``history`` (``choose``:
+        whom a pronoun means when the last turn names several people, ``Engine.most_tied``)."""
         check_language(self.question)
-        return resolve_followup(self.question, [t.turn() for t in self.history])
+        return resolve_followup(self.question, [t.turn() for t in self.history], choose)
 
 
 class SearchRequest(BaseModel):

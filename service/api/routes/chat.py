@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from citeqa.index.errors import InvalidInput, ModelNotFound
 from citeqa.index.limits import MAX_QUESTION_CHARS
-from citeqa.index.text.conversation import Turn, resolve_followup
+from citeqa.index.text.conversation import Choose, Turn, resolve_followup
 from citeqa.index.text.language import check_language
 from citeqa.service.api.auth import ClientDep
 from citeqa.service.api.batching import Batcher
@@ -69,9 +69,10 @@ class ChatRequest(BaseModel):
     stream_options: StreamOptions | None = Field(None, description="Options of a streamed answer (`stream: true`).")
     k: K = 5
 
-    def question(self) -> str:
+    def question(self, choose: Choose | None = None) -> str:
         """The last user message, checked to be English, then resolved against the earlier turns
-        (a follow-up such as "When did he build it?" leans on the question and answer before it)."""
+        (a follow-up such as "When did he build it?" leans on the question and answer before it;
+        ``choose``: whom a pronoun means when the last turn names several people)."""
         turns = self.turns()
         if not turns:
             raise InvalidInput("messages: there is no user message to answer")
@@ -79,7 +80,7 @@ class ChatRequest(BaseModel):
         if not question or len(question) > MAX_QUESTION_CHARS:
             raise InvalidInput(f"messages: the last user message must have 1 to {MAX_QUESTION_CHARS} characters")
         check_language(question)
-        return resolve_followup(question, [t for t in turns[:-1] if t.question])
+        return resolve_followup(question, [t for t in turns[:-1] if t.question], choose)
 
     def turns(self) -> list[Turn]:
         """The conversation as turns: each user message with the assistant reply that follows it."""
@@ -160,9 +161,9 @@ async def chat_completions(
     _: ClientDep,
 ) -> ChatCompletion | StreamingResponse:
     _check_model(runtime, body.model)
-    documents = runtime.engine().data.documents
-    answer, timings = await batcher.ask(body.question(), body.k)
-    completion = build_completion(body.model, AskResponse.of(answer, timings, documents))
+    engine = runtime.engine()
+    answer, timings = await batcher.ask(body.question(engine.most_tied), body.k)
+    completion = build_completion(body.model, AskResponse.of(answer, timings, engine.data.documents))
     if body.stream:
         include_usage = body.stream_options is not None and body.stream_options.include_usage
         return StreamingResponse(stream_events(completion, include_usage), media_type="text/event-stream")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from citeqa.index.text.conversation import Turn, is_followup, resolve_followup
@@ -109,3 +111,37 @@ def test_her_before_a_noun_is_possessive() -> None:
     assert resolve_followup("What was her job before?", history).startswith("What was Helen Marsh's job before?")
     assert resolve_followup("How old is she?", history) == "How old is Helen Marsh?"
     assert resolve_followup("Did they give her the award?", history).startswith("Did they give Helen Marsh the award?")
+
+
+QUELL = Turn(
+    "Who did Marta Quell meet in Port Vell?", "She met the harbour master Olaf Brandt at the customs house. [1]"
+)
+
+
+def test_the_people_an_earlier_turn_names_are_offered_to_choose_from() -> None:
+    """The answer's person first (the default), then the question's subject; the chooser decides."""
+    offered: list[list[str]] = []
+
+    def choose(people: Sequence[str], question: str) -> int:
+        offered.append(list(people))
+        return 1
+
+    assert resolve_followup("What did she say?", [QUELL]) == "What did Olaf Brandt say?"
+    assert resolve_followup("What did she say?", [QUELL], choose) == "What did Marta Quell say?"
+    assert offered == [["Olaf Brandt", "Marta Quell"]]
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        # a possessive or a place in the question is no one the follow-up can mean
+        Turn("Who is Japan's defence minister?", "Gen Nakatani is the defence minister. [1]"),
+        Turn("Who visited Japan?", "NATO chief Mark Rutte visited Japan. [1]"),
+    ],
+)
+def test_only_people_are_offered(turn: Turn) -> None:
+    def choose(people: Sequence[str], question: str) -> int:
+        raise AssertionError(f"one person only, yet asked to choose among {people}")
+
+    resolved = resolve_followup("What did he say?", [turn], choose)
+    assert "Japan" not in resolved

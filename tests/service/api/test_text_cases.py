@@ -104,6 +104,15 @@ def test_a_follow_up_is_resolved_against_the_history(text_client: Any) -> None:
     assert "Tomas Brennan" in follow_up["question"] and "lighthouse" in follow_up["question"]
 
 
+def test_a_follow_up_means_the_person_the_articles_tie_to_its_words(text_client: Any) -> None:
+    """The last answer names Olaf Brandt, but the academy is where Marta Quell spoke."""
+    answer = "She met the harbour master Olaf Brandt at the customs house. [1]"
+    history = [{"question": "Who did Marta Quell meet in Port Vell?", "answer": answer}]
+    follow_up = ask(text_client, "What did she talk about at the academy?", history=history)
+    assert "Marta Quell" in follow_up["question"] and "Brandt" not in follow_up["question"]
+    assert follow_up["answerable"] and "shipping tariffs" in follow_up["answer"], follow_up
+
+
 def test_the_same_follow_up_without_history_is_not_about_the_lighthouse(text_client: Any) -> None:
     """What the history changes: alone, "When did he build it?" does not cite the lighthouse."""
     alone = ask(text_client, "When did he build it?")
