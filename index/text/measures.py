@@ -81,7 +81,8 @@ _ASKS = (
         "money",
         re.compile(
             r"^\s*how much (?!of\b)(?:money\b|(?:\w+ ){1,8}(?:cost|costs|pay|paid|charge|charges|charged|earn|earned|"
-            r"spend|spent|raise|raised|fetch|fetched|sell for|sold for|worth)\b)"
+            r"spend|spent|raise|raised|fetch|fetched|sell for|sold for|worth|invest|invested|borrow|borrowed|lend|lent|"
+            r"owe|owes|owed|donate|donated|pledge|pledged|bid|offer|offered|fine|fined)\b)"
             r"|^\s*what (?:is|was|are|were|will be) (?:the |its |their )?(?:price|cost|fee|fare|salary|wage|"
             r"ticket price|entry fee|admission)s? (?:of|for|to)\b",
             re.I,
@@ -126,7 +127,9 @@ _GIVES["when_by"] = re.compile(
     re.I,
 )
 
-# what a count is not: sums of money, shares, years, dates, times of day, scores, ages, "two-year" compounds
+# what a count is not: sums of money, shares, years, dates, times of day, scores, ages, "two-year" compounds,
+# a chart's size ("the top ten", "top-40"), "one" as a word of the sentence rather than a number ("One
+# effect of ...", "one of the biggest")
 _MONTHS = r"(?:" + _MONTH_NAMES + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
 _NOT_COUNTS = re.compile(
     r"[$£€¥]\s?\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\b"
@@ -138,7 +141,9 @@ _NOT_COUNTS = re.compile(
     r"|\b\d{1,3}\s?-\s?\d{1,3}\b"
     r"|,\s?\d{1,3},|\baged? \d{1,3}\b|\b\d{1,3}(?:-| )years?(?:-| )old\b"
     r"|\b[\w-]+-(?:year|month|week|day|hour|minute|second|mile|metre|point|page|seat|storey)s?\b"
-    r"|\b\d+(?:st|nd|rd|th)\b",
+    r"|\b\d+(?:st|nd|rd|th)\b"
+    r"|\btop[- ](?:\d+|three|five|ten|twenty|forty|fifty|hundred)\b"
+    r"|^\s*One\b(?! (?:hundred|thousand|million|billion))|\bone of\b",
     re.I,
 )
 _COUNT = re.compile(

@@ -28,6 +28,8 @@ from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measu
         ("How much did the bridge cost?", "money"),
         ("What is the price of a ticket to the show?", "money"),
         ("How much money did the appeal raise?", "money"),
+        ("How much will the carmaker invest in its new plant?", "money"),
+        ("How much did the bidders offer for the club?", "money"),
         ("How much of the budget has been spent?", None),  # a share, not a sum
         ("What percentage of staff voted?", None),
         ("When did the ferry sink?", None),
@@ -42,6 +44,10 @@ def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> Non
     ("kind", "sentence", "gives"),
     [
         ("mass", "The kayak weighs just 14kg, half its rival's weight.", True),
+        # a chart's size and "one" as a word are not counts
+        ("count", "One effect has been to push the game out of the top ten.", False),
+        ("count", "It is one of the biggest sellers in the top-40 chart.", False),
+        ("count", "One hundred fans queued, and 2,000 copies sold in a day.", True),
         ("mass", "The boat weighs two tonnes.", True),
         ("mass", "Its battery lasts about a day and a half.", False),
         ("mass", "It costs £40 and comes in three colours.", False),
