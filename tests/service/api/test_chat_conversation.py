@@ -72,3 +72,18 @@ def test_a_question_in_french_is_refused_with_unsupported_language(oai: openai.O
         )
     body: Any = raised.value.body
     assert (body.get("error") or body)["code"] == "unsupported_language"
+
+
+def test_a_follow_up_means_the_person_the_articles_place_there(oai: openai.OpenAI) -> None:
+    """The last answer names Olaf Brandt; the academy's sentence names Marta Quell (tests/text_corpus.py)."""
+    completion = oai.chat.completions.create(
+        model="citeqa",
+        messages=[
+            {"role": "user", "content": "Who did Marta Quell meet in Port Vell?"},
+            {"role": "assistant", "content": "She met the harbour master Olaf Brandt at the customs house. [1]"},
+            {"role": "user", "content": "What did she talk about at the academy?"},
+        ],
+    )
+    got = extension(completion)
+    assert "Marta Quell" in got["question"] and "Brandt" not in got["question"]
+    assert "shipping tariffs" in (completion.choices[0].message.content or "")
