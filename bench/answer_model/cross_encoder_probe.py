@@ -50,13 +50,10 @@ def prepare(index: Path, files: Sequence[Path]) -> list[dict[str, Any]]:
 
     engine = load_engine(Settings(index_dir=index))
     ranker = engine.extractor.ranker
+    from bench.answer_model.train_cv import read_styles
+
     questions = [q for f in files for q in read_labelled(f)]
-    styles = {}
-    for f in files:
-        for line in f.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                styles[str(record["id"])] = str(record.get("style", "-"))
+    styles = read_styles(files)
     examples = make_examples(engine.extractor, questions, engine.prepare_many([q.question for q in questions]))
     rows = []
     for e, fold in zip(examples, article_folds(examples, 5), strict=True):

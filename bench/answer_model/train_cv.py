@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ def main() -> None:
 
     engine = load_engine(Settings(index_dir=args.index))
     questions = [q for path in args.train for q in read_labelled(path)]
-    styles = _styles(args.train)
+    styles = read_styles(args.train)
     started = time.perf_counter()
     prepared = engine.prepare_many([q.question for q in questions])
     prepare_s = time.perf_counter() - started
@@ -109,7 +110,8 @@ def main() -> None:
         args.out.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _styles(paths: list[Path]) -> dict[str, str]:
+def read_styles(paths: Sequence[Path]) -> dict[str, str]:
+    """Each labelled question's ``style`` by id ("-" when it has none)."""
     out = {}
     for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
