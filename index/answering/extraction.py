@@ -191,7 +191,7 @@ class Extractor:
         if not ranked or p < model.threshold or conflict is not None:
             why = conflict or self._abstention(q, ranked, signals, p, model.threshold)
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), why.message, signals, why)
-        spans = self.choose(q, ranked[0], self._runner_up(q, model.ranker or self.ranker, ranked))
+        spans = self.choose(q, ranked[0], self._runner_up(model.ranker or self.ranker, ranked))
         nobody = self._names_nobody(q, ranked[0].doc_id, spans) or self._no_measure(q, ranked[0].doc_id, spans)
         if nobody is not None:
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), nobody.message, signals, nobody)
@@ -295,24 +295,13 @@ class Extractor:
             f"the closest article ({doc.title!r}) does not give the {MEASURE_NAMES[kind]} asked for",
         )
 
-    def _runner_up(self, q: QuestionTerms, ranker: Ranker, ranked: list[Candidate]) -> Candidate | None:
-        """The second-best sentence when it is from the best one's article, nearly as likely, and not
-        without the kind of thing asked for when the best holds it: "How long is the bridge?" answered
-        by its length is not also given a sentence about the commute over it."""
+    @staticmethod
+    def _runner_up(ranker: Ranker, ranked: list[Candidate]) -> Candidate | None:
+        """The second-best sentence when it is from the best one's article and nearly as likely."""
         if len(ranked) < 2 or ranked[1].doc_id != ranked[0].doc_id:
             return None
         best, second = (ranker.probability(c.features) for c in ranked[:2])
-        if second < ranker.second_ratio * best:
-            return None
-        if ranked[0].features.get("type") == 1.0 and ranked[1].features.get("type") == 0.0:
-            return None
-        measure = asked_measure(q.text)
-        if measure is not None:
-            text = self.documents[ranked[0].doc_id].text
-            held = [gives_measure(measure, text[c.start : c.end], q.text) for c in ranked[:2]]
-            if held[0] and not held[1]:
-                return None
-        return ranked[1]
+        return ranked[1] if second >= ranker.second_ratio * best else None
 
     def choose(self, q: QuestionTerms, best: Candidate, runner_up: Candidate | None = None) -> list[tuple[int, int]]:
         """Spans of the answer: the best sentence, with the previous one when it names its subject by a
