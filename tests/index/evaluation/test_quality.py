@@ -6,12 +6,13 @@
   >= 20/24, no answerable question abstained, >= 5/8 unanswerable abstained (issue 13 asks 7/8:
   not reached; the previous model reached 6/8 but had been fitted on this set).
 - ``eval/bbc_holdout.jsonl``: answers >= 27/32, <= 2/32 answerable abstained (issue 13 asks <= 1:
-  the model with the person features, better by 8 answers in cross-validation, abstains on 2), >= 7/12
-  unanswerable abstained (issue 13 asks 9/12: not reached).
+  the model with the person features, better by 8 answers in cross-validation, abstains on 2), >= 8/12
+  unanswerable abstained (issue 13 asks 9/12: not reached; 7/12 before the fifth session's measure fixes).
 - ``eval/bbc_fresh.jsonl``: 40 questions written by a helper who had seen none of the other sets, over
   articles none of them uses, measured once on 2026-11-30 before anything was changed for them:
   14/28 answers, 4/28 answerable abstained, 5/12 unanswerable abstained. Heavier paraphrase than
-  bbc_train (bench/answer_model/RESULTS.md); the floors hold today's figures (16/28, 3/28, 5/12).
+  bbc_train (bench/answer_model/RESULTS.md); the floors hold today's figures (16/28, 3/28, 7/12: the
+  fifth session's measure fixes came from reading two of its near misses).
 - ``eval/bbc_fresh2.jsonl`` and ``eval/bbc_fresh3.jsonl``: 40 and 56 more such questions by two more
   helpers (2026-11-30, fourth session), each over articles no other set uses. fresh2 was used to look
   for what fails (a development set); fresh3 was only measured, before and after that session's
@@ -78,7 +79,7 @@ def test_bbc_holdout_floors(bbc_engine: Any) -> None:
     assert (totals["answerable"], totals["unanswerable"]) == (32, 12)
     assert totals["evidence_at_5"] >= 29, figures["summary"]
     assert totals["contains_answer"] >= 27, figures["summary"]
-    assert totals["abstained_unanswerable"] >= 7, figures["summary"]
+    assert totals["abstained_unanswerable"] >= 8, figures["summary"]
     assert totals["abstained_answerable"] <= 2, figures["summary"]
 
 
@@ -89,7 +90,7 @@ def test_bbc_fresh_floors(bbc_engine: Any) -> None:
     assert (totals["answerable"], totals["unanswerable"]) == (28, 12)
     assert totals["evidence_at_5"] >= 26, figures["summary"]
     assert totals["contains_answer"] >= 16, figures["summary"]
-    assert totals["abstained_unanswerable"] >= 5, figures["summary"]
+    assert totals["abstained_unanswerable"] >= 7, figures["summary"]
     assert totals["abstained_answerable"] <= 3, figures["summary"]
     _assert_citations_exact(bbc_engine, FRESH)
 
