@@ -129,7 +129,8 @@ _GIVES["when_by"] = re.compile(
 
 # what a count is not: sums of money, shares, years, dates, times of day, scores, ages, "two-year" compounds,
 # a chart's size ("the top ten", "top-40"), "one" as a word of the sentence rather than a number ("One
-# effect of ...", "one of the biggest")
+# effect of ...", "one of the biggest"), a number word that is part of a name ("the Indo-Pacific Four",
+# "Formula One")
 _MONTHS = r"(?:" + _MONTH_NAMES + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
 _NOT_COUNTS = re.compile(
     r"[$£€¥]\s?\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\b"
@@ -143,7 +144,8 @@ _NOT_COUNTS = re.compile(
     r"|\b[\w-]+-(?:year|month|week|day|hour|minute|second|mile|metre|point|page|seat|storey)s?\b"
     r"|\b\d+(?:st|nd|rd|th)\b"
     r"|\btop[- ](?:\d+|three|five|ten|twenty|forty|fifty|hundred)\b"
-    r"|^\s*One\b(?! (?:hundred|thousand|million|billion))|\bone of\b",
+    r"|^\s*One\b(?! (?:hundred|thousand|million|billion))|\bone of\b"
+    r"|(?-i:\b[A-Z][\w'’-]*\s+(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Twenty)\b)",
     re.I,
 )
 _COUNT = re.compile(

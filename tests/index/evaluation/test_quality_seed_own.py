@@ -4,7 +4,8 @@ issue: 22 answerable, 12 off-topic, 8 near misses), over the default corpus, thr
 The off-topic questions are what a one-article corpus meets most: words it never uses ("sulfuric",
 "planet") must count against answering even though a handful of documents uses few words
 (``citeqa.index.answering.features.absence_weights``). Measured when written: 20/22 answers, 1/22
-wrongly abstained, 12/12 off-topic and 3/8 near misses abstained (11/20 before absence_weights)."""
+wrongly abstained, 12/12 off-topic and 3/8 near misses abstained (11/20 before absence_weights);
+4/8 near misses since a name's number word is no count ("the Indo-Pacific Four", 2026-11-30)."""
 
 from __future__ import annotations
 
@@ -48,4 +49,4 @@ def test_answerable_questions_are_answered(results: Results) -> None:
 
 def test_near_misses(results: Results) -> None:
     near = [r for q, r in results if q["style"] == "near_miss"]
-    assert sum(not r["answerable"] for r in near) >= 3
+    assert sum(not r["answerable"] for r in near) >= 4

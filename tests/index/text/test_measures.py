@@ -48,6 +48,8 @@ def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> Non
         ("count", "One effect has been to push the game out of the top ten.", False),
         ("count", "It is one of the biggest sellers in the top-40 chart.", False),
         ("count", "One hundred fans queued, and 2,000 copies sold in a day.", True),
+        ("count", "Japan is one of the so-called Indo-Pacific Four partners.", False),  # a name's number word
+        ("count", "Four frigates sailed from the base.", True),
         ("mass", "The boat weighs two tonnes.", True),
         ("mass", "Its battery lasts about a day and a half.", False),
         ("mass", "It costs £40 and comes in three colours.", False),
