@@ -55,7 +55,8 @@ _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 _MARKER = re.compile(r"\s*\[\d+\]")
 
 Choose = Callable[[Sequence[str], str], int]
-"""``choose(people, question)``: the index in ``people`` (most likely first) of whom ``question`` is about."""
+"""``choose(people, words)``: the index in ``people`` (most likely first) of whom the follow-up is about;
+``words`` is the follow-up with its personal pronouns removed ("What did say at Keio?")."""
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,10 @@ def _resolve(question: str, history: Sequence[Turn], choose: Choose | None) -> t
         return question, _LEADING_FORM.sub("", question).strip().rstrip("?").strip()[:MAX_CONTEXT_CHARS]
     previous, topic = _resolve(history[-1].question, history[:-1], choose)
     people = _people(previous, history[-1].answer)
-    person = (
-        people[choose(people, question) if choose and len(people) > 1 and _PRONOUN.search(question) else 0]
-        if people
-        else None
-    )
+    pick = 0
+    if choose is not None and len(people) > 1 and _PRONOUN.search(question):
+        pick = choose(people, _PRONOUN.sub(" ", question))
+    person = people[pick] if people else None
     if person:
         question = _PRONOUN.sub(lambda m: _possessive(m, person), question)
     thing = _WHAT_IS.match(previous) or _WHO_DID.match(previous)
