@@ -22,7 +22,7 @@ from citeqa.index.retrieval.fusion import RetrievalParams
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.retrieval.hybrid import search_many as retrieve_many
 from citeqa.index.store.loader import IndexData
-from citeqa.index.text.tokens import content_terms
+from citeqa.index.text.tokens import content_terms, normalise
 
 ANSWER_CANDIDATES = 8
 # Questions per model call (a micro-batch is split into calls of this size, run on every core): 4
@@ -61,7 +61,8 @@ class Engine:
 
     def _retrieve(self, queries: Sequence[str], k: int) -> tuple[list[list[Passage]], Vectors, float]:
         started = time.perf_counter()
-        vectors = self._encode(queries)
+        # the model reads what matching reads: fullwidth "ＮＳＡＴＵ" as "NSATU", no soft hyphens
+        vectors = self._encode([normalise(q) for q in queries])
         passages = retrieve_many(self.data, queries, vectors, k, self.retrieval)
         return passages, vectors, (time.perf_counter() - started) * 1000
 

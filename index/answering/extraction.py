@@ -14,6 +14,7 @@ An answer is one sentence, or two when one is not self-contained; each is cited 
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,13 +39,16 @@ from citeqa.index.store.sentences import SentenceStore
 from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measure
 from citeqa.index.text.people import asks_for_someone_unnamed, names_someone_new
 from citeqa.index.text.questions import other_year, question_type, surface_words
-from citeqa.index.text.tokens import STOPWORDS
+from citeqa.index.text.tokens import STOPWORDS, terms
 
 MAX_ANSWER_CHARS = 350
 MAX_TOTAL_CHARS = 400  # two sentences together (each cut to MAX_ANSWER_CHARS)
 MAX_CANDIDATES = 48
 TERM_CACHE = 1024  # documents whose sentence terms are kept (a BBC article's: ~20 kB)
 ECHO = 0.7  # a sentence whose terms are mostly the question's says little on its own
+DEFINITION_REACH = 3  # sentences after an expansion searched for the one going on to define it (choose)
+MAX_DEFINITION_CHARS = 500  # an expansion and what it does: both are the answer to "what is X?"
+_BRACKETED = re.compile(r"\(([^()]{1,40})\)")
 FALLBACK_RANKER = Ranker({"similarity": 1.0})  # only for a model file and package without a ranker
 ASKED_FOR = {
     "who": "name",
@@ -320,14 +324,27 @@ class Extractor:
         elif i + 1 < len(spans) and (
             q.kind == "definition" or sentence.rstrip().endswith(":") or best.features.get("echo", 0.0) >= ECHO
         ):
-            chosen.append(spans[i + 1])
+            chosen.append(spans[self._defining(q, best.doc_id, i, sentence) if q.kind == "definition" else i + 1])
         elif runner_up is not None and i == 0 and sentence.strip() == self.documents[best.doc_id].title.strip():
             chosen = [(runner_up.start, runner_up.end)]  # a headline is no evidence when the body says it too
         elif runner_up is not None:
             chosen.append((runner_up.start, runner_up.end))
-        if len(chosen) > 1 and sum(min(e - s, MAX_ANSWER_CHARS) for s, e in chosen) > MAX_TOTAL_CHARS:
+        limit = MAX_DEFINITION_CHARS if q.kind == "definition" else MAX_TOTAL_CHARS
+        if len(chosen) > 1 and sum(min(e - s, MAX_ANSWER_CHARS) for s, e in chosen) > limit:
             chosen = [(best.start, best.end)]
         return chosen
+
+    def _defining(self, q: QuestionTerms, doc_id: str, i: int, sentence: str) -> int:
+        """The sentence that goes on defining what sentence ``i`` introduces. When ``i`` expands a term of
+        the question in brackets ("... Training for Ukraine (NSATU) command."), the first of the next
+        ``DEFINITION_REACH`` sentences naming that term ("The NSATU, headquartered in Germany, ...
+        coordinates training", two sentences on); otherwise, or when none does, the next sentence."""
+        expanded = {t for inside in _BRACKETED.findall(sentence) for t in terms(inside)} & q.weights.keys()
+        if not expanded:
+            return i + 1
+        known = self.terms_of(doc_id)
+        last = min(i + DEFINITION_REACH, len(self.spans_of(doc_id)) - 1)
+        return next((j for j in range(i + 1, last + 1) if expanded & known.sentence(j)), i + 1)
 
     def _cite(self, number: int, doc_id: str, start: int, end: int, score: float) -> Citation:
         doc = self.documents[doc_id]

@@ -23,7 +23,9 @@ from citeqa.index.store.atomic import replace_dir, write_atomic
 # 4G) are kept, so the lexical index of version 1 holds other terms: it must be rebuilt, not read.
 # 3: sentence spans and sentence vectors are stored with the version (sentences.npy,
 # sentence_vectors.npy), and the answer step reads them instead of embedding sentences.
-FORMAT_VERSION = 3
+# 4: terms drop the accents of Latin letters ("naïve" is the term "naive"), so version 3's vocabulary
+# holds other terms.
+FORMAT_VERSION = 4
 MANIFEST_FILE = "manifest.json"
 POINTER_FILE = "CURRENT"
 VERSIONS_DIR = "versions"

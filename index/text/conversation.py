@@ -100,8 +100,8 @@ def _resolve(question: str, history: Sequence[Turn], choose: Choose | None) -> t
     if choose is not None and len(people) > 1 and _PRONOUN.search(question):
         pick = choose(people, _PRONOUN.sub(" ", question))
     person = people[pick] if people else None
-    if person:
-        question = _PRONOUN.sub(lambda m: _possessive(m, person), question)
+    if person:  # the first pronoun only: "When did Ishiba give his first speech?", not "... Ishiba's first"
+        question = _PRONOUN.sub(lambda m: _possessive(m, person), question, count=1)
     thing = _WHAT_IS.match(previous) or _WHO_DID.match(previous)
     if thing:
         name = thing.group("thing")

@@ -13,8 +13,9 @@ when the question cannot be English by simpler evidence:
   English likelier. A short question is mostly names, which drown the detector (it gives "¿Qué es
   NSATU?" Spanish at 0.79, under ``MIN_PROBABILITY``); its function words do not. One such word is
   not enough: names and titles have one ("Il Divo tour", "michelle wie turns pro", "Che Guevara film");
-- a question with no lower-case word after its first is treated as English: names, acronyms and
-  numbers ("Mark Rutte?", "NSATU", "Zelensky Trump 2025") say nothing about a language;
+- a question with no lower-case word after its first and no word of a script without case is treated
+  as English: names, acronyms and numbers ("Mark Rutte?", "NSATU", "Zelensky Trump 2025") say nothing
+  about a language, but "什么是NSATU" and "ما هو NSATU؟" do;
 - otherwise a question written mostly in a non-Latin script, or one py3langid (choosing among
   ``CANDIDATES``) gives another language with probability at least ``MIN_PROBABILITY`` and English at
   most ``MAX_ENGLISH``, is refused with ``UnsupportedLanguage``.
@@ -107,7 +108,8 @@ def unsupported_language(question: str) -> str | None:
     markers = _foreign_markers(found, question)
     if markers:
         return _marked_language(question, markers)
-    if sum(1 for w in found[1:] if w[0].islower()) < MIN_LOWER_WORDS and not _mostly_non_latin(found):
+    lower = sum(1 for w in found[1:] if w[0].islower())
+    if lower < MIN_LOWER_WORDS and not _mostly_non_latin(found) and not _caseless_words(found):
         return None
     code, probability, english = detect_language(question)
     if code == SUPPORTED:
@@ -150,6 +152,12 @@ def _marked_language(question: str, markers: dict[str, int]) -> str | None:
     ranked = _ranked(question)
     best = max(markers, key=lambda code: (markers[code], ranked.get(code, 0.0)))
     return best if ranked.get(best, 0.0) > ranked.get(SUPPORTED, 0.0) else None
+
+
+def _caseless_words(found: list[str]) -> bool:
+    """Whether ``found`` has letters of a script without case (Chinese, Arabic, Hebrew...): words,
+    not names, since a name among English words comes with an English question word."""
+    return sum(1 for word in found for ch in word if not ch.isupper() and not ch.islower()) >= 2
 
 
 def _mostly_non_latin(found: list[str]) -> bool:

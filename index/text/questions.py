@@ -203,6 +203,9 @@ def type_match(kind: str, sentence: str, question: str, context: str = "") -> fl
     if kind == "score":
         return _fresh(_SCORE, sentence, question)
     if kind == "who":
+        identity = _IDENTITY.match(question)
+        if identity:  # "Who is Zoë Marchetti?" asks what she is: a sentence about her, not a new name
+            return 1.0 if set(words(identity.group("name"))) <= set(words(sentence)) else 0.0
         names = new_names(sentence, question, context)
         return 1.0 if any(" " in n.strip() for n in names) else 0.5 if names else 0.0
     if kind == "name":
@@ -219,6 +222,12 @@ def type_match(kind: str, sentence: str, question: str, context: str = "") -> fl
                 return 1.0
         return 0.5
     return 0.5
+
+
+# "Who is/was <a name>?": nothing but a capitalised name after the verb (not "Who is Ana Ivanovic's coach?")
+_IDENTITY = re.compile(
+    r"\s*(?i:who\s+(?:is|was|are|were))\s+(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)\s*[?.!]*\s*$"
+)
 
 
 def _fresh(pattern: re.Pattern[str], sentence: str, question: str) -> float:

@@ -4,7 +4,8 @@ Text is normalised for *matching* only, never for quoting: tokens are plain stri
 offsets, so citations and chunks keep pointing into the original text. ``normalise`` applies
 NFKC (ligatures such as "ﬁ" become "fi", fullwidth "ＲＸ９" becomes "RX9", a decomposed accent is
 composed, so "Jose\\u0301" and "José" are one word), removes invisible format characters (the
-soft hyphen of "infor\\u00admation", zero-width spaces and joiners) and case-folds.
+soft hyphen of "infor\\u00admation", zero-width spaces and joiners) and case-folds; a term drops the
+accents of its Latin letters, so "naive" finds "naïve" and "Jose" finds "José" (``unaccent``).
 
 Terms with symbols are terms: "C", "C++" and "C#" are three terms, as are "F#", ".NET",
 "AT&T" and "S&P" (then "500"); letters glued to a number are one term in any case ("MP3", "G20",
@@ -68,8 +69,22 @@ def normalise(text: str) -> str:
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
 
 
+def unaccent(word: str) -> str:
+    """``word`` with the accents of its Latin letters removed ("naïve" -> "naive", "José" -> "Jose"):
+    a reader types "naive" for the text's "naïve". Marks on letters of other scripts stay (Greek tonos,
+    Devanagari vowel signs, kana voicing), so their words keep apart."""
+    if word.isascii():
+        return word
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(char) and kept and kept[-1] < "\u0250":  # a mark on a Latin letter
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def _fold(word: str) -> str:
-    word = word.casefold().replace("’", "'")
+    word = unaccent(word.casefold()).replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]
     return word

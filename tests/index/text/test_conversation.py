@@ -75,6 +75,11 @@ LIGHTHOUSE = Turn("Who built the lighthouse?", "The lighthouse was built by the 
             "When was it approved?",
             "When was the HWRP approved?",
         ),
+        (  # the first pronoun names the person; the next ones read as they stand
+            [Turn("Who is Japan's prime minister?", "Prime Minister Ishiba Shigeru said so. [1]")],
+            "When did he give his first policy speech?",
+            "When did Prime Minister Ishiba Shigeru give his first policy speech?",
+        ),
         (  # the previous turn was not answered: its question still gives the topic
             [Turn("Who built the lighthouse?", "")],
             "When did he build it?",

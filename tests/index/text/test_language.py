@@ -99,6 +99,10 @@ NOT_ENGLISH = [
     ("Cos'è NSATU?", "it"),
     ("Quem é Mark Rutte?", "pt"),
     ("O que é NSATU?", "pt"),
+    # a script without case: no lower-case word, yet words, not a name
+    ("什么是NSATU", "zh"),
+    ("什么是 NSATU？", "zh"),
+    ("ما هو NSATU؟", "ar"),
 ]
 # Short Spanish, French, German, Italian and Portuguese questions written for citeqa: "dev" (seen while
 # choosing the foreign markers) and "holdout" (written after them). Before the markers 36/50 and 22/25

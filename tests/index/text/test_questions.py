@@ -72,3 +72,21 @@ def test_a_sum_written_out_in_millions_is_money() -> None:
     assert type_match("amount", "The project cost 118 million euros.", "How much did the bridge cost?") == 1.0
     assert "money" not in without_question_form("How much money did the bridge cost?")
     assert "else" not in without_question_form("What else did she design?")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # "Who is <a name>?" asks what they are: a sentence about them answers, a new name does not
+        ("Who is Zoë Marchetti?", "The firmware was written by the engineer Zoe Marchetti.", 1.0),
+        ("Who is Zoë Marchetti?", "Kestrel Audio released the amplifier in March.", 0.0),
+        ("who was Mark Rutte", "NATO Secretary General Mark Rutte visited Japan.", 1.0),
+        # a question asking for someone it does not name still wants a new name
+        ("Who is Ana Ivanovic's coach?", "Ivanovic beat Melinda Czink.", 1.0),
+        ("Who is Ana Ivanovic's coach?", "Ana Ivanovic won the title.", 0.0),
+    ],
+)
+def test_who_is_a_name_wants_a_sentence_about_them(question: str, sentence: str, expected: float) -> None:
+    from citeqa.index.text.questions import type_match
+
+    assert type_match("who", sentence, question) == expected

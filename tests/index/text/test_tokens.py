@@ -23,6 +23,8 @@ from citeqa.index.text.tokens import content_terms, normalise, terms, words
         ("zero\u200bwidth join\u200ders", "zerowidth joiners"),  # zero-width space and joiner
         ("STRASSE", "straße"),  # case folding
         ("Kelvmouth’s harbour", "Kelvmouth's harbour"),  # typographic apostrophe
+        ("We cannot be naïve", "we cannot be naive"),  # accents of Latin letters, as readers type them
+        ("José Mourinho, Zürich, Nguyễn", "Jose Mourinho, Zurich, Nguyen"),
     ],
 )
 def test_text_is_normalised_for_matching(stored: str, typed: str) -> None:
@@ -57,6 +59,12 @@ def test_c_cpp_and_csharp_are_three_terms_in_the_lexical_index() -> None:
 
 def test_symbol_terms_are_not_stemmed_and_words_are() -> None:
     assert content_terms("C++ programmers programming AT&T") == ["c++", "programm", "program", "at&t"]
+
+
+def test_accents_stay_on_letters_of_other_scripts() -> None:
+    """Only Latin letters lose their accents: Greek tonos and kana voicing tell words apart."""
+    assert words("Ελλάδα がっこう") == ["ελλάδα", "がっこう"]
+    assert words("かっこう") != words("がっこう")
 
 
 def test_normalise_keeps_case_and_drops_only_invisible_characters() -> None:

@@ -102,7 +102,7 @@ def test_malformed_json_is_a_422_not_a_500(client: Any, raw: bytes) -> None:
     "question",
     [
         "\x00\x01\x02",
-        "什么是 NSATU？",
+        "NSATU？？",
         "🙂" * 50,
         "a" * 1000,
         "NSATU " * 150,

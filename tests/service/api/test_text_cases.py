@@ -76,6 +76,8 @@ def test_the_stored_text_keeps_its_odd_characters(text_client: Any) -> None:
         "¿Quién construyó el faro?",
         "¿Qué es NSATU?",
         "灯塔是谁建造的？",
+        "什么是 NSATU？",  # a script without case around a Latin acronym: words, not a name
+        "ما هو NSATU؟",
     ],
 )
 def test_a_question_in_another_language_is_refused(text_client: Any, question: str) -> None:
