@@ -125,10 +125,31 @@ class ModelNotFound(CiteqaError):
 
 
 class DocumentConflict(CiteqaError):
-    """A document with the same id or the same text is already in the corpus."""
+    """A document with the same id or the same text is already in the corpus.
+
+    When the id is taken (``same_id``), ``doc_id`` and ``source`` (its file in the corpus) name that
+    document, so each surface can say how it replaces one (``advising``: the CLI's ``--replace``,
+    the API's ``replace`` field); they are None for the other conflicts.
+    """
 
     status = 409
     code = "document_conflict"
+
+    def __init__(self, message: str, doc_id: str | None = None, source: str | None = None) -> None:
+        super().__init__(message)
+        self.doc_id = doc_id
+        self.source = source
+
+    @classmethod
+    def same_id(cls, doc_id: str, source: str, how: str = "pass replace=True") -> DocumentConflict:
+        """Document ``doc_id`` already exists (file ``source``); ``how`` to replace it: "pass --replace"."""
+        return cls(f"document {doc_id!r} already exists ({source}): {how} to update it", doc_id, source)
+
+    def advising(self, how: str) -> DocumentConflict:
+        """This conflict saying ``how`` to replace the document when its id is taken; else itself."""
+        if self.doc_id is None or self.source is None:
+            return self
+        return DocumentConflict.same_id(self.doc_id, self.source, how)
 
 
 class PayloadTooLarge(CiteqaError):

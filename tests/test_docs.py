@@ -96,6 +96,33 @@ def test_readme_links_only_to_docs_pages_that_exist() -> None:
     assert [link for link in links if not (ROOT / link).is_file()] == []
 
 
+def main_install_scripts() -> set[str]:
+    """Programs in .venv/bin after `make serve` (`make install`): citeqa's and its direct dependencies'."""
+    import tomllib
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    dependencies = tomllib.loads(read(ROOT / "pyproject.toml"))["project"]["dependencies"]
+    scripts = {"python", "python3", "pip", "citeqa"}
+    for requirement in dependencies:
+        name = re.split(r"[\s<>=!~\[;]", requirement, maxsplit=1)[0]
+        try:
+            entry_points = distribution(name).entry_points
+        except PackageNotFoundError:
+            continue
+        scripts |= {e.name for e in entry_points if e.group == "console_scripts"}
+    return scripts
+
+
+def test_readme_says_how_to_install_the_tools_it_runs_from_the_venv() -> None:
+    """A `.venv/bin/TOOL` that `make serve` does not install (mkdocs: the test extra) comes with the
+    target that does, in the same paragraph, or a newcomer runs a program that is not there."""
+    installed = main_install_scripts()
+    assert "uvicorn" in installed and "mkdocs" not in installed
+    for paragraph in read(README).split("\n\n"):
+        for tool in re.findall(r"\.venv/bin/([\w.-]+)", paragraph):
+            assert tool in installed or "make install-test" in paragraph, paragraph
+
+
 # docs/ --------------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from citeqa.index.answering.abstention import AbstainModel, abstention_curve, accuracy, choose_threshold
+from citeqa.index.answering.abstention import AbstainModel, abstention_curve, choose_threshold
 from citeqa.index.answering.extraction import Answer
 from citeqa.index.answering.training import Example, TrainingParams, fit_answer_model, make_examples
 from citeqa.index.answering.training import question_signals as question_signals_for
@@ -22,6 +22,7 @@ from citeqa.index.engine import Engine
 from citeqa.index.errors import QuestionSetError
 from citeqa.index.evaluation import metrics
 from citeqa.index.evaluation.question_sets import Question, load_question_set
+from citeqa.index.limits import DEFAULT_K
 
 BATCH = 16
 
@@ -118,6 +119,10 @@ def question_signals(engine: Engine, questions: Sequence[Question]) -> list[dict
 
 @dataclass(frozen=True)
 class Calibration:
+    """The calibrated model and the abstention accuracy of the answers the service gives with the model
+    before (``prior``) and after: the full answer path (``Extractor.finish``), its rule checks included
+    (off-topic, another year's case, the person or measure asked for missing), as ``citeqa eval`` counts it."""
+
     model: AbstainModel
     questions: int
     accuracy_before: float
@@ -134,14 +139,14 @@ def calibrate(
 ) -> Calibration:
     """Fit the sentence ranker and the answerability model (L2 penalty ``strength``) on ``questions`` and
     choose the threshold (``citeqa.index.answering.training.fit_answer_model``); with ``refit=False`` keep ``prior`` and
-    choose only the threshold maximising accuracy. Raises QuestionSetError without both labels."""
+    choose only the threshold maximising the accuracy of its probability alone (rule checks abstain whatever
+    the threshold). Raises QuestionSetError without both labels."""
     labels = [q.answerable for q in questions]
     if all(labels) or not any(labels):
         raise QuestionSetError("calibration needs both answerable and unanswerable questions")
     examples = prepare_questions(engine, questions)
     ranker = prior.ranker or engine.extractor.ranker
-    before_signals = [question_signals_for(engine.extractor, e.prepared, ranker) for e in examples]
-    before = accuracy([prior.probability(s) for s in before_signals], labels, prior.threshold)
+    before = served_accuracy(engine, examples, prior)
     note = f"calibrated on {len(questions)} questions ({sum(labels)} answerable)"
     if refit:
         params = TrainingParams(ranker_l2=strength, abstain_l2=strength)
@@ -149,11 +154,21 @@ def calibrate(
             model = fit_answer_model(engine.extractor, examples, params, note)
         except ValueError:  # no question with a sentence holding its answer: keep the prior's ranker
             model = fit_answer_model(engine.extractor, examples, params, note, ranker=ranker)
-        signals = [question_signals_for(engine.extractor, e.prepared, model.ranker or ranker) for e in examples]
     else:
-        signals = before_signals
-        model = prior.with_threshold(choose_threshold([prior.probability(s) for s in signals], labels))
-    probabilities = [model.probability(s) for s in signals]
-    curve = tuple(abstention_curve(probabilities, labels))
+        probabilities = [
+            prior.probability(question_signals_for(engine.extractor, e.prepared, ranker)) for e in examples
+        ]
+        model = prior.with_threshold(choose_threshold(probabilities, labels))
+    signals = [question_signals_for(engine.extractor, e.prepared, model.ranker or ranker) for e in examples]
+    curve = tuple(abstention_curve([model.probability(s) for s in signals], labels))
     model = AbstainModel(model.bias, dict(model.weights), model.threshold, note, curve, model.ranker or ranker)
-    return Calibration(model, len(questions), before, accuracy(probabilities, labels, model.threshold))
+    return Calibration(model, len(questions), before, served_accuracy(engine, examples, model))
+
+
+def served_accuracy(engine: Engine, examples: Sequence[Example], model: AbstainModel) -> float:
+    """Share of ``examples`` whose answer with ``model`` (answered or abstained, rule checks included:
+    ``Extractor.finish``, as ``/v1/ask`` with ``k`` up to ``ANSWER_CANDIDATES``) matches the label."""
+    right = sum(
+        engine.extractor.finish(e.prepared, model, DEFAULT_K).answerable == e.question.answerable for e in examples
+    )
+    return right / len(examples) if examples else 0.0

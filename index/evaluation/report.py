@@ -55,6 +55,7 @@ def report_data(result: EvalResult, source: str, settings: dict[str, Any]) -> di
         "figures": {name: _round(v) for name, v in result.figures.items()},
         "curves": {f"recall@1..{result.k}": {n: [_round(v) for v in c] for n, c in result.curves.items()}},
         "failed": [r.question.id for r in result.rows if r.failed],
+        "unknown_doc_ids": {"ids": list(result.unknown.ids), "questions": result.unknown.questions},
     }
 
 
@@ -136,6 +137,14 @@ def summary_markdown(result: EvalResult, data: dict[str, Any]) -> str:
         "|---|---|",
     ]
     lines += [f"| {name} | {_fmt(v)} |" for name, v in result.figures.items()]
+    if result.unknown.ids:
+        shown = ", ".join(f"`{d}`" for d in result.unknown.ids[:20])
+        more = f" and {len(result.unknown.ids) - 20} more" if len(result.unknown.ids) > 20 else ""
+        lines += [
+            "",
+            f"**Warning:** {result.unknown.questions} question(s) name documents the index does not hold "
+            f"({shown}{more}); the document figures count them as misses.",
+        ]
     failed = [r for r in result.rows if r.failed]
     lines += ["", f"## Failed questions ({len(failed)})", ""]
     if not failed:
@@ -198,7 +207,10 @@ def format_differences(differences: Sequence[Difference]) -> list[str]:
     lines = []
     for d in differences:
         mark = "REGRESSION" if d.regressed else "changed"
-        lines.append(f"{mark}: {d.name} {_fmt(d.baseline)} -> {_fmt(d.current)} (tolerance {d.tolerance:g})")
+        if d.missing:
+            lines.append(f"{mark}: {d.name} ({_fmt(d.baseline)} in the baseline) {d.missing}")
+        else:
+            lines.append(f"{mark}: {d.name} {_fmt(d.baseline)} -> {_fmt(d.current)} (tolerance {d.tolerance:g})")
     return lines
 
 

@@ -113,6 +113,15 @@ class Scored:
 
 
 @dataclass(frozen=True)
+class UnknownDocuments:
+    """Relevant document ids (``doc_id``, BEIR qrels) the evaluated index does not hold, and how many
+    questions name one: their document figures count them as misses."""
+
+    ids: tuple[str, ...] = ()
+    questions: int = 0
+
+
+@dataclass(frozen=True)
 class EvalResult:
     """Per-question rows, averaged figures and the recall@k curves of one run."""
 
@@ -121,6 +130,7 @@ class EvalResult:
     curves: dict[str, list[float | None]]
     k: int
     run: dict[str, Any]
+    unknown: UnknownDocuments = UnknownDocuments()
 
 
 def evaluate(
@@ -142,7 +152,17 @@ def evaluate(
         "evidence": [m.mean(_evidence_curve_point(r, i) for r in rows) for i in _ks(k)],
     }
     run = {"questions": len(rows), "k": k, "batch_size": batch_size, **runner.describe()}
-    return EvalResult(rows, figures, curves, k, run)
+    return EvalResult(rows, figures, curves, k, run, unknown_documents(questions, runner))
+
+
+def unknown_documents(questions: Sequence[Question], runner: Runner) -> UnknownDocuments:
+    """The relevant document ids of ``questions`` that ``runner``'s index does not hold (sorted)."""
+    labelled = [q for q in questions if q.relevant]
+    if not labelled:
+        return UnknownDocuments()
+    known = set(runner.document_ids())
+    missing = [[d for d in q.relevant if d not in known] for q in labelled]
+    return UnknownDocuments(tuple(sorted({d for m in missing for d in m})), sum(bool(m) for m in missing))
 
 
 def _ks(k: int) -> range:
@@ -262,12 +282,14 @@ def aggregate(rows: Sequence[Scored], k: int, retrieval_only: bool = False) -> d
 
 @dataclass(frozen=True)
 class Difference:
-    """A figure that moved between a baseline and a new run."""
+    """A figure that moved between a baseline and a new run; ``missing`` says why a figure of the
+    baseline has no value in the new run (empty otherwise)."""
 
     name: str
     baseline: float | None
     current: float | None
     tolerance: float
+    missing: str = ""
 
     @property
     def regressed(self) -> bool:
@@ -293,5 +315,42 @@ def compare(
         old, new = baseline.get(name), current.get(name)
         if old == new:
             continue
-        out.append(Difference(name, old, new, tolerances.get(name, default_tolerance)))
+        why = why_missing(name, current) if new is None and old is not None else ""
+        out.append(Difference(name, old, new, tolerances.get(name, default_tolerance), why))
     return out
+
+
+def why_missing(name: str, current: Mapping[str, float | None]) -> str:
+    """Why figure ``name`` has no value in ``current`` (a run's figures), as a clause naming the fix:
+    "is not in this report: the question sets differ (this one has no evidence labels); ..."."""
+    same_set = "compare reports of the same question set"
+    if name in current:
+        return f"is n/a in this report: {_NOT_APPLICABLE.get(name, 'no question of this set counts for it')}"
+    family, _, cutoff = name.partition("@")
+    other = sorted({n.partition("@")[2] for n in current if "@" in n and n.partition("@")[0] == family} - {cutoff})
+    if other:
+        return (
+            f"is not in this report: it was made with -k {other[0]}, the baseline with -k {cutoff}; "
+            "compare reports made with the same -k"
+        )
+    if name.startswith(("answer.", "abstention.")) and not any(n.startswith("abstention.") for n in current):
+        return (
+            "is not in this report: it was made with --retrieval-only, the baseline without; "
+            "compare reports made the same way"
+        )
+    lacks = next((why for prefix, why in _MISSING_LABELS if name.startswith(prefix)), "labels for it")
+    return f"is not in this report: the question sets differ (this one has no {lacks}); {same_set}"
+
+
+_MISSING_LABELS = (
+    ("document.", "doc_id labels, nor evidence found in a document"),
+    ("evidence.", "evidence labels, or none found in its documents"),
+    ("answer.evidence_support", "answerable question with evidence labels"),
+    ("answer.citation_validity", "answer with citations"),
+    ("answer.", "answerable question with expected answers"),
+)
+_NOT_APPLICABLE = {
+    "abstention.precision": "the service abstained on no question",
+    "abstention.recall": "no question of this set is labelled unanswerable; compare reports of the same question set",
+    "abstention.accuracy": "the set has no questions",
+}

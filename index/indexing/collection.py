@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import yaml
 
@@ -24,6 +25,7 @@ from citeqa.index.indexing.build import LOCK_WAIT_SECONDS, BuildParams, BuildRep
 from citeqa.index.store.atomic import write_atomic
 
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+ChangeAction = Literal["added", "replaced", "removed"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,16 @@ class Change:
     replaced: tuple[tuple[Path, bytes], ...] = field(default=())
     notes: tuple[str, ...] = ()
     """Warnings about the given files that did not stop them (an id that was normalised)."""
+    replaced_ids: tuple[str, ...] = ()
+    """Ids of the given documents that replaced a document with the same id."""
+
+    @property
+    def action(self) -> ChangeAction:
+        """What the change did to its documents: "replaced" (each replaced a document with its id),
+        "removed" (a removal) or "added"."""
+        if self.replaced_ids and len(self.replaced_ids) == len(self.documents):
+            return "replaced"
+        return "removed" if self.removed and not self.written else "added"
 
     def undo(self) -> None:
         for path in self.written:
@@ -143,7 +155,7 @@ def _check_clashes(
         seen.add(doc.doc_id)
         old = by_id.get(doc.doc_id)
         if old is not None and not replace:
-            raise DocumentConflict(f"document {doc.doc_id!r} already exists ({old.source}): pass replace to update it")
+            raise DocumentConflict.same_id(doc.doc_id, old.source)
         twin = by_text.get(text_fingerprint(doc.text))
         if twin is not None and twin.doc_id != doc.doc_id:
             raise DocumentConflict(
@@ -163,9 +175,11 @@ def _apply(
     written: list[Path] = []
     replaced: list[tuple[Path, bytes]] = []
     removed: list[tuple[Path, bytes]] = []
+    replaced_ids: list[str] = []
     for target, data, doc in planned:
         old = by_id.get(doc.doc_id)
         if old is not None:
+            replaced_ids.append(doc.doc_id)
             old_path = _inside(corpus_dir, corpus_dir / old.source)
             if old_path == target:
                 replaced.append((target, target.read_bytes()))
@@ -175,7 +189,8 @@ def _apply(
         if target not in {p for p, _ in replaced}:
             written.append(target)
         write_atomic(target, data)
-    return Change(tuple(d for _, _, d in planned), tuple(written), tuple(removed), tuple(replaced), notes)
+    documents = tuple(d for _, _, d in planned)
+    return Change(documents, tuple(written), tuple(removed), tuple(replaced), notes, tuple(replaced_ids))
 
 
 def _inside(root: Path, path: Path) -> Path:

@@ -35,13 +35,15 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
 
 
 _SEND_JSON = "send a JSON object with Content-Type: application/json (see /openapi.json)"
+_TOO_DEEP = f"body: not acceptable JSON (nested too deeply): {_SEND_JSON}"
 
 
 def _validation_message(exc: RequestValidationError, content_type: str) -> str:
     parts = []
     for err in exc.errors()[:3]:
         if err.get("type") == "json_invalid":
-            return f"body: not valid JSON: {_SEND_JSON}"
+            too_deep = "recursion limit" in str((err.get("ctx") or {}).get("error", ""))  # pydantic's parser
+            return _TOO_DEEP if too_deep else f"body: not valid JSON: {_SEND_JSON}"
         if tuple(err.get("loc", ())) == ("body",) and "json" not in content_type:
             return f"body: not read as JSON (Content-Type: {content_type or 'none'}): {_SEND_JSON}"
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
@@ -83,6 +85,8 @@ def _http_message(request: Request, exc: StarletteHTTPException, headers: dict[s
         allowed = headers.get("allow") or headers.get("Allow") or "another method"
         return f"{request.url.path} does not take {request.method}: use {allowed} (see /docs)"
     if exc.status_code == 400 and detail == "There was an error parsing the body":
+        if isinstance(exc.__cause__, RecursionError):  # json.loads of arrays or objects nested ~1000 deep
+            return _TOO_DEEP
         return f"the body could not be read: {_SEND_JSON}, in UTF-8 (a file upload: multipart/form-data)"
     return detail
 

@@ -18,8 +18,15 @@ from typing import Any
 from citeqa.index.domain import Document
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.engine import Engine
-from citeqa.index.errors import StorageError
-from citeqa.index.indexing.collection import Change, add_files, add_text, change_and_build, remove_document
+from citeqa.index.errors import DocumentConflict, DocumentNotFound, StorageError
+from citeqa.index.indexing.collection import (
+    Change,
+    ChangeAction,
+    add_files,
+    add_text,
+    change_and_build,
+    remove_document,
+)
 from citeqa.service import wiring
 from citeqa.service.runtime import Runtime
 from citeqa.service.settings import Settings
@@ -27,13 +34,20 @@ from citeqa.service.settings import Settings
 log = logging.getLogger("citeqa")
 
 
+# What to do, said over HTTP: the request's own field and route (the CLI says `--replace`, `citeqa list`)
+REPLACE_HINT = "set `replace` to true"
+LIST_HINT = "list them with GET /v1/documents"
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """A finished change: the documents it touched, the engine now serving, the index summary."""
+    """A finished change: the documents it touched, the engine now serving, the index summary and
+    what was done (``Change.action``: added, replaced or removed)."""
 
     documents: tuple[Document, ...]
     engine: Engine
     index: dict[str, Any]
+    action: ChangeAction
 
 
 class DocumentManager:
@@ -52,15 +66,25 @@ class DocumentManager:
 
     def add_file(self, name: str, data: bytes, replace: bool = False) -> Outcome:
         settings = self._settings()
-        return self._run(settings, lambda: add_files(settings.corpus_dir, [(name, data)], replace=replace), "added")
+        try:
+            return self._run(settings, lambda: add_files(settings.corpus_dir, [(name, data)], replace=replace))
+        except DocumentConflict as exc:
+            raise exc.advising(REPLACE_HINT) from None
 
     def add_text(self, text: str, *, replace: bool = False, **fields: Any) -> Outcome:
         settings = self._settings()
-        return self._run(settings, lambda: add_text(settings.corpus_dir, text, replace=replace, **fields), "added")
+        try:
+            return self._run(settings, lambda: add_text(settings.corpus_dir, text, replace=replace, **fields))
+        except DocumentConflict as exc:
+            raise exc.advising(REPLACE_HINT) from None
 
     def remove(self, doc_id: str) -> Outcome:
+        """Raises ``DocumentNotFound`` naming no server path (the corpus directory stays private)."""
         settings = self._settings()
-        return self._run(settings, lambda: remove_document(settings.corpus_dir, doc_id), "removed")
+        try:
+            return self._run(settings, lambda: remove_document(settings.corpus_dir, doc_id))
+        except DocumentNotFound:
+            raise DocumentNotFound(f"no document {doc_id!r}: {LIST_HINT}") from None
 
     def _settings(self) -> Settings:
         """The service's settings with the corpus its index was built from (``wiring.with_index_corpus``)."""
@@ -69,7 +93,7 @@ class DocumentManager:
             log.warning("documents: %s", warning)
         return settings
 
-    def _run(self, settings: Settings, change: Callable[[], Change], action: str) -> Outcome:
+    def _run(self, settings: Settings, change: Callable[[], Change]) -> Outcome:
         skipped: list[str] = []
         with self._lock:
             self.runtime.engine()  # not ready: refuse before touching the corpus
@@ -89,6 +113,7 @@ class DocumentManager:
                     "replicas with a read-only index take changes from the builder job instead"
                 ) from None
             summary = self.runtime.reload()
+        action = done.action
         for note in done.notes:
             log.warning("documents %s: %s", action, note)
         if skipped:
@@ -102,7 +127,7 @@ class DocumentManager:
             report.reused,
             summary["version"],
         )
-        return Outcome(done.documents, self.runtime.engine(), summary)
+        return Outcome(done.documents, self.runtime.engine(), summary, action)
 
 
 def chunk_counts(engine: Engine, doc_ids: Mapping[str, object] | set[str]) -> dict[str, int]:

@@ -12,6 +12,7 @@ from citeqa.index.answering.abstention import save_abstain_model
 from citeqa.index.engine import Engine
 from citeqa.index.evaluation.calibration import Calibration, calibrate
 from citeqa.index.evaluation.question_sets import Question
+from citeqa.index.limits import DEFAULT_K
 
 
 def run_calibration(
@@ -39,10 +40,15 @@ def run_calibration(
         return result
     model = result.model
     typer.echo(f"threshold {model.threshold:.4f} ({model.note})")
-    typer.echo(f"abstention accuracy {result.accuracy_before:.3f} before, {result.accuracy_after:.3f} after")
+    typer.echo(
+        f"abstention accuracy {result.accuracy_before:.3f} before, {result.accuracy_after:.3f} after "
+        f"(the answers /v1/ask gives at k={DEFAULT_K}, rule checks included, "
+        f"as `citeqa eval -k {DEFAULT_K}` counts them)"
+    )
     typer.echo("weights: " + ", ".join(f"{k}={v:+.2f}" for k, v in model.weights.items()) + f", bias={model.bias:+.2f}")
     if model.ranker is not None:
         typer.echo("ranker: " + ", ".join(f"{k}={v:+.2f}" for k, v in model.ranker.weights.items()))
+    typer.echo("the answerability model alone (without the rule checks), by threshold:")
     typer.echo("threshold  abstained  precision  recall  accuracy")
     for point in model.curve:
         typer.echo(

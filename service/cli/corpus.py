@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from citeqa.index.errors import InvalidInput
+from citeqa.index.errors import DocumentConflict, InvalidInput
 from citeqa.index.indexing.build import LOCK_WAIT_SECONDS, BuildReport
 from citeqa.index.indexing.collection import Change, add_files, change_and_build, remove_document
 from citeqa.index.store.manifest import current_version_dir, read_manifest
@@ -94,15 +94,18 @@ def add(
     wait: float | None = None,
 ) -> None:
     files = read_paths(paths)
-    done, report = change_index(
-        settings, lambda: add_files(settings.corpus_dir, files, replace=replace), as_json, err, wait
-    )
-    _report("added", done, report, as_json, echo, settings.reload_poll_seconds)
+    try:
+        done, report = change_index(
+            settings, lambda: add_files(settings.corpus_dir, files, replace=replace), as_json, err, wait
+        )
+    except DocumentConflict as exc:
+        raise exc.advising("pass --replace") from None
+    _report(done, report, as_json, echo, settings.reload_poll_seconds)
 
 
 def remove(settings: Any, doc_id: str, as_json: bool, echo: Echo, err: Echo, wait: float | None = None) -> None:
     done, report = change_index(settings, lambda: remove_document(settings.corpus_dir, doc_id), as_json, err, wait)
-    _report("removed", done, report, as_json, echo, settings.reload_poll_seconds)
+    _report(done, report, as_json, echo, settings.reload_poll_seconds)
 
 
 def reload_note(poll_seconds: float) -> str:
@@ -114,20 +117,31 @@ def reload_note(poll_seconds: float) -> str:
     return "CITEQA_RELOAD_POLL_SECONDS is 0: a running service loads it on SIGHUP or `POST /v1/admin/reload`"
 
 
-def _report(action: str, done: Change, report: BuildReport, as_json: bool, echo: Echo, poll: float) -> None:
-    docs = [{"doc_id": d.doc_id, "title": d.title, "source": d.source} for d in done.documents]
-    summary = {"action": action, "documents": docs, "index": str(report.directory), "embedded": report.embedded}
+def _report(done: Change, report: BuildReport, as_json: bool, echo: Echo, poll: float) -> None:
+    """What changed; ``action`` (and each document's, which differs when some of several files replaced
+    documents and others are new) is added, replaced or removed."""
+    verb = {d.doc_id: _verb(done, d.doc_id) for d in done.documents}
+    docs = [
+        {"doc_id": d.doc_id, "title": d.title, "source": d.source, "action": verb[d.doc_id]} for d in done.documents
+    ]
+    summary = {"action": done.action, "documents": docs, "index": str(report.directory), "embedded": report.embedded}
     summary.update(reused=report.reused, chunks=report.chunks, total_documents=report.documents)
     if as_json:
         echo(json.dumps(summary, ensure_ascii=False))
         return
     for d in done.documents:
-        echo(f"{action} {d.doc_id}: {d.title} ({d.source})")
+        echo(f"{verb[d.doc_id]} {d.doc_id}: {d.title} ({d.source})")
     echo(
         f"index now has {report.documents} documents, {report.chunks} chunks "
         f"({report.embedded} embedded, {report.reused} reused) -> {report.directory}"
     )
     echo(reload_note(poll))
+
+
+def _verb(done: Change, doc_id: str) -> str:
+    if done.action == "removed":
+        return "removed"
+    return "replaced" if doc_id in done.replaced_ids else "added"
 
 
 def list_documents(index_dir: Path, as_json: bool, echo: Echo) -> None:

@@ -12,7 +12,15 @@ from typing import Any
 from citeqa.index.errors import InvalidInput
 from citeqa.index.evaluation.question_sets import QuestionSet, load_question_set
 from citeqa.index.evaluation.report import read_report_figures, write_report
-from citeqa.index.evaluation.runner import Difference, EvalResult, InProcessRunner, Runner, compare, evaluate
+from citeqa.index.evaluation.runner import (
+    Difference,
+    EvalResult,
+    InProcessRunner,
+    Runner,
+    UnknownDocuments,
+    compare,
+    evaluate,
+)
 from citeqa.service import wiring
 from citeqa.service.settings import Settings
 
@@ -41,10 +49,34 @@ class EvalOptions:
 class EvalOutcome:
     report: dict[str, Any]
     differences: list[Difference]
+    unknown: UnknownDocuments
 
     @property
     def regressions(self) -> list[Difference]:
         return [d for d in self.differences if d.regressed]
+
+
+def unknown_documents_warning(unknown: UnknownDocuments, url: str | None) -> str | None:
+    """One line naming up to three relevant document ids the evaluated index lacks, or None."""
+    if not unknown.ids:
+        return None
+    shown = ", ".join(repr(d) for d in unknown.ids[:3])
+    more = f" and {len(unknown.ids) - 3} more" if len(unknown.ids) > 3 else ""
+    where = f"the index of {url} (GET /v1/documents)" if url else "the index (`citeqa list`)"
+    return (
+        f"warning: {unknown.questions} question(s) name documents not in {where}: {shown}{more}; "
+        "their document figures count as misses: fix their doc_id or evaluate the index they were written for"
+    )
+
+
+def regressions_message(regressions: list[Difference], baseline: Path | None) -> str:
+    """The one line ``citeqa eval`` fails with when figures fell below ``baseline`` or left the report."""
+    fell = sum(not d.missing for d in regressions)
+    gone = len(regressions) - fell
+    parts = [f"{fell} figure(s) fell below the baseline {baseline} by more than the tolerance"] if fell else []
+    if gone:
+        parts.append(f"{gone} figure(s) of the baseline {baseline} have no value in this report (see above)")
+    return "; ".join(parts)
 
 
 def parse_tolerances(values: list[str]) -> tuple[float, dict[str, float]]:
@@ -78,7 +110,7 @@ def run_eval(options: EvalOptions, settings: Settings, progress: PhaseProgress |
         )
     report = write_report(result, options.out, str(options.questions), _settings_summary(options, settings))
     differences = compare(baseline, result.figures, options.tolerance, options.tolerances) if baseline else []
-    return EvalOutcome(report, differences)
+    return EvalOutcome(report, differences, result.unknown)
 
 
 @contextmanager
@@ -139,4 +171,12 @@ def _settings_summary(options: EvalOptions, settings: Settings) -> dict[str, Any
     return summary
 
 
-__all__ = ["EvalOptions", "EvalOutcome", "EvalResult", "parse_tolerances", "run_eval"]
+__all__ = [
+    "EvalOptions",
+    "EvalOutcome",
+    "EvalResult",
+    "parse_tolerances",
+    "regressions_message",
+    "run_eval",
+    "unknown_documents_warning",
+]

@@ -102,7 +102,13 @@ def eval_(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from citeqa.index.evaluation.report import format_differences
-    from citeqa.service.cli.evaluate import EvalOptions, parse_tolerances, run_eval
+    from citeqa.service.cli.evaluate import (
+        EvalOptions,
+        parse_tolerances,
+        regressions_message,
+        run_eval,
+        unknown_documents_warning,
+    )
 
     settings = settings_from(index=index)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -130,7 +136,10 @@ def eval_(
         for name, value in outcome.report["figures"].items():
             typer.echo(f"{name:32} {'n/a' if value is None else value}")
         typer.echo(f"report: {out}")
+    warning = unknown_documents_warning(outcome.unknown, url)
+    if warning:
+        typer.echo(warning, err=True)
     for line in format_differences(outcome.differences):
         typer.echo(line, err=True)
     if outcome.regressions:
-        fail(f"{len(outcome.regressions)} figure(s) fell below the baseline {baseline} by more than the tolerance")
+        fail(regressions_message(outcome.regressions, baseline))

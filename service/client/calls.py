@@ -7,7 +7,7 @@ answer into a result; ``result`` turns an HTTP answer into that result or a type
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -44,8 +44,11 @@ def _document_list(body: Any) -> list[DocumentSummary]:
     return [DocumentSummary.from_json(d) for d in body["documents"]]
 
 
-def ask(question: str, k: int) -> Call[Answer]:
-    return Call("POST", "/v1/ask", Answer.from_json, json={"question": question, "k": k})
+def ask(question: str, k: int, history: Sequence[Mapping[str, str]] | None = None) -> Call[Answer]:
+    body: dict[str, Any] = {"question": question, "k": k}
+    if history:
+        body["history"] = [dict(turn) for turn in history]
+    return Call("POST", "/v1/ask", Answer.from_json, json=body)
 
 
 def search(query: str, k: int) -> Call[SearchResult]:

@@ -7,7 +7,7 @@ an httpx exception.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -102,13 +102,17 @@ class Client(_Base):
             raise self._no_answer(exc) from None
         return calls.result(call, response)
 
-    def ask(self, question: str, k: int = 5) -> Answer:
+    def ask(self, question: str, k: int = 5, *, history: Sequence[Mapping[str, str]] | None = None) -> Answer:
         """Answer ``question`` (1-1000 characters) from the ``k`` (1-20) nearest passages.
 
-        Raises ``InvalidRequest`` (422) for an empty or too long question or a bad ``k``,
-        ``Unauthorized`` without the right key, ``Unavailable`` before the index is loaded.
+        ``history``: the earlier turns of a conversation, oldest first (at most 10), each
+        ``{"question": ..., "answer": ...}`` as ``/v1/ask`` takes them (``answer``: the ``answer`` text
+        you got, or empty); a follow-up ("When did he build it?") is resolved against the last one, and
+        the result's ``question`` shows it resolved. Raises ``InvalidRequest`` (422) for an empty or too
+        long question, a bad ``k`` or a malformed turn, ``Unauthorized`` without the right key,
+        ``Unavailable`` before the index is loaded.
         """
-        return self._send(calls.ask(question, k))
+        return self._send(calls.ask(question, k, history))
 
     def search(self, query: str, k: int = 5) -> SearchResult:
         """The ``k`` passages nearest ``query``, best first, with fused, dense and lexical scores."""
@@ -190,9 +194,9 @@ class AsyncClient(_Base):
             raise self._no_answer(exc) from None
         return calls.result(call, response)
 
-    async def ask(self, question: str, k: int = 5) -> Answer:
+    async def ask(self, question: str, k: int = 5, *, history: Sequence[Mapping[str, str]] | None = None) -> Answer:
         """See ``Client.ask``."""
-        return await self._send(calls.ask(question, k))
+        return await self._send(calls.ask(question, k, history))
 
     async def search(self, query: str, k: int = 5) -> SearchResult:
         """See ``Client.search``."""

@@ -202,7 +202,7 @@ class Document:
 
 @dataclass(frozen=True)
 class ChangedDocument:
-    """A document added or removed; ``chunks`` is 0 once removed, ``source`` its file in the corpus."""
+    """A document added, replaced or removed; ``chunks`` is 0 once removed, ``source`` its file in the corpus."""
 
     doc_id: str
     title: str
@@ -227,16 +227,17 @@ class ChangedDocument:
 
 @dataclass(frozen=True)
 class DocumentsChanged:
-    """Outcome of adding or removing documents: what changed and the index version now served."""
+    """Outcome of adding or removing documents: what changed (``action``: ``added``, ``replaced`` when
+    ``replace`` replaced a document with the same id, or ``removed``) and the index version now served."""
 
-    action: Literal["added", "removed"]
+    action: Literal["added", "replaced", "removed"]
     documents: tuple[ChangedDocument, ...]
     index: dict[str, Any]
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> DocumentsChanged:
         action = d["action"]
-        if action not in ("added", "removed"):
+        if action not in ("added", "replaced", "removed"):
             raise ValueError(f"unknown action {action!r}")
         return cls(
             action=action,

@@ -68,6 +68,28 @@ def test_async_client_gives_the_same_answer(server: Server) -> None:
         assert client.ask(QUESTION, k=3).citations == answer.citations
 
 
+FOLLOW_UP = "What did he say at Keio University?"
+
+
+def test_ask_with_history_resolves_a_follow_up(server: Server) -> None:
+    with Client(server.url, timeout=TIMEOUT) as client:
+        first = client.ask("Who is the NATO Secretary General?")
+        assert "Rutte" in first.answer, first
+        history = [{"question": first.question, "answer": first.answer}]
+        follow_up = client.ask(FOLLOW_UP, history=history)
+        assert follow_up.question != FOLLOW_UP and "Rutte" in follow_up.question, follow_up.question
+        assert client.ask(FOLLOW_UP).question == FOLLOW_UP  # without history it stands alone
+        with pytest.raises(InvalidRequest) as caught:
+            client.ask(FOLLOW_UP, history=[{"question": "", "answer": ""}])
+        assert caught.value.status == 422 and "history" in caught.value.message
+
+    async def ask() -> str:
+        async with AsyncClient(server.url, timeout=TIMEOUT) as client:
+            return (await client.ask(FOLLOW_UP, history=history)).question
+
+    assert asyncio.run(ask()) == follow_up.question
+
+
 def test_search_documents_and_readiness(server: Server) -> None:
     with Client(server.url, timeout=TIMEOUT) as client:
         passages = client.search("NSATU command", k=2).passages
@@ -135,6 +157,10 @@ def test_add_ask_and_delete_documents_with_keys(keyed_server: Server) -> None:
         assert_citations_verify_doc(answer, client, "vesper")
         uploaded = client.upload_document("tide-notes.md", content=b"# Tide notes\n\nThe Calder ferry sails at dawn.\n")
         assert uploaded.documents[0].doc_id == "tide-notes"
+        replaced = client.add_document(
+            "vesper", "Vesper Lighthouse", text, url="https://example.org/vesper", replace=True
+        )
+        assert replaced.action == "replaced"
         removed = client.delete_document("vesper")
         assert removed.action == "removed" and removed.documents[0].chunks == 0
         client.delete_document("tide-notes")

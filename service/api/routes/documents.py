@@ -58,12 +58,16 @@ class ChangedDocument(BaseModel):
 
 
 class DocumentsChanged(BaseModel):
-    action: Literal["added", "removed"]
+    action: Literal["added", "replaced", "removed"] = Field(
+        description="`added` (a new id), `replaced` (with `replace`, a document with the same id was replaced) "
+        "or `removed`.",
+        examples=["added"],
+    )
     documents: list[ChangedDocument]
     index: dict[str, Any] = Field(description="Summary of the newly published index version now being served.")
 
     @classmethod
-    def of(cls, action: Literal["added", "removed"], outcome: Outcome) -> DocumentsChanged:
+    def of(cls, outcome: Outcome) -> DocumentsChanged:
         counts = chunk_counts(outcome.engine, {d.doc_id for d in outcome.documents})
         docs = [
             ChangedDocument(
@@ -77,7 +81,7 @@ class DocumentsChanged(BaseModel):
             )
             for d in outcome.documents
         ]
-        return cls(action=action, documents=docs, index=outcome.index)
+        return cls(action=outcome.action, documents=docs, index=outcome.index)
 
 
 async def get_manager(request: Request) -> DocumentManager:
@@ -159,7 +163,7 @@ async def add_document(_: AdminDep, request: Request, manager: ManagerDep, setti
         outcome = await asyncio.to_thread(lambda: manager.add_text(body.text, replace=body.replace, **fields))
     else:
         raise UnsupportedMediaType("send multipart/form-data with a `file` field, or JSON with `text` and `doc_id`")
-    return DocumentsChanged.of("added", outcome)
+    return DocumentsChanged.of(outcome)
 
 
 @router.delete(
@@ -167,7 +171,7 @@ async def add_document(_: AdminDep, request: Request, manager: ManagerDep, setti
 )
 async def delete_document(_: AdminDep, doc_id: str, manager: ManagerDep) -> DocumentsChanged:
     outcome = await asyncio.to_thread(manager.remove, doc_id)
-    return DocumentsChanged.of("removed", outcome)
+    return DocumentsChanged.of(outcome)
 
 
 def _check_length(request: Request, limit: int) -> None:

@@ -111,3 +111,50 @@ def test_bbc_slice_holds_its_baseline_and_agrees_with_trec_eval(tmp_path: Path) 
     for ours, theirs in (("mrr@10", "recip_rank"), ("ndcg@10", "ndcg_cut_10"), ("hit@10", "success_10")):
         expected = sum(reference[q][theirs] for q in qrels) / len(qrels)
         assert got[f"document.{ours}"] == pytest.approx(expected, abs=1e-4), ours
+
+
+UNKNOWN_DOC = {"question": "who is rutte?", "doc_id": "no-such-doc", "answers": ["Rutte"]}
+
+
+def unknown_doc_set(tmp_path: Path) -> Path:
+    questions = tmp_path / "unknown.jsonl"
+    first = SEED_DEV.read_text(encoding="utf-8").splitlines()[0]
+    questions.write_text(first + "\n" + json.dumps(UNKNOWN_DOC) + "\n", encoding="utf-8")
+    return questions
+
+
+def test_unknown_doc_ids_are_a_warning_in_process(default_index: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    done = citeqa_eval(str(unknown_doc_set(tmp_path)), "--index", str(default_index), "--out", str(out))
+    assert done.returncode == 0, done.stderr[-3000:]
+    (warning,) = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert "1 question(s) name documents not in the index (`citeqa list`): 'no-such-doc'" in warning
+    report = json.loads((out / "report.json").read_text())
+    assert report["unknown_doc_ids"] == {"ids": ["no-such-doc"], "questions": 1}
+
+
+def test_unknown_doc_ids_are_checked_over_http(server: Server, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    done = citeqa_eval(str(unknown_doc_set(tmp_path)), "--url", server.url, "--out", str(out))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"not in the index of {server.url} (GET /v1/documents): 'no-such-doc'" in done.stderr
+    assert json.loads((out / "report.json").read_text())["unknown_doc_ids"]["ids"] == ["no-such-doc"]
+
+
+def test_a_baseline_figure_missing_from_the_report_fails_with_the_reason(
+    seed_report: Path, default_index: Path, tmp_path: Path
+) -> None:
+    no_evidence = tmp_path / "no-evidence.jsonl"
+    rows = [json.loads(line) for line in SEED_DEV.read_text(encoding="utf-8").splitlines()]
+    no_evidence.write_text("".join(json.dumps({**r, "evidence": None}) + "\n" for r in rows), encoding="utf-8")
+    done = citeqa_eval(
+        str(no_evidence), "--index", str(default_index), "--out", str(tmp_path / "out"),
+        "--baseline", str(seed_report / "report.json"),
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert (
+        "REGRESSION: evidence.hit@10 (1 in the baseline) is not in this report: the question sets differ "
+        "(this one has no evidence labels"
+    ) in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "figure(s) of the baseline" in last and "have no value in this report" in last

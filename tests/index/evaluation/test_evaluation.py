@@ -16,8 +16,8 @@ import pytest
 from citeqa.index.errors import InvalidInput
 from citeqa.index.evaluation import report as report_module
 from citeqa.index.evaluation.question_sets import Question, QuestionSet
-from citeqa.index.evaluation.report import read_report_figures, write_report
-from citeqa.index.evaluation.runner import Observation, compare, evaluate
+from citeqa.index.evaluation.report import format_differences, read_report_figures, write_report
+from citeqa.index.evaluation.runner import Observation, UnknownDocuments, compare, evaluate
 
 TEXT = "Rutte visited Tokyo in April. He met Ishiba. NATO’s “next level” of cooperation was agreed."
 
@@ -199,3 +199,51 @@ def test_eval_help_has_an_example_and_imports_no_torch() -> None:
         "assert 'torch' not in sys.modules and 'matplotlib' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_document_ids_the_index_lacks_are_counted_and_reported(tmp_path: Path) -> None:
+    questions = (
+        *QUESTIONS,
+        Question("q5", "who is rutte?", ("Rutte",), None, True, {"no-such-doc": 1.0}),
+        Question("q6", "Tokyo?", ("Tokyo",), None, True, {"a": 1.0, "gone": 1.0}),
+    )
+    extra = [Observation(False, "", (("a", 0, 29),), (), 1.0), Observation(False, "", (("a", 0, 29),), (), 1.0)]
+    result = evaluate(QuestionSet("t", "jsonl", questions), ScriptedRunner([*observations(), *extra]), k=5)
+    assert result.unknown == UnknownDocuments(("gone", "no-such-doc"), 2)
+    data = write_report(result, tmp_path / "report", "t.jsonl", {})
+    assert data["unknown_doc_ids"] == {"ids": ["gone", "no-such-doc"], "questions": 2}
+    assert "2 question(s) name documents the index does not hold (`gone`, `no-such-doc`)" in (
+        (tmp_path / "report" / "summary.md").read_text()
+    )
+    known = evaluate(QuestionSet("t", "jsonl", QUESTIONS), ScriptedRunner(observations()), k=5)
+    assert known.unknown == UnknownDocuments()
+    assert write_report(known, tmp_path / "known", "t.jsonl", {})["unknown_doc_ids"] == {"ids": [], "questions": 0}
+
+
+@pytest.mark.parametrize(
+    ("name", "current", "says"),
+    [
+        (
+            "evidence.hit@10",
+            {"document.hit@10": 1.0, "abstention.accuracy": 1.0},
+            "is not in this report: the question sets differ (this one has no evidence labels",
+        ),
+        ("document.mrr@10", {"abstention.accuracy": 1.0}, "the question sets differ (this one has no doc_id labels"),
+        ("document.mrr@10", {"document.mrr@5": 0.9}, "it was made with -k 5, the baseline with -k 10"),
+        ("answer.containment", {"document.hit@10": 1.0}, "it was made with --retrieval-only, the baseline without"),
+        (
+            "abstention.recall",
+            {"abstention.recall": None},
+            "is n/a in this report: no question of this set is labelled",
+        ),
+        ("abstention.precision", {"abstention.precision": None}, "the service abstained on no question"),
+    ],
+)
+def test_a_baseline_figure_this_report_lacks_fails_and_says_why(
+    name: str, current: dict[str, float | None], says: str
+) -> None:
+    (difference,) = [d for d in compare({name: 1.0}, current) if d.name == name]
+    assert difference.regressed and says in difference.missing
+    (line,) = format_differences([difference])
+    assert line.startswith(f"REGRESSION: {name} (1 in the baseline) ") and says in line
+    assert "compare reports" in line or "abstained on no question" in line

@@ -84,13 +84,23 @@ def test_same_text_under_another_name_is_a_conflict(corpus: Path) -> None:
 
 
 def test_replace_and_remove(corpus: Path) -> None:
-    add_files(corpus, [("note.txt", b"Note\n\nfirst version")])
+    assert add_files(corpus, [("note.txt", b"Note\n\nfirst version")]).action == "added"
+    with pytest.raises(
+        DocumentConflict, match=r"document 'note' already exists \(note.txt\): pass replace=True"
+    ) as taken:
+        add_files(corpus, [("note.txt", b"Note\n\nother version")])
+    assert taken.value.doc_id == "note"
+    assert "pass --replace" in taken.value.advising("pass --replace").message
     change = add_files(corpus, [("note.txt", b"Note\n\nsecond version")], replace=True)
+    assert (change.action, change.replaced_ids) == ("replaced", ("note",))
     assert (corpus / "note.txt").read_bytes().endswith(b"second version")
     change.undo()
     assert (corpus / "note.txt").read_bytes().endswith(b"first version")
-    remove_document(corpus, "note")
-    assert not (corpus / "note.txt").exists()
+    assert add_files(corpus, [("note.md", b"Note\n\nthird version")], replace=True).action == "replaced"
+    mixed = add_files(corpus, [("note.md", b"Note\n\nfourth"), ("new.txt", b"New\n\none")], replace=True)
+    assert (mixed.action, mixed.replaced_ids) == ("added", ("note",))
+    assert remove_document(corpus, "note").action == "removed"
+    assert not (corpus / "note.md").exists()
     with pytest.raises(DocumentNotFound):
         remove_document(corpus, "note")
 
@@ -304,3 +314,23 @@ def test_cli_add_waits_for_a_running_build_or_gives_up_changing_nothing(corpus: 
     assert result.exit_code == 0, result.output
     assert "added late-note: Late note (note.md)" in result.stdout
     assert "late-note" in load_index(index).documents
+
+
+def test_cli_add_names_its_flag_and_says_replaced(corpus: Path, tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_bytes(NOTE_MD)
+    where = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    assert "added late-note: Late note (note.md)" in CliRunner().invoke(app, ["add", str(note), *where]).stdout
+    refused = CliRunner().invoke(app, ["add", str(note), *where])
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        "error: document 'late-note' already exists (note.md): pass --replace to update it"
+    ]
+    replaced = CliRunner().invoke(app, ["add", str(note), "--replace", *where])
+    assert replaced.exit_code == 0, replaced.output
+    assert replaced.stdout.startswith("replaced late-note: Late note (note.md)")
+    again = CliRunner().invoke(app, ["add", str(note), "--replace", *where, "--json"])
+    summary = json.loads(again.stdout)
+    assert summary["action"] == "replaced" and summary["documents"][0]["action"] == "replaced"
+    missing = CliRunner().invoke(app, ["remove", "no-such-doc", *where])
+    assert missing.stderr.strip() == f"error: no document 'no-such-doc' in {corpus}: list them with `citeqa list`"

@@ -145,6 +145,20 @@ def test_unknown_document_and_route_are_404s(client: Any) -> None:
             422,
             "not read as JSON (Content-Type: text/plain): send a JSON object with Content-Type: application/json",
         ),
+        (
+            "post",
+            "/v1/ask",
+            {"content": b"[" * 5000 + b"]" * 5000, "headers": {"content-type": "application/json"}},
+            400,
+            "body: not acceptable JSON (nested too deeply): send a JSON object with Content-Type: application/json",
+        ),
+        (
+            "post",
+            "/v1/search",
+            {"content": b'{"query": ' * 3000 + b"1" + b"}" * 3000, "headers": {"content-type": "application/json"}},
+            400,
+            "body: not acceptable JSON (nested too deeply)",
+        ),
     ],
 )
 def test_starlette_errors_say_what_to_do(
@@ -153,6 +167,7 @@ def test_starlette_errors_say_what_to_do(
     response = getattr(client, method)(path, **send)
     assert response.status_code == status, response.text
     assert says in response.json()["error"]["message"]
+    assert "UTF-8" not in response.json()["error"]["message"] or says == "in UTF-8"
 
 
 def test_health_ready_and_openapi(client: Any) -> None:

@@ -132,8 +132,36 @@ def test_bad_requests_are_refused_and_change_nothing(
 def test_delete_unknown_document_is_404(docs_client: TestClient) -> None:
     response = docs_client.delete("/v1/documents/no-such-doc", headers=ADMIN)
     assert response.status_code == 404
-    assert response.json()["error"]["code"] == "document_not_found"
+    assert response.json()["error"] == {
+        "code": "document_not_found",
+        "message": "no document 'no-such-doc': list them with GET /v1/documents",  # no server path, no CLI
+    }
     assert docs_client.delete("/v1/documents/japan-nato-rutte-visit").status_code == 401
+
+
+def test_replacing_says_replaced_and_a_taken_id_names_the_field(docs_client: TestClient) -> None:
+    note = {"doc_id": "tide-note", "title": "Tides", "text": "The spring tide reached the harbour wall."}
+    first = docs_client.post("/v1/documents", json=note, headers=ADMIN)
+    assert (first.status_code, first.json()["action"]) == (201, "added")
+    taken = docs_client.post("/v1/documents", json={**note, "text": "The neap tide was low."}, headers=ADMIN)
+    assert taken.status_code == 409
+    assert taken.json()["error"] == {
+        "code": "document_conflict",
+        "message": "document 'tide-note' already exists (tide-note.md): set `replace` to true to update it",
+    }
+    replaced = docs_client.post(
+        "/v1/documents", json={**note, "text": "The neap tide was low.", "replace": True}, headers=ADMIN
+    )
+    assert (replaced.status_code, replaced.json()["action"]) == (201, "replaced")
+    files = {"file": ("tide-note.md", b"---\nid: tide-note\ntitle: Tides\n---\nThe tide turned at noon.\n")}
+    uploaded = docs_client.post("/v1/documents", files=files, data={"replace": "true"}, headers=ADMIN)
+    assert (uploaded.status_code, uploaded.json()["action"]) == (201, "replaced")
+    assert docs_client.delete("/v1/documents/tide-note", headers=ADMIN).json()["action"] == "removed"
+
+
+def test_openapi_lists_every_document_action(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["DocumentsChanged"]["properties"]["action"]
+    assert schema["enum"] == ["added", "replaced", "removed"] and "replaced" in schema["description"]
 
 
 def test_document_endpoints_disabled_without_admin_key(client: TestClient) -> None:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from citeqa.service import wiring
@@ -52,3 +53,34 @@ def test_calibrate_needs_both_labels(default_index: Path, tmp_path: Path) -> Non
     only.write_text('{"question": "what is NSATU?", "answers": ["NSATU"]}\n', encoding="utf-8")
     result = CliRunner().invoke(app, ["calibrate", str(only), "--index", str(default_index)])
     assert result.exit_code == 1 and "both answerable and unanswerable" in result.output
+
+
+# Unanswerable questions over the default corpus that the answerability model alone would answer
+# (confidence above the shipped threshold) but the answer path's rule checks refuse.
+RULE_REFUSED = (
+    "How tall is Mark Rutte?",  # answer_type_missing: no height in the article
+    "How long did Rutte's visit to Japan last?",  # answer_type_missing: no duration
+    "Which planet is the largest in the solar system?",  # off_topic
+)
+
+
+def test_calibrate_accuracy_counts_the_rule_checks_as_eval_does(
+    default_index: Path, engine: Any, tmp_path: Path
+) -> None:
+    for question in RULE_REFUSED:
+        answer, _ = engine.ask(question)
+        assert not answer.answerable and answer.confidence >= engine.extractor.model.threshold, answer
+    questions = tmp_path / "questions.jsonl"
+    extra = [json.dumps({"question": q, "answers": [], "answerable": False}) for q in RULE_REFUSED]
+    questions.write_text(SEED_DEV.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(extra) + "\n")
+    where = ["--index", str(default_index)]
+    calibrated = CliRunner().invoke(app, ["calibrate", str(questions), *where, "--threshold-only", "--json"])
+    assert calibrated.exit_code == 0, calibrated.output
+    evaluated = CliRunner().invoke(
+        app, ["eval", str(questions), *where, "-k", "5", "--out", str(tmp_path / "ev"), "--json"]
+    )
+    assert evaluated.exit_code == 0, evaluated.output
+    eval_accuracy = json.loads(evaluated.stdout)["report"]["figures"]["abstention.accuracy"]
+    assert json.loads(calibrated.stdout)["accuracy_before"] == pytest.approx(eval_accuracy, abs=1e-4)
+    text = CliRunner().invoke(app, ["calibrate", str(questions), *where, "--threshold-only"]).output
+    assert "rule checks included" in text and "the answerability model alone" in text
