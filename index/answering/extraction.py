@@ -260,16 +260,14 @@ class Extractor:
 
     def _other_year(self, q: QuestionTerms, best: Candidate) -> Abstention | None:
         """An abstention when the question names a year the best sentence's article never mentions and
-        the sentence gives another (``citeqa.index.text.questions.other_year``): another year's case."""
+        the sentence gives another year or none (``citeqa.index.text.questions.other_year``): another
+        year's case."""
         doc = self.documents[best.doc_id]
         asked, given = other_year(q.text, doc.text[best.start : best.end], doc.title + "\n" + doc.text)
         if not asked:
             return None
-        return Abstention(
-            "terms_not_in_passage",
-            f"the closest article ({doc.title!r}) gives {_quoted(given)}, not {_quoted(asked)}",
-            asked,
-        )
+        says = f"gives {_quoted(given)}, not" if given else "never mentions"
+        return Abstention("terms_not_in_passage", f"the closest article ({doc.title!r}) {says} {_quoted(asked)}", asked)
 
     def _names_nobody(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
         """An abstention when the question asks for a person it does not name (``asks_for_someone_unnamed``)

@@ -94,7 +94,8 @@ _GIVES = {
     "mass": re.compile(_QUANTITY + r"\s?-?" + _MASS_UNITS + r"\b", re.I),
     "length": re.compile(r"\b" + _QUANTITY + r"\s?-?" + _LENGTH_UNITS + r"\b|\d(?:m|ft)\b|\d+(?:'|’)\s?\d+", re.I),
     "time": re.compile(
-        r"\b" + _QUANTITY + r"\s?-?" + _TIME_UNITS + r"\b|\b(?:since|until|till)\b|\b(?:1[89]\d\d|20\d\d)\b"
+        r"\b" + _QUANTITY + r"\s?-?" + _TIME_UNITS + r"\b|\b(?:since|until|till)\b"
+        r"|\b(?:1[89]\d\d|20\d\d)\s?[-–]\s?(?:1[89]\d\d|20\d\d|\d\d)\b|\bbetween\s+(?:1[89]\d\d|20\d\d)\s+and\b"
         r"|\bfrom\s+(?:\d|"
         + _MONTH_NAMES
         + r")|\b\d{1,2}\s?[-–]\s?\d{1,2}\s+"

@@ -246,13 +246,27 @@ _FORM = re.compile(
 
 def other_year(question: str, sentence: str, article: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """``(asked, given)``: the years ``question`` names that ``article`` never mentions, and the other years
-    ``sentence`` (a sentence of ``article``) names instead; both empty unless both are non-empty.
+    ``sentence`` (a sentence of ``article``) names instead; both empty unless ``asked`` is non-empty and
+    the sentence names another year or no year at all (a year it names relatively, "last year", may be
+    the one asked for: then both are empty too).
 
     "How much was the brewery fined in 2004?" answered by "... was fined £40,000 in 2002 ..." from an
-    article that never says 2004 is another year's case (a near miss), not the answer."""
+    article that never says 2004 is another year's case (a near miss), not the answer; so is "When did
+    Rutte visit Japan in 2019?" answered by "Rutte visited Japan on April 8-9." (``given`` empty)."""
     asked = tuple(dict.fromkeys(y for y in _YEAR.findall(question) if y not in article))
-    given = tuple(dict.fromkeys(y for y in _YEAR.findall(sentence) if y not in asked)) if asked else ()
-    return (asked, given) if given else ((), ())
+    if not asked:
+        return (), ()
+    given = tuple(dict.fromkeys(y for y in _YEAR.findall(sentence) if y not in asked))
+    if not given and _RELATIVE_YEAR.search(sentence):
+        return (), ()
+    return asked, given
+
+
+_RELATIVE_YEAR = re.compile(
+    r"\b(?:last|this|next|previous|past|coming|that) (?:year|season|decade)\b"
+    r"|\b(?:a|one|two|\d+) years? (?:ago|earlier|later)\b|\b(?:year|years) (?:ago|earlier|before)\b",
+    re.IGNORECASE,
+)
 
 
 def without_question_form(question: str) -> str:

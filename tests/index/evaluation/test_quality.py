@@ -68,7 +68,9 @@ def test_bbc_dev_floors(bbc_engine: Any) -> None:
     assert totals["evidence_at_5"] >= 22, figures["summary"]
     assert totals["contains_answer"] >= 20, (figures["summary"], failed)
     assert totals["abstained_unanswerable"] >= 5, (figures["summary"], failed)
-    assert totals["abstained_answerable"] == 0, (figures["summary"], failed)
+    # issue 13's floor; 1 since the year check (v17: its evidence is not retrieved, and the closest
+    # article, which it answered from before, never mentions the year it asks about)
+    assert totals["abstained_answerable"] <= 1, (figures["summary"], failed)
     _assert_citations_exact(bbc_engine, BBC_DEV)
 
 

@@ -59,6 +59,11 @@ def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> Non
         ("length_or_time", "The tunnel runs for 3.2 miles under the hills.", True),
         ("length_or_time", "She coached the side for nine seasons.", True),
         ("length_or_time", "She has coached the side since 1998.", True),
+        ("length_or_time", "She coached the side from 1998 to 2004.", True),
+        ("length_or_time", "She coached the side between 1998 and 2004.", True),
+        ("length_or_time", "She coached the side in 1998-2004.", True),
+        # a year alone is when, not how long: "How long did the speech last?"
+        ("length_or_time", "He gave his first policy speech in October 2024.", False),
         ("length_or_time", "Mrs Marsh, 61, denies the charge.", False),
         ("length_or_time", "Two major themes emerge from Rutte's visit.", False),  # "from" alone is no time
         ("length_or_time", "Rutte visited Japan on April 8-9.", True),  # a span of days
