@@ -118,8 +118,8 @@ def build_lock(
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise CorpusError(
-                        f"another build is running on {root} and did not finish within {wait:g}s: "
+                    raise CorpusError(  # no path: this message also goes out over HTTP
+                        f"another build of this index is running and did not finish within {wait:g}s: "
                         "try again when it is done"
                     ) from None
                 if on_wait is not None and not told:

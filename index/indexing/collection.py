@@ -164,7 +164,7 @@ def _check_clashes(
             )
         by_text[text_fingerprint(doc.text)] = doc
         if target.exists() and (old is None or corpus_dir / old.source != target):
-            raise DocumentConflict(f"{target.name} already exists in {corpus_dir} as another document: rename it")
+            raise DocumentConflict(f"{target.name} already exists in the corpus as another document's file: rename it")
 
 
 def _apply(

@@ -205,6 +205,15 @@ def test_a_front_matter_id_with_slashes_is_cited_fetched_and_deleted_by_the_same
     assert "news-2024-roof" not in _doc_ids(docs_client)
 
 
+def test_a_file_name_taken_by_another_document_is_refused_without_a_server_path(docs_client: TestClient) -> None:
+    files = {"file": ("japan-nato-rutte-visit.md", b"---\nid: other-visit\ntitle: Other\n---\nA new text.\n")}
+    response = docs_client.post("/v1/documents", files=files, headers=ADMIN)
+    assert response.status_code == 409, response.text
+    assert response.json()["error"]["message"] == (
+        "japan-nato-rutte-visit.md already exists in the corpus as another document's file: rename it"
+    )
+
+
 @pytest.mark.parametrize(
     "variant",
     [
