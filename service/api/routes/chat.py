@@ -2,8 +2,10 @@
 
 Chat front ends that speak the OpenAI API get the same cited extractive answer as
 ``/v1/ask`` for the last user message, resolved against the earlier messages when it is a
-follow-up ("When did he build it?"): the text keeps its ``[n]`` markers, and the
-citations and passages ride in the ``citeqa`` extension field (on the completion, or on the
+follow-up ("When did he build it?"): the text keeps its ``[n]`` markers and, unless the request
+says ``"sources": "none"``, ends with one line per marker naming its source (title, document id,
+characters), so a chat front end that shows only the text still shows where each quote is from;
+the citations and passages ride in the ``citeqa`` extension field (on the completion, or on the
 first chunk of a ``stream: true`` response, so a client can show the passages first).
 A stream carries ``usage`` only when asked with ``stream_options: {"include_usage": true}``,
 as OpenAI does: in one extra chunk with ``choices: []`` just before ``[DONE]``.
@@ -35,6 +37,7 @@ from citeqa.service.runtime import Runtime
 
 WORDS_PER_CHUNK = 4
 _PIECE = re.compile(r"\s*\S+\s*")
+SOURCES_HEADER = "\n\nSources:\n"  # what the footnotes start with; cut from assistant turns read back
 
 
 class ChatMessage(BaseModel):
@@ -68,6 +71,12 @@ class ChatRequest(BaseModel):
     stream: bool = Field(False, description="Stream server-sent events (`chat.completion.chunk`), ending `[DONE]`.")
     stream_options: StreamOptions | None = Field(None, description="Options of a streamed answer (`stream: true`).")
     k: K = 5
+    sources: Literal["footnotes", "none"] = Field(
+        "footnotes",
+        description="Extension: `footnotes` ends the text with one line per `[n]` marker naming its source "
+        "(title, document id, characters, URL or page when known); `none` leaves the bare markers. The "
+        "citations are in `citeqa.citations` either way.",
+    )
 
     def question(self, choose: Choose | None = None) -> str:
         """The last user message, checked to be English, then resolved against the earlier turns
@@ -89,13 +98,16 @@ class ChatRequest(BaseModel):
             if message.role == "user":
                 turns.append(Turn(message.text().strip()))
             elif message.role == "assistant" and turns:
-                turns[-1] = Turn(turns[-1].question, message.text())
+                turns[-1] = Turn(turns[-1].question, message.text().split(SOURCES_HEADER, 1)[0])
         return turns
 
 
 class ChatChoiceMessage(BaseModel):
     role: Literal["assistant"] = "assistant"
-    content: str = Field(description="The answer with `[n]` citation markers, or the not-covered message.")
+    content: str = Field(
+        description="The answer with `[n]` citation markers and their sources (see the request's `sources`), "
+        "or the not-covered message."
+    )
 
 
 class ChatChoice(BaseModel):
@@ -163,7 +175,7 @@ async def chat_completions(
     _check_model(runtime, body.model)
     engine = runtime.engine()
     answer, timings = await batcher.ask(body.question(engine.most_tied), body.k)
-    completion = build_completion(body.model, AskResponse.of(answer, timings, engine.data.documents))
+    completion = build_completion(body.model, AskResponse.of(answer, timings, engine.data.documents), body.sources)
     if body.stream:
         include_usage = body.stream_options is not None and body.stream_options.include_usage
         return StreamingResponse(stream_events(completion, include_usage), media_type="text/event-stream")
@@ -184,16 +196,32 @@ def _check_model(runtime: Runtime, name: str) -> None:
         raise ModelNotFound(f"model {name!r} does not exist here: use {runtime.settings.chat_model!r} (GET /v1/models)")
 
 
-def build_completion(model_name: str, answer: AskResponse) -> ChatCompletion:
-    prompt, completion = len(answer.question.split()), len(answer.answer.split())
+def build_completion(model_name: str, answer: AskResponse, sources: str = "footnotes") -> ChatCompletion:
+    """The chat completion of ``answer``; ``sources="footnotes"`` appends ``footnotes(answer)`` to its text."""
+    content = answer.answer + (footnotes(answer) if sources == "footnotes" else "")
+    prompt, completion = len(answer.question.split()), len(content.split())
     return ChatCompletion(
         id=f"chatcmpl-{uuid.uuid4().hex}",
         created=int(time.time()),
         model=model_name,
-        choices=[ChatChoice(message=ChatChoiceMessage(content=answer.answer))],
+        choices=[ChatChoice(message=ChatChoiceMessage(content=content))],
         usage=Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion),
         citeqa=answer,
     )
+
+
+def footnotes(answer: AskResponse) -> str:
+    """``SOURCES_HEADER`` and one line per citation, "[1] Title (doc-id, characters 3620-3847, page 2,
+    https://...)"; empty when the answer has no citations."""
+    if not answer.citations:
+        return ""
+    lines = []
+    for c in answer.citations:
+        where = [c.doc_id, f"characters {c.start}-{c.end}"]
+        where += [f"page {c.page}"] if c.page is not None else []
+        where += [c.url] if c.url else []
+        lines.append(f"[{c.id}] {c.title} ({', '.join(where)})")
+    return SOURCES_HEADER + "\n".join(lines)
 
 
 def stream_events(completion: ChatCompletion, include_usage: bool = False) -> Iterator[str]:

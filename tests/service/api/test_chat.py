@@ -44,10 +44,15 @@ def test_chat_completion_answers_with_citations(oai: openai.OpenAI, server: Serv
     assert extension["question"] == QUESTION
     assert extension["answerable"] is True
     assert "[1]" in content
-    assert content == extension["answer"]
+    answer, sources = content.split("\n\nSources:\n")
+    assert answer == extension["answer"]
     assert extension["citations"] and extension["passages"]
+    # each marker's source in the text, for front ends that show only the text
+    assert sources.splitlines() == [
+        f"[{c['id']}] {c['title']} ({c['doc_id']}, characters {c['start']}-{c['end']})" for c in extension["citations"]
+    ]
     direct = httpx.post(f"{server.url}/v1/ask", json={"question": QUESTION}, timeout=60).json()
-    assert content == direct["answer"]
+    assert answer == direct["answer"]
     assert [c["quote"] for c in extension["citations"]] == [c["quote"] for c in direct["citations"]]
 
 
@@ -60,10 +65,18 @@ def test_streaming_sends_passages_first_then_the_same_text(oai: openai.OpenAI) -
     assert first_extra["citeqa"]["citations"]
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert len(chunks) > 3
-    assert text == first_extra["citeqa"]["answer"]
+    assert text.startswith(first_extra["citeqa"]["answer"] + "\n\nSources:\n[1] ")
     assert "[1]" in text
     assert chunks[-1].choices[0].finish_reason == "stop"
     assert len({c.id for c in chunks}) == 1
+
+
+def test_sources_none_leaves_the_bare_markers(oai: openai.OpenAI) -> None:
+    completion = oai.chat.completions.create(
+        model="citeqa", messages=[{"role": "user", "content": QUESTION}], extra_body={"sources": "none"}
+    )
+    extension = (completion.model_extra or {})["citeqa"]
+    assert completion.choices[0].message.content == extension["answer"] and "[1]" in extension["answer"]
 
 
 def test_unanswerable_question_abstains_in_chat(oai: openai.OpenAI) -> None:
