@@ -314,6 +314,19 @@ def test_busy_state_while_waiting(server: Server, tab: Tab) -> None:
     expect(panel.get_by_role("button", name="Send")).to_be_enabled()
 
 
+def test_demo_page_has_an_icon_and_a_clean_console(server: Server, tab: Tab) -> None:
+    """No 404 for /favicon.ico: the page names its icon, an asset served like the others."""
+    page = tab.page
+    open_demo(page, server.url)
+    href = page.locator('link[rel="icon"]').evaluate("e => e.href")
+    assert href.startswith(f"{server.url}/assets/")
+    icon = page.request.get(href)
+    assert icon.status == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    ask(page, "what is NSATU?")
+    expect(last_answer(page)).to_contain_text(NSATU)
+    assert tab.console == [] and tab.errors == []
+
+
 def test_axe_finds_no_wcag_violations_in_the_panel(server: Server, browser: Any) -> None:
     assert AXE.exists(), f"no {AXE}: run `make install-test` (installs axe-core with npm ci)"
     checked = open_tab(browser)
