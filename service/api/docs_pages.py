@@ -35,7 +35,7 @@ def install_docs_pages(app: FastAPI) -> None:
     def openapi_url(request: Request) -> str:
         return f"{request.scope.get('root_path', '')}{app.openapi_url}"
 
-    @app.get("/docs", include_in_schema=False)
+    @app.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)
     def swagger_ui(request: Request) -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url=openapi_url(request),
@@ -45,7 +45,7 @@ def install_docs_pages(app: FastAPI) -> None:
             swagger_favicon_url=asset(request, "favicon.png"),
         )
 
-    @app.get("/redoc", include_in_schema=False)
+    @app.api_route("/redoc", methods=["GET", "HEAD"], include_in_schema=False)
     def redoc(request: Request) -> HTMLResponse:
         return get_redoc_html(
             openapi_url=openapi_url(request),

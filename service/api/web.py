@@ -1,8 +1,9 @@
 """The chat widget and the demo page: static files from ``service/api/static`` with strict security headers.
 
 ``/`` is an article page (the default corpus article) with the widget on it, ``/widget.js`` is the
-one-tag embed, ``/assets/{name}`` its stylesheet and the demo page's files. Only these routes get
-the Content-Security-Policy (no inline script or style), so /docs (Swagger UI) keeps working.
+one-tag embed, ``/assets/{name}`` its stylesheet and the demo page's files (and its icon). Only these
+routes get the Content-Security-Policy (no inline script or style), so /docs (Swagger UI) keeps
+working. Each answers ``HEAD`` as well as ``GET`` (``curl -I``, link checkers, uptime probes).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ ASSETS = {
     "widget.css": "text/css",
     "demo.js": "text/javascript",
     "demo.css": "text/css",
+    "favicon.svg": "image/svg+xml",
 }
+STATIC_METHODS = ["GET", "HEAD"]
 
 
 def _static(name: str, media_type: str) -> FileResponse:
@@ -40,17 +43,17 @@ def _static(name: str, media_type: str) -> FileResponse:
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/")
+@router.api_route("/", methods=STATIC_METHODS)
 def demo_page() -> FileResponse:
     return _static("index.html", "text/html")
 
 
-@router.get("/widget.js")
+@router.api_route("/widget.js", methods=STATIC_METHODS)
 def widget_script() -> FileResponse:
     return _static("widget.js", "text/javascript")
 
 
-@router.get("/assets/{name}")
+@router.api_route("/assets/{name}", methods=STATIC_METHODS)
 def asset(name: str) -> FileResponse:
     media_type = ASSETS.get(name)
     if media_type is None:

@@ -3,6 +3,7 @@
  *
  *   <script src="https://HOST/widget.js" data-api="https://HOST" defer></script>
  *
+ * (http:// for a local `citeqa serve`, which speaks plain HTTP.)
  * Optional attributes: data-title, data-placeholder, data-position ("floating", the default:
  * a launcher button in the corner; or "inline": the panel is placed in the page), data-target
  * (CSS selector of the container for "inline"; default: right after the script tag).
@@ -18,6 +19,8 @@
   if (!script) return;
 
   var TIMEOUT_MS = 30000;
+  var PROBE_MS = 5000;
+  var MAX_CHARS = 1000; /* the API's longest question */
   var CONTEXT_CHARS = 320;
   var SNIPPET_CHARS = 220;
   var instances = 0;
@@ -93,7 +96,8 @@
   }
 
   /* An error the widget can explain: kind is "unreachable", "timeout", "not-ready", "busy" (429), "server"
-     (5xx) or "refused" (any other 4xx: the same question would be refused again, so no Retry). */
+     (5xx), "refused" (any other 4xx: the same question would be refused again, so no Retry) or "not-allowed"
+     (the service is up but its CORS settings do not let this page's origin read its answers: no Retry). */
   function WidgetError(kind, message) {
     this.kind = kind;
     this.message = message;
@@ -110,6 +114,8 @@
     /* The conversation so far, oldest first, sent as `history` so that a follow-up ("When did he build
        it?") is resolved against the turns before it. Only answered or not-covered turns count. */
     this.history = [];
+    /* The last question that got no answer ({question, bubble}): asked again, it keeps its one bubble. */
+    this.failed = null;
   }
 
   var HISTORY_TURNS = 5;
@@ -120,7 +126,13 @@
     var root = this.host.attachShadow({ mode: "open" });
     var sheet = h("link", { rel: "stylesheet", href: cfg.assets + "/assets/widget.css" });
     root.appendChild(sheet);
-    var ids = { panel: this.id + "-panel", title: this.id + "-title", input: this.id + "-q", hint: this.id + "-hint" };
+    var ids = {
+      panel: this.id + "-panel",
+      title: this.id + "-title",
+      input: this.id + "-q",
+      hint: this.id + "-hint",
+      limit: this.id + "-limit",
+    };
 
     this.thread = h("div", { class: "thread", role: "log", "aria-live": "polite", "aria-label": "Conversation" }, [
       h("p", { class: "intro" }, [
@@ -128,18 +140,20 @@
       ]),
     ]);
     this.status = h("p", { class: "status", role: "status" });
+    /* No maxlength: it cuts a long paste silently. enforceLimit cuts it too, and says so in this.limit. */
     this.input = h("textarea", {
       id: ids.input,
       rows: "2",
-      maxlength: "1000",
       placeholder: cfg.placeholder,
-      "aria-describedby": ids.hint,
+      "aria-describedby": ids.hint + " " + ids.limit,
       autocomplete: "off",
     });
+    this.limit = h("p", { id: ids.limit, class: "limit", "aria-live": "polite" });
     this.send = h("button", { type: "submit", class: "send" }, ["Send"]);
     this.form = h("form", { class: "composer", novalidate: true }, [
       h("label", { for: ids.input, class: "label" }, ["Your question"]),
       this.input,
+      this.limit,
       h("div", { class: "row" }, [h("p", { id: ids.hint, class: "hint" }, ["Enter sends · Shift+Enter: new line"]), this.send]),
     ]);
     var header = h("div", { class: "header" }, [h("h2", { id: ids.title, class: "title" }, [cfg.title])]);
@@ -196,6 +210,12 @@
       event.preventDefault();
       self.submit();
     });
+    this.input.addEventListener("input", function (event) {
+      if (!event.isComposing) self.enforceLimit();
+    });
+    this.input.addEventListener("compositionend", function () {
+      self.enforceLimit();
+    });
     this.input.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -243,11 +263,28 @@
     this.ask(question);
   };
 
+  /* The API takes questions of up to MAX_CHARS characters. Past it, the end of what was just typed or
+     pasted is cut (as maxlength would) and the reader is told so, politely, next to the box. */
+  Widget.prototype.enforceLimit = function () {
+    var value = this.input.value;
+    if (!value) this.limit.textContent = "";
+    if (value.length <= MAX_CHARS) return;
+    var excess = value.length - MAX_CHARS;
+    var caret = this.input.selectionEnd >= excess ? this.input.selectionEnd : value.length;
+    var cut = caret - excess;
+    if (/[\ud800-\udbff]/.test(value.charAt(cut - 1))) cut -= 1; /* never half a character */
+    this.input.value = value.slice(0, cut) + value.slice(caret);
+    this.input.setSelectionRange(cut, cut);
+    var note = "Questions are limited to " + MAX_CHARS + " characters; yours was cut to fit.";
+    if (this.limit.textContent !== note) this.limit.textContent = note;
+  };
+
   Widget.prototype.ask = function (question) {
     var self = this;
     this.clearErrors();
-    this.append(h("div", { class: "msg user" }, [h("span", { class: "sr-only" }, ["You asked: "]), question]));
+    var bubble = this.questionBubble(question);
     this.input.value = "";
+    this.limit.textContent = "";
     this.setBusy(true);
     var body = { question: question, k: 5 };
     if (this.history.length) body.history = this.history.slice(-HISTORY_TURNS);
@@ -255,13 +292,31 @@
       .then(function (answer) {
         self.setBusy(false);
         self.history.push({ question: question, answer: answer.answerable ? String(answer.answer).slice(0, 4000) : "" });
-        self.append(answer.answerable ? self.renderAnswer(answer) : self.renderNotCovered(answer));
+        self.append(answer.answerable ? self.renderAnswer(answer) : self.renderNotCovered(answer), bubble);
       })
       .catch(function (error) {
         self.setBusy(false);
         if (!self.input.value) self.input.value = question;
-        self.append(self.renderError(error, question));
+        bubble.classList.add("failed");
+        self.failed = { question: question, bubble: bubble };
+        self.append(self.renderError(error, question), bubble);
       });
+  };
+
+  /* The question's bubble in the thread. A question that failed and is asked again (Retry, or sent
+     again) keeps its bubble; one replaced by another question is removed, as it has no answer. */
+  Widget.prototype.questionBubble = function (question) {
+    var failed = this.failed;
+    this.failed = null;
+    if (failed && failed.question === question) {
+      failed.bubble.classList.remove("failed");
+      this.reveal(failed.bubble);
+      return failed.bubble;
+    }
+    if (failed) failed.bubble.remove();
+    var bubble = h("div", { class: "msg user" }, [h("span", { class: "sr-only" }, ["You asked: "]), question]);
+    this.append(bubble);
+    return bubble;
   };
 
   Widget.prototype.request = function (method, path, body) {
@@ -281,10 +336,9 @@
         if (error && error.name === "AbortError") {
           throw new WidgetError("timeout", "The service took too long to answer. Try again in a moment.");
         }
-        throw new WidgetError(
-          "unreachable",
-          "Could not reach the service at " + api + ". It may be down, or this site may not be allowed to use it."
-        );
+        return refusalCause(api).then(function (cause) {
+          throw cause;
+        });
       })
       .then(function (response) {
         return response.json().then(
@@ -306,15 +360,44 @@
       });
   };
 
-  Widget.prototype.append = function (node) {
+  /* A fetch that fails outright is a network error or, from another origin, a CORS refusal; JavaScript is not
+     told which. A no-cors request gets through CORS (its response stays unreadable): if it does, the service
+     is up and did not allow this page's origin. From the service's own origin CORS plays no part. */
+  function refusalCause(api) {
+    var origin = window.location.origin;
+    var unreachable = new WidgetError("unreachable", "Could not reach the service at " + api + ". It may be down or restarting.");
+    var cross = true;
+    try {
+      cross = new URL(api).origin !== origin;
+    } catch (e) {
+      cross = false;
+    }
+    if (!cross) return Promise.resolve(unreachable);
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    if (controller) setTimeout(function () { controller.abort(); }, PROBE_MS);
+    var probe = { mode: "no-cors", credentials: "omit", cache: "no-store", signal: controller ? controller.signal : undefined };
+    return fetch(api + "/healthz", probe).then(
+      function () {
+        return new WidgetError(
+          "not-allowed",
+          "The service at " + api + " is up but does not let this site (" + origin + ") read its answers."
+        );
+      },
+      function () { return unreachable; }
+    );
+  }
+
+  /* Add node to the thread and reveal it; with from (the question a reply answers), reveal both. */
+  Widget.prototype.append = function (node, from) {
     this.thread.appendChild(node);
-    this.reveal(node);
+    this.reveal(node, from);
   };
 
-  /* Scroll the thread (only the thread, never the host page) as little as needed to show node,
-     its top first when it is taller than the thread. */
-  Widget.prototype.reveal = function (node) {
-    var top = node.offsetTop - 8;
+  /* Scroll the thread (only the thread, never the host page) as little as needed to show node, or from
+     and node together. When that is taller than the thread, from's top (a question above its answer) or
+     node's top comes first; a question taller than half the thread leaves the rest to its answer. */
+  Widget.prototype.reveal = function (node, from) {
+    var top = from ? Math.max(from.offsetTop, node.offsetTop - this.thread.clientHeight / 2) - 8 : node.offsetTop - 8;
     var bottom = node.offsetTop + node.offsetHeight + 8;
     var scroll = this.thread.scrollTop;
     if (bottom > scroll + this.thread.clientHeight) scroll = bottom - this.thread.clientHeight;
@@ -337,6 +420,7 @@
       "not-ready": "Service not ready",
       busy: "Too many questions",
       refused: "Request refused",
+      "not-allowed": "This site is not allowed",
       server: "Service error",
     };
     var parts = [
@@ -350,6 +434,10 @@
         self.ask(question);
       });
       parts.push(h("p", { class: "error-hint" }, ["Your question is still in the box below."]), retry);
+    } else if (kind === "not-allowed") {
+      parts.push(h("p", { class: "error-hint" }, [
+        "Site owner: add " + window.location.origin + " to the service's CITEQA_CORS_ORIGINS setting.",
+      ]));
     } else {
       parts.push(h("p", { class: "error-hint" }, ["Your question is still in the box below: change it, then send it."]));
     }

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
 import pytest
 
 from citeqa.service.api.web import ASSETS, STATIC
+from tests.conftest import Server
 
 ROUTES = [
     ("/", "text/html"),
@@ -25,6 +27,26 @@ def test_widget_routes_send_strict_security_headers(client: Any, path: str, medi
     csp = response.headers["content-security-policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert "script-src 'self'" in csp and "default-src 'none'" in csp
+
+
+PAGES = [path for path, _ in ROUTES] + ["/docs", "/redoc"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_and_assets_answer_head_as_they_answer_get(client: Any, path: str) -> None:
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == 200, f"HEAD {path}: {head.status_code}"
+    assert head.content == b""
+    for name in ("content-type", "content-length", "content-security-policy", "x-content-type-options"):
+        assert head.headers.get(name) == got.headers.get(name), name
+
+
+@pytest.mark.parametrize("path", ["/", "/widget.js", "/docs"])
+def test_curl_head_works_on_a_real_server(server: Server, path: str) -> None:
+    """What `curl -I` sees from uvicorn: 200, the length of the body it does not send."""
+    head = httpx.head(f"{server.url}{path}", timeout=10)
+    assert head.status_code == 200
+    assert head.headers["content-length"] == str(len(httpx.get(f"{server.url}{path}", timeout=10).content))
 
 
 def test_docs_keep_working_without_the_widget_policy(client: Any) -> None:

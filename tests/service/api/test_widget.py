@@ -29,6 +29,9 @@ TIMEOUT_MS = 30_000  # generous: the machine is shared; a hung step still fails 
 NSATU = "NATO Security Assistance and Training for Ukraine"
 OFF_CORPUS = "what is the boiling point of mercury on Jupiter?"
 TITLE = "Ask the articles"
+RUTTE = "Who is Mark Rutte?"
+FOLLOW_UP = "When did he visit Japan?"
+LIMIT_NOTE = "Questions are limited to 1000 characters; yours was cut to fit."
 
 HOSTILE = """---
 id: hostile-zorblax
@@ -109,6 +112,18 @@ def ask(page: Page, question: str) -> None:
 
 def last_answer(page: Page) -> Any:
     return page.get_by_role("article", name="Answer").last
+
+
+def in_thread(locator: Any) -> tuple[float, float, float]:
+    """(top, bottom, height): the element's edges relative to the visible part of its thread, and that part's height."""
+    edges: list[float] = locator.evaluate(
+        """e => {
+            const thread = e.closest('.thread');
+            const t = thread.getBoundingClientRect(), r = e.getBoundingClientRect();
+            return [r.top - t.top, r.bottom - t.top, thread.clientHeight];
+        }"""
+    )
+    return edges[0], edges[1], edges[2]
 
 
 def api_ask(server: Server, question: str) -> dict[str, Any]:
@@ -314,6 +329,77 @@ def test_busy_state_while_waiting(server: Server, tab: Tab) -> None:
     expect(panel.get_by_role("button", name="Send")).to_be_enabled()
 
 
+def test_demo_page_has_an_icon_and_a_clean_console(server: Server, tab: Tab) -> None:
+    """No 404 for /favicon.ico: the page names its icon, an asset served like the others."""
+    page = tab.page
+    open_demo(page, server.url)
+    href = page.locator('link[rel="icon"]').evaluate("e => e.href")
+    assert href.startswith(f"{server.url}/assets/")
+    icon = page.request.get(href)
+    assert icon.status == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    ask(page, "what is NSATU?")
+    expect(last_answer(page)).to_contain_text(NSATU)
+    assert tab.console == [] and tab.errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 600), (320, 640)], ids=["desktop", "320px"])
+def test_the_question_stays_visible_above_its_answer(server: Server, browser: Any, width: int, height: int) -> None:
+    """A short answer shows whole under its question; a long one (NSATU's, with its sources) starts
+    right under its question, which stays in view instead of scrolling up behind the panel's header."""
+    opened = open_tab(browser, width, height)
+    page = opened.page
+    try:
+        open_demo(page, server.url)
+        ask(page, RUTTE)
+        expect(page.locator(".msg.bot")).to_have_count(1)
+        question_top, _, thread = in_thread(page.locator(".msg.user").last)
+        _, answer_bottom, _ = in_thread(last_answer(page))
+        assert question_top >= 0 and answer_bottom <= thread, "both fit: both are shown whole"
+
+        ask(page, "what is NSATU?")
+        expect(last_answer(page)).to_contain_text(NSATU)
+        question_top, question_bottom, thread = in_thread(page.locator(".msg.user").last)
+        answer_top, answer_bottom, _ = in_thread(last_answer(page))
+        assert answer_bottom - question_top > thread, "the pair must be taller than the thread for this test"
+        assert 0 <= question_top and question_bottom <= thread, "the question is in view, whole"
+        assert question_bottom < answer_top < thread / 2, "its answer starts right under it"
+        screenshot(page, f"question-above-answer-{width}.png")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("before", "caret"), [("", 0), ("what is NSATU?", len("what is "))], ids=["empty-box", "mid-question"]
+)
+def test_a_pasted_question_over_the_limit_is_cut_and_the_reader_is_told(
+    server: Server, tab: Tab, before: str, caret: int
+) -> None:
+    """The box takes the API's 1000 characters. A longer paste is cut at its end, as maxlength would,
+    and a note next to the box, part of its description and a polite live region, says so."""
+    page = tab.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    open_demo(page, server.url)
+    pasted = " ".join(["Which NATO programme coordinates security assistance and training for Ukraine"] * 15)
+    assert len(pasted) > 1000
+    page.evaluate("text => navigator.clipboard.writeText(text)", pasted)
+    box = page.get_by_role("textbox", name="Your question")
+    box.fill(before)
+    box.evaluate("(e, at) => e.setSelectionRange(at, at)", caret)
+    page.keyboard.press("ControlOrMeta+V")
+    kept = pasted[: 1000 - len(before)]
+    expect(box).to_have_value(before[:caret] + kept + before[caret:])
+    assert box.evaluate("e => e.selectionEnd") == caret + len(kept), "the caret stays after the paste"
+    note = page.get_by_role("region", name=TITLE).get_by_text(LIMIT_NOTE)
+    expect(note).to_be_visible()
+    expect(note).to_have_attribute("aria-live", "polite")
+    expect(box).to_have_accessible_description(re.compile(re.escape(LIMIT_NOTE)))
+
+    box.press("Enter")  # the API takes all 1000 characters
+    expect(page.locator(".msg.bot")).to_have_count(1)
+    expect(note).to_have_count(0)
+    assert page.locator(".msg.error").count() == 0
+
+
 def test_axe_finds_no_wcag_violations_in_the_panel(server: Server, browser: Any) -> None:
     assert AXE.exists(), f"no {AXE}: run `make install-test` (installs axe-core with npm ci)"
     checked = open_tab(browser)
@@ -328,6 +414,12 @@ def test_axe_finds_no_wcag_violations_in_the_panel(server: Server, browser: Any)
         ask(page, OFF_CORPUS)
         expect(page.get_by_role("article", name="Not covered by the articles")).to_be_visible()
         screenshot(page, "not-covered-desktop.png")
+        page.route("**/v1/ask", lambda route: route.abort())  # a failed question and its error
+        ask(page, FOLLOW_UP)
+        expect(error_state(page)).to_contain_text("Service unreachable")
+        page.get_by_role("textbox", name="Your question").fill("x" * 1200)  # the limit's note
+        expect(page.get_by_text(LIMIT_NOTE)).to_be_visible()
+        screenshot(page, "failed-and-limit-desktop.png")
         violations = page.evaluate(
             """async () => {
                 const result = await axe.run(document, {
@@ -448,6 +540,58 @@ def test_a_transient_failure_offers_retry_and_retry_asks_again(
     expect(error_state(page)).to_have_count(0)
 
 
+def test_a_failed_question_keeps_one_bubble_and_stays_out_of_the_history(server: Server, tab: Tab) -> None:
+    """The trial: a follow-up fails (service unreachable), is sent again with Enter, fails again, and
+    is retried once the service is back. The thread shows it once; no request's history holds it."""
+    page = tab.page
+    sent: list[dict[str, Any]] = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/v1/ask") else None)
+    open_demo(page, server.url)
+    ask(page, RUTTE)
+    expect(page.locator(".msg.bot")).to_have_count(1)
+    page.route("**/v1/ask", lambda route: route.abort())  # the service is down
+    ask(page, FOLLOW_UP)
+    expect(error_state(page)).to_contain_text("Service unreachable")
+    box = page.get_by_role("textbox", name="Your question")
+    expect(box).to_have_value(FOLLOW_UP)
+    box.press("Enter")
+    expect(page.get_by_role("log")).to_have_attribute("aria-busy", "false")
+    expect(error_state(page)).to_contain_text("Service unreachable")
+    questions = page.locator(".msg.user")
+    expect(questions).to_have_count(2)
+    expect(questions.last).to_contain_text(FOLLOW_UP)
+    expect(questions.last).to_have_class(re.compile(r"\bfailed\b"))
+
+    page.unroute("**/v1/ask")  # the service is back
+    error_state(page).get_by_role("button", name="Retry").click()
+    expect(page.locator(".msg.bot")).to_have_count(2)
+    expect(questions).to_have_count(2)
+    expect(questions.first).to_contain_text(RUTTE)
+    expect(questions.last).to_contain_text(FOLLOW_UP)
+    expect(questions.last).not_to_have_class(re.compile(r"\bfailed\b"))
+    expect(error_state(page)).to_have_count(0)
+    assert [body["question"] for body in sent] == [RUTTE, FOLLOW_UP, FOLLOW_UP, FOLLOW_UP]
+    assert [[turn["question"] for turn in body.get("history", [])] for body in sent] == [[], [RUTTE], [RUTTE], [RUTTE]]
+
+    ask(page, "what is NSATU?")
+    expect(last_answer(page)).to_contain_text(NSATU)
+    assert [turn["question"] for turn in sent[-1]["history"]] == [RUTTE, FOLLOW_UP], "answered turns only"
+
+
+def test_a_failed_question_replaced_by_another_leaves_no_bubble(server: Server, tab: Tab) -> None:
+    page = tab.page
+    open_demo(page, server.url)
+    page.route("**/v1/ask", lambda route: route.abort())
+    ask(page, FOLLOW_UP)
+    expect(error_state(page)).to_contain_text("Service unreachable")
+    page.unroute("**/v1/ask")
+    ask(page, "what is NSATU?")
+    expect(last_answer(page)).to_contain_text(NSATU)
+    expect(page.locator(".msg.user")).to_have_count(1)
+    expect(page.locator(".msg.user")).to_contain_text("what is NSATU?")
+    expect(error_state(page)).to_have_count(0)
+
+
 # --- another origin ---------------------------------------------------------------------------------------------
 
 EMBED_PAGE = """<!doctype html>
@@ -538,13 +682,39 @@ def test_embedding_on_an_allowed_origin_works_and_styles_do_not_cross(
 
 
 def test_embedding_on_an_origin_not_allowed_is_refused(server: Server, other_origin: StaticSite, tab: Tab) -> None:
+    """The browser hides why a cross-origin call failed; the widget tells a CORS refusal (the service is
+    up) from an unreachable service, names the origin and the setting, and offers no Retry that cannot work."""
     page = tab.page
     page.goto(other_origin.page("refused.html", server.url))
     ask(page, "what is NSATU?")
-    expect(error_state(page, "Ask this site")).to_contain_text("Service unreachable")
-    expect(error_state(page, "Ask this site")).to_contain_text("may not be allowed")
+    error = error_state(page, "Ask this site")
+    expect(error).to_contain_text("This site is not allowed")
+    expect(error).to_contain_text(
+        f"The service at {server.url} is up but does not let this site ({other_origin.origin})"
+    )
+    expect(error).to_contain_text(f"add {other_origin.origin} to the service's CITEQA_CORS_ORIGINS setting")
+    expect(error.get_by_role("button", name="Retry")).to_have_count(0)
+    expect(page.get_by_role("textbox", name="Your question")).to_have_value("what is NSATU?")
     assert page.get_by_role("article", name="Answer").count() == 0
     assert any("CORS" in m for m in tab.console), "the browser refused the cross-origin call"
+
+
+def test_embedding_with_the_service_down_says_unreachable(
+    cors_server: Server, other_origin: StaticSite, tab: Tab
+) -> None:
+    """On an allowed origin, a service that does not answer at all is "unreachable", with a Retry."""
+    page = tab.page
+    page.goto(other_origin.page("allowed.html", cors_server.url))
+    expect(page.get_by_role("region", name="Ask this site")).to_be_visible()
+    page.route(f"{cors_server.url}/**", lambda route: route.abort())
+    ask(page, "what is NSATU?")
+    error = error_state(page, "Ask this site")
+    expect(error).to_contain_text("Service unreachable")
+    expect(error).to_contain_text(f"Could not reach the service at {cors_server.url}")
+    expect(error.get_by_role("button", name="Retry")).to_be_visible()
+    page.unroute(f"{cors_server.url}/**")
+    error.get_by_role("button", name="Retry").click()
+    expect(last_answer(page)).to_contain_text(NSATU)
 
 
 # --- hostile content --------------------------------------------------------------------------------------------
