@@ -132,6 +132,14 @@ class CitationOut(BaseModel):
             page=page,
         )
 
+    def source(self, url: bool = False) -> str:
+        """Where the quote is, for people: "Title (doc-id, characters 3620-3847, page 2)", and the
+        document's URL last when ``url`` and it is known (as ``citeqa ask`` and chat footnotes print it)."""
+        where = [self.doc_id, f"characters {self.start}-{self.end}"]
+        where += [f"page {self.page}"] if self.page else []
+        where += [self.url] if url and self.url else []
+        return f"{self.title} ({', '.join(where)})"
+
 
 class AbstentionOut(BaseModel):
     code: str = Field(

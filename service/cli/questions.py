@@ -46,8 +46,7 @@ def ask(
         return
     typer.echo(answer.answer)
     for c in response.citations:
-        page = f", page {c.page}" if c.page else ""
-        typer.echo(f"  [{c.id}] {c.title} ({c.doc_id}, characters {c.start}-{c.end}{page})")
+        typer.echo(f"  [{c.id}] {c.source()}")
     if not answer.answerable:
         typer.echo(f"  reason: {answer.reason}")
         for p in answer.passages[:3]:

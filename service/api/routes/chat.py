@@ -215,13 +215,7 @@ def footnotes(answer: AskResponse) -> str:
     https://...)"; empty when the answer has no citations."""
     if not answer.citations:
         return ""
-    lines = []
-    for c in answer.citations:
-        where = [c.doc_id, f"characters {c.start}-{c.end}"]
-        where += [f"page {c.page}"] if c.page is not None else []
-        where += [c.url] if c.url else []
-        lines.append(f"[{c.id}] {c.title} ({', '.join(where)})")
-    return SOURCES_HEADER + "\n".join(lines)
+    return SOURCES_HEADER + "\n".join(f"[{c.id}] {c.source(url=True)}" for c in answer.citations)
 
 
 def stream_events(completion: ChatCompletion, include_usage: bool = False) -> Iterator[str]:
