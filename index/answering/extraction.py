@@ -49,6 +49,17 @@ ECHO = 0.7  # a sentence whose terms are mostly the question's says little on it
 DEFINITION_REACH = 3  # sentences after an expansion searched for the one going on to define it (choose)
 MAX_DEFINITION_CHARS = 500  # an expansion and what it does: both are the answer to "what is X?"
 _BRACKETED = re.compile(r"\(([^()]{1,40})\)")
+QUOTE_REACH = 3  # sentences after one that opens a quotation searched for the one closing it (choose)
+# A sentence that names its subject by what came before: a personal pronoun, or "this"/"these"/"those"
+# standing alone ("This means ..."), not as a determiner ("This year's artistic director, Caspian Thrule, ...").
+_REFERS_BACK = re.compile(
+    r"^[\"“]?(?:he|she|it|they|his|her|its|their|there|such|(?:this|these|those) (?:is|was|are|were|has|have|"
+    r"had|will|would|could|can|may|might|must|should|means|meant|comes|came|follows|followed|includes|included|"
+    r"led|leads|made|makes|marks|marked)|the (?:company|firm|group|club|player|band|singer|star|actor|film|bank|"
+    r"government|minister|chancellor|party|team|side|firm's|company's|move|deal|report|study|survey|plan|bill|"
+    r"game|show|album|device|service|site|new))\b",
+    re.IGNORECASE,
+)
 FALLBACK_RANKER = Ranker({"similarity": 1.0})  # only for a model file and package without a ranker
 ASKED_FOR = {
     "who": "name",
@@ -259,11 +270,14 @@ class Extractor:
         )
 
     def _other_year(self, q: QuestionTerms, best: Candidate) -> Abstention | None:
-        """An abstention when the question names a year the best sentence's article never mentions and
-        the sentence gives another year or none (``citeqa.index.text.questions.other_year``): another
-        year's case."""
+        """An abstention when the question names a year the best sentence's article (text, title, date or
+        metadata) never mentions and the sentence gives another year or none
+        (``citeqa.index.text.questions.other_year``): another year's case."""
         doc = self.documents[best.doc_id]
-        asked, given = other_year(q.text, doc.text[best.start : best.end], doc.title + "\n" + doc.text)
+        # the article's date and metadata count as mentions ("Which base did Rutte visit in 2025?" over an
+        # article dated 2025-04 whose text says only "April 8-9")
+        about = "\n".join([doc.title, doc.date or "", *doc.metadata.values(), doc.text])
+        asked, given = other_year(q.text, doc.text[best.start : best.end], about)
         if not asked:
             return None
         says = f"gives {_quoted(given)}, not" if given else "never mentions"
@@ -311,14 +325,15 @@ class Extractor:
         in a colon, a definition question, a sentence that only restates the question), or else the
         ``runner_up`` (a nearly as likely sentence of the same article), which replaces the best when
         that is only the article's headline line. At most two sentences and ``MAX_TOTAL_CHARS``; each
-        becomes its own citation."""
+        becomes its own citation, reaching on to the sentence that closes a quotation it opens
+        (``_closing_quote``)."""
         spans = self.spans_of(best.doc_id)
         text = self.documents[best.doc_id].text
         chosen = [(best.start, best.end)]
         i = best.index
         sentence = text[best.start : best.end]
-        if best.features.get("pronoun") and i > 1:
-            chosen.insert(0, spans[i - 1])
+        if best.features.get("pronoun") and i > 1 and _REFERS_BACK.match(sentence.lstrip()):
+            chosen.insert(0, _opening_quote(text, spans, i - 1))
         elif i + 1 < len(spans) and (
             q.kind == "definition" or sentence.rstrip().endswith(":") or best.features.get("echo", 0.0) >= ECHO
         ):
@@ -330,7 +345,12 @@ class Extractor:
         limit = MAX_DEFINITION_CHARS if q.kind == "definition" else MAX_TOTAL_CHARS
         if len(chosen) > 1 and sum(min(e - s, MAX_ANSWER_CHARS) for s, e in chosen) > limit:
             chosen = [(best.start, best.end)]
-        return chosen
+        closed = [_closing_quote(text, spans, span) for span in chosen]
+        # a span the quotation's continuation now covers is no separate citation
+        closed = [c for c in closed if not any(o != c and o[0] <= c[0] and c[1] <= o[1] for o in closed)]
+        if len(closed) > 1 and sum(e - s for s, e in closed) > limit:
+            closed = [c for c in closed if c[0] <= best.start < c[1]]
+        return closed
 
     def _defining(self, q: QuestionTerms, doc_id: str, i: int, sentence: str) -> int:
         """The sentence that goes on defining what sentence ``i`` introduces. When ``i`` expands a term of
@@ -348,6 +368,42 @@ class Extractor:
         doc = self.documents[doc_id]
         start, end = _window(doc.text, start, end)
         return Citation(number, doc.doc_id, doc.title, doc.url, doc.text[start:end], start, end, round(score, 4))
+
+
+def _closing_quote(text: str, spans: Sequence[tuple[int, int]], span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` reaching on to the end of the sentence that closes a quotation it opens, when one of the
+    next ``QUOTE_REACH`` sentences does within ``MAX_ANSWER_CHARS``: He repeated the phrase: "It's Ukraine
+    today. It could be East Asia tomorrow." is one quote, not a sentence ending inside the quotation."""
+    start, end = span
+    if not _open_quote(text[start:end]):
+        return span
+    after = [e for s, e in spans if s >= end][:QUOTE_REACH]
+    for stop in after:
+        if stop - start > MAX_ANSWER_CHARS:
+            break
+        if not _open_quote(text[start:stop]):
+            return start, stop
+    return span
+
+
+def _opening_quote(text: str, spans: Sequence[tuple[int, int]], i: int) -> tuple[int, int]:
+    """Sentence ``i``, from the start of the sentence that opens the quotation it closes, when one of the
+    ``QUOTE_REACH`` before it does: the end of a quotation ('What happens in Europe matters to Japan.”')
+    does not name whom "he" means in the sentence after it; the sentence that opened it may ('Rutte noted,
+    “Our security ...')."""
+    start, end = spans[i]
+    if text[start:end].count("”") <= text[start:end].count("“"):
+        return spans[i]
+    for j in range(i - 1, max(i - 1 - QUOTE_REACH, -1), -1):
+        if not _open_quote(text[spans[j][0] : end]) and "“" in text[spans[j][0] : spans[j][1]]:
+            return spans[j][0], end
+    return spans[i]
+
+
+def _open_quote(passage: str) -> bool:
+    """Whether ``passage`` opens a double quotation it does not close (curly quotes, or an odd number of
+    straight ones)."""
+    return passage.count("“") > passage.count("”") or passage.count('"') % 2 == 1
 
 
 def _quoted(terms: Sequence[str]) -> str:

@@ -117,7 +117,12 @@ _GIVES = {
 _GIVES["money"] = re.compile(
     r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds?|dollars?|euros?|yen|francs?|"
     r"rand|rupees?|pence|p|cents?|dinars?|yuan|roubles?|kroner?|krona|won|pesos?)\b"
-    r"|\b(?:free|free of charge|nothing|undisclosed|undisclosed sum|undisclosed fee)\b",
+    r"|\b(?:free|free of charge|nothing|undisclosed|undisclosed sum|undisclosed fee)\b"
+    # a currency the list above does not know, after a verb of paying: "cost 48 million krell"
+    r"|\b(?:cost|costs|costing|paid|pays|priced at|worth|fetched|sold for|fined|charged?|charges|raised|"
+    r"invested|borrowed|donated|pledged|offered|bid)\s+(?:about |around |some |nearly |almost |roughly |"
+    r"more than |less than |over |under |up to |just |only )?\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?"
+    r"\s?[^\W\d_]{2,}\b",
     re.I,
 )
 _GIVES["length_or_time"] = re.compile(_GIVES["length"].pattern + "|" + _GIVES["time"].pattern, re.I)

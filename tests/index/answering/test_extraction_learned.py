@@ -6,12 +6,16 @@ model's answers are measured in test_answer_cv.py and test_quality*.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
 from citeqa.index.answering.extraction import Answer, Extractor
 from citeqa.index.answering.features import Candidate
 from citeqa.index.answering.ranker import Ranker
+from citeqa.index.domain import Document
+from citeqa.index.store.lexical import build_lexical
 from tests.index.answering.fixtures import DOCUMENTS, LIGHTHOUSE, encode, lexical, passage, stored_sentences
 
 ALWAYS = AbstainModel(10.0, {}, 0.0, ranker=Ranker({"coverage": 1.0, "type": 0.5}))
@@ -93,3 +97,57 @@ def test_a_word_absent_from_the_corpus_lowers_the_packaged_models_confidence(ext
     absent = _ask(extractor, "When was the harbour lighthouse demolished?", model)
     assert absent.confidence < present.confidence
     assert absent.signals["unknown"] > 0 == present.signals["unknown"]
+
+
+@pytest.mark.parametrize(("date", "answered"), [(None, False), ("2019-05-04", True)])
+def test_a_year_the_article_s_date_gives_is_no_other_year(date: str | None, answered: bool) -> None:
+    """A new-user trial's "Which naval base did Rutte visit in 2025?" was refused ("never mentions '2025'")
+    over an article dated 2025-04 whose text says only "April 8-9": the date is the article's too."""
+    dated = {**DOCUMENTS, "lighthouse": replace(LIGHTHOUSE, date=date)}
+    extractor = Extractor(lexical(), dated, stored_sentences(dated), load_abstain_model())
+    answer = _ask(extractor, "When did the harbour lighthouse reopen to visitors in 2019?", ALWAYS)
+    assert answer.answerable is answered
+    if not answered:
+        assert "never mentions '2019'" in answer.abstention.message
+
+
+SPEECH = Document(
+    "speech",
+    "Mayor opens harbour",
+    "Mayor opens harbour\n\nThe harbour reopened on Monday. In her speech, the mayor said, “Our town is "
+    "clearly linked to the sea. What happens at the harbour matters to every street.” She even repeated her "
+    "favourite phrase: “It’s the harbour today. It could be the whole town tomorrow.” This year's festival, "
+    "run by Tom Reddy, starts on Friday. Visitors cheered.",
+)
+
+
+def _choose(question: str, sentence: str) -> list[str]:
+    """The quotes ``choose`` gives when ``sentence`` of SPEECH is the best candidate."""
+    documents = {SPEECH.doc_id: SPEECH}
+    extractor = Extractor(
+        build_lexical([SPEECH.title + "\n" + SPEECH.text]), documents, stored_sentences(documents), ALWAYS
+    )
+    start = SPEECH.text.index(sentence)
+    prepared = extractor.prepare_many([question], [[passage(SPEECH)]], encode([question]))[0]
+    best = next(c for c in prepared.candidates if c.start == start)
+    return [SPEECH.text[s:e] for s, e in extractor.choose(prepared.question, best)]
+
+
+def test_a_quotation_is_cited_whole_with_the_sentence_that_opened_it() -> None:
+    """A new-user trial's "What phrase did Kishida repeat?" was answered with '“It’s Ukraine today.', the
+    quotation cut at its first full stop, after the end of another quotation as the context of "He"."""
+    quotes = _choose("What phrase did the mayor repeat?", "She even repeated")
+    assert quotes == [
+        "In her speech, the mayor said, “Our town is clearly linked to the sea. What happens at the harbour "
+        "matters to every street.”",
+        "She even repeated her favourite phrase: “It’s the harbour today. It could be the whole town tomorrow.”",
+    ]
+
+
+def test_this_as_a_determiner_brings_no_context() -> None:
+    """A determiner names no one before: "This year's festival, run by Tom Reddy, ..." names its subject
+    itself. A new-user trial's "Who is Caspian Thrule?" was answered with an unrelated sentence before
+    "This year's artistic director, Caspian Thrule, ..."."""
+    assert _choose("Who runs the festival?", "This year's festival") == [
+        "This year's festival, run by Tom Reddy, starts on Friday."
+    ]

@@ -88,6 +88,10 @@ def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> Non
         ("money", "The bridge cost £3.5m to build.", True),
         ("money", "Tickets cost 1,299 euros each.", True),
         ("money", "Entry to the museum is free.", True),
+        # a currency no list knows, after a verb of paying (a new-user trial's made-up corpus)
+        ("money", "The repair of the Zorvath Bridge cost 48 million krell.", True),
+        ("money", "A single dose costs about 12 krell.", True),
+        ("money", "The festival drew 48,000 visitors over five nights.", False),
         ("money", "The museum reopened on Saturday after a two-year restoration.", False),
     ],
 )
