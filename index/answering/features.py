@@ -31,7 +31,7 @@ from citeqa.index.text.questions import (
     without_question_form,
 )
 from citeqa.index.text.specificity import specificity
-from citeqa.index.text.tokens import content_terms
+from citeqa.index.text.tokens import STOPWORDS, content_terms, inflections, lemma, surface_stem, words
 
 CANDIDATE_FEATURES: tuple[str, ...] = (
     "similarity",
@@ -173,9 +173,22 @@ class Prepared:
 
 def parse_question(question: str, lexical: LexicalIndex) -> QuestionTerms:
     """Stemmed content terms of ``question`` (question-form words such as "how large" removed) with idf."""
-    terms = content_terms(without_question_form(question))
-    weights = {t: lexical.term_idf(t) for t in terms}
-    absent = tuple(t for t in terms if t not in lexical.vocab)
+    asked = without_question_form(question)
+    terms = content_terms(asked)
+    # a term the index lacks may be there as written ("met", read as "meet") or as an irregular form of
+    # the word asked ("meet" asked, "met" written): looked up as whichever the index has
+    forms: dict[str, list[str]] = {}
+    for w in words(asked):
+        if w not in STOPWORDS:
+            forms.setdefault(surface_stem(lemma(w)), []).extend(surface_stem(f) for f in (w, *inflections(w)))
+
+    def indexed(term: str) -> str:
+        if term in lexical.vocab:
+            return term
+        return next((f for f in forms.get(term, ()) if f in lexical.vocab), term)
+
+    weights = {t: lexical.term_idf(indexed(t)) for t in terms}
+    absent = tuple(t for t in terms if indexed(t) not in lexical.vocab)
     return QuestionTerms(
         question,
         question_type(question),

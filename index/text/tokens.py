@@ -16,9 +16,11 @@ stays apart ("1990s", "£10m", "2nd" give "1990" "s", "10" "m", "2" "nd", as a q
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import Stemmer
 
@@ -132,6 +134,39 @@ def terms(text: str) -> list[str]:
 
 
 def content_terms(text: str) -> list[str]:
-    """Stemmed terms of ``text`` without stopwords, in order, duplicates removed."""
-    kept = [w for w in words(text) if w not in STOPWORDS]
-    return list(dict.fromkeys(_stem(kept)))
+    """Stemmed terms of ``text`` without stopwords, in order, duplicates removed; an irregular inflection
+    is read as its lemma ("met" as "meet", "spent" as "spend": ``lemma``), so that the answer step's
+    matching of question and sentence sees one word. The lexical index (``terms``) keeps the words as written."""
+    kept = [lemma(w) for w in words(text) if w not in STOPWORDS]
+    return list(dict.fromkeys(_stem([w for w in kept if w not in STOPWORDS])))
+
+
+def lemma(word: str) -> str:
+    """The lemma of an irregular inflection ("met" -> "meet", "built" -> "build", "won" -> "win"), else
+    ``word``. The 2,606 lower-case forms of ``irregular.json``: those of lemminflect's lexicon with one
+    lemma whose Snowball stem differs from it (bench/answer_model/irregular_forms.py makes the file)."""
+    return _irregular().get(word, word)
+
+
+def inflections(word: str) -> tuple[str, ...]:
+    """The irregular forms whose lemma is ``word`` ("meet" -> ("met",)), none for other words."""
+    return _forms().get(lemma(word), ())
+
+
+@lru_cache(maxsize=1)
+def _forms() -> dict[str, tuple[str, ...]]:
+    forms: dict[str, list[str]] = {}
+    for form, base in _irregular().items():
+        forms.setdefault(base, []).append(form)
+    return {base: tuple(found) for base, found in forms.items()}
+
+
+def surface_stem(word: str) -> str:
+    """The stem of ``word`` as the lexical index has it (no lemma): ``terms`` of one word."""
+    return _stem([word])[0]
+
+
+@lru_cache(maxsize=1)
+def _irregular() -> dict[str, str]:
+    table: dict[str, str] = json.loads((Path(__file__).with_name("irregular.json")).read_text(encoding="utf-8"))
+    return table

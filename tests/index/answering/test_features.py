@@ -20,9 +20,11 @@ from citeqa.index.answering.features import (
     with_similarity,
 )
 from citeqa.index.answering.ranker import Ranker
+from citeqa.index.store.lexical import build_lexical
 from citeqa.index.text.questions import type_match
 from citeqa.index.text.sentences import sentence_spans
 from citeqa.index.text.specificity import specificity
+from citeqa.index.text.tokens import content_terms
 from tests.index.answering.fixtures import DOCUMENTS, LIGHTHOUSE, lexical, passage
 
 
@@ -40,6 +42,17 @@ def test_a_word_the_corpus_never_uses_is_kept_with_the_highest_idf() -> None:
     assert q.absent == ("demolish",)
     assert q.weights["demolish"] == pytest.approx(index.term_idf("\0never"))
     assert q.weights["demolish"] > q.weights["lighthous"]
+
+
+def test_an_irregular_form_matches_its_lemma_and_is_looked_up_as_written() -> None:
+    """The answer step reads "met" as "meet" on both sides ("Who did Rutte meet on April 9?" is about "On
+    April 9, Rutte met with ..."); the lexical index keeps "met", so "met" is no word the corpus lacks."""
+    index = build_lexical(["On April 9, Rutte met the prime minister."])
+    q = parse_question("Who met the prime minister?", index)
+    assert "meet" in q.weights and q.absent == ()
+    assert q.weights["meet"] == pytest.approx(index.term_idf("met"))
+    assert "meet" in content_terms("On April 9, Rutte met the prime minister.")
+    assert parse_question("Whom did Rutte meet?", index).absent == ()
 
 
 def test_coverage_weighs_terms_and_counts_a_shared_prefix_half() -> None:
