@@ -72,7 +72,7 @@ def write_report(result: EvalResult, out: Path, source: str, settings: dict[str,
         raise StorageError(f"cannot write the report to {out} ({why}): choose a writable --out") from None
     try:
         (staging / REPORT_FILE).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _write_questions(result.rows, staging / QUESTIONS_FILE)
+        _write_questions(result.rows, staging / QUESTIONS_FILE, frozenset(result.unknown.ids))
         (staging / SUMMARY_FILE).write_text(summary_markdown(result, data), encoding="utf-8")
         _write_charts(result, staging)
         _replace_dir(staging, out)
@@ -88,7 +88,21 @@ def _replace_dir(staging: Path, out: Path) -> None:
     replace_dir(staging, out)
 
 
-def _verdict(row: Scored) -> str:
+VERDICTS = {
+    "correct": "answered, with an acceptable answer (and its document retrieved, when one is named)",
+    "wrong answer": "answered, but the answer holds none of the acceptable answers",
+    "document missed": "answered, but the named document is not among the top k retrieved",
+    "document not in index": "the named document is not in the evaluated index (see unknown_doc_ids)",
+    "abstained": "unanswerable, and abstained",
+    "should have abstained": "unanswerable, but answered",
+    "wrongly abstained": "answerable, but abstained",
+    "retrieved": "retrieval only: the named document is among the top k",
+    "missed": "retrieval only: the named document is not among the top k",
+}
+
+
+def _verdict(row: Scored, unknown: frozenset[str] = frozenset()) -> str:
+    """One of ``VERDICTS``: what happened to the question, most telling reason first."""
     got, label = row.observation.answerable, row.question.answerable
     if got is None:
         return "retrieved" if row.doc_rank is not None else "missed"
@@ -96,10 +110,14 @@ def _verdict(row: Scored) -> str:
         return "wrongly abstained" if label else "should have abstained"
     if not label:
         return "abstained"
-    return "failed" if row.failed else "correct"
+    if row.metrics.get("answer.containment") == 0.0:
+        return "wrong answer"
+    if row.failed:
+        return "document not in index" if row.relevant and set(row.relevant) <= unknown else "document missed"
+    return "correct"
 
 
-def _write_questions(rows: Sequence[Scored], path: Path) -> None:
+def _write_questions(rows: Sequence[Scored], path: Path, unknown: frozenset[str] = frozenset()) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
@@ -119,7 +137,7 @@ def _write_questions(rows: Sequence[Scored], path: Path) -> None:
                     " ".join(r.doc_ranking),
                     r.doc_rank or "",
                     r.evidence_rank or "",
-                    _verdict(r),
+                    _verdict(r, unknown),
                     json.dumps(metrics, sort_keys=True),
                     round(r.observation.latency_ms, 2),
                 ]
@@ -146,6 +164,7 @@ def summary_markdown(result: EvalResult, data: dict[str, Any]) -> str:
             f"({shown}{more}); the document figures count them as misses.",
         ]
     failed = [r for r in result.rows if r.failed]
+    unknown = frozenset(result.unknown.ids)
     lines += ["", f"## Failed questions ({len(failed)})", ""]
     if not failed:
         lines.append("None.")
@@ -154,7 +173,7 @@ def summary_markdown(result: EvalResult, data: dict[str, Any]) -> str:
         for r in failed[:200]:
             expected = " / ".join(r.question.answers) or ", ".join(r.relevant)
             lines.append(
-                f"| {r.question.id} | {_cell(r.question.question)} | {_verdict(r)} | {_cell(expected)} | "
+                f"| {r.question.id} | {_cell(r.question.question)} | {_verdict(r, unknown)} | {_cell(expected)} | "
                 f"{_cell(r.observation.answer[:200])} |"
             )
         if len(failed) > 200:

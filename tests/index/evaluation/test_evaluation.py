@@ -120,7 +120,7 @@ def test_report_files_and_atomic_replacement(tmp_path: Path, monkeypatch: pytest
     assert saved["citeqa_version"] and saved["run"]["mode"] == "scripted"
     with (out / "questions.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert [r["verdict"] for r in rows] == ["correct", "failed", "abstained", "wrongly abstained"]
+    assert [r["verdict"] for r in rows] == ["correct", "wrong answer", "abstained", "wrongly abstained"]
     assert "| q4 |" in (out / "summary.md").read_text()
     assert read_report_figures(out / "report.json") == pytest.approx(data["figures"])
 
@@ -247,3 +247,20 @@ def test_a_baseline_figure_this_report_lacks_fails_and_says_why(
     (line,) = format_differences([difference])
     assert line.startswith(f"REGRESSION: {name} (1 in the baseline) ") and says in line
     assert "compare reports" in line or "abstained on no question" in line
+
+
+def test_a_verdict_says_why_a_correct_answer_still_failed(tmp_path: Path) -> None:
+    """An answer holding an acceptable string fails when its named document is not retrieved: the
+    verdict says whether the document was missed or is not in the index at all (a new user's eval saw
+    "failed" for a right answer whose doc_id was a typo)."""
+    questions = (
+        Question("q1", "Who did Rutte meet?", ("Ishiba",), None, True, {"b": 1.0}),
+        Question("q2", "Who did Rutte meet?", ("Ishiba",), None, True, {"no-such-doc": 1.0}),
+    )
+    answered = Observation(True, "He met Ishiba. [1]", (("a", 30, 44),), (("a", 30, 44, "He met Ishiba."),), 10.0)
+    result = evaluate(QuestionSet("t", "jsonl", questions), ScriptedRunner([answered, answered]), k=5)
+    assert result.unknown.ids == ("no-such-doc",)
+    write_report(result, tmp_path / "report", "t.jsonl", {"k": 5})
+    with (tmp_path / "report" / "questions.csv").open(encoding="utf-8") as fh:
+        assert [r["verdict"] for r in csv.DictReader(fh)] == ["document missed", "document not in index"]
+    assert "| q2 | Who did Rutte meet? | document not in index |" in (tmp_path / "report" / "summary.md").read_text()
