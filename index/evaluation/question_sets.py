@@ -5,12 +5,14 @@ JSONL and CSV rows have ``question`` (required) and optionally ``id``, ``answers
 (default true) and ``doc_id`` (the relevant document id, or a list of them). A BEIR folder has
 ``corpus.jsonl`` (``_id``, ``title``, ``text``), ``queries.jsonl`` (``_id``, ``text``) and
 ``qrels/<split>.tsv`` (``query-id``, ``corpus-id``, ``score``). A malformed file raises
-``QuestionSetError`` naming the file, the line and the field.
+``QuestionSetError`` naming the file, the line and the field; so does a field spelled nearly like
+one of these ("answr"), and an unanswerable question with answers. Other fields ("style") are ignored.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -126,8 +128,16 @@ def _lines(path: Path) -> Iterator[str]:
         raise QuestionSetError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
+FIELDS = ("question", "id", "answers", "evidence", "answerable", "doc_id")
+
+
 def _question(path: Path, line: int, row: dict[str, Any]) -> Question:
     where = f"{path} line {line}"
+    for key in row:
+        # other fields ("style", "notes") are the set's own; one spelled like ours is a typo
+        near = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.75)
+        if key not in FIELDS and near:
+            raise QuestionSetError(f"{where}: unknown field {key!r}: did you mean {near[0]!r}?")
     text = row.get("question")
     if not isinstance(text, str) or not text.strip():
         raise QuestionSetError(f"{where}: field 'question' must be a non-empty string")
@@ -142,6 +152,10 @@ def _question(path: Path, line: int, row: dict[str, Any]) -> Question:
     answerable = row.get("answerable", True)
     if not isinstance(answerable, bool):
         raise QuestionSetError(f"{where}: field 'answerable' must be true or false")
+    if not answerable and answers:
+        raise QuestionSetError(
+            f"{where}: an unanswerable question ('answerable': false) has no 'answers': remove them or drop 'answerable'"
+        )
     doc_ids = row.get("doc_id")
     doc_ids = [doc_ids] if isinstance(doc_ids, str) else doc_ids
     if doc_ids is not None and (not isinstance(doc_ids, list) or not all(isinstance(d, str) for d in doc_ids)):
