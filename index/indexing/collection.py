@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -126,13 +126,15 @@ def remove_document(corpus_dir: Path, doc_id: str) -> Change:
 
 
 def _check(data: bytes, target: Path, corpus_dir: Path, name: str, notes: list[str] | None = None) -> Document:
+    """The document ``data`` makes at ``target``; its problems name the file as sent (``name``: "x.bin"),
+    not as it would be stored ("x.bin.txt")."""
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput(f"{name}: {len(data)} bytes is over the {MAX_FILE_BYTES}-byte limit")
     if not data.strip():
         raise InvalidInput(f"{name}: the file is empty")
     problems: list[str] = []
     try:
-        doc = read_document(data, make_doc_id(target.relative_to(corpus_dir)), target.name, problems.append)
+        doc = read_document(data, make_doc_id(target.relative_to(corpus_dir)), name, problems.append)
     except CorpusError as exc:
         raise InvalidInput(exc.message) from None
     if doc is None or not doc.text.strip():
@@ -140,7 +142,7 @@ def _check(data: bytes, target: Path, corpus_dir: Path, name: str, notes: list[s
         raise InvalidInput(reason)
     if notes is not None:
         notes.extend(problems)
-    return doc
+    return replace(doc, source=target.name)
 
 
 def _check_clashes(

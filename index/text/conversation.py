@@ -4,8 +4,8 @@
 becomes "When did Robert Stevenson build it? (built the lighthouse)": a personal pronoun is replaced
 by the person the previous turn was about (when it asked for someone it did not name, a name its
 answer gave, a person's name first and never one inside quotation marks; else a name in its question).
-"it" and "its" after "What is the ITPP?" become "the ITPP". The topic of the conversation (the last
-question that stood alone, without its question words) is added in parentheses only while the
+"it" and "its" after "What is the ITPP?" become "the ITPP". The topic of the conversation (what the
+last question that stood alone was about: see ``topic_of``) is added in parentheses only while the
 question still leans on it (a pronoun such as "it" or "they" left, or no word of its own: "Why?"):
 "Which university did he speak at?" after "Who visited Japan?" becomes "Which university did Mark
 Rutte speak at?", without the visit to pull retrieval back to it. A question that stands alone (words
@@ -52,6 +52,18 @@ _SUBJECT = re.compile(
     r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 )
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
+# a question whose auxiliary stands before its subject, the main verb after it: "How much does the Pipwick
+# weigh?", "Which team did Messi join?", "When will the bridge open?" (not "Who will lead NATO?", whose
+# question word is the subject)
+_INVERTED = re.compile(
+    r"^\s*(?:(?i:who|whom|what|which|whose|when|where|why|how)(?:\s+[\w'’-]+){0,2}?\s+(?i:did|does|do)"
+    r"|(?i:when|where|why)\s+(?i:will|would|can|could|has|have|had))\s+(?P<rest>[^?]+?)\s*\??\s*$"
+)
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+_PARTICLES = frozenset(
+    "about above across after against along around at before behind below between by down during for from "
+    "in into of off on onto out over past through to toward towards under until up upon with within without".split()
+)
 _MARKER = re.compile(r"\s*\[\d+\]")
 
 Choose = Callable[[Sequence[str], str], int]
@@ -93,7 +105,7 @@ def resolve_followup(question: str, history: Sequence[Turn], choose: Choose | No
 def _resolve(question: str, history: Sequence[Turn], choose: Choose | None) -> tuple[str, str]:
     """The question with its pronouns replaced, and the topic of the conversation it leans on."""
     if not history or not is_followup(question):
-        return question, _LEADING_FORM.sub("", question).strip().rstrip("?").strip()[:MAX_CONTEXT_CHARS]
+        return question, topic_of(question)
     previous, topic = _resolve(history[-1].question, history[:-1], choose)
     people = _people(previous, history[-1].answer)
     pick = 0
@@ -107,6 +119,45 @@ def _resolve(question: str, history: Sequence[Turn], choose: Choose | None) -> t
         name = thing.group("thing")
         question = _THING.sub(lambda m: f"{name}'s" if m.group(0).lower() == "its" else name, question)
     return question, topic
+
+
+def topic_of(question: str) -> str:
+    """What ``question`` (one that stands alone) is about, as the parenthesised topic of its follow-ups.
+
+    Without its question form: "Who is Japan's defence minister?" is about "Japan's defence minister", and
+    a question whose question word is its subject about the rest ("Who built the lighthouse?": "built the
+    lighthouse", what a "Why?" after it asks about). A question with its auxiliary before its subject
+    ("How much does the Pipwick weigh?") is about its subject, never its main verb ("the Pipwick", not
+    "the Pipwick weigh", which would pull a follow-up on the battery towards weights): a name after the
+    auxiliary, or all the words before a main verb that ends the question, with the question's other
+    names. When the subject's end cannot be told ("What did the minister tell reporters about NSATU?"),
+    the question's names alone ("NSATU"), or no topic.
+    """
+    inverted = _INVERTED.match(question)
+    if inverted is None:
+        return _LEADING_FORM.sub("", question).strip().rstrip("?").strip()[:MAX_CONTEXT_CHARS]
+    subject = _subject(inverted.group("rest"))
+    names = [re.sub(r"['’]s$", "", n.strip()) for n in new_names(question, "", "") if _names_someone(n)]
+    others = [n for n in names if n not in subject]
+    return ", ".join(dict.fromkeys([subject, *others] if subject else others))[:MAX_CONTEXT_CHARS]
+
+
+def _subject(clause: str) -> str:
+    """The subject of ``clause``, what follows an inverted auxiliary ("the Pipwick weigh", "Rutte meet in
+    Tokyo"): a name standing first ("Rutte"), else every word before a last word that can be the main verb
+    (lower case, no preposition: "the Pipwick" of "the Pipwick weigh", "the bridge" of "the bridge been
+    sold"), else empty."""
+    name = _NAME_RUN.match(clause)
+    if name and not re.search(r"['’]s$", name.group(0)):
+        return name.group(0)
+    *head, last = clause.split()
+    while head and head[-1].lower() in ("be", "been"):
+        head.pop()
+    if not (last.isalpha() and last.islower()) or last in _PARTICLES:
+        return ""
+    if not head or any(w.lower() in STOPWORDS for w in head[1:]) or not content_terms(" ".join(head)):
+        return ""
+    return " ".join(head)
 
 
 def _people(question: str, answer: str) -> list[str]:
@@ -151,4 +202,4 @@ def _possessive(pronoun: re.Match[str], person: str) -> str:
     return person
 
 
-__all__ = ["Choose", "Turn", "is_followup", "resolve_followup"]
+__all__ = ["Choose", "Turn", "is_followup", "resolve_followup", "topic_of"]

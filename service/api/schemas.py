@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
 
 from citeqa.index.answering.extraction import Abstention, Answer, Citation
 from citeqa.index.corpus.pdf import page_of
@@ -57,10 +57,18 @@ class AskRequest(BaseModel):
         "the response's `question` shows the question as resolved. Without it each question stands alone.",
     )
 
+    @field_validator("question")
+    @classmethod
+    def _in_english(cls, question: str) -> str:
+        """Refuse another language while validating, so that every surface that takes a question through
+        this model (``/v1/ask``, ``citeqa ask``, the MCP ``ask`` tool) refuses it alike: ``check_language``
+        raises ``UnsupportedLanguage`` (not a ``ValueError``), which pydantic lets through as it is."""
+        check_language(question)
+        return question
+
     def resolved(self, choose: Choose | None = None) -> str:
-        """The question to ask: checked to be English, then resolved against ``history`` (``choose``:
+        """The question to ask (English: checked on validation), resolved against ``history`` (``choose``:
         whom a pronoun means when the last turn names several people, ``Engine.most_tied``)."""
-        check_language(self.question)
         return resolve_followup(self.question, [t.turn() for t in self.history], choose)
 
 

@@ -120,6 +120,8 @@ def require_index(index_dir: Path) -> None:
 
 
 def validated(model: Any, **fields: Any) -> Any:
+    """``model(**fields)``, or one line and exit 1: a field's error, or a refusal the model raises itself
+    (a question in another language)."""
     from pydantic import ValidationError
 
     try:
@@ -127,6 +129,8 @@ def validated(model: Any, **fields: Any) -> Any:
     except ValidationError as exc:
         err = exc.errors()[0]
         fail(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
+    except CiteqaError as exc:
+        fail(exc.message)
 
 
 def stderr(message: str) -> None:

@@ -7,14 +7,12 @@ from typing import Annotated
 
 import typer
 
-from citeqa.index.errors import CiteqaError
 from citeqa.service.cli.common import (
     IndexOpt,
     JsonOpt,
     KOpt,
     app,
     engine_from,
-    fail,
     settings_from,
     validated,
 )
@@ -33,13 +31,9 @@ def ask(
     """
     from citeqa.service.api.schemas import AskRequest, AskResponse
 
-    request = validated(AskRequest, question=question, k=k)
-    try:  # a question in another language fails here, before the model loads
-        resolved = request.resolved()
-    except CiteqaError as exc:
-        fail(exc.message)
+    request = validated(AskRequest, question=question, k=k)  # another language fails here, before the model loads
     engine = engine_from(settings_from(index=index))
-    answer, timings = engine.ask(resolved, request.k)
+    answer, timings = engine.ask(request.resolved(), request.k)
     response = AskResponse.of(answer, timings, engine.data.documents)
     if as_json:
         typer.echo(response.model_dump_json(indent=2))

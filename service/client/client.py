@@ -149,8 +149,7 @@ class Client(_Base):
         self, path: str | Path, *, content: bytes | None = None, replace: bool = False
     ) -> DocumentsChanged:
         """Index a file (HTML, PDF, Markdown or text; admin key): read from ``path``, or ``content`` named ``path``."""
-        data = Path(path).read_bytes() if content is None else content
-        return self._send(calls.upload(Path(path).name, data, replace))
+        return self._send(calls.upload(path, content, replace))
 
     def delete_document(self, doc_id: str) -> DocumentsChanged:
         """Remove a document (admin key); raises ``NotFound`` for an unknown id."""
@@ -228,8 +227,7 @@ class AsyncClient(_Base):
         self, path: str | Path, *, content: bytes | None = None, replace: bool = False
     ) -> DocumentsChanged:
         """See ``Client.upload_document``."""
-        data = Path(path).read_bytes() if content is None else content
-        return await self._send(calls.upload(Path(path).name, data, replace))
+        return await self._send(calls.upload(path, content, replace))
 
     async def delete_document(self, doc_id: str) -> DocumentsChanged:
         """See ``Client.delete_document``."""

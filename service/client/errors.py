@@ -4,6 +4,7 @@
 
     ApiError                  any failure; ``code``, ``status`` and ``message`` from the API
     ├── InvalidRequest        400, 413, 415, 422: the request is malformed (the message names the field)
+    │   └── InvalidArgument   refused by the client before sending (an empty document id...); ``status`` is None
     ├── Unauthorized          401, 403: missing or wrong API key
     ├── NotFound              404: unknown document (or path)
     ├── Conflict              409: a document with that id or text already exists
@@ -38,6 +39,18 @@ class ApiError(Exception):
 
 class InvalidRequest(ApiError):
     """400, 413, 415 or 422: the request is malformed; the message names the offending field."""
+
+
+class InvalidArgument(InvalidRequest):
+    """A method's argument the client refuses before sending anything: an empty document id, a ``history``
+    that is not a list of turns, a number where a string belongs. ``status`` is None, ``code``
+    ``invalid_input`` (as the API's 422), and the message names the argument and the shape expected."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="invalid_input", status=None)
+
+    def __str__(self) -> str:
+        return f"{self.message} (not sent, {self.code})"
 
 
 class Unauthorized(ApiError):

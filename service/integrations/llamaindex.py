@@ -3,9 +3,10 @@
 ``CiteqaRetriever`` returns ``NodeWithScore``s: each node is a ``TextNode`` with the passage text,
 ``start_char_idx``/``end_char_idx`` set to its offsets in the document, the document as its
 source node and ``metadata`` with doc_id, title, url, page, start, end, chunk_id and the scores
-(score, dense_score, lexical_score); the node's score is the fused score. A language model sees
-only doc_id, title, url and page of the metadata. Bad input or a refused key raise the client's
-typed errors (``InvalidRequest``, ``Unauthorized``...) with the API's message.
+(score, dense_score, lexical_score); the node's score is the fused score. A language model (and an
+embedder) sees only doc_id, title, url and page of the metadata, and of those only the ones known:
+no "url: None" for a document without a URL, nor "page: None" outside a PDF. Bad input or a refused
+key raise the client's typed errors (``InvalidRequest``, ``Unauthorized``...) with the API's message.
 """
 
 from __future__ import annotations
@@ -27,15 +28,20 @@ from citeqa.service.integrations.passages import DETAIL_KEYS, passage_metadata
 
 
 def passage_node(p: Passage) -> NodeWithScore:
-    """A ``NodeWithScore`` for a passage (node id ``doc_id:chunk_id``, score the fused score)."""
+    """A ``NodeWithScore`` for a passage (node id ``doc_id:chunk_id``, score the fused score).
+
+    Its metadata has every key (None when unknown); the text a model or an embedder reads of it leaves
+    out the details (offsets, scores) and the unknown values."""
+    metadata = passage_metadata(p)
+    unread = [*DETAIL_KEYS, *(key for key, value in metadata.items() if value is None and key not in DETAIL_KEYS)]
     node = TextNode(
         id_=f"{p.doc_id}:{p.chunk_id}",
         text=p.text,
-        metadata=passage_metadata(p),
+        metadata=metadata,
         start_char_idx=p.start,
         end_char_idx=p.end,
-        excluded_llm_metadata_keys=list(DETAIL_KEYS),
-        excluded_embed_metadata_keys=list(DETAIL_KEYS),
+        excluded_llm_metadata_keys=unread,
+        excluded_embed_metadata_keys=list(unread),
         relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=p.doc_id)},
     )
     return NodeWithScore(node=node, score=p.score)

@@ -27,10 +27,12 @@ from citeqa.service.client import (
     Client,
     Conflict,
     Document,
+    InvalidArgument,
     InvalidRequest,
     NotFound,
     ServerError,
     Unauthorized,
+    calls,
 )
 from tests.conftest import ADMIN_KEY, API_KEY, ROOT, Server, free_port
 
@@ -122,6 +124,72 @@ def test_errors_are_typed_with_the_api_message(
     assert (caught.value.status, caught.value.code) == (status, code)
     assert message in caught.value.message
     assert message in str(caught.value) and f"HTTP {status}" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda c: c.document(""), "doc_id: must not be empty"),
+        (lambda c: c.delete_document(""), "doc_id: must not be empty"),
+        (lambda c: c.add_document("", "Title", "Text.", replace=True), "doc_id: must not be empty"),
+        (lambda c: c.document(7), "doc_id: expected a string, got int"),
+        (lambda c: c.ask("when?", history="hello"), "history: expected a list of turns"),
+        (lambda c: c.ask("when?", history=["hello"]), "history[0]: expected a dict"),
+        (lambda c: c.ask("when?", history=[{"question": 1}]), "history[0]['question']: expected a string, got int"),
+        (lambda c: c.ask(b"when?"), "question: expected a string, got bytes"),
+        (lambda c: c.ask("when?", k="3"), "k: expected an integer, got str"),
+        (lambda c: c.ask("when?", k=True), "k: expected an integer, got bool"),
+        (lambda c: c.search({"q": 1}), "query: expected a string, got dict"),
+        (lambda c: c.add_document("x", "T", "Text.", metadata=["a"]), "metadata: expected a dict of strings"),
+        (lambda c: c.upload_document("notes.md", content="text"), "content: expected bytes, got str"),
+    ],
+    ids=[
+        "empty-document-id",
+        "empty-delete-id",
+        "empty-replace-id",
+        "document-id-not-a-string",
+        "history-a-string",
+        "history-turn-a-string",
+        "history-question-not-a-string",
+        "question-bytes",
+        "k-a-string",
+        "k-a-bool",
+        "query-a-dict",
+        "metadata-a-list",
+        "content-a-string",
+    ],
+)
+def test_malformed_arguments_are_refused_before_any_request(call: Callable[[Client], Any], message: str) -> None:
+    """An ``ApiError`` (``InvalidArgument``, an ``InvalidRequest``) saying what shape is expected; nothing sent."""
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens: a request would be a connection error
+    with Client(url, timeout=5) as client, pytest.raises(InvalidArgument) as caught:
+        call(client)
+    assert isinstance(caught.value, InvalidRequest) and isinstance(caught.value, ApiError)
+    assert (caught.value.status, caught.value.code) == (None, "invalid_input")
+    assert caught.value.message.startswith(message), caught.value.message
+    assert str(caught.value) == f"{caught.value.message} (not sent, invalid_input)"
+
+
+def test_async_client_refuses_malformed_arguments_alike() -> None:
+    async def run() -> None:
+        async with AsyncClient(f"http://127.0.0.1:{free_port()}", timeout=5) as client:
+            with pytest.raises(InvalidArgument, match="doc_id: must not be empty"):
+                await client.document("")
+            with pytest.raises(InvalidArgument, match="history: expected a list of turns"):
+                await client.ask("when?", history="hello")
+
+    asyncio.run(run())
+
+
+def test_an_error_answer_never_has_an_empty_message(server: Server) -> None:
+    """A redirect (``/v1/documents/``) is no citeqa error body: the message still says what answered."""
+    with Client(server.url, timeout=TIMEOUT) as client, pytest.raises(ApiError) as caught:
+        client._send(calls.Call("GET", "/v1/documents/", lambda body: body))
+    assert caught.value.status == 307 and caught.value.code == "http_error"
+    assert caught.value.message == (
+        f"{server.url}/v1/documents/ answered 307 Temporary Redirect, "
+        f"a redirect to {server.url}/v1/documents (not followed: check base_url)"
+    )
 
 
 @pytest.mark.parametrize("key", [None, "wrong-key", ADMIN_KEY + "x"])

@@ -14,12 +14,13 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import ToolMessage
-from llama_index.core.schema import NodeRelationship
+from llama_index.core.schema import MetadataMode, NodeRelationship
 
-from citeqa.service.client import Answer, ApiError, Client, InvalidRequest, Unauthorized
+from citeqa.service.client import Answer, ApiError, Client, InvalidRequest, Passage, Unauthorized
 from citeqa.service.integrations.langchain import CiteqaAskTool
 from citeqa.service.integrations.langchain import CiteqaRetriever as LangChainRetriever
 from citeqa.service.integrations.llamaindex import CiteqaRetriever as LlamaIndexRetriever
+from citeqa.service.integrations.llamaindex import passage_node
 from tests.conftest import API_KEY, ROOT, Server
 
 QUESTION = "what is NSATU?"
@@ -74,7 +75,30 @@ def test_llamaindex_retriever_nodes_verify(server: Server) -> None:
         assert (node.start_char_idx, node.end_char_idx) == (m["start"], m["end"])  # type: ignore[attr-defined]
         assert node.relationships[NodeRelationship.SOURCE].node_id == m["doc_id"]  # type: ignore[union-attr]
         assert "dense_score" not in node.get_metadata_str(mode="llm")  # type: ignore[arg-type]
+        assert m["url"] is None and "None" not in node.get_content(metadata_mode=MetadataMode.LLM)
     assert any("NSATU" in h.node.get_content() for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("url", "page", "shown", "hidden"),
+    [
+        (None, None, ["doc_id: harbour", "title: Harbour news"], ["url:", "page:", "None"]),
+        ("https://example.org/h", 2, ["url: https://example.org/h", "page: 2"], ["None"]),
+        ("https://example.org/h", None, ["url: https://example.org/h"], ["page:", "None"]),
+    ],
+    ids=["neither", "both", "url-only"],
+)
+def test_llamaindex_node_text_shows_no_missing_metadata(
+    url: str | None, page: int | None, shown: list[str], hidden: list[str]
+) -> None:
+    """What a model (or an embedder) reads of a node names its source, never "url: None"; the metadata has every key."""
+    passage = Passage("harbour", "Harbour news", 0, "The ferry sails at dawn.", 0, 24, 1.0, 0.8, 3.2, url, page)
+    node = passage_node(passage).node
+    assert set(node.metadata) == METADATA and node.metadata["url"] == url
+    for mode in (MetadataMode.LLM, MetadataMode.EMBED):
+        text = node.get_content(metadata_mode=mode)
+        assert text.endswith("The ferry sails at dawn.") and "lexical_score" not in text
+        assert all(s in text for s in shown) and not any(h in text for h in hidden), text
 
 
 Call = Callable[[str], Any]

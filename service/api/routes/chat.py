@@ -25,6 +25,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from citeqa.index.answering.extraction import NOT_COVERED
 from citeqa.index.errors import InvalidInput, ModelNotFound
 from citeqa.index.limits import MAX_QUESTION_CHARS
 from citeqa.index.text.conversation import Choose, Turn, resolve_followup
@@ -38,6 +39,8 @@ from citeqa.service.runtime import Runtime
 WORDS_PER_CHUNK = 4
 _PIECE = re.compile(r"\s*\S+\s*")
 SOURCES_HEADER = "\n\nSources:\n"  # what the footnotes start with; cut from assistant turns read back
+# what the text of a declined answer starts with, its reason after it; the reason is cut from turns read back
+DECLINED = NOT_COVERED.removesuffix(".") + ": "
 
 
 class ChatMessage(BaseModel):
@@ -98,15 +101,23 @@ class ChatRequest(BaseModel):
             if message.role == "user":
                 turns.append(Turn(message.text().strip()))
             elif message.role == "assistant" and turns:
-                turns[-1] = Turn(turns[-1].question, message.text().split(SOURCES_HEADER, 1)[0])
+                turns[-1] = Turn(turns[-1].question, _answer_of(message.text()))
         return turns
+
+
+def _answer_of(reply: str) -> str:
+    """The answer of an assistant reply read back: without its sources, and a declined one without its
+    reason (the words the articles lack name no one a follow-up can mean), as ``/v1/ask`` gave it."""
+    answer = reply.split(SOURCES_HEADER, 1)[0]
+    return NOT_COVERED if answer.startswith(DECLINED) else answer
 
 
 class ChatChoiceMessage(BaseModel):
     role: Literal["assistant"] = "assistant"
     content: str = Field(
         description="The answer with `[n]` citation markers and their sources (see the request's `sources`), "
-        "or the not-covered message."
+        "or the not-covered message with its reason (\"The articles don't cover this question: no passage "
+        "mentions 'Neptune'.\")."
     )
 
 
@@ -197,8 +208,12 @@ def _check_model(runtime: Runtime, name: str) -> None:
 
 
 def build_completion(model_name: str, answer: AskResponse, sources: str = "footnotes") -> ChatCompletion:
-    """The chat completion of ``answer``; ``sources="footnotes"`` appends ``footnotes(answer)`` to its text."""
-    content = answer.answer + (footnotes(answer) if sources == "footnotes" else "")
+    """The chat completion of ``answer``: its text with ``footnotes(answer)`` when ``sources="footnotes"``,
+    or, declined, the not-covered message with its reason (a front end may show only the text)."""
+    if not answer.answerable and answer.reason:
+        content = f"{answer.answer.removesuffix('.')}: {answer.reason}."
+    else:
+        content = answer.answer + (footnotes(answer) if sources == "footnotes" else "")
     prompt, completion = len(answer.question.split()), len(content.split())
     return ChatCompletion(
         id=f"chatcmpl-{uuid.uuid4().hex}",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from citeqa.index.text.conversation import Turn, is_followup, resolve_followup
+from citeqa.index.text.conversation import Turn, is_followup, resolve_followup, topic_of
 
 LIGHTHOUSE = Turn("Who built the lighthouse?", "The lighthouse was built by the engineer Tomas Brennan. [1]")
 
@@ -35,10 +35,20 @@ LIGHTHOUSE = Turn("Who built the lighthouse?", "The lighthouse was built by the 
             "Where does she work now?",
             "Where does Anna Weiss work now?",
         ),
-        (
+        (  # the topic is what the last question was about, not its verb ("open")
             [Turn("When did the ferry terminal open?", "It opened in 2019. [1]")],
             "How much did it cost?",
-            "How much did it cost? (the ferry terminal open)",
+            "How much did it cost? (the ferry terminal)",
+        ),
+        (  # not "(the Pipwick weigh)": the weighing is no part of the battery's question
+            [Turn("How much does the Pipwick weigh?", "The Pipwick weighs 212 grams. [1]")],
+            "How long does it run on one charge?",
+            "How long does it run on one charge? (the Pipwick)",
+        ),
+        (  # "who is ...?" is about the noun phrase after it
+            [Turn("Who is Japan's defense minister?", "Defense Minister Gen Nakatani said Japan would join. [1]")],
+            "Where is it headquartered?",
+            "Where is it headquartered? (Japan's defense minister)",
         ),
         (  # a chain keeps the first topic and the person
             [LIGHTHOUSE, Turn("When did he build it?", "In 1861. [1]")],
@@ -103,6 +113,27 @@ def test_follow_ups_are_resolved_against_the_previous_turn(history: list[Turn], 
 def test_a_question_that_stands_alone_is_unchanged(question: str) -> None:
     assert not is_followup(question)
     assert resolve_followup(question, [LIGHTHOUSE]) == question
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What is the HWRP?", "the HWRP"),
+        ("Who is Japan's defense minister?", "Japan's defense minister"),
+        ("Who built the lighthouse?", "built the lighthouse"),  # the question word is the subject: a "Why?" asks this
+        ("How much does the Pipwick weigh?", "the Pipwick"),
+        ("How much does Pipwick weigh?", "Pipwick"),
+        ("When did the ferry terminal open?", "the ferry terminal"),
+        ("When will the bridge open?", "the bridge"),
+        ("Where has the Pipwick been sold?", "the Pipwick"),
+        ("What did Rutte say at Keio University?", "Rutte, Keio University"),
+        ("Which team did Lionel Messi join in 2021?", "Lionel Messi"),
+        ("How much does the Pipwick cost in euros?", "Pipwick"),  # where the subject ends is unclear: its names
+        ("What did the minister tell reporters?", ""),  # nor names: no topic rather than a fragment
+    ],
+)
+def test_a_topic_names_what_the_question_is_about_never_its_main_verb(question: str, topic: str) -> None:
+    assert topic_of(question) == topic
 
 
 def test_without_history_nothing_changes() -> None:

@@ -9,6 +9,8 @@ import httpx
 import openai
 import pytest
 
+from citeqa.index.answering.extraction import NOT_COVERED
+from citeqa.service.api.routes.chat import ChatMessage, ChatRequest
 from tests.conftest import Server
 
 QUESTION = "What is NSATU?"
@@ -79,14 +81,32 @@ def test_sources_none_leaves_the_bare_markers(oai: openai.OpenAI) -> None:
     assert completion.choices[0].message.content == extension["answer"] and "[1]" in extension["answer"]
 
 
-def test_unanswerable_question_abstains_in_chat(oai: openai.OpenAI) -> None:
-    completion = oai.chat.completions.create(
-        model="citeqa", messages=[{"role": "user", "content": "What is the surface temperature of Jupiter?"}]
-    )
+def test_unanswerable_question_abstains_in_chat_with_its_reason(oai: openai.OpenAI) -> None:
+    """The reason is in the text too (a front end shows only the text), streamed or not."""
+    messages: Any = [{"role": "user", "content": "What is the surface temperature of Neptune?"}]
+    completion = oai.chat.completions.create(model="citeqa", messages=messages)
     extension = (completion.model_extra or {})["citeqa"]
     assert extension["answerable"] is False
     assert extension["citations"] == []
-    assert completion.choices[0].message.content == extension["answer"]
+    assert "Neptune" in extension["reason"]
+    expected = f"The articles don't cover this question: {extension['reason']}."
+    assert completion.choices[0].message.content == expected
+    chunks = list(oai.chat.completions.create(model="citeqa", messages=messages, stream=True))
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == expected
+
+
+def test_a_declined_reply_read_back_as_history_is_the_not_covered_answer() -> None:
+    """Its reason names words the articles lack ('Candela', 'Bolton'), not whom a follow-up means."""
+    reply = "The articles don't cover this question: the closest article ('Candela signs Bolton') lacks 'wage'."
+    request = ChatRequest(
+        model="citeqa",
+        messages=[
+            ChatMessage(role="user", content="Who negotiated the wage deal?"),
+            ChatMessage(role="assistant", content=reply),
+            ChatMessage(role="user", content="What did he say?"),
+        ],
+    )
+    assert request.turns()[0].answer == NOT_COVERED
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,14 @@ def test_concurrent_changes_are_serialized_and_all_kept(docs_client: TestClient)
     assert not {"note-0", "note-1", "note-2"} & _doc_ids(docs_client)
 
 
+def test_an_unreadable_upload_is_named_as_sent(docs_client: TestClient) -> None:
+    """Stored as ``x.bin.txt`` had it been text; the message names the file the user sent."""
+    files = {"file": ("x.bin", b"\x00\x01\x02binary", "application/octet-stream")}
+    response = docs_client.post("/v1/documents", headers=ADMIN, files=files)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["message"] == "x.bin: skipped, looks binary (NUL bytes)"
+
+
 @pytest.mark.parametrize(
     ("kwargs", "status", "code"),
     [

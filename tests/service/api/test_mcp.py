@@ -102,6 +102,10 @@ async def check_bad_input(session: ClientSession) -> None:
         ("ask", {"question": "what is NSATU?", "k": 50}, "k: Input should be less than or equal to 20"),
         ("search", {"query": ""}, "query: String should have at least 1 character"),
         ("get_document", {"doc_id": "no-such-doc"}, "no document 'no-such-doc'"),
+        # refused as /v1/ask, chat and `citeqa ask` refuse them (unsupported_language), not answered
+        ("ask", {"question": "¿Qué es NSATU?"}, "the question looks like Spanish"),
+        ("ask", {"question": "Qui est Mark Rutte ?"}, "the question looks like French"),
+        ("ask", {"question": "Wer ist Mark Rutte?"}, "the question looks like German"),
     ]:
         result = await session.call_tool(tool, arguments)
         assert result.is_error, (tool, arguments)
