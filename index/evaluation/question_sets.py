@@ -154,7 +154,8 @@ def _question(path: Path, line: int, row: dict[str, Any]) -> Question:
         raise QuestionSetError(f"{where}: field 'answerable' must be true or false")
     if not answerable and answers:
         raise QuestionSetError(
-            f"{where}: an unanswerable question ('answerable': false) has no 'answers': remove them or drop 'answerable'"
+            f"{where}: an unanswerable question ('answerable': false) has no 'answers': "
+            "remove them or drop 'answerable'"
         )
     doc_ids = row.get("doc_id")
     doc_ids = [doc_ids] if isinstance(doc_ids, str) else doc_ids
