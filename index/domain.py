@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Self
 
 import numpy as np
@@ -37,9 +38,11 @@ class Document:
     date: str | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
-        """sha256 of everything that is indexed: text, title and metadata."""
+        """sha256 (hex) of everything that is indexed: text, title and metadata. The manifest keeps it per
+        document; answers and ``GET /v1/documents/{doc_id}`` give it, so a citation's document can be
+        told from a replaced one."""
         payload = json.dumps(
             [self.doc_id, self.title, self.text, self.url, self.date, dict(self.metadata)],
             ensure_ascii=False,

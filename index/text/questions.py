@@ -23,7 +23,10 @@ _DATE = re.compile(
     + "|"
     + _MONTH
     + r"(?:\s+\d{1,2})?|(?:last|next|this) (?:year|month|week|season|spring|summer|autumn|winter)"
-    r"|yesterday|today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{4}s)\b",
+    r"|yesterday|today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{4}s)\b"
+    # a time of day answers "when" too ("sails at 7am", "at 9 a.m.", "at 19:30", "at noon")
+    r"|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm)\b|\b\d{1,2}(?:[:.]\d\d)?\s?[ap]\.m\.|\b\d{1,2}:\d\d\b"
+    r"|\b(?:noon|midday|midnight|dawn|dusk)\b|\bo'clock\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (

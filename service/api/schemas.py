@@ -124,6 +124,11 @@ class CitationOut(BaseModel):
         "better; the sentences of one answer share the best one's score)."
     )
     page: int | None = Field(None, description="Page (1-based) of the quote in a PDF document; null for others.")
+    content_hash: str | None = Field(
+        None,
+        description="sha256 of the document as it was when answering; `GET /v1/documents/{doc_id}` gives the "
+        "document's current one: when they differ, the document was replaced since (ask again).",
+    )
 
     @classmethod
     def of(cls, c: Citation, document: Document | None = None) -> CitationOut:
@@ -138,6 +143,7 @@ class CitationOut(BaseModel):
             end=c.end,
             score=c.score,
             page=page,
+            content_hash=document.content_hash if document is not None else None,
         )
 
     def source(self, url: bool = False) -> str:
@@ -231,10 +237,22 @@ class DocumentOut(BaseModel):
     date: str | None
     metadata: dict[str, str] = Field(description="Other metadata (publication, section, standfirst...).")
     text: str = Field(description="Full text; citation and passage offsets point into it.")
+    content_hash: str = Field(
+        description="sha256 of the document as indexed (text, title, metadata): a citation carrying the same "
+        "value quotes this very text."
+    )
 
     @classmethod
     def of(cls, d: Document) -> DocumentOut:
-        return cls(doc_id=d.doc_id, title=d.title, url=d.url, date=d.date, metadata=dict(d.metadata), text=d.text)
+        return cls(
+            doc_id=d.doc_id,
+            title=d.title,
+            url=d.url,
+            date=d.date,
+            metadata=dict(d.metadata),
+            text=d.text,
+            content_hash=d.content_hash,
+        )
 
 
 class ErrorBody(BaseModel):

@@ -23,7 +23,8 @@ def _opt_int(value: Any) -> int | None:
 
 @dataclass(frozen=True)
 class Citation:
-    """One quote of an answer: ``quote`` is ``text[start:end]`` of document ``doc_id``; ``id`` is its ``[n]``."""
+    """One quote of an answer: ``quote`` is ``text[start:end]`` of document ``doc_id``; ``id`` is its ``[n]``;
+    ``content_hash`` the document's sha256 when answering (``Document.content_hash`` differs once replaced)."""
 
     id: int
     doc_id: str
@@ -34,6 +35,7 @@ class Citation:
     end: int
     score: float
     page: int | None
+    content_hash: str | None = None
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Citation:
@@ -47,6 +49,7 @@ class Citation:
             end=int(d["end"]),
             score=float(d["score"]),
             page=_opt_int(d.get("page")),
+            content_hash=_opt_str(d.get("content_hash")),
         )
 
 
@@ -187,6 +190,7 @@ class Document:
     date: str | None
     metadata: dict[str, str]
     text: str
+    content_hash: str | None = None
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Document:
@@ -197,6 +201,7 @@ class Document:
             date=_opt_str(d.get("date")),
             metadata={str(k): str(v) for k, v in d["metadata"].items()},
             text=str(d["text"]),
+            content_hash=_opt_str(d.get("content_hash")),
         )
 
 

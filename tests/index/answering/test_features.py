@@ -88,6 +88,10 @@ def test_candidates_hold_every_feature_and_exact_spans() -> None:
         ("amount", "He scored 3 goals.", "How much did the club pay to sign him?", 0.0),
         ("when", "It was founded in 1988.", "In what year did she set up the firm?", 1.0),
         ("when", "It opened in May.", "In what year did she set up the firm?", 0.0),
+        ("when", "The ferry sails at 7am from Pier 4.", "When does the ferry sail?", 1.0),
+        ("when", "Doors open at 9 a.m., and kick-off is at 19:30.", "When does the match start?", 1.0),
+        ("when", "The ferry sails from Pier 4.", "When does the ferry sail?", 0.0),
+        ("when", "Shares rose 3.5% to 12.30p.", "When did shares rise?", 0.0),
     ],
 )
 def test_type_match_looks_for_the_detail_asked(kind: str, sentence: str, question: str, expected: float) -> None:
