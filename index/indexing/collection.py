@@ -15,7 +15,7 @@ from typing import Literal
 
 import yaml
 
-from citeqa.index.corpus.identity import is_doc_id, text_fingerprint
+from citeqa.index.corpus.identity import is_doc_id, safe_name, text_fingerprint
 from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, TEXT_SUFFIXES, read_document
 from citeqa.index.corpus.walk import MAX_FILE_BYTES, make_doc_id, read_corpus
 from citeqa.index.domain import Document
@@ -24,7 +24,6 @@ from citeqa.index.errors import CorpusError, DocumentConflict, DocumentNotFound,
 from citeqa.index.indexing.build import LOCK_WAIT_SECONDS, BuildParams, BuildReport, Progress, build_index, build_lock
 from citeqa.index.store.atomic import write_atomic
 
-_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 ChangeAction = Literal["added", "replaced", "removed"]
 
 
@@ -57,8 +56,12 @@ class Change:
 
 
 def safe_file_name(name: str) -> str:
-    """A file name without directories or unsafe characters (``../My Page.html`` -> ``My-Page.html``)."""
-    base = _NAME_UNSAFE.sub("-", Path(name.replace("\\", "/")).name).strip("-.")
+    """A file name without directories or unsafe characters (``../My Page.html`` -> ``My-Page.html``).
+
+    Spelled in ASCII as ids are (``Résumé café.txt`` -> ``Resume-cafe.txt``, ``C++.txt`` -> ``C-plus-plus.txt``),
+    so the stored file's id is the id of the name given.
+    """
+    base = safe_name(Path(name.replace("\\", "/")).name)
     if not base or not Path(base).stem:
         raise InvalidInput(f"file name {name!r} has no usable characters: rename the file")
     return base

@@ -44,6 +44,14 @@ def test_add_files_copies_checked_documents(corpus: Path) -> None:
     assert sorted(p.name for p in corpus.iterdir()) == ["japan-nato-rutte-visit.md"]
 
 
+def test_add_files_keeps_the_ids_of_accented_and_symbol_names(corpus: Path) -> None:
+    files = [("Résumé-café.txt", b"Cafe\n\nOne."), ("Zoë.txt", b"Zoe\n\nTwo."), ("C++.txt", b"Cpp\n\nThree.")]
+    change = add_files(corpus, files)
+    assert sorted(p.name for p in change.written) == ["C-plus-plus.txt", "Resume-cafe.txt", "Zoe.txt"]
+    assert sorted(d.doc_id for d in change.documents) == ["c-plus-plus", "resume-cafe", "zoe"]
+    assert {"c-plus-plus", "resume-cafe", "zoe"} <= {d.doc_id for d in read_corpus(corpus)}
+
+
 def test_add_text_keeps_dotted_ids_and_refuses_unsafe_ones(corpus: Path) -> None:
     add_text(corpus, "Version two of the report.", doc_id="report.v2", title="Report")
     assert "report.v2" in {d.doc_id for d in read_corpus(corpus)}
