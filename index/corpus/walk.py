@@ -8,7 +8,7 @@ the corpus directory is read. HTML pages and PDFs are recognised and read by ``c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from citeqa.index.corpus.identity import normalise_doc_id, text_fingerprint
@@ -58,28 +58,44 @@ def read_corpus(root: Path, warn: Warn | None = None) -> list[Document]:
     say: Warn = warn or (lambda _msg: None)
     if not root.is_dir():
         raise CorpusError(f"corpus directory {root} does not exist: create it and add articles")
-    documents: list[Document] = []
-    seen_ids: set[str] = set()
-    seen_hashes: dict[str, str] = {}
-    for path in iter_corpus_files(root, say):
-        name = path.relative_to(root).as_posix()
-        doc = _read_file(path, root, name, say)
-        if doc is None:
-            continue
-        body_hash = text_fingerprint(doc.text)  # CRLF, a final newline or NFD accents make no new document
-        if body_hash in seen_hashes:
-            first = seen_hashes[body_hash]
-            say(f"{name}: skipped, same text as {first} (line endings, spaces at line ends, Unicode form aside)")
-            continue
-        if doc.doc_id in seen_ids:
-            say(f"{name}: skipped, document id {doc.doc_id!r} already used")
-            continue
-        seen_ids.add(doc.doc_id)
-        seen_hashes[body_hash] = name
-        documents.append(doc)
+    documents = distinct_documents(read_corpus_files(root, say), say)
     if not documents:
         raise CorpusError(f"nothing indexable in {root}: add .md or .txt articles")
     return documents
+
+
+def read_corpus_files(root: Path, warn: Warn) -> list[Document]:
+    """The document of every readable file under ``root`` in path order, duplicates included."""
+    documents: list[Document] = []
+    for path in iter_corpus_files(root, warn):
+        doc = _read_file(path, root, path.relative_to(root).as_posix(), warn)
+        if doc is not None:
+            documents.append(doc)
+    return documents
+
+
+def distinct_documents(documents: Iterable[Document], warn: Warn | None = None) -> list[Document]:
+    """The documents a corpus holds: the first of each text and of each id, in order; ``warn`` hears of the others.
+
+    Texts that differ only in line endings, spaces at line ends or Unicode form are one text (``text_fingerprint``).
+    """
+    say: Warn = warn or (lambda _msg: None)
+    kept: list[Document] = []
+    seen_ids: set[str] = set()
+    seen_hashes: dict[str, str] = {}
+    for doc in documents:
+        body_hash = text_fingerprint(doc.text)  # CRLF, a final newline or NFD accents make no new document
+        if body_hash in seen_hashes:
+            first = seen_hashes[body_hash]
+            say(f"{doc.source}: skipped, same text as {first} (line endings, spaces at line ends, Unicode form aside)")
+            continue
+        if doc.doc_id in seen_ids:
+            say(f"{doc.source}: skipped, document id {doc.doc_id!r} already used")
+            continue
+        seen_ids.add(doc.doc_id)
+        seen_hashes[body_hash] = doc.source
+        kept.append(doc)
+    return kept
 
 
 def _read_file(path: Path, root: Path, name: str, warn: Warn) -> Document | None:

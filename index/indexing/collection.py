@@ -17,7 +17,7 @@ import yaml
 
 from citeqa.index.corpus.identity import is_doc_id, safe_name, text_fingerprint
 from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, TEXT_SUFFIXES, read_document
-from citeqa.index.corpus.walk import MAX_FILE_BYTES, make_doc_id, read_corpus
+from citeqa.index.corpus.walk import MAX_FILE_BYTES, distinct_documents, make_doc_id, read_corpus, read_corpus_files
 from citeqa.index.domain import Document
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput
@@ -118,14 +118,33 @@ def add_text(
 
 
 def remove_document(corpus_dir: Path, doc_id: str) -> Change:
-    """Delete the file holding document ``doc_id`` from the corpus."""
-    for doc in corpus_documents(corpus_dir):
-        if doc.doc_id == doc_id:
-            path = _inside(corpus_dir, corpus_dir / doc.source)
-            data = path.read_bytes()
-            path.unlink()
-            return Change(documents=(doc,), removed=((path, data),))
-    raise DocumentNotFound(f"no document {doc_id!r} in {corpus_dir}: list them with `citeqa list`")
+    """Delete the file of document ``doc_id`` and every other corpus file with its text (skipped as duplicates).
+
+    What is removed stays removed: a file skipped so far because it has the same id and another
+    text would take the id back at the next build, so the removal is refused (``DocumentConflict``
+    naming that file) and nothing is deleted.
+    """
+    every = read_corpus_files(corpus_dir, lambda _msg: None) if corpus_dir.is_dir() else []
+    doc = next((d for d in distinct_documents(every) if d.doc_id == doc_id), None)
+    if doc is None:
+        raise DocumentNotFound(f"no document {doc_id!r} in {corpus_dir}: list them with `citeqa list`")
+    fingerprint = text_fingerprint(doc.text)
+    same = [doc, *(d for d in every if d is not doc and text_fingerprint(d.text) == fingerprint)]
+    sources = {d.source for d in same}
+    back = next((d for d in distinct_documents(d for d in every if d.source not in sources) if d.doc_id == doc_id), None)
+    if back is not None:
+        raise DocumentConflict(
+            f"cannot remove {doc_id!r} ({doc.source}): {back.source}, skipped so far because its id is the same, "
+            f"would be document {doc_id!r} at the next build; remove or rename that file first"
+        )
+    removed: list[tuple[Path, bytes]] = []
+    for twin in same:
+        path = _inside(corpus_dir, corpus_dir / twin.source)
+        removed.append((path, path.read_bytes()))
+    for path, _ in removed:
+        path.unlink()
+    notes = tuple(f"{d.source}: removed too, same text as {doc.source}" for d in same[1:])
+    return Change(documents=tuple(same), removed=tuple(removed), notes=notes)
 
 
 def _check(data: bytes, target: Path, corpus_dir: Path, name: str, notes: list[str] | None = None) -> Document:

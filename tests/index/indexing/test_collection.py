@@ -6,6 +6,7 @@ import fcntl
 import json
 import shutil
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -111,6 +112,54 @@ def test_replace_and_remove(corpus: Path) -> None:
     assert not (corpus / "note.md").exists()
     with pytest.raises(DocumentNotFound):
         remove_document(corpus, "note")
+
+
+LIGHTHOUSE = "The lighthouse\n\nThe old lighthouse was painted green in May.\n"
+
+
+def test_remove_takes_every_file_with_the_same_text(corpus: Path) -> None:
+    (corpus / "lighthouse-copy.md").write_text(LIGHTHOUSE, encoding="utf-8")
+    (corpus / "lighthouse.md").write_text(LIGHTHOUSE.replace("\n", "\r\n"), encoding="utf-8")
+    (corpus / "phare.txt").write_text(unicodedata.normalize("NFD", LIGHTHOUSE), encoding="utf-8")
+    change = remove_document(corpus, "lighthouse-copy")
+    assert [d.doc_id for d in change.documents] == ["lighthouse-copy", "lighthouse", "phare"]
+    assert change.notes == (
+        "lighthouse.md: removed too, same text as lighthouse-copy.md",
+        "phare.txt: removed too, same text as lighthouse-copy.md",
+    )
+    assert sorted(p.name for p in corpus.iterdir()) == ["japan-nato-rutte-visit.md"]
+    assert [d.doc_id for d in read_corpus(corpus)] == ["japan-nato-rutte-visit"]
+    change.undo()
+    assert sorted(p.name for p in corpus.iterdir())[1:] == ["lighthouse-copy.md", "lighthouse.md", "phare.txt"]
+
+
+def test_remove_refuses_when_a_skipped_file_would_take_the_id_back(corpus: Path) -> None:
+    (corpus / "note.md").write_text("---\nid: note\n---\nThe first note.\n", encoding="utf-8")
+    (corpus / "note.txt").write_text("Note\n\nA different note with the same id.\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    with pytest.raises(
+        DocumentConflict, match=r"cannot remove 'note' \(note.md\): note.txt, skipped so far because its id"
+    ):
+        remove_document(corpus, "note")
+    assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
+
+
+def test_cli_remove_reports_what_the_index_then_holds(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "lighthouse-copy.md").write_text(LIGHTHOUSE, encoding="utf-8")
+    (corpus / "lighthouse.md").write_text(LIGHTHOUSE, encoding="utf-8")
+    index = tmp_path / "index"
+    where = ["--corpus", str(corpus), "--index", str(index)]
+    assert CliRunner().invoke(app, ["build", *where]).exit_code == 0
+    result = CliRunner().invoke(app, ["remove", "lighthouse-copy", *where])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["warning: lighthouse.md: removed too, same text as lighthouse-copy.md"]
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "removed lighthouse-copy: The lighthouse (lighthouse-copy.md)",
+        "removed lighthouse: The lighthouse (lighthouse.md)",
+    ]
+    assert lines[2].startswith("index now has 1 documents")
+    assert set(load_index(index).documents) == {"japan-nato-rutte-visit"}
 
 
 def test_change_and_build_is_incremental_and_undone_on_failure(corpus: Path, tmp_path: Path, embedder: Any) -> None:

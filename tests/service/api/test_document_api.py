@@ -139,6 +139,35 @@ def test_delete_unknown_document_is_404(docs_client: TestClient) -> None:
     assert docs_client.delete("/v1/documents/japan-nato-rutte-visit").status_code == 401
 
 
+def test_delete_removes_the_skipped_copies_of_a_document_or_refuses(docs_client: TestClient) -> None:
+    corpus = Path(docs_client.app.state.settings.corpus_dir)  # type: ignore[attr-defined]
+    text = b"The lighthouse\n\nThe old lighthouse keeper retired in 1990.\n"
+    files = {"file": ("lighthouse-copy.md", text, "text/markdown")}
+    assert docs_client.post("/v1/documents", files=files, headers=ADMIN).status_code == 201
+    (corpus / "lighthouse.md").write_bytes(text)  # skipped by every build: same text as lighthouse-copy.md
+    response = docs_client.delete("/v1/documents/lighthouse-copy", headers=ADMIN)
+    assert response.status_code == 200, response.text
+    assert [(d["doc_id"], d["source"]) for d in response.json()["documents"]] == [
+        ("lighthouse-copy", "lighthouse-copy.md"),
+        ("lighthouse", "lighthouse.md"),
+    ]
+    assert not {"lighthouse-copy", "lighthouse"} & _doc_ids(docs_client)
+    assert not (corpus / "lighthouse.md").exists()
+
+    (corpus / "keeper.md").write_bytes(b"---\nid: keeper\n---\nThe keeper lived in the tower.\n")
+    (corpus / "keeper.txt").write_bytes(b"Keeper\n\nAnother text that would take the id.\n")
+    try:
+        refused = docs_client.delete("/v1/documents/keeper", headers=ADMIN)
+        assert refused.status_code == 409, refused.text
+        message = refused.json()["error"]["message"]
+        assert message.startswith("cannot remove 'keeper' (keeper.md): keeper.txt, skipped so far")
+        assert str(corpus) not in message
+        assert (corpus / "keeper.md").exists()
+    finally:
+        (corpus / "keeper.md").unlink()
+        (corpus / "keeper.txt").unlink()
+
+
 def test_replacing_says_replaced_and_a_taken_id_names_the_field(docs_client: TestClient) -> None:
     note = {"doc_id": "tide-note", "title": "Tides", "text": "The spring tide reached the harbour wall."}
     first = docs_client.post("/v1/documents", json=note, headers=ADMIN)
