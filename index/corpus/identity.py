@@ -51,7 +51,7 @@ def is_doc_id(value: str) -> bool:
 
 
 def spell_ascii(value: str) -> str:
-    """``value`` in ASCII, case kept: transliterated (``Zoë`` -> ``Zoe``) and symbols spelled (``C++`` -> ``C plus plus``).
+    """``value`` in ASCII, case kept: transliterated (``Zoë`` -> ``Zoe``), symbols spelled (``C++`` -> ``C plus plus``).
 
     NFKC first, so a decomposed accent (a macOS file name) spells as the composed one does.
     """

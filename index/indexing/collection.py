@@ -7,7 +7,6 @@ id and text must not clash with another document), written atomically (temporary
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,7 +130,8 @@ def remove_document(corpus_dir: Path, doc_id: str) -> Change:
     fingerprint = text_fingerprint(doc.text)
     same = [doc, *(d for d in every if d is not doc and text_fingerprint(d.text) == fingerprint)]
     sources = {d.source for d in same}
-    back = next((d for d in distinct_documents(d for d in every if d.source not in sources) if d.doc_id == doc_id), None)
+    left = distinct_documents(d for d in every if d.source not in sources)
+    back = next((d for d in left if d.doc_id == doc_id), None)
     if back is not None:
         raise DocumentConflict(
             f"cannot remove {doc_id!r} ({doc.source}): {back.source}, skipped so far because its id is the same, "

@@ -168,6 +168,19 @@ def test_delete_removes_the_skipped_copies_of_a_document_or_refuses(docs_client:
         (corpus / "keeper.txt").unlink()
 
 
+def test_an_upload_in_latin1_is_read_with_its_accents_and_a_warning(docs_client: TestClient) -> None:
+    liege = "Café Renoir\n\nLe café Renoir à Liège sert des gaufres depuis 1921.\n".encode("latin-1")
+    response = docs_client.post("/v1/documents", files={"file": ("liège.txt", liege, "text/plain")}, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["documents"][0]["doc_id"], body["documents"][0]["title"]) == ("liege", "Café Renoir")
+    assert body["warnings"] == [
+        "liege.txt: not UTF-8; read as windows-1252 (detected; if the text reads wrong, convert the file to UTF-8)"
+    ]
+    assert "Liège" in docs_client.get("/v1/documents/liege").json()["text"]
+    assert docs_client.delete("/v1/documents/liege", headers=ADMIN).json()["warnings"] == []
+
+
 def test_replacing_says_replaced_and_a_taken_id_names_the_field(docs_client: TestClient) -> None:
     note = {"doc_id": "tide-note", "title": "Tides", "text": "The spring tide reached the harbour wall."}
     first = docs_client.post("/v1/documents", json=note, headers=ADMIN)
