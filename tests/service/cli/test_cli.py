@@ -98,6 +98,22 @@ def test_build_ask_and_search(tmp_path: Path) -> None:
     assert found["passages"][0]["doc_id"] == "port"
 
 
+def test_commands_leave_no_model_cache_in_the_working_directory(tmp_path: Path) -> None:
+    """The exported model goes to the user's cache, not to data/models under whatever directory a command runs in
+    (a corpus directory: the next build skipped data/models/.../model.onnx with a warning)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "dock.txt").write_text("Dock news\n\nThe new dock opened in Elmford on Monday.\n")
+    index = tmp_path / "index"
+    built = citeqa("build", "--corpus", ".", "--index", str(index), cwd=corpus)
+    assert built.returncode == 0, built.stderr
+    asked = citeqa("ask", "When did the dock open?", index=index, cwd=corpus)
+    assert asked.returncode == 0, asked.stderr
+    assert sorted(p.name for p in corpus.iterdir()) == ["dock.txt"]
+    again = citeqa("build", "--corpus", ".", "--index", str(index), cwd=corpus)
+    assert "up to date: 1 documents" in again.stdout and "warning" not in again.stderr, again.stderr
+
+
 def test_an_index_is_changed_from_the_corpus_it_was_built_from(tmp_path: Path) -> None:
     """`citeqa add/remove/build --index X` without --corpus work on the corpus X was built from, not on the
     working directory's corpus/ (which would drop X's documents)."""
