@@ -56,6 +56,8 @@ def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
 def read_corpus(root: Path, warn: Warn | None = None) -> list[Document]:
     """Every indexable document under ``root``; raises CorpusError when there is none."""
     say: Warn = warn or (lambda _msg: None)
+    if root.exists() and not root.is_dir():
+        raise CorpusError(f"corpus directory {root} is a file: give the directory that holds the articles")
     if not root.is_dir():
         raise CorpusError(f"corpus directory {root} does not exist: create it and add articles")
     documents = distinct_documents(read_corpus_files(root, say), say)

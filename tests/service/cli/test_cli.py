@@ -165,6 +165,41 @@ def test_expected_failures_exit_1_with_one_line(tmp_path: Path, args: tuple[str,
     assert result.stderr.strip().count("\n") == 0
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("build", "--corpus", "{corpus}", "--index", "{file}"),
+            "error: index directory {file} is a file: give --index (or CITEQA_INDEX_DIR) a directory for the index "
+            "(it is created if missing)",
+        ),
+        (
+            ("build", "--corpus", "{corpus}", "--index", "{file}/index"),
+            "error: index directory {file}/index cannot be created: {file} is a file; give --index another directory",
+        ),
+        (
+            ("build", "--corpus", "{file}", "--index", "{index}"),
+            "error: corpus directory {file} is a file: give --corpus (or CITEQA_CORPUS_DIR) the directory that holds "
+            "the articles; `citeqa add FILE` copies a file into it",
+        ),
+        (("add", "{file}", "--corpus", "{corpus}", "--index", "{file}"), "error: index directory {file} is a file"),
+        (("remove", "one", "--corpus", "{corpus}", "--index", "{file}"), "error: index directory {file} is a file"),
+        (("add", "{file}", "--corpus", "{file}", "--index", "{index}"), "error: corpus directory {file} is a file"),
+    ],
+)
+def test_a_file_where_a_directory_belongs_is_one_line_saying_what_to_give(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    paths = {"corpus": tmp_path / "corpus", "file": tmp_path / "one.md", "index": tmp_path / "index"}
+    paths["corpus"].mkdir()
+    paths["file"].write_text("One\n\nThe one article.\n")
+    result = citeqa(*(arg.format(**paths) for arg in args))
+    assert result.returncode == 1
+    assert result.stderr.startswith(message.format(**paths)), result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "one.md"]
+
+
 def test_a_project_moved_with_its_index_still_finds_its_corpus(tmp_path: Path) -> None:
     project = tmp_path / "project"
     (project / "articles").mkdir(parents=True)
