@@ -11,7 +11,8 @@ In order (``decode_text``):
 4. Anything else is detected with charset-normalizer: ``windows-1252`` whenever it fits (Western
    text; charset-normalizer's own first choice among Latin code pages is unreliable on short texts,
    ``café`` in ``windows-1250``), else charset-normalizer's best match (``shift_jis``, ``koi8-r``...).
-5. Bytes no text encoding fits, NUL bytes, or text full of control characters are binary: None.
+5. Bytes no text encoding fits, NUL bytes, or text full of control characters are binary:
+   ``CorpusError`` naming the file.
 
 Every file read in another encoding than UTF-8 is warned about, naming the encoding used.
 """
@@ -21,6 +22,8 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable
+
+from citeqa.index.errors import CorpusError
 
 __all__ = ["declared_encoding", "decode_text"]
 
@@ -37,16 +40,15 @@ _DECLARED = re.compile(
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # control characters other than \t \n \v \f \r
 
 
-def decode_text(data: bytes, name: str, warn: Warn, *, html: bool = False) -> str | None:
-    """The text of ``data``, or None (with a warning naming ``name``) when it is binary.
+def decode_text(data: bytes, name: str, warn: Warn, *, html: bool = False) -> str:
+    """The text of ``data``; ``warn`` hears how it was read when not as UTF-8. Raises ``CorpusError`` for binary.
 
     ``html``: the bytes are an HTML page, whose declared encoding is honoured when they are not UTF-8.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _checked(_try(data, "utf-16"), name, warn, "UTF-16 (it opens with a byte order mark)")
     if b"\x00" in data[:4096]:
-        warn(f"{name}: skipped, looks binary (NUL bytes)")
-        return None
+        raise CorpusError(f"{name}: looks binary (NUL bytes)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -63,8 +65,7 @@ def decode_text(data: bytes, name: str, warn: Warn, *, html: bool = False) -> st
         return data.decode("utf-8", errors="replace")
     detected = _detected(data)
     if detected is None:
-        warn(f"{name}: skipped, looks binary: not valid UTF-8 and no other text encoding fits (convert text to UTF-8)")
-        return None
+        raise _binary(name)
     how = f"{_shown(detected)} (detected; if the text reads wrong, convert the file to UTF-8)"
     return _checked(_try(data, detected), name, warn, how)
 
@@ -105,11 +106,14 @@ def _try(data: bytes, codec: str) -> str | None:
         return None
 
 
-def _checked(text: str | None, name: str, warn: Warn, how: str) -> str | None:
-    """``text`` with a warning saying how it was read; None (skipped as binary) when it is mostly control codes."""
+def _binary(name: str) -> CorpusError:
+    return CorpusError(f"{name}: looks binary: not valid UTF-8 and no other text encoding fits (convert text to UTF-8)")
+
+
+def _checked(text: str | None, name: str, warn: Warn, how: str) -> str:
+    """``text`` with a warning saying how it was read; ``CorpusError`` (binary) when it is mostly control codes."""
     if text is None or len(_CONTROLS.findall(text)) > max(MAX_DAMAGED_UTF8_BYTES, len(text) // 100):
-        warn(f"{name}: skipped, looks binary: not valid UTF-8 and no other text encoding fits (convert text to UTF-8)")
-        return None
+        raise _binary(name)
     warn(f"{name}: not UTF-8; read as {how}")
     return text.removeprefix("\ufeff")
 

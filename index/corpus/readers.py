@@ -32,6 +32,8 @@ Warn = Callable[[str], None]
 DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".pdf"})
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
 READABLE_SUFFIXES = TEXT_SUFFIXES | DOCUMENT_SUFFIXES | {""}  # a file without a suffix is read as text
+SUPPORTED_TYPES = "Markdown (.md, .markdown), text (.txt, .text), HTML (.html, .htm, .xhtml) or PDF (.pdf)"
+"""The file types a corpus holds, as messages name them."""
 _HTML_START = re.compile(
     rb"\A(?:\s|<\?xml[^>]*\?>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
 )
@@ -47,16 +49,14 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
-def read_document(data: bytes, doc_id: str, source: str = "", warn: Warn | None = None) -> Document | None:
-    """One document from a file's bytes, or None (with a warning) when nothing can be indexed."""
+def read_document(data: bytes, doc_id: str, source: str = "", warn: Warn | None = None) -> Document:
+    """One document from a file's bytes; raises ``CorpusError`` naming the file when nothing can be indexed."""
     say: Warn = warn or (lambda _msg: None)
     name = source or doc_id
     kind = sniff(data)
     if kind == "pdf":
         return read_pdf(data, doc_id, source)
     raw = decode_text(data, name, say, html=kind == "html")
-    if raw is None:
-        return None
     if kind == "html":
         return read_html(raw, doc_id, source)
     return parse_document(raw, doc_id, source, say)

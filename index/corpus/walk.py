@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from citeqa.index.corpus.identity import normalise_doc_id, text_fingerprint
-from citeqa.index.corpus.readers import READABLE_SUFFIXES, Warn, read_document
+from citeqa.index.corpus.readers import READABLE_SUFFIXES, SUPPORTED_TYPES, Warn, read_document
 from citeqa.index.domain import Document
 from citeqa.index.errors import CorpusError
 
@@ -48,7 +48,7 @@ def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
         if not path.is_file():
             continue
         if path.suffix.lower() not in READABLE_SUFFIXES:
-            warn(f"{name}: skipped, unsupported file type {path.suffix!r}")
+            warn(f"{name}: skipped, unsupported file type {path.suffix!r} (supported: {SUPPORTED_TYPES})")
             continue
         yield path
 
@@ -62,7 +62,7 @@ def read_corpus(root: Path, warn: Warn | None = None) -> list[Document]:
         raise CorpusError(f"corpus directory {root} does not exist: create it and add articles")
     documents = distinct_documents(read_corpus_files(root, say), say)
     if not documents:
-        raise CorpusError(f"nothing indexable in {root}: add .md or .txt articles")
+        raise CorpusError(f"nothing indexable in {root}: add articles as {SUPPORTED_TYPES}")
     return documents
 
 
@@ -113,8 +113,6 @@ def _read_file(path: Path, root: Path, name: str, warn: Warn) -> Document | None
         doc = read_document(data, make_doc_id(path.relative_to(root)), source=name, warn=warn)
     except CorpusError as exc:
         warn(f"{exc.message}; skipped")
-        return None
-    if doc is None:
         return None
     if not doc.text.strip():
         warn(f"{name}: skipped, no body text after the front matter")

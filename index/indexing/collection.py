@@ -15,11 +15,17 @@ from typing import Literal
 import yaml
 
 from citeqa.index.corpus.identity import is_doc_id, safe_name, text_fingerprint
-from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, TEXT_SUFFIXES, read_document
+from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, SUPPORTED_TYPES, TEXT_SUFFIXES, read_document
 from citeqa.index.corpus.walk import MAX_FILE_BYTES, distinct_documents, make_doc_id, read_corpus, read_corpus_files
 from citeqa.index.domain import Document
 from citeqa.index.embedding.base import Embedder
-from citeqa.index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput
+from citeqa.index.errors import (
+    CorpusError,
+    DocumentConflict,
+    DocumentNotFound,
+    InvalidInput,
+    UnsupportedMediaType,
+)
 from citeqa.index.indexing.build import LOCK_WAIT_SECONDS, BuildParams, BuildReport, Progress, build_index, build_lock
 from citeqa.index.store.atomic import write_atomic
 
@@ -77,18 +83,41 @@ def corpus_documents(corpus_dir: Path) -> list[Document]:
 
 
 def add_files(corpus_dir: Path, files: Iterable[tuple[str, bytes]], *, replace: bool = False) -> Change:
-    """Copy files (name, bytes) into the corpus root; all are checked before any is written."""
+    """Copy files (name, bytes) into the corpus root; all are checked before any is written.
+
+    One file that cannot be added refuses them all, with one message naming every such file
+    (``UnsupportedMediaType`` when each is of a type the corpus does not hold, else ``InvalidInput``).
+    """
     existing = corpus_documents(corpus_dir)
     planned: list[tuple[Path, bytes, Document]] = []
     notes: list[str] = []
-    for name, data in files:
-        target = corpus_dir / safe_file_name(name)
-        if target.suffix.lower() not in TEXT_SUFFIXES | DOCUMENT_SUFFIXES:
-            target = target.with_name(target.name + ".txt")
-        doc = _check(data, target, corpus_dir, name, notes)
-        planned.append((target, data, doc))
+    refused: list[InvalidInput | UnsupportedMediaType] = []
+    given = list(files)
+    for name, data in given:
+        try:
+            target = corpus_dir / safe_file_name(name)
+            if target.suffix == "":
+                target = target.with_name(target.name + ".txt")  # the corpus reads a file without suffix as text
+            elif target.suffix.lower() not in TEXT_SUFFIXES | DOCUMENT_SUFFIXES:
+                raise UnsupportedMediaType(
+                    f"{name}: unsupported file type {target.suffix!r}: add {SUPPORTED_TYPES} files"
+                )
+            planned.append((target, data, _check(data, target, corpus_dir, name, notes)))
+        except (InvalidInput, UnsupportedMediaType) as exc:
+            refused.append(exc)
+    if refused:
+        raise _refusal(refused, len(given))
     _check_clashes([(t, d) for t, _, d in planned], existing, corpus_dir, replace)
     return _apply(corpus_dir, planned, existing, tuple(notes))
+
+
+def _refusal(refused: list[InvalidInput | UnsupportedMediaType], given: int) -> InvalidInput | UnsupportedMediaType:
+    """One error for the files that cannot be added: the error itself when only one file was given."""
+    if given == 1:
+        return refused[0]
+    kind = UnsupportedMediaType if all(isinstance(e, UnsupportedMediaType) for e in refused) else InvalidInput
+    reasons = "; ".join(e.message for e in refused)
+    return kind(f"{len(refused)} of the {given} files cannot be added, so none was: {reasons}")
 
 
 def add_text(
@@ -157,9 +186,8 @@ def _check(data: bytes, target: Path, corpus_dir: Path, name: str, notes: list[s
         doc = read_document(data, make_doc_id(target.relative_to(corpus_dir)), target.name, problems.append)
     except CorpusError as exc:
         raise InvalidInput(exc.message) from None
-    if doc is None or not doc.text.strip():
-        reason = problems[0] if problems else f"{name}: no text to index"
-        raise InvalidInput(reason)
+    if not doc.text.strip():
+        raise InvalidInput(f"{name}: no text to index")
     if notes is not None:
         notes.extend(problems)
     return doc

@@ -113,7 +113,11 @@ router = APIRouter(
     },
 )
 UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
-    415: {"model": ErrorResponse, "description": "A body that is neither `multipart/form-data` nor JSON (or none)."}
+    415: {
+        "model": ErrorResponse,
+        "description": "A body that is neither `multipart/form-data` nor JSON (or none), or a file of a type the "
+        "corpus does not hold (Markdown, text, HTML and PDF are; the message lists them).",
+    }
 }
 
 

@@ -43,7 +43,7 @@ def corpus(tmp_path: Path) -> Path:
         ("noise.txt", bytes((i * 131 + 7) % 256 for i in range(4096)).replace(b"\x00", b"\x01"), "not valid UTF-8"),
         ("huge.txt", b"word " * (MAX_FILE_BYTES // 5 + 1), "over the"),
         ("zz-copy.txt", GOOD.encode(), "same text as good.txt"),
-        ("photo.jpg", b"\xff\xd8\xff\xe0", "unsupported file type"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0", "unsupported file type '.jpg' (supported: Markdown (.md, .markdown), "),
         ("bad-front-matter.md", b"---\ntitle: [unclosed\n---\nbody\n", "front matter is not valid YAML"),
     ],
 )
@@ -148,7 +148,10 @@ def test_cli_build_with_nothing_indexable_exits_1_with_one_line(tmp_path: Path) 
     )
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert errors == [f"error: nothing indexable in {root}: add .md or .txt articles"]
+    assert errors == [
+        f"error: nothing indexable in {root}: add articles as Markdown (.md, .markdown), text (.txt, .text), "
+        "HTML (.html, .htm, .xhtml) or PDF (.pdf)"
+    ]
     assert "Traceback" not in result.stderr
     assert "warning: empty.txt: skipped, empty" in result.stderr
     assert not (tmp_path / "index" / "CURRENT").exists()

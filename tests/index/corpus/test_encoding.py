@@ -11,6 +11,7 @@ import pytest
 from citeqa.index.corpus.encoding import declared_encoding, decode_text
 from citeqa.index.corpus.readers import read_document
 from citeqa.index.corpus.walk import read_corpus
+from citeqa.index.errors import CorpusError
 
 LIEGE = "Café Renoir\n\nLe café est situé à Liège, près de la gare. On y mange des crêpes.\n"
 PAGE = (
@@ -100,10 +101,14 @@ def test_utf8_damaged_in_a_few_places_keeps_utf8() -> None:
     ],
     ids=["nul-bytes", "noise", "control-codes"],
 )
-def test_binary_is_skipped(data: bytes) -> None:
+def test_binary_is_refused_naming_the_file(data: bytes, tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match=r"^f\.txt: looks binary"):
+        read_document(data, "f", "f.txt")
+    (tmp_path / "f.txt").write_bytes(data)
+    (tmp_path / "ok.txt").write_text("Ok\n\nA text.\n")
     warnings: list[str] = []
-    assert read_document(data, "f", "f.txt", warnings.append) is None
-    assert len(warnings) == 1 and warnings[0].startswith("f.txt: skipped, looks binary")
+    assert [d.doc_id for d in read_corpus(tmp_path, warnings.append)] == ["ok"]
+    assert len(warnings) == 1 and warnings[0].startswith("f.txt: looks binary") and warnings[0].endswith("; skipped")
 
 
 @pytest.mark.parametrize(

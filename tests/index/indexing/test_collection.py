@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from citeqa.index.corpus.walk import read_corpus
-from citeqa.index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput
+from citeqa.index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput, UnsupportedMediaType
 from citeqa.index.indexing.build import LOCK_FILE, build_index
 from citeqa.index.indexing.collection import add_files, add_text, change_and_build, remove_document, safe_file_name
 from citeqa.index.store.loader import load_index
@@ -84,6 +84,38 @@ def test_add_files_refuses_bad_or_clashing_files(
     with pytest.raises(error, match=message):
         add_files(corpus, files)
     assert sorted(corpus.iterdir()) == before
+
+
+def test_add_files_names_every_file_it_refuses_and_adds_none(corpus: Path) -> None:
+    files = [
+        ("good.txt", b"Good\n\nA fine article."),
+        ("notes.docx", b"PK\x03\x04 zip"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00"),
+        ("empty.md", b" \n"),
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        add_files(corpus, files)
+    assert refused.value.message == (
+        "3 of the 4 files cannot be added, so none was: notes.docx: unsupported file type '.docx': add Markdown "
+        "(.md, .markdown), text (.txt, .text), HTML (.html, .htm, .xhtml) or PDF (.pdf) files; "
+        "image.txt: looks binary (NUL bytes); empty.md: the file is empty"
+    )
+    assert "skipped" not in refused.value.message
+    with pytest.raises(UnsupportedMediaType, match=r"^2 of the 3 files .*a\.docx: .*b\.odt: unsupported"):
+        add_files(corpus, [("a.docx", b"x"), ("b.odt", b"y"), ("good.txt", b"Good\n\nA fine article.")])
+    assert sorted(p.name for p in corpus.iterdir()) == ["japan-nato-rutte-visit.md"]
+
+
+def test_cli_add_refuses_a_batch_with_bad_files_on_one_line(corpus: Path, tmp_path: Path) -> None:
+    for name, data in (("ok.txt", b"Ok\n\nA fine article."), ("notes.docx", b"PK"), ("blob.txt", b"\x00\x01")):
+        (tmp_path / name).write_bytes(data)
+    paths = [str(tmp_path / n) for n in ("ok.txt", "notes.docx", "blob.txt")]
+    result = CliRunner().invoke(app, ["add", *paths, "--corpus", str(corpus), "--index", str(tmp_path / "index")])
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: 2 of the 3 files cannot be added, so none was: notes.docx: unsupported file type")
+    assert line.endswith("; blob.txt: looks binary (NUL bytes)") and "skipped" not in line
+    assert sorted(p.name for p in corpus.iterdir()) == ["japan-nato-rutte-visit.md"]
 
 
 def test_same_text_under_another_name_is_a_conflict(corpus: Path) -> None:

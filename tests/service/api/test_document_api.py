@@ -110,7 +110,12 @@ def test_concurrent_changes_are_serialized_and_all_kept(docs_client: TestClient)
         ({"json": {"doc_id": "x", "title": "t", "text": "b", "extra": 1}}, 422, "invalid_input"),
         ({"json": {"doc_id": "japan-nato-rutte-visit", "title": "t", "text": "new body"}}, 409, "document_conflict"),
         ({"files": {"file": ("big.txt", b"x" * 300_000, "text/plain")}}, 413, "payload_too_large"),
-        ({"files": {"file": ("img.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "image/png")}}, 422, "invalid_input"),
+        (
+            {"files": {"file": ("img.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "image/png")}},
+            415,
+            "unsupported_media_type",
+        ),
+        ({"files": {"file": ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "text/plain")}}, 422, "invalid_input"),
         ({"files": {"file": ("bad.pdf", b"%PDF-1.4 not really", "application/pdf")}}, 422, "invalid_input"),
         ({"data": {"replace": "true"}, "files": {"other": ("a.txt", b"a", "text/plain")}}, 422, "invalid_input"),
         ({"content": b"hello", "headers": {**ADMIN, "content-type": "text/plain"}}, 415, "unsupported_media_type"),
@@ -127,6 +132,20 @@ def test_bad_requests_are_refused_and_change_nothing(
     assert response.status_code == status, response.text
     assert response.json()["error"]["code"] == code
     assert docs_client.get("/readyz").json()["index"]["version"] == before
+
+
+def test_an_upload_of_a_type_the_corpus_does_not_hold_is_415_listing_the_types(docs_client: TestClient) -> None:
+    files = {"file": ("notes.docx", b"PK\x03\x04 a word document", "application/octet-stream")}
+    response = docs_client.post("/v1/documents", files=files, headers=ADMIN)
+    assert response.status_code == 415, response.text
+    assert response.json()["error"] == {
+        "code": "unsupported_media_type",
+        "message": "notes.docx: unsupported file type '.docx': add Markdown (.md, .markdown), text (.txt, .text), "
+        "HTML (.html, .htm, .xhtml) or PDF (.pdf) files",
+    }
+    assert "notes.docx" not in _doc_ids(docs_client)
+    corpus = Path(docs_client.app.state.settings.corpus_dir)  # type: ignore[attr-defined]
+    assert not any(p.name.startswith("notes") for p in corpus.iterdir())
 
 
 def test_delete_unknown_document_is_404(docs_client: TestClient) -> None:
