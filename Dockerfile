@@ -5,10 +5,13 @@
 # Settings are CITEQA_* environment variables (docs/configuration.md).
 
 FROM python:3.11-slim AS build
+# The ONNX export of the model is made by the build below and kept in /app/data/models, which the
+# runtime stage copies: containers start without exporting it again (the default cache is per user).
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HF_HUB_OFFLINE=1 \
-    PATH=/opt/venv/bin:$PATH
+    PATH=/opt/venv/bin:$PATH \
+    CITEQA_MODEL_CACHE_DIR=/app/data/models
 WORKDIR /app
 RUN python -m venv /opt/venv \
     && pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
@@ -27,6 +30,7 @@ ENV HF_HUB_OFFLINE=1 \
     PATH=/opt/venv/bin:$PATH \
     CITEQA_INDEX_DIR=/app/data/index \
     CITEQA_CORPUS_DIR=/app/corpus \
+    CITEQA_MODEL_CACHE_DIR=/app/data/models \
     CITEQA_HOST=0.0.0.0 \
     CITEQA_PORT=8000 \
     CITEQA_LOG_FORMAT=json

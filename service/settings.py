@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from citeqa.index.embedding.base import Backend
+from citeqa.index.embedding.base import Backend, default_cache_dir
 from citeqa.index.limits import MAX_K, MAX_QUESTION_CHARS
 from citeqa.index.retrieval.fusion import FusionMode, RetrievalParams
 from citeqa.index.store.kinds import IndexKind
@@ -99,9 +99,10 @@ class Settings(BaseSettings):
     admin_api_key: SecretStr | None = Field(None, description="Key for admin endpoints (reload); unset disables them.")
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
     model_cache_dir: Path = Field(
-        Path("data/models"),
+        default_factory=default_cache_dir,
         description="Where the onnx backends keep the model exported from the packaged one, "
-        "and the cached hashes of the model files (digests.json).",
+        "and the cached hashes of the model files (digests.json); by default the user's cache directory, "
+        "shared by every working directory.",
     )
     batch_wait_ms: float = Field(
         0.0,

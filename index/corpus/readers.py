@@ -10,6 +10,8 @@ page named ``.txt`` is still read as HTML and a PDF without a suffix is still a 
   each page is kept in the metadata (``page_starts``), so ``page_of(doc, offset)`` names the
   page a citation comes from.
 - Markdown with front matter and plain text: ``citeqa.index.corpus.markdown``.
+- Text and HTML bytes are decoded by ``citeqa.index.corpus.encoding``: UTF-8, else the encoding a
+  page declares, else a detected one, with a warning naming it.
 
 The heavy libraries are imported only when a file of their kind is read.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from citeqa.index.corpus.encoding import decode_text
 from citeqa.index.corpus.html import read_html
 from citeqa.index.corpus.markdown import parse_document
 from citeqa.index.corpus.pdf import read_pdf
@@ -29,6 +32,8 @@ Warn = Callable[[str], None]
 DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".pdf"})
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
 READABLE_SUFFIXES = TEXT_SUFFIXES | DOCUMENT_SUFFIXES | {""}  # a file without a suffix is read as text
+SUPPORTED_TYPES = "Markdown (.md, .markdown), text (.txt, .text), HTML (.html, .htm, .xhtml) or PDF (.pdf)"
+"""The file types a corpus holds, as messages name them."""
 _HTML_START = re.compile(
     rb"\A(?:\s|<\?xml[^>]*\?>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
 )
@@ -44,40 +49,14 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
-def read_document(data: bytes, doc_id: str, source: str = "", warn: Warn | None = None) -> Document | None:
-    """One document from a file's bytes, or None (with a warning) when nothing can be indexed."""
+def read_document(data: bytes, doc_id: str, source: str = "", warn: Warn | None = None) -> Document:
+    """One document from a file's bytes; raises ``CorpusError`` naming the file when nothing can be indexed."""
     say: Warn = warn or (lambda _msg: None)
     name = source or doc_id
     kind = sniff(data)
     if kind == "pdf":
         return read_pdf(data, doc_id, source)
-    raw = decode_text(data, name, say)
-    if raw is None:
-        return None
+    raw = decode_text(data, name, say, html=kind == "html")
     if kind == "html":
         return read_html(raw, doc_id, source)
     return parse_document(raw, doc_id, source, say)
-
-
-def decode_text(data: bytes, name: str, warn: Warn) -> str | None:
-    """UTF-8 text (BOM dropped); None for binary data; undecodable bytes replaced with a warning."""
-    if b"\x00" in data[:4096]:
-        warn(f"{name}: skipped, looks binary (NUL bytes)")
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        invalid = _invalid_utf8_bytes(data)
-        if invalid > max(MAX_INVALID_UTF8_BYTES, len(data) // 100):
-            warn(f"{name}: skipped, {invalid} bytes are not valid UTF-8 (binary, or another encoding: convert it)")
-            return None
-        warn(f"{name}: not valid UTF-8 at byte {exc.start}; undecodable bytes replaced with U+FFFD")
-        return data.decode("utf-8", errors="replace")
-
-
-MAX_INVALID_UTF8_BYTES = 8
-
-
-def _invalid_utf8_bytes(data: bytes) -> int:
-    """How many bytes do not decode as UTF-8 (more than 1% of them: not text)."""
-    return sum(1 for ch in data.decode("utf-8", errors="surrogateescape") if "\udc80" <= ch <= "\udcff")

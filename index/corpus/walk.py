@@ -8,11 +8,11 @@ the corpus directory is read. HTML pages and PDFs are recognised and read by ``c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from citeqa.index.corpus.identity import normalise_doc_id, text_fingerprint
-from citeqa.index.corpus.readers import READABLE_SUFFIXES, Warn, read_document
+from citeqa.index.corpus.readers import READABLE_SUFFIXES, SUPPORTED_TYPES, Warn, read_document
 from citeqa.index.domain import Document
 from citeqa.index.errors import CorpusError
 
@@ -48,7 +48,7 @@ def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
         if not path.is_file():
             continue
         if path.suffix.lower() not in READABLE_SUFFIXES:
-            warn(f"{name}: skipped, unsupported file type {path.suffix!r}")
+            warn(f"{name}: skipped, unsupported file type {path.suffix!r} (supported: {SUPPORTED_TYPES})")
             continue
         yield path
 
@@ -56,30 +56,48 @@ def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
 def read_corpus(root: Path, warn: Warn | None = None) -> list[Document]:
     """Every indexable document under ``root``; raises CorpusError when there is none."""
     say: Warn = warn or (lambda _msg: None)
+    if root.exists() and not root.is_dir():
+        raise CorpusError(f"corpus directory {root} is a file: give the directory that holds the articles")
     if not root.is_dir():
         raise CorpusError(f"corpus directory {root} does not exist: create it and add articles")
+    documents = distinct_documents(read_corpus_files(root, say), say)
+    if not documents:
+        raise CorpusError(f"nothing indexable in {root}: add articles as {SUPPORTED_TYPES}")
+    return documents
+
+
+def read_corpus_files(root: Path, warn: Warn) -> list[Document]:
+    """The document of every readable file under ``root`` in path order, duplicates included."""
     documents: list[Document] = []
+    for path in iter_corpus_files(root, warn):
+        doc = _read_file(path, root, path.relative_to(root).as_posix(), warn)
+        if doc is not None:
+            documents.append(doc)
+    return documents
+
+
+def distinct_documents(documents: Iterable[Document], warn: Warn | None = None) -> list[Document]:
+    """The documents a corpus holds: the first of each text and of each id, in order; ``warn`` hears of the others.
+
+    Texts that differ only in line endings, spaces at line ends or Unicode form are one text (``text_fingerprint``).
+    """
+    say: Warn = warn or (lambda _msg: None)
+    kept: list[Document] = []
     seen_ids: set[str] = set()
     seen_hashes: dict[str, str] = {}
-    for path in iter_corpus_files(root, say):
-        name = path.relative_to(root).as_posix()
-        doc = _read_file(path, root, name, say)
-        if doc is None:
-            continue
+    for doc in documents:
         body_hash = text_fingerprint(doc.text)  # CRLF, a final newline or NFD accents make no new document
         if body_hash in seen_hashes:
             first = seen_hashes[body_hash]
-            say(f"{name}: skipped, same text as {first} (line endings, spaces at line ends, Unicode form aside)")
+            say(f"{doc.source}: skipped, same text as {first} (line endings, spaces at line ends, Unicode form aside)")
             continue
         if doc.doc_id in seen_ids:
-            say(f"{name}: skipped, document id {doc.doc_id!r} already used")
+            say(f"{doc.source}: skipped, document id {doc.doc_id!r} already used")
             continue
         seen_ids.add(doc.doc_id)
-        seen_hashes[body_hash] = name
-        documents.append(doc)
-    if not documents:
-        raise CorpusError(f"nothing indexable in {root}: add .md or .txt articles")
-    return documents
+        seen_hashes[body_hash] = doc.source
+        kept.append(doc)
+    return kept
 
 
 def _read_file(path: Path, root: Path, name: str, warn: Warn) -> Document | None:
@@ -95,8 +113,6 @@ def _read_file(path: Path, root: Path, name: str, warn: Warn) -> Document | None
         doc = read_document(data, make_doc_id(path.relative_to(root)), source=name, warn=warn)
     except CorpusError as exc:
         warn(f"{exc.message}; skipped")
-        return None
-    if doc is None:
         return None
     if not doc.text.strip():
         warn(f"{name}: skipped, no body text after the front matter")

@@ -8,12 +8,21 @@ backend is created, never on import of this module.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+from platformdirs import user_cache_path
 
 from citeqa.index.domain import Choice, Vectors
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _PACKAGED_NAMES = frozenset({DEFAULT_MODEL, "all-MiniLM-L6-v2", "all-minilm-l6-v2"})
+
+
+def default_cache_dir() -> Path:
+    """The per-user cache of exported models: ``$XDG_CACHE_HOME/citeqa/models`` or ``~/.cache/citeqa/models``
+    on Linux, ``~/Library/Caches/citeqa/models`` on macOS, ``%LOCALAPPDATA%\\citeqa\\Cache\\models`` on Windows."""
+    return user_cache_path("citeqa", appauthor=False) / "models"
 
 
 class Backend(Choice):

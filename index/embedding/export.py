@@ -7,7 +7,8 @@ a text's vector does not depend on the rest of its batch). Nothing is downloaded
 files are cached in a directory named after a content hash of the model's files
 (``citeqa.index.embedding.digest``: weights saved over the old ones at the same path are a new
 export), written to a staging directory and renamed into place, so concurrent processes never
-see half a model.
+see half a model. By default the cache is the user's (``base.default_cache_dir``: ``~/.cache/citeqa/models``
+on Linux), so a command run from any directory finds the export made by another.
 """
 
 from __future__ import annotations

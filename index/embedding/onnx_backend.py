@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from citeqa.index.domain import Vectors
-from citeqa.index.embedding.base import DEFAULT_MODEL, public_name, resolve_model_path
+from citeqa.index.embedding.base import DEFAULT_MODEL, default_cache_dir, public_name, resolve_model_path
 from citeqa.index.embedding.digest import model_digest
 from citeqa.index.embedding.export import _max_length, exported_model
 from citeqa.index.errors import EmbedderUnavailable
@@ -54,7 +54,7 @@ class OnnxEmbedder:
         from tokenizers import Tokenizer
 
         providers = providers_for(device)
-        cache = cache_dir or Path("data/models")
+        cache = cache_dir or default_cache_dir()
         path = exported_model(name, cache, quantize)
         self.name = public_name(name)
         self.digest = model_digest(Path(resolve_model_path(name)), cache)

@@ -7,7 +7,6 @@ id and text must not clash with another document), written atomically (temporary
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,16 +14,21 @@ from typing import Literal
 
 import yaml
 
-from citeqa.index.corpus.identity import is_doc_id, text_fingerprint
-from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, TEXT_SUFFIXES, read_document
-from citeqa.index.corpus.walk import MAX_FILE_BYTES, make_doc_id, read_corpus
+from citeqa.index.corpus.identity import is_doc_id, safe_name, text_fingerprint
+from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, SUPPORTED_TYPES, TEXT_SUFFIXES, read_document
+from citeqa.index.corpus.walk import MAX_FILE_BYTES, distinct_documents, make_doc_id, read_corpus, read_corpus_files
 from citeqa.index.domain import Document
 from citeqa.index.embedding.base import Embedder
-from citeqa.index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput
+from citeqa.index.errors import (
+    CorpusError,
+    DocumentConflict,
+    DocumentNotFound,
+    InvalidInput,
+    UnsupportedMediaType,
+)
 from citeqa.index.indexing.build import LOCK_WAIT_SECONDS, BuildParams, BuildReport, Progress, build_index, build_lock
 from citeqa.index.store.atomic import write_atomic
 
-_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 ChangeAction = Literal["added", "replaced", "removed"]
 
 
@@ -57,8 +61,12 @@ class Change:
 
 
 def safe_file_name(name: str) -> str:
-    """A file name without directories or unsafe characters (``../My Page.html`` -> ``My-Page.html``)."""
-    base = _NAME_UNSAFE.sub("-", Path(name.replace("\\", "/")).name).strip("-.")
+    """A file name without directories or unsafe characters (``../My Page.html`` -> ``My-Page.html``).
+
+    Spelled in ASCII as ids are (``Résumé café.txt`` -> ``Resume-cafe.txt``, ``C++.txt`` -> ``C-plus-plus.txt``),
+    so the stored file's id is the id of the name given.
+    """
+    base = safe_name(Path(name.replace("\\", "/")).name)
     if not base or not Path(base).stem:
         raise InvalidInput(f"file name {name!r} has no usable characters: rename the file")
     return base
@@ -75,18 +83,41 @@ def corpus_documents(corpus_dir: Path) -> list[Document]:
 
 
 def add_files(corpus_dir: Path, files: Iterable[tuple[str, bytes]], *, replace: bool = False) -> Change:
-    """Copy files (name, bytes) into the corpus root; all are checked before any is written."""
+    """Copy files (name, bytes) into the corpus root; all are checked before any is written.
+
+    One file that cannot be added refuses them all, with one message naming every such file
+    (``UnsupportedMediaType`` when each is of a type the corpus does not hold, else ``InvalidInput``).
+    """
     existing = corpus_documents(corpus_dir)
     planned: list[tuple[Path, bytes, Document]] = []
     notes: list[str] = []
-    for name, data in files:
-        target = corpus_dir / safe_file_name(name)
-        if target.suffix.lower() not in TEXT_SUFFIXES | DOCUMENT_SUFFIXES:
-            target = target.with_name(target.name + ".txt")
-        doc = _check(data, target, corpus_dir, name, notes)
-        planned.append((target, data, doc))
+    refused: list[InvalidInput | UnsupportedMediaType] = []
+    given = list(files)
+    for name, data in given:
+        try:
+            target = corpus_dir / safe_file_name(name)
+            if target.suffix == "":
+                target = target.with_name(target.name + ".txt")  # the corpus reads a file without suffix as text
+            elif target.suffix.lower() not in TEXT_SUFFIXES | DOCUMENT_SUFFIXES:
+                raise UnsupportedMediaType(
+                    f"{name}: unsupported file type {target.suffix!r}: add {SUPPORTED_TYPES} files"
+                )
+            planned.append((target, data, _check(data, target, corpus_dir, name, notes)))
+        except (InvalidInput, UnsupportedMediaType) as exc:
+            refused.append(exc)
+    if refused:
+        raise _refusal(refused, len(given))
     _check_clashes([(t, d) for t, _, d in planned], existing, corpus_dir, replace)
     return _apply(corpus_dir, planned, existing, tuple(notes))
+
+
+def _refusal(refused: list[InvalidInput | UnsupportedMediaType], given: int) -> InvalidInput | UnsupportedMediaType:
+    """One error for the files that cannot be added: the error itself when only one file was given."""
+    if given == 1:
+        return refused[0]
+    kind = UnsupportedMediaType if all(isinstance(e, UnsupportedMediaType) for e in refused) else InvalidInput
+    reasons = "; ".join(e.message for e in refused)
+    return kind(f"{len(refused)} of the {given} files cannot be added, so none was: {reasons}")
 
 
 def add_text(
@@ -115,14 +146,34 @@ def add_text(
 
 
 def remove_document(corpus_dir: Path, doc_id: str) -> Change:
-    """Delete the file holding document ``doc_id`` from the corpus."""
-    for doc in corpus_documents(corpus_dir):
-        if doc.doc_id == doc_id:
-            path = _inside(corpus_dir, corpus_dir / doc.source)
-            data = path.read_bytes()
-            path.unlink()
-            return Change(documents=(doc,), removed=((path, data),))
-    raise DocumentNotFound(f"no document {doc_id!r} in {corpus_dir}: list them with `citeqa list`")
+    """Delete the file of document ``doc_id`` and every other corpus file with its text (skipped as duplicates).
+
+    What is removed stays removed: a file skipped so far because it has the same id and another
+    text would take the id back at the next build, so the removal is refused (``DocumentConflict``
+    naming that file) and nothing is deleted.
+    """
+    every = read_corpus_files(corpus_dir, lambda _msg: None) if corpus_dir.is_dir() else []
+    doc = next((d for d in distinct_documents(every) if d.doc_id == doc_id), None)
+    if doc is None:
+        raise DocumentNotFound(f"no document {doc_id!r} in {corpus_dir}: list them with `citeqa list`")
+    fingerprint = text_fingerprint(doc.text)
+    same = [doc, *(d for d in every if d is not doc and text_fingerprint(d.text) == fingerprint)]
+    sources = {d.source for d in same}
+    left = distinct_documents(d for d in every if d.source not in sources)
+    back = next((d for d in left if d.doc_id == doc_id), None)
+    if back is not None:
+        raise DocumentConflict(
+            f"cannot remove {doc_id!r} ({doc.source}): {back.source}, skipped so far because its id is the same, "
+            f"would be document {doc_id!r} at the next build; remove or rename that file first"
+        )
+    removed: list[tuple[Path, bytes]] = []
+    for twin in same:
+        path = _inside(corpus_dir, corpus_dir / twin.source)
+        removed.append((path, path.read_bytes()))
+    for path, _ in removed:
+        path.unlink()
+    notes = tuple(f"{d.source}: removed too, same text as {doc.source}" for d in same[1:])
+    return Change(documents=tuple(same), removed=tuple(removed), notes=notes)
 
 
 def _check(data: bytes, target: Path, corpus_dir: Path, name: str, notes: list[str] | None = None) -> Document:
@@ -137,9 +188,8 @@ def _check(data: bytes, target: Path, corpus_dir: Path, name: str, notes: list[s
         doc = read_document(data, make_doc_id(target.relative_to(corpus_dir)), name, problems.append)
     except CorpusError as exc:
         raise InvalidInput(exc.message) from None
-    if doc is None or not doc.text.strip():
-        reason = problems[0] if problems else f"{name}: no text to index"
-        raise InvalidInput(reason)
+    if not doc.text.strip():
+        raise InvalidInput(f"{name}: no text to index")
     if notes is not None:
         notes.extend(problems)
     return replace(doc, source=target.name)

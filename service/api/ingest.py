@@ -41,13 +41,15 @@ LIST_HINT = "list them with GET /v1/documents"
 
 @dataclass(frozen=True)
 class Outcome:
-    """A finished change: the documents it touched, the engine now serving, the index summary and
-    what was done (``Change.action``: added, replaced or removed)."""
+    """A finished change: the documents it touched, the engine now serving, the index summary,
+    what was done (``Change.action``: added, replaced or removed) and warnings about the given files
+    (``Change.notes``: a normalised id, a file read in another encoding than UTF-8)."""
 
     documents: tuple[Document, ...]
     engine: Engine
     index: dict[str, Any]
     action: ChangeAction
+    warnings: tuple[str, ...] = ()
 
 
 class DocumentManager:
@@ -127,7 +129,7 @@ class DocumentManager:
             report.reused,
             summary["version"],
         )
-        return Outcome(done.documents, self.runtime.engine(), summary, action)
+        return Outcome(done.documents, self.runtime.engine(), summary, action, done.notes)
 
 
 def chunk_counts(engine: Engine, doc_ids: Mapping[str, object] | set[str]) -> dict[str, int]:

@@ -98,6 +98,38 @@ def engine_from(settings: Any) -> Any:
         fail(exc.message)
 
 
+def require_directories(settings: Any, *, corpus_must_exist: bool) -> None:
+    """Fail with one line when the corpus or the index path is a file (or lies under one), before any model loads.
+
+    ``corpus_must_exist``: ``build`` reads the corpus, ``add`` creates it when missing.
+    """
+    corpus: Path = settings.corpus_dir
+    index: Path = settings.index_dir
+    blocker = _file_in_the_way(index)
+    if blocker == index:
+        fail(
+            f"index directory {index} is a file: give --index (or CITEQA_INDEX_DIR) a directory for the index "
+            "(it is created if missing)"
+        )
+    if blocker is not None:
+        fail(f"index directory {index} cannot be created: {blocker} is a file; give --index another directory")
+    if corpus.is_file():
+        fail(
+            f"corpus directory {corpus} is a file: give --corpus (or CITEQA_CORPUS_DIR) the directory that holds "
+            "the articles; `citeqa add FILE` copies a file into it"
+        )
+    if corpus_must_exist and not corpus.is_dir():
+        fail(f"corpus directory {corpus} does not exist: create it and add articles, or give --corpus")
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """``path`` or the first of its parents that exists as something other than a directory."""
+    for candidate in (path, *path.parents):
+        if candidate.exists() or candidate.is_symlink():
+            return None if candidate.is_dir() else candidate
+    return None
+
+
 def require_index(index_dir: Path) -> None:
     """Fail before any model loads when ``index_dir`` has no published index (no ``CURRENT`` pointer).
 

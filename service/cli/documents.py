@@ -18,6 +18,7 @@ from citeqa.service.cli.common import (
     WaitOpt,
     app,
     fail,
+    require_directories,
     settings_from,
     stderr,
 )
@@ -46,8 +47,7 @@ def build(
         settings = corpus_commands.index_corpus(settings_from(corpus, index, model), stderr)
     except CiteqaError as exc:
         fail(exc.message)
-    if not settings.corpus_dir.is_dir():
-        fail(f"corpus directory {settings.corpus_dir} does not exist: create it and add articles")
+    require_directories(settings, corpus_must_exist=True)
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
         embedder = wiring.build_embedder(settings)
@@ -106,6 +106,7 @@ def add(
 
     try:
         settings = corpus_commands.index_corpus(settings_from(corpus, index), stderr)
+        require_directories(settings, corpus_must_exist=False)
         corpus_commands.add(settings, paths, replace, as_json, typer.echo, stderr, wait)
     except CiteqaError as exc:
         fail(exc.message)
@@ -131,6 +132,7 @@ def remove(
 
     try:
         settings = corpus_commands.index_corpus(settings_from(corpus, index), stderr)
+        require_directories(settings, corpus_must_exist=False)
         corpus_commands.remove(settings, doc_id, as_json, typer.echo, stderr, wait)
     except CiteqaError as exc:
         fail(exc.message)

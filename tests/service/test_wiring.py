@@ -53,3 +53,14 @@ def test_the_served_search_parameters_are_reported_and_useless_ones_warned(
     flat = Runtime(Settings(index_dir=default_index, ivf_nprobe=4))
     flat.load()
     assert "CITEQA_IVF_NPROBE=4 has no effect: the index is flat" in caplog.text
+
+
+def test_the_model_cache_is_per_user_unless_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CITEQA_MODEL_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert Settings().model_cache_dir == tmp_path / "xdg" / "citeqa" / "models"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert Settings().model_cache_dir == tmp_path / "home" / ".cache" / "citeqa" / "models"
+    monkeypatch.setenv("CITEQA_MODEL_CACHE_DIR", "data/models")
+    assert Settings().model_cache_dir == Path("data/models")

@@ -65,6 +65,17 @@ class DocumentsChanged(BaseModel):
     )
     documents: list[ChangedDocument]
     index: dict[str, Any] = Field(description="Summary of the newly published index version now being served.")
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Problems with the given file that did not stop it: a front-matter id that was normalised, "
+        "text read in another encoding than UTF-8 (naming it), copies with the same text removed too.",
+        examples=[
+            [
+                "liege.txt: not UTF-8; read as windows-1252 (detected; if the text reads wrong, convert the file "
+                "to UTF-8)"
+            ]
+        ],
+    )
 
     @classmethod
     def of(cls, outcome: Outcome) -> DocumentsChanged:
@@ -81,7 +92,7 @@ class DocumentsChanged(BaseModel):
             )
             for d in outcome.documents
         ]
-        return cls(action=outcome.action, documents=docs, index=outcome.index)
+        return cls(action=outcome.action, documents=docs, index=outcome.index, warnings=list(outcome.warnings))
 
 
 async def get_manager(request: Request) -> DocumentManager:
@@ -102,7 +113,11 @@ router = APIRouter(
     },
 )
 UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
-    415: {"model": ErrorResponse, "description": "A body that is neither `multipart/form-data` nor JSON (or none)."}
+    415: {
+        "model": ErrorResponse,
+        "description": "A body that is neither `multipart/form-data` nor JSON (or none), or a file of a type the "
+        "corpus does not hold (Markdown, text, HTML and PDF are; the message lists them).",
+    }
 }
 
 

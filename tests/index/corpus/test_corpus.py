@@ -94,3 +94,5 @@ def test_a_corpus_with_nothing_indexable_is_an_error(tmp_path: Path) -> None:
         read_corpus(tmp_path)
     with pytest.raises(CorpusError, match="does not exist"):
         read_corpus(tmp_path / "missing")
+    with pytest.raises(CorpusError, match=r"corpus directory .*empty\.txt is a file: give the directory"):
+        read_corpus(tmp_path / "empty.txt")

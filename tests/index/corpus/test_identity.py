@@ -10,6 +10,7 @@ import pytest
 
 from citeqa.index.corpus.identity import is_doc_id, normalise_doc_id, text_fingerprint
 from citeqa.index.corpus.walk import make_doc_id, read_corpus
+from citeqa.index.indexing.collection import safe_file_name
 
 TEXT = "Café owners on the quay\n\nThe harbour café reopens on Monday after the flood.\nIt serves soup."
 
@@ -42,12 +43,68 @@ def test_different_texts_have_different_fingerprints() -> None:
 
 @pytest.mark.parametrize(
     ("path", "expected"),
-    [("_drafts/One.md", "drafts-one"), ("ÉTÉ 2024.txt", "t-2024"), ("x" * 200 + ".md", "x" * 128)],
+    [("_drafts/One.md", "drafts-one"), ("ÉTÉ 2024.txt", "ete-2024"), ("x" * 200 + ".md", "x" * 128)],
 )
 def test_ids_from_paths_follow_the_id_rule(path: str, expected: str) -> None:
     doc_id = make_doc_id(Path(path))
     assert doc_id == expected
     assert is_doc_id(doc_id)
+
+
+NAMES = [
+    # accents and other scripts are spelled in ASCII, one hyphen between words
+    ("Résumé-café.txt", "resume-cafe"),
+    (unicodedata.normalize("NFD", "Résumé-bistro.txt"), "resume-bistro"),
+    ("Zoë.txt", "zoe"),
+    ("Straße/Œuvre.md", "strasse-oeuvre"),
+    ("Café – résumé (draft) #2.txt", "cafe-resume-draft-2"),
+    ("Москва.txt", "moskva"),
+    # symbols that tell names apart are words
+    ("C.txt", "c"),
+    ("C++.txt", "c-plus-plus"),
+    ("C#.txt", "c-sharp"),
+    ("AT&T.txt", "at-and-t"),
+    ("AT-T.txt", "at-t"),
+    ("100%.txt", "100-percent"),
+    ("user@host.md", "user-at-host"),
+    # ASCII names without those symbols keep the ids they always had
+    ("A File.md", "a-file"),
+    ("report_v2.1.md", "report_v2.1"),
+    ("a - b.txt", "a---b"),
+    ("1,000 words.txt", "1-000-words"),
+    ("#2 (draft).txt", "2-draft"),
+    ("My Report (final).pdf", "my-report-final"),
+]
+
+
+@pytest.mark.parametrize(("path", "expected"), NAMES, ids=[n for n, _ in NAMES])
+def test_ids_spell_accents_and_symbols_in_ascii(path: str, expected: str) -> None:
+    assert make_doc_id(Path(path)) == expected
+
+
+@pytest.mark.parametrize("name", ["Résumé-café.txt", "Zoë.txt", "Ångström notes.md", "naïve café.html"])
+def test_composed_and_decomposed_names_have_one_id(name: str) -> None:
+    composed, decomposed = (unicodedata.normalize(form, name) for form in ("NFC", "NFD"))
+    assert composed != decomposed
+    assert make_doc_id(Path(composed)) == make_doc_id(Path(decomposed)) == normalise_doc_id(Path(name).stem)
+    assert "--" not in make_doc_id(Path(decomposed))
+
+
+def test_names_that_differ_by_a_symbol_are_different_documents(tmp_path: Path) -> None:
+    names = ["C.txt", "C++.txt", "C#.txt", "AT&T.txt", "AT-T.txt"]
+    for number, name in enumerate(names):
+        (tmp_path / name).write_text(f"Article {number}\n\nA different text about {name}.\n", encoding="utf-8")
+    warnings: list[str] = []
+    documents = read_corpus(tmp_path, warnings.append)
+    assert sorted(d.doc_id for d in documents) == ["at-and-t", "at-t", "c", "c-plus-plus", "c-sharp"]
+    assert warnings == []
+
+
+@pytest.mark.parametrize("name", [n for n, _ in NAMES if "/" not in n] + ["../Saved Page.html", "a..b.txt"])
+def test_an_uploaded_file_keeps_the_id_of_its_name(name: str) -> None:
+    stored = safe_file_name(name)
+    assert stored.isascii() and "/" not in stored
+    assert make_doc_id(Path(stored)) == make_doc_id(Path(Path(name).name))
 
 
 @pytest.mark.parametrize("value", ["news/2024/roof", "A B", "-x-", "é", "", "../..", "x" * 300, "a%2Fb"])

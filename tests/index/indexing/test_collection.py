@@ -6,6 +6,7 @@ import fcntl
 import json
 import shutil
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from citeqa.index.corpus.walk import read_corpus
-from citeqa.index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput
+from citeqa.index.errors import CorpusError, DocumentConflict, DocumentNotFound, InvalidInput, UnsupportedMediaType
 from citeqa.index.indexing.build import LOCK_FILE, build_index
 from citeqa.index.indexing.collection import add_files, add_text, change_and_build, remove_document, safe_file_name
 from citeqa.index.store.loader import load_index
@@ -42,6 +43,14 @@ def test_add_files_copies_checked_documents(corpus: Path) -> None:
     assert docs["report"].metadata["pages"] == "3"
     change.undo()
     assert sorted(p.name for p in corpus.iterdir()) == ["japan-nato-rutte-visit.md"]
+
+
+def test_add_files_keeps_the_ids_of_accented_and_symbol_names(corpus: Path) -> None:
+    files = [("Résumé-café.txt", b"Cafe\n\nOne."), ("Zoë.txt", b"Zoe\n\nTwo."), ("C++.txt", b"Cpp\n\nThree.")]
+    change = add_files(corpus, files)
+    assert sorted(p.name for p in change.written) == ["C-plus-plus.txt", "Resume-cafe.txt", "Zoe.txt"]
+    assert sorted(d.doc_id for d in change.documents) == ["c-plus-plus", "resume-cafe", "zoe"]
+    assert {"c-plus-plus", "resume-cafe", "zoe"} <= {d.doc_id for d in read_corpus(corpus)}
 
 
 def test_add_text_keeps_dotted_ids_and_refuses_unsafe_ones(corpus: Path) -> None:
@@ -80,6 +89,38 @@ def test_add_files_refuses_bad_or_clashing_files(
     assert sorted(corpus.iterdir()) == before
 
 
+def test_add_files_names_every_file_it_refuses_and_adds_none(corpus: Path) -> None:
+    files = [
+        ("good.txt", b"Good\n\nA fine article."),
+        ("notes.docx", b"PK\x03\x04 zip"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00"),
+        ("empty.md", b" \n"),
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        add_files(corpus, files)
+    assert refused.value.message == (
+        "3 of the 4 files cannot be added, so none was: notes.docx: unsupported file type '.docx': add Markdown "
+        "(.md, .markdown), text (.txt, .text), HTML (.html, .htm, .xhtml) or PDF (.pdf) files; "
+        "image.txt: looks binary (NUL bytes); empty.md: the file is empty"
+    )
+    assert "skipped" not in refused.value.message
+    with pytest.raises(UnsupportedMediaType, match=r"^2 of the 3 files .*a\.docx: .*b\.odt: unsupported"):
+        add_files(corpus, [("a.docx", b"x"), ("b.odt", b"y"), ("good.txt", b"Good\n\nA fine article.")])
+    assert sorted(p.name for p in corpus.iterdir()) == ["japan-nato-rutte-visit.md"]
+
+
+def test_cli_add_refuses_a_batch_with_bad_files_on_one_line(corpus: Path, tmp_path: Path) -> None:
+    for name, data in (("ok.txt", b"Ok\n\nA fine article."), ("notes.docx", b"PK"), ("blob.txt", b"\x00\x01")):
+        (tmp_path / name).write_bytes(data)
+    paths = [str(tmp_path / n) for n in ("ok.txt", "notes.docx", "blob.txt")]
+    result = CliRunner().invoke(app, ["add", *paths, "--corpus", str(corpus), "--index", str(tmp_path / "index")])
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: 2 of the 3 files cannot be added, so none was: notes.docx: unsupported file type")
+    assert line.endswith("; blob.txt: looks binary (NUL bytes)") and "skipped" not in line
+    assert sorted(p.name for p in corpus.iterdir()) == ["japan-nato-rutte-visit.md"]
+
+
 def test_same_text_under_another_name_is_a_conflict(corpus: Path) -> None:
     (original,) = read_corpus(corpus)
     with pytest.raises(DocumentConflict, match="already in the corpus as 'japan-nato-rutte-visit'"):
@@ -106,6 +147,54 @@ def test_replace_and_remove(corpus: Path) -> None:
     assert not (corpus / "note.md").exists()
     with pytest.raises(DocumentNotFound):
         remove_document(corpus, "note")
+
+
+LIGHTHOUSE = "The lighthouse\n\nThe old lighthouse was painted green in May.\n"
+
+
+def test_remove_takes_every_file_with_the_same_text(corpus: Path) -> None:
+    (corpus / "lighthouse-copy.md").write_text(LIGHTHOUSE, encoding="utf-8")
+    (corpus / "lighthouse.md").write_text(LIGHTHOUSE.replace("\n", "\r\n"), encoding="utf-8")
+    (corpus / "phare.txt").write_text(unicodedata.normalize("NFD", LIGHTHOUSE), encoding="utf-8")
+    change = remove_document(corpus, "lighthouse-copy")
+    assert [d.doc_id for d in change.documents] == ["lighthouse-copy", "lighthouse", "phare"]
+    assert change.notes == (
+        "lighthouse.md: removed too, same text as lighthouse-copy.md",
+        "phare.txt: removed too, same text as lighthouse-copy.md",
+    )
+    assert sorted(p.name for p in corpus.iterdir()) == ["japan-nato-rutte-visit.md"]
+    assert [d.doc_id for d in read_corpus(corpus)] == ["japan-nato-rutte-visit"]
+    change.undo()
+    assert sorted(p.name for p in corpus.iterdir())[1:] == ["lighthouse-copy.md", "lighthouse.md", "phare.txt"]
+
+
+def test_remove_refuses_when_a_skipped_file_would_take_the_id_back(corpus: Path) -> None:
+    (corpus / "note.md").write_text("---\nid: note\n---\nThe first note.\n", encoding="utf-8")
+    (corpus / "note.txt").write_text("Note\n\nA different note with the same id.\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    with pytest.raises(
+        DocumentConflict, match=r"cannot remove 'note' \(note.md\): note.txt, skipped so far because its id"
+    ):
+        remove_document(corpus, "note")
+    assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
+
+
+def test_cli_remove_reports_what_the_index_then_holds(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "lighthouse-copy.md").write_text(LIGHTHOUSE, encoding="utf-8")
+    (corpus / "lighthouse.md").write_text(LIGHTHOUSE, encoding="utf-8")
+    index = tmp_path / "index"
+    where = ["--corpus", str(corpus), "--index", str(index)]
+    assert CliRunner().invoke(app, ["build", *where]).exit_code == 0
+    result = CliRunner().invoke(app, ["remove", "lighthouse-copy", *where])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["warning: lighthouse.md: removed too, same text as lighthouse-copy.md"]
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "removed lighthouse-copy: The lighthouse (lighthouse-copy.md)",
+        "removed lighthouse: The lighthouse (lighthouse.md)",
+    ]
+    assert lines[2].startswith("index now has 1 documents")
+    assert set(load_index(index).documents) == {"japan-nato-rutte-visit"}
 
 
 def test_change_and_build_is_incremental_and_undone_on_failure(corpus: Path, tmp_path: Path, embedder: Any) -> None:

@@ -118,7 +118,12 @@ def test_an_unreadable_upload_is_named_as_sent(docs_client: TestClient) -> None:
         ({"json": {"doc_id": "x", "title": "t", "text": "b", "extra": 1}}, 422, "invalid_input"),
         ({"json": {"doc_id": "japan-nato-rutte-visit", "title": "t", "text": "new body"}}, 409, "document_conflict"),
         ({"files": {"file": ("big.txt", b"x" * 300_000, "text/plain")}}, 413, "payload_too_large"),
-        ({"files": {"file": ("img.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "image/png")}}, 422, "invalid_input"),
+        (
+            {"files": {"file": ("img.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "image/png")}},
+            415,
+            "unsupported_media_type",
+        ),
+        ({"files": {"file": ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "text/plain")}}, 422, "invalid_input"),
         ({"files": {"file": ("bad.pdf", b"%PDF-1.4 not really", "application/pdf")}}, 422, "invalid_input"),
         ({"data": {"replace": "true"}, "files": {"other": ("a.txt", b"a", "text/plain")}}, 422, "invalid_input"),
         ({"content": b"hello", "headers": {**ADMIN, "content-type": "text/plain"}}, 415, "unsupported_media_type"),
@@ -137,6 +142,20 @@ def test_bad_requests_are_refused_and_change_nothing(
     assert docs_client.get("/readyz").json()["index"]["version"] == before
 
 
+def test_an_upload_of_a_type_the_corpus_does_not_hold_is_415_listing_the_types(docs_client: TestClient) -> None:
+    files = {"file": ("notes.docx", b"PK\x03\x04 a word document", "application/octet-stream")}
+    response = docs_client.post("/v1/documents", files=files, headers=ADMIN)
+    assert response.status_code == 415, response.text
+    assert response.json()["error"] == {
+        "code": "unsupported_media_type",
+        "message": "notes.docx: unsupported file type '.docx': add Markdown (.md, .markdown), text (.txt, .text), "
+        "HTML (.html, .htm, .xhtml) or PDF (.pdf) files",
+    }
+    assert "notes.docx" not in _doc_ids(docs_client)
+    corpus = Path(docs_client.app.state.settings.corpus_dir)  # type: ignore[attr-defined]
+    assert not any(p.name.startswith("notes") for p in corpus.iterdir())
+
+
 def test_delete_unknown_document_is_404(docs_client: TestClient) -> None:
     response = docs_client.delete("/v1/documents/no-such-doc", headers=ADMIN)
     assert response.status_code == 404
@@ -145,6 +164,48 @@ def test_delete_unknown_document_is_404(docs_client: TestClient) -> None:
         "message": "no document 'no-such-doc': list them with GET /v1/documents",  # no server path, no CLI
     }
     assert docs_client.delete("/v1/documents/japan-nato-rutte-visit").status_code == 401
+
+
+def test_delete_removes_the_skipped_copies_of_a_document_or_refuses(docs_client: TestClient) -> None:
+    corpus = Path(docs_client.app.state.settings.corpus_dir)  # type: ignore[attr-defined]
+    text = b"The lighthouse\n\nThe old lighthouse keeper retired in 1990.\n"
+    files = {"file": ("lighthouse-copy.md", text, "text/markdown")}
+    assert docs_client.post("/v1/documents", files=files, headers=ADMIN).status_code == 201
+    (corpus / "lighthouse.md").write_bytes(text)  # skipped by every build: same text as lighthouse-copy.md
+    response = docs_client.delete("/v1/documents/lighthouse-copy", headers=ADMIN)
+    assert response.status_code == 200, response.text
+    assert [(d["doc_id"], d["source"]) for d in response.json()["documents"]] == [
+        ("lighthouse-copy", "lighthouse-copy.md"),
+        ("lighthouse", "lighthouse.md"),
+    ]
+    assert not {"lighthouse-copy", "lighthouse"} & _doc_ids(docs_client)
+    assert not (corpus / "lighthouse.md").exists()
+
+    (corpus / "keeper.md").write_bytes(b"---\nid: keeper\n---\nThe keeper lived in the tower.\n")
+    (corpus / "keeper.txt").write_bytes(b"Keeper\n\nAnother text that would take the id.\n")
+    try:
+        refused = docs_client.delete("/v1/documents/keeper", headers=ADMIN)
+        assert refused.status_code == 409, refused.text
+        message = refused.json()["error"]["message"]
+        assert message.startswith("cannot remove 'keeper' (keeper.md): keeper.txt, skipped so far")
+        assert str(corpus) not in message
+        assert (corpus / "keeper.md").exists()
+    finally:
+        (corpus / "keeper.md").unlink()
+        (corpus / "keeper.txt").unlink()
+
+
+def test_an_upload_in_latin1_is_read_with_its_accents_and_a_warning(docs_client: TestClient) -> None:
+    liege = "Café Renoir\n\nLe café Renoir à Liège sert des gaufres depuis 1921.\n".encode("latin-1")
+    response = docs_client.post("/v1/documents", files={"file": ("liège.txt", liege, "text/plain")}, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["documents"][0]["doc_id"], body["documents"][0]["title"]) == ("liege", "Café Renoir")
+    assert body["warnings"] == [
+        "liege.txt: not UTF-8; read as windows-1252 (detected; if the text reads wrong, convert the file to UTF-8)"
+    ]
+    assert "Liège" in docs_client.get("/v1/documents/liege").json()["text"]
+    assert docs_client.delete("/v1/documents/liege", headers=ADMIN).json()["warnings"] == []
 
 
 def test_replacing_says_replaced_and_a_taken_id_names_the_field(docs_client: TestClient) -> None:

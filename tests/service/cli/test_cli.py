@@ -98,6 +98,22 @@ def test_build_ask_and_search(tmp_path: Path) -> None:
     assert found["passages"][0]["doc_id"] == "port"
 
 
+def test_commands_leave_no_model_cache_in_the_working_directory(tmp_path: Path) -> None:
+    """The exported model goes to the user's cache, not to data/models under whatever directory a command runs in
+    (a corpus directory: the next build skipped data/models/.../model.onnx with a warning)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "dock.txt").write_text("Dock news\n\nThe new dock opened in Elmford on Monday.\n")
+    index = tmp_path / "index"
+    built = citeqa("build", "--corpus", ".", "--index", str(index), cwd=corpus)
+    assert built.returncode == 0, built.stderr
+    asked = citeqa("ask", "When did the dock open?", index=index, cwd=corpus)
+    assert asked.returncode == 0, asked.stderr
+    assert sorted(p.name for p in corpus.iterdir()) == ["dock.txt"]
+    again = citeqa("build", "--corpus", ".", "--index", str(index), cwd=corpus)
+    assert "up to date: 1 documents" in again.stdout and "warning" not in again.stderr, again.stderr
+
+
 def test_an_index_is_changed_from_the_corpus_it_was_built_from(tmp_path: Path) -> None:
     """`citeqa add/remove/build --index X` without --corpus work on the corpus X was built from, not on the
     working directory's corpus/ (which would drop X's documents)."""
@@ -147,6 +163,41 @@ def test_expected_failures_exit_1_with_one_line(tmp_path: Path, args: tuple[str,
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("build", "--corpus", "{corpus}", "--index", "{file}"),
+            "error: index directory {file} is a file: give --index (or CITEQA_INDEX_DIR) a directory for the index "
+            "(it is created if missing)",
+        ),
+        (
+            ("build", "--corpus", "{corpus}", "--index", "{file}/index"),
+            "error: index directory {file}/index cannot be created: {file} is a file; give --index another directory",
+        ),
+        (
+            ("build", "--corpus", "{file}", "--index", "{index}"),
+            "error: corpus directory {file} is a file: give --corpus (or CITEQA_CORPUS_DIR) the directory that holds "
+            "the articles; `citeqa add FILE` copies a file into it",
+        ),
+        (("add", "{file}", "--corpus", "{corpus}", "--index", "{file}"), "error: index directory {file} is a file"),
+        (("remove", "one", "--corpus", "{corpus}", "--index", "{file}"), "error: index directory {file} is a file"),
+        (("add", "{file}", "--corpus", "{file}", "--index", "{index}"), "error: corpus directory {file} is a file"),
+    ],
+)
+def test_a_file_where_a_directory_belongs_is_one_line_saying_what_to_give(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    paths = {"corpus": tmp_path / "corpus", "file": tmp_path / "one.md", "index": tmp_path / "index"}
+    paths["corpus"].mkdir()
+    paths["file"].write_text("One\n\nThe one article.\n")
+    result = citeqa(*(arg.format(**paths) for arg in args))
+    assert result.returncode == 1
+    assert result.stderr.startswith(message.format(**paths)), result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "one.md"]
 
 
 def test_a_project_moved_with_its_index_still_finds_its_corpus(tmp_path: Path) -> None:
