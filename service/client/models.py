@@ -233,11 +233,13 @@ class ChangedDocument:
 @dataclass(frozen=True)
 class DocumentsChanged:
     """Outcome of adding or removing documents: what changed (``action``: ``added``, ``replaced`` when
-    ``replace`` replaced a document with the same id, or ``removed``) and the index version now served."""
+    ``replace`` replaced a document with the same id, or ``removed``), the index version now served, and
+    ``warnings`` about the files given (an encoding other than UTF-8, copies removed too)."""
 
     action: Literal["added", "replaced", "removed"]
     documents: tuple[ChangedDocument, ...]
     index: dict[str, Any]
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> DocumentsChanged:
@@ -248,6 +250,7 @@ class DocumentsChanged:
             action=action,
             documents=tuple(ChangedDocument.from_json(x) for x in d["documents"]),
             index=dict(d["index"]),
+            warnings=tuple(str(w) for w in d.get("warnings", ())),
         )
 
 

@@ -224,7 +224,10 @@ def test_add_ask_and_delete_documents_with_keys(keyed_server: Server) -> None:
         answer = client.ask("When was the Vesper Lighthouse automated?")
         assert_citations_verify_doc(answer, client, "vesper")
         uploaded = client.upload_document("tide-notes.md", content=b"# Tide notes\n\nThe Calder ferry sails at dawn.\n")
-        assert uploaded.documents[0].doc_id == "tide-notes"
+        assert uploaded.documents[0].doc_id == "tide-notes" and uploaded.warnings == ()
+        latin = client.upload_document("cafe.txt", content="Caf\u00e9 Renoir\n\nIt serves waffles.\n".encode("latin-1"))
+        assert latin.documents[0].title == "Caf\u00e9 Renoir" and "windows-1252" in " ".join(latin.warnings)
+        client.delete_document("cafe")
         replaced = client.add_document(
             "vesper", "Vesper Lighthouse", text, url="https://example.org/vesper", replace=True
         )
@@ -240,7 +243,9 @@ def assert_citations_verify_doc(answer: Answer, client: Client, doc_id: str) -> 
     assert answer.answerable and answer.citations[0].doc_id == doc_id, answer
     assert answer.citations[0].url == "https://example.org/vesper"
     for c in answer.citations:
-        assert client.document(c.doc_id).text[c.start : c.end] == c.quote
+        document = client.document(c.doc_id)
+        assert document.text[c.start : c.end] == c.quote
+        assert c.content_hash == document.content_hash and c.content_hash is not None
 
 
 def test_a_silent_server_is_a_timeout() -> None:
