@@ -19,6 +19,9 @@ class CitationOutput(BaseModel):
     start: int = Field(description="Start offset (characters) of the quote in the document text.")
     end: int = Field(description="End offset (exclusive).")
     page: int | None = Field(description="Page (1-based) of the quote in a PDF; null for other documents.")
+    content_hash: str | None = Field(
+        None, description="sha256 of the document when answering; get_document gives its current one."
+    )
 
 
 class AskOutput(BaseModel):
@@ -57,6 +60,9 @@ class DocumentOutput(BaseModel):
     resource: str
     metadata: dict[str, str]
     text: str = Field(description="Full text; citation offsets index into it.")
+    content_hash: str | None = Field(
+        None, description="sha256 of the document: a citation with the same one quotes this very text."
+    )
 
 
 def _resource(doc_id: str) -> str:
@@ -76,6 +82,7 @@ def ask_output(answer: Answer) -> AskOutput:
             start=c.start,
             end=c.end,
             page=c.page,
+            content_hash=c.content_hash,
         )
         for c in answer.citations
     ]
@@ -121,4 +128,5 @@ def document_output(d: Document) -> DocumentOutput:
         resource=_resource(d.doc_id),
         metadata=d.metadata,
         text=d.text,
+        content_hash=d.content_hash,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
@@ -244,15 +245,8 @@ class DocumentOut(BaseModel):
 
     @classmethod
     def of(cls, d: Document) -> DocumentOut:
-        return cls(
-            doc_id=d.doc_id,
-            title=d.title,
-            url=d.url,
-            date=d.date,
-            metadata=dict(d.metadata),
-            text=d.text,
-            content_hash=d.content_hash,
-        )
+        shared = {f.name: getattr(d, f.name) for f in fields(d) if f.name in cls.model_fields}
+        return cls(**{**shared, "metadata": dict(d.metadata), "content_hash": d.content_hash})
 
 
 class ErrorBody(BaseModel):

@@ -75,9 +75,10 @@ def test_add_text_keeps_the_text_verbatim(corpus: Path) -> None:
         ([("empty.txt", b"  \n")], InvalidInput, "empty"),
         ([("bad.pdf", b"%PDF-1.4 garbage")], InvalidInput, "not a readable PDF"),
         ([("...", b"text")], InvalidInput, "no usable characters"),
-        # stored as x.bin.txt (an unknown suffix is read as text), named as sent
-        ([("x.bin", b"\x00\x01\x02binary")], InvalidInput, r"^x\.bin: skipped, looks binary \(NUL bytes\)$"),
-        ([("report.data", b"%PDF-1.4 garbage")], InvalidInput, r"^report\.data: not a readable PDF"),
+        # stored as notes.txt (a name without a suffix is read as text), named as sent
+        ([("notes", b"\x00\x01\x02binary")], InvalidInput, r"^notes: looks binary \(NUL bytes\)$"),
+        # a suffix no build reads is refused, named as sent
+        ([("x.bin", b"\x00\x01\x02binary")], UnsupportedMediaType, r"^x\.bin: unsupported file type '\.bin'"),
     ],
 )
 def test_add_files_refuses_bad_or_clashing_files(

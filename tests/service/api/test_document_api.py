@@ -101,11 +101,12 @@ def test_concurrent_changes_are_serialized_and_all_kept(docs_client: TestClient)
 
 
 def test_an_unreadable_upload_is_named_as_sent(docs_client: TestClient) -> None:
-    """Stored as ``x.bin.txt`` had it been text; the message names the file the user sent."""
-    files = {"file": ("x.bin", b"\x00\x01\x02binary", "application/octet-stream")}
+    """Stored as ``notes.txt`` had it been text (a name without a suffix is read as text); the message
+    names the file the user sent. (A name with a suffix no build reads, "x.bin", is refused with 415.)"""
+    files = {"file": ("notes", b"\x00\x01\x02binary", "application/octet-stream")}
     response = docs_client.post("/v1/documents", headers=ADMIN, files=files)
     assert response.status_code == 422, response.text
-    assert response.json()["error"]["message"] == "x.bin: skipped, looks binary (NUL bytes)"
+    assert response.json()["error"]["message"] == "notes: looks binary (NUL bytes)"
 
 
 @pytest.mark.parametrize(
@@ -202,7 +203,7 @@ def test_an_upload_in_latin1_is_read_with_its_accents_and_a_warning(docs_client:
     body = response.json()
     assert (body["documents"][0]["doc_id"], body["documents"][0]["title"]) == ("liege", "Café Renoir")
     assert body["warnings"] == [
-        "liege.txt: not UTF-8; read as windows-1252 (detected; if the text reads wrong, convert the file to UTF-8)"
+        "liège.txt: not UTF-8; read as windows-1252 (detected; if the text reads wrong, convert the file to UTF-8)"
     ]
     assert "Liège" in docs_client.get("/v1/documents/liege").json()["text"]
     assert docs_client.delete("/v1/documents/liege", headers=ADMIN).json()["warnings"] == []

@@ -88,6 +88,7 @@ async def check_answer_verifies(session: ClientSession) -> dict[str, Any]:
         assert not doc.is_error, text_of(doc)
         assert doc.structured_content is not None
         assert doc.structured_content["text"][c["start"] : c["end"]] == c["quote"]
+        assert c["content_hash"] == doc.structured_content["content_hash"] and len(c["content_hash"]) == 64
         assert c["resource"] == f"citeqa://documents/{c['doc_id']}" and "page" in c
         read = await session.read_resource(c["resource"])
         (content,) = read.contents
