@@ -15,6 +15,7 @@ import numpy as np
 
 from citeqa.index.answering.extraction import AbstainModel, Answer, Extractor
 from citeqa.index.answering.features import Prepared
+from citeqa.index.corpus.identity import spelled_as_id
 from citeqa.index.domain import Document, Vectors
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.errors import DocumentNotFound
@@ -135,7 +136,8 @@ class Engine:
     def document(self, doc_id: str) -> Document:
         doc = self.data.documents.get(doc_id)
         if doc is None:
-            raise DocumentNotFound(f"no document {doc_id!r}: list them with GET /v1/documents")
+            spelled = spelled_as_id(doc_id, self.data.documents)
+            raise DocumentNotFound(f"no document {doc_id!r}{spelled}: list them with GET /v1/documents")
         return doc
 
     def documents(self) -> list[tuple[Document, int]]:

@@ -338,9 +338,9 @@ class Extractor:
             q.kind == "definition" or sentence.rstrip().endswith(":") or best.features.get("echo", 0.0) >= ECHO
         ):
             chosen.append(spans[self._defining(q, best.doc_id, i, sentence) if q.kind == "definition" else i + 1])
-        elif runner_up is not None and i == 0 and sentence.strip() == self.documents[best.doc_id].title.strip():
+        elif runner_up is not None and self._is_title_line(best):
             chosen = [(runner_up.start, runner_up.end)]  # a headline is no evidence when the body says it too
-        elif runner_up is not None:
+        elif runner_up is not None and not self._is_title_line(runner_up):
             chosen.append((runner_up.start, runner_up.end))
         limit = MAX_DEFINITION_CHARS if q.kind == "definition" else MAX_TOTAL_CHARS
         if len(chosen) > 1 and sum(min(e - s, MAX_ANSWER_CHARS) for s, e in chosen) > limit:
@@ -351,6 +351,12 @@ class Extractor:
         if len(closed) > 1 and sum(e - s for s, e in closed) > limit:
             closed = [c for c in closed if c[0] <= best.start < c[1]]
         return closed
+
+    def _is_title_line(self, candidate: Candidate) -> bool:
+        """Whether ``candidate`` is its article's first line repeating the title: no evidence of its own
+        beside a sentence of the body ("... in the United States. [1] S&P 500 [2]")."""
+        doc = self.documents[candidate.doc_id]
+        return candidate.index == 0 and doc.text[candidate.start : candidate.end].strip() == doc.title.strip()
 
     def _defining(self, q: QuestionTerms, doc_id: str, i: int, sentence: str) -> int:
         """The sentence that goes on defining what sentence ``i`` introduces. When ``i`` expands a term of

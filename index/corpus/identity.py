@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Container
 
 from anyascii import anyascii
 
@@ -28,6 +29,7 @@ __all__ = [
     "normalise_doc_id",
     "safe_name",
     "spell_ascii",
+    "spelled_as_id",
     "text_fingerprint",
 ]
 
@@ -73,6 +75,13 @@ def normalise_doc_id(value: str) -> str:
         cleaned = _HYPHENS.sub("-", cleaned)
     cleaned = cleaned.strip("-._")
     return cleaned[:MAX_DOC_ID_CHARS].rstrip("-._")
+
+
+def spelled_as_id(doc_id: str, known: Container[str]) -> str:
+    """ " (its id is 'resume-cafe')" when ``doc_id`` is not an id but spells one of ``known`` ("Résumé café",
+    "C++"); "" otherwise: the end of a "no document" message."""
+    spelled = normalise_doc_id(doc_id)
+    return f" (its id is {spelled!r})" if spelled and spelled != doc_id and spelled in known else ""
 
 
 def safe_name(name: str) -> str:

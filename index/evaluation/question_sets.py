@@ -154,7 +154,7 @@ def _question(path: Path, line: int, row: dict[str, Any]) -> Question:
         raise QuestionSetError(f"{where}: field 'answerable' must be true or false")
     if not answerable and answers:
         raise QuestionSetError(
-            f"{where}: an unanswerable question ('answerable': false) has no 'answers': "
+            f"{where}: an unanswerable question ('answerable': false) must have no 'answers': "
             "remove them or drop 'answerable'"
         )
     doc_ids = row.get("doc_id")

@@ -14,7 +14,7 @@ from typing import Literal
 
 import yaml
 
-from citeqa.index.corpus.identity import is_doc_id, safe_name, text_fingerprint
+from citeqa.index.corpus.identity import is_doc_id, safe_name, spelled_as_id, text_fingerprint
 from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, SUPPORTED_TYPES, TEXT_SUFFIXES, read_document
 from citeqa.index.corpus.walk import MAX_FILE_BYTES, distinct_documents, make_doc_id, read_corpus, read_corpus_files
 from citeqa.index.domain import Document
@@ -153,9 +153,11 @@ def remove_document(corpus_dir: Path, doc_id: str) -> Change:
     naming that file) and nothing is deleted.
     """
     every = read_corpus_files(corpus_dir, lambda _msg: None) if corpus_dir.is_dir() else []
-    doc = next((d for d in distinct_documents(every) if d.doc_id == doc_id), None)
+    distinct = distinct_documents(every)
+    doc = next((d for d in distinct if d.doc_id == doc_id), None)
     if doc is None:
-        raise DocumentNotFound(f"no document {doc_id!r} in {corpus_dir}: list them with `citeqa list`")
+        spelled = spelled_as_id(doc_id, {d.doc_id for d in distinct})
+        raise DocumentNotFound(f"no document {doc_id!r}{spelled} in {corpus_dir}: list them with `citeqa list`")
     fingerprint = text_fingerprint(doc.text)
     same = [doc, *(d for d in every if d is not doc and text_fingerprint(d.text) == fingerprint)]
     sources = {d.source for d in same}

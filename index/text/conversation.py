@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from citeqa.index.text.people import asks_for_someone_unnamed, is_person
 from citeqa.index.text.questions import new_names
+from citeqa.index.text.specificity import specificity
 from citeqa.index.text.tokens import STOPWORDS, content_terms
 
 PERSONAL = frozenset("he she him her his hers".split())
@@ -171,7 +172,9 @@ def _people(question: str, answer: str) -> list[str]:
     text = _MARKER.sub("", answer)
     unquoted = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
     given = [c.strip() for c in new_names(unquoted, question, text) if _names_someone(c)]
-    out = [c for c in given if is_person(c, text)] or _full_first(given)[:1]
+    # failing a person, the most specific name: "Kishida", not "Japanese" in "the first Japanese prime
+    # minister ..., Kishida used ..." (a common word capitalised is a people's or a place's adjective)
+    out = [c for c in given if is_person(c, text)] or sorted(_full_first(given), key=_commonness)[:1]
     if not out:
         return named
     # the question's own names are alternatives only when they are people or the question's subject
@@ -186,6 +189,11 @@ def _people(question: str, answer: str) -> list[str]:
 def _names_someone(phrase: str) -> bool:
     """Whether a capitalised phrase can name someone: not only function words and dates ("On April")."""
     return any(w.lower() not in STOPWORDS and w.lower() not in _CALENDAR for w in phrase.split())
+
+
+def _commonness(name: str) -> float:
+    """How common in English the rarest word of ``name`` is (1 - ``specificity``): 0 for a rare name."""
+    return 1.0 - max(specificity(w) for w in name.split())
 
 
 def _full_first(names: list[str]) -> list[str]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from citeqa.index.corpus.identity import spelled_as_id
 from citeqa.index.domain import Document
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.engine import Engine
@@ -86,7 +87,8 @@ class DocumentManager:
         try:
             return self._run(settings, lambda: remove_document(settings.corpus_dir, doc_id))
         except DocumentNotFound:
-            raise DocumentNotFound(f"no document {doc_id!r}: {LIST_HINT}") from None
+            spelled = spelled_as_id(doc_id, self.runtime.engine().data.documents)
+            raise DocumentNotFound(f"no document {doc_id!r}{spelled}: {LIST_HINT}") from None
 
     def _settings(self) -> Settings:
         """The service's settings with the corpus its index was built from (``wiring.with_index_corpus``)."""

@@ -3,8 +3,9 @@ naming the argument and the shape expected, so a malformed call is an ``ApiError
 failure rather than a ``TypeError`` from deep inside httpx, or a request the server cannot route
 (``document("")`` asks for ``/v1/documents/``).
 
-Only the shapes are checked here; the values (lengths, ranges, the characters of an id) are the
-server's to check, so its messages stay the one source of them.
+Only the shapes are checked here (and that a document id can be put in a URL path at all); the values
+(lengths, ranges, the characters of an id) are the server's to check, so its messages stay the one
+source of them.
 """
 
 from __future__ import annotations
@@ -49,8 +50,13 @@ def flag(name: str, value: object) -> bool:
 def doc_id(value: object) -> str:
     """A document id: a string, not empty (``/v1/documents/`` is no document)."""
     checked = string("doc_id", value)
-    if not checked:
+    if not checked.strip():
         raise InvalidArgument("doc_id: must not be empty: give a document's id (documents() lists them)")
+    if "/" in checked or checked in (".", ".."):
+        # no request could reach the document: "a/b" is another path, ".." climbs out of /v1/documents
+        raise InvalidArgument(
+            f"doc_id: {checked!r} is no document id (ids have no '/' and are not '.' or '..'; documents() lists them)"
+        )
     return checked
 
 
@@ -73,6 +79,10 @@ def history(value: object) -> list[dict[str, str]]:
     for i, turn in enumerate(value):
         if not isinstance(turn, Mapping) or not all(isinstance(key, str) for key in turn):
             raise InvalidArgument(f"history[{i}]: expected a dict {TURN}, got {_kind(turn)}")
+        unknown = sorted(set(turn) - {"question", "answer"})
+        if unknown or "question" not in turn:
+            what = f"unknown key {unknown[0]!r}" if unknown else "no 'question'"
+            raise InvalidArgument(f"history[{i}]: {what}: a turn is {TURN}")
         for key, text in turn.items():
             if not isinstance(text, str):
                 raise InvalidArgument(f"history[{i}][{key!r}]: expected a string, got {_kind(text)}")

@@ -13,10 +13,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WithJsonSchema
 from starlette.datastructures import UploadFile
 
-from citeqa.index.corpus.identity import DOC_ID_PATTERN
+from citeqa.index.corpus.identity import DOC_ID_PATTERN, MAX_DOC_ID_CHARS, is_doc_id, normalise_doc_id
 from citeqa.index.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from citeqa.service.api.auth import AdminDep
 from citeqa.service.api.dependencies import EngineDep, SettingsDep
@@ -27,7 +27,19 @@ FORM_OVERHEAD = 65_536
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
-DocId = Annotated[str, StringConstraints(pattern=f"^{DOC_ID_PATTERN}$")]
+def _doc_id(value: str) -> str:
+    """``value`` when it is a document id; otherwise a message in words, with the id it would make."""
+    if not is_doc_id(value):
+        suggestion = normalise_doc_id(value)
+        hint = f" (such as {suggestion!r})" if suggestion else ""
+        raise ValueError(
+            f"{value[:80]!r} is not a document id: use lower-case letters, digits, '.', '_' and '-', starting "
+            f"with a letter or digit, at most {MAX_DOC_ID_CHARS} characters{hint}"
+        )
+    return value
+
+
+DocId = Annotated[str, AfterValidator(_doc_id), WithJsonSchema({"type": "string", "pattern": f"^{DOC_ID_PATTERN}$"})]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 

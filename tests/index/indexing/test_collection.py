@@ -428,3 +428,13 @@ def test_cli_add_names_its_flag_and_says_replaced(corpus: Path, tmp_path: Path) 
     assert summary["action"] == "replaced" and summary["documents"][0]["action"] == "replaced"
     missing = CliRunner().invoke(app, ["remove", "no-such-doc", *where])
     assert missing.stderr.strip() == f"error: no document 'no-such-doc' in {corpus}: list them with `citeqa list`"
+
+
+def test_removing_a_name_instead_of_its_id_says_the_id(corpus: Path) -> None:
+    """A new user ran `citeqa remove "Résumé café"`: the id is spelled in ASCII, and the message says it."""
+    add_files(corpus, [("Résumé café.txt", b"Menu\n\nCroissants every morning at seven.")])
+    with pytest.raises(DocumentNotFound, match=r"no document 'Résumé café' \(its id is 'resume-cafe'\)"):
+        remove_document(corpus, "Résumé café")
+    with pytest.raises(DocumentNotFound, match=r"no document 'nothing-here' in "):
+        remove_document(corpus, "nothing-here")
+    remove_document(corpus, "resume-cafe")

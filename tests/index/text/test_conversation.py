@@ -90,6 +90,17 @@ LIGHTHOUSE = Turn("Who built the lighthouse?", "The lighthouse was built by the 
             "When did he give his first policy speech?",
             "When did Prime Minister Ishiba Shigeru give his first policy speech?",
         ),
+        (  # not "Who succeeded Japanese?": failing a person, the answer's most specific name
+            [
+                Turn(
+                    "Who was Japan's prime minister at the 2022 NATO Summit?",
+                    "When he became the first Japanese prime minister to attend a NATO Summit in June 2022, "
+                    "Kishida used this venue to share his sense of crisis. [1]",
+                )
+            ],
+            "Who succeeded him?",
+            "Who succeeded Kishida?",
+        ),
         (  # the previous turn was not answered: its question still gives the topic
             [Turn("Who built the lighthouse?", "")],
             "When did he build it?",

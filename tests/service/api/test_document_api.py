@@ -372,3 +372,11 @@ def test_a_service_changes_its_index_in_the_corpus_the_index_was_built_from(
         assert _doc_ids(client) == {"bakery", "chess", "harbour"}
     assert any(p.stem == "harbour" for p in mine.iterdir())
     assert [p.name for p in (tmp_path / "corpus").iterdir()] == ["decoy.txt"]
+
+
+def test_a_bad_document_id_is_explained_in_words(docs_client: TestClient) -> None:
+    response = docs_client.post("/v1/documents", json={**NOTE, "doc_id": "Bad Id!"}, headers=ADMIN)
+    assert response.status_code == 422
+    message = response.json()["error"]["message"]
+    assert "'Bad Id!' is not a document id: use lower-case letters" in message and "'bad-id'" in message
+    assert "pattern" not in message
