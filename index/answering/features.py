@@ -177,10 +177,7 @@ def parse_question(question: str, lexical: LexicalIndex) -> QuestionTerms:
     terms = content_terms(asked)
     # a term the index lacks may be there as written ("met", read as "meet") or as an irregular form of
     # the word asked ("meet" asked, "met" written): looked up as whichever the index has
-    forms: dict[str, list[str]] = {}
-    for w in words(asked):
-        if w not in STOPWORDS:
-            forms.setdefault(surface_stem(lemma(w)), []).extend(surface_stem(f) for f in (w, *inflections(w)))
+    forms = _written_forms(asked) if any(t not in lexical.vocab for t in terms) else {}
 
     def indexed(term: str) -> str:
         if term in lexical.vocab:
@@ -198,6 +195,17 @@ def parse_question(question: str, lexical: LexicalIndex) -> QuestionTerms:
         absent,
         asks_for_person(question),
     )
+
+
+def _written_forms(text: str) -> dict[str, list[str]]:
+    """Each content term of ``text`` (as ``content_terms`` reads it) -> the stems of the word as written
+    and of its irregular forms ("meet" -> ["meet", "met"]), as the lexical index may hold them."""
+    forms: dict[str, list[str]] = {}
+    for word in words(text):
+        if word not in STOPWORDS:
+            written = (surface_stem(f) for f in (word, *inflections(word)))
+            forms.setdefault(surface_stem(lemma(word)), []).extend(written)
+    return forms
 
 
 def coverage(weights: Mapping[str, float], present: Set[str]) -> float:
