@@ -8,6 +8,8 @@
 - ``keyed_server``: the same over its own copy of the corpus and index, with ``API_KEY`` and
   ``ADMIN_KEY`` required (documents may be added and removed there).
 - ``bbc_corpus`` / ``bbc_index``: the 2,225-article BBC corpus from ../shared and its index.
+- ``small_index``: an index of ``eval/small_corpus`` (six invented articles; questions in
+  ``eval/small_own.jsonl``).
 """
 
 from __future__ import annotations
@@ -193,6 +195,12 @@ def bbc_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def bbc_index(bbc_corpus: Path, tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Path:
     """An index of the whole BBC corpus with default settings (built once per session: minutes)."""
     return build_test_index(bbc_corpus, tmp_path_factory.mktemp("bbc-index"), build_embedder)
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Path:
+    """An index of ``eval/small_corpus``, six invented articles (``eval/small_own.jsonl`` asks about them)."""
+    return build_test_index(ROOT / "eval" / "small_corpus", tmp_path_factory.mktemp("small-index"), build_embedder)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,15 @@ from typing import Any
 
 from citeqa.index.answering.abstention import AbstainModel, abstention_curve, choose_threshold
 from citeqa.index.answering.extraction import Answer
-from citeqa.index.answering.training import Example, TrainingParams, fit_answer_model, make_examples
+from citeqa.index.answering.training import (
+    Example,
+    TrainingParams,
+    cross_validate,
+    fit_answer_model,
+    make_examples,
+    select_params,
+    summarise,
+)
 from citeqa.index.answering.training import question_signals as question_signals_for
 from citeqa.index.domain import Document
 from citeqa.index.engine import Engine
@@ -127,6 +135,9 @@ class Calibration:
     questions: int
     accuracy_before: float
     accuracy_after: float
+    params: TrainingParams | None = None
+    cross_validation: dict[str, int] | None = None
+    folds: int = 0
 
 
 def calibrate(
@@ -136,20 +147,46 @@ def calibrate(
     *,
     refit: bool = True,
     strength: float = TrainingParams.ranker_l2,
+    select: bool = False,
+    folds: int = 0,
 ) -> Calibration:
     """Fit the sentence ranker and the answerability model (L2 penalty ``strength``) on ``questions`` and
     choose the threshold (``citeqa.index.answering.training.fit_answer_model``); with ``refit=False`` keep ``prior`` and
     choose only the threshold maximising the accuracy of its probability alone (rule checks abstain whatever
-    the threshold). Raises QuestionSetError without both labels."""
+    the threshold).
+
+    ``select``: choose the two penalties instead, by 4-fold cross-validation by article over
+    ``training.GRID`` (``select_params``), as the shipped model's were chosen. ``folds`` (2 or more):
+    also measure the recipe out of fold, ``folds``-fold by article (nested when ``select``), into
+    ``cross_validation``: ``summarise``'s totals (answers holding an acceptable answer, answerable
+    abstained, unanswerable abstained), the figures to expect on questions the fit never saw.
+
+    Raises QuestionSetError without both labels, or when a fold of the cross-validation lacks them."""
     labels = [q.answerable for q in questions]
     if all(labels) or not any(labels):
         raise QuestionSetError("calibration needs both answerable and unanswerable questions")
+    if (select or folds) and not refit:
+        raise QuestionSetError("--select and --folds refit the model: leave out --threshold-only")
+    if folds == 1 or folds < 0:
+        raise QuestionSetError(f"--folds must be 2 or more (or 0 for none), not {folds}")
     examples = prepare_questions(engine, questions)
     ranker = prior.ranker or engine.extractor.ranker
     before = served_accuracy(engine, examples, prior)
     note = f"calibrated on {len(questions)} questions ({sum(labels)} answerable)"
+    params: TrainingParams | None = None
+    measured: dict[str, int] | None = None
     if refit:
-        params = TrainingParams(ranker_l2=strength, abstain_l2=strength)
+        try:
+            params = select_params(engine.extractor, examples) if select else TrainingParams(strength, strength)
+            if folds:
+                rows = cross_validate(engine.extractor, examples, None if select else params, folds)
+                measured = summarise(rows)["all"]
+        except ValueError:
+            raise QuestionSetError(
+                "cross-validation needs answerable and unanswerable questions, and an answer sentence among the "
+                "candidates, in every training fold: label more questions, over more articles, or use fewer --folds"
+            ) from None
+        note += f", ranker L2 {params.ranker_l2:g}, answerability L2 {params.abstain_l2:g}"
         try:
             model = fit_answer_model(engine.extractor, examples, params, note)
         except ValueError:  # no question with a sentence holding its answer: keep the prior's ranker
@@ -162,7 +199,8 @@ def calibrate(
     signals = [question_signals_for(engine.extractor, e.prepared, model.ranker or ranker) for e in examples]
     curve = tuple(abstention_curve([model.probability(s) for s in signals], labels))
     model = AbstainModel(model.bias, dict(model.weights), model.threshold, note, curve, model.ranker or ranker)
-    return Calibration(model, len(questions), before, served_accuracy(engine, examples, model))
+    after = served_accuracy(engine, examples, model)
+    return Calibration(model, len(questions), before, after, params, measured, folds if measured else 0)
 
 
 def served_accuracy(engine: Engine, examples: Sequence[Example], model: AbstainModel) -> float:

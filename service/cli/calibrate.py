@@ -23,9 +23,13 @@ def run_calibration(
     refit: bool,
     strength: float,
     as_json: bool,
+    select: bool = False,
+    folds: int = 0,
 ) -> Calibration:
     """Calibrate ``engine``'s abstention model on ``questions``; write it to ``write`` when given."""
-    result = calibrate(engine, questions, engine.extractor.model, refit=refit, strength=strength)
+    result = calibrate(
+        engine, questions, engine.extractor.model, refit=refit, strength=strength, select=select, folds=folds
+    )
     if write is not None:
         save_abstain_model(result.model, write)
     if as_json:
@@ -33,6 +37,10 @@ def run_calibration(
             "questions": result.questions,
             "accuracy_before": round(result.accuracy_before, 4),
             "accuracy_after": round(result.accuracy_after, 4),
+            "params": vars(result.params) if result.params else None,
+            "cross_validation": (
+                {"folds": result.folds, **result.cross_validation} if result.cross_validation is not None else None
+            ),
             "written": str(write) if write else None,
             "model": result.model.to_json(),
         }
@@ -46,6 +54,9 @@ def run_calibration(
         f"as `citeqa eval -k {DEFAULT_K}` counts them)"
     )
     typer.echo("weights: " + ", ".join(f"{k}={v:+.2f}" for k, v in model.weights.items()) + f", bias={model.bias:+.2f}")
+    if result.cross_validation is not None:
+        by_article = all(q.doc_id for q in questions)
+        typer.echo(_cross_validated(result.cross_validation, result.folds, select, by_article))
     if model.ranker is not None:
         typer.echo("ranker: " + ", ".join(f"{k}={v:+.2f}" for k, v in model.ranker.weights.items()))
     typer.echo("the answerability model alone (without the rule checks), by threshold:")
@@ -60,3 +71,15 @@ def run_calibration(
     else:
         typer.echo(f"use it: CITEQA_ABSTAIN_THRESHOLD={model.threshold:.4f} (or --write FILE to keep the new weights)")
     return result
+
+
+def _cross_validated(totals: dict[str, int], folds: int, select: bool, by_article: bool) -> str:
+    """One line of out-of-fold figures (``training.summarise``'s totals)."""
+    how = "nested, penalties chosen in each fold" if select else "penalties as given"
+    by = "by article" if by_article else "by article, or by question where no doc_id is given"
+    return (
+        f"cross-validated ({folds} folds {by}, {how}): "
+        f"{totals['contains_answer']}/{totals['answerable']} answers hold an acceptable answer, "
+        f"{totals['wrongly_abstained']}/{totals['answerable']} answerable abstained, "
+        f"{totals['abstained_unanswerable']}/{totals['unanswerable']} unanswerable abstained"
+    )

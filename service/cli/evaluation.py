@@ -41,14 +41,32 @@ def calibrate(
             "--strength", min=0.0, help="L2 penalty of the ranker and answerability fits (higher: smaller weights)."
         ),
     ] = 3.0,
+    select: Annotated[
+        bool,
+        typer.Option(
+            "--select",
+            help="Choose both penalties by 4-fold cross-validation by article (as the shipped model's); "
+            "overrides --strength.",
+        ),
+    ] = False,
+    folds: Annotated[
+        int,
+        typer.Option(
+            "--folds",
+            min=0,
+            help="Also measure the fit out of fold, K-fold by article (K >= 2; nested with --select): "
+            "the figures to expect on unseen questions.",
+        ),
+    ] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Fit the answer model and its threshold on labelled questions.
 
     The answer model is the sentence ranker and the answerability model. Prints the threshold, the
-    abstention accuracy before and after and the precision/recall curve.
+    abstention accuracy before and after and the precision/recall curve; with --folds, the answers
+    and abstentions of a cross-validation by article.
 
-    Example: citeqa calibrate ../shared/eval/bbc_train_a.jsonl ../shared/eval/bbc_train_b.jsonl --write answer.json
+    Example: citeqa calibrate train_a.jsonl train_b.jsonl --select --folds 5 --write answer.json
     """
     from citeqa.index.evaluation.calibration import read_labelled
     from citeqa.service.cli.calibrate import run_calibration
@@ -59,7 +77,16 @@ def calibrate(
         fail(exc.message)
     engine = engine_from(settings_from(index=index))
     try:
-        run_calibration(engine, labelled, write=write, refit=not threshold_only, strength=strength, as_json=as_json)
+        run_calibration(
+            engine,
+            labelled,
+            write=write,
+            refit=not threshold_only,
+            strength=strength,
+            select=select,
+            folds=folds,
+            as_json=as_json,
+        )
     except CiteqaError as exc:
         fail(exc.message)
     except OSError as exc:

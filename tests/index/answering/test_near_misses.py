@@ -15,19 +15,17 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, build_test_index
+from tests.conftest import ROOT
 
-SMALL_CORPUS = ROOT / "eval" / "small_corpus"  # six invented articles; questions in eval/small_own.jsonl
 SMALL_OWN = ROOT / "eval" / "small_own.jsonl"
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Any:
+def engine(small_index: Path) -> Any:
     from citeqa.service.settings import Settings
     from citeqa.service.wiring import load_engine
 
-    index: Path = build_test_index(SMALL_CORPUS, tmp_path_factory.mktemp("near-miss-index"), build_embedder)
-    return load_engine(Settings(index_dir=index))
+    return load_engine(Settings(index_dir=small_index))
 
 
 @pytest.mark.parametrize(

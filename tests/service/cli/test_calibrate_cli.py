@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from citeqa.service import wiring
 from citeqa.service.cli import app
-from tests.conftest import SEED_DEV
+from tests.conftest import ROOT, SEED_DEV
 
 
 def test_calibrate_writes_a_model_the_service_loads(default_index: Path, tmp_path: Path) -> None:
@@ -84,3 +84,67 @@ def test_calibrate_accuracy_counts_the_rule_checks_as_eval_does(
     assert json.loads(calibrated.stdout)["accuracy_before"] == pytest.approx(eval_accuracy, abs=1e-4)
     text = CliRunner().invoke(app, ["calibrate", str(questions), *where, "--threshold-only"]).output
     assert "rule checks included" in text and "the answerability model alone" in text
+
+
+SMALL_OWN = ROOT / "eval" / "small_own.jsonl"  # 20 answerable and 18 unanswerable questions over six articles
+
+
+def test_calibrate_folds_measure_the_fit_out_of_fold(small_index: Path) -> None:
+    """`--folds K` reports what `training.cross_validate` measures: each question answered by a model fitted
+    without its article's questions."""
+    from citeqa.index.answering.training import TrainingParams, cross_validate, summarise
+    from citeqa.index.evaluation.calibration import prepare_questions, read_labelled
+    from citeqa.service.settings import Settings
+    from citeqa.service.wiring import load_engine
+
+    args = ["calibrate", str(SMALL_OWN), "--index", str(small_index), "--strength", "3", "--folds", "3", "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    measured = json.loads(result.stdout)["cross_validation"]
+    engine = load_engine(Settings(index_dir=small_index))
+    examples = prepare_questions(engine, read_labelled(SMALL_OWN))
+    expected = summarise(cross_validate(engine.extractor, examples, TrainingParams(3.0, 3.0), folds=3))["all"]
+    assert measured == {"folds": 3, **expected}
+    assert (measured["answerable"], measured["unanswerable"]) == (20, 18)
+    text = CliRunner().invoke(app, args[:-1]).output
+    assert "cross-validated (3 folds by article, or by question where no doc_id is given, penalties as given)" in text
+    assert f"{expected['contains_answer']}/20 answers hold an acceptable answer" in text
+
+
+def test_calibrate_select_chooses_the_penalties_by_cross_validation(small_index: Path) -> None:
+    from citeqa.index.answering.training import GRID
+
+    args = ["calibrate", str(SMALL_OWN), "--index", str(small_index), "--select", "--folds", "3", "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    chosen = (payload["params"]["ranker_l2"], payload["params"]["abstain_l2"])
+    assert chosen in {(p.ranker_l2, p.abstain_l2) for p in GRID}
+    assert f"ranker L2 {chosen[0]:g}, answerability L2 {chosen[1]:g}" in payload["model"]["note"]
+    assert payload["cross_validation"]["folds"] == 3
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["--folds", "1"], "--folds must be 2 or more"),
+        (["--folds", "3", "--threshold-only"], "leave out --threshold-only"),
+    ],
+)
+def test_calibrate_fold_options_refused_in_one_line(small_index: Path, extra: list[str], says: str) -> None:
+    result = CliRunner().invoke(app, ["calibrate", str(SMALL_OWN), "--index", str(small_index), *extra])
+    assert result.exit_code == 1 and says in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_calibrate_folds_without_both_labels_in_a_fold(small_index: Path, tmp_path: Path) -> None:
+    """Every unanswerable question about one article: the fold holding it trains without any."""
+    rows = [json.loads(line) for line in SMALL_OWN.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        if not row.get("answerable", True):
+            row["doc_id"] = "orla-phone"
+    skewed = tmp_path / "skewed.jsonl"
+    skewed.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    result = CliRunner().invoke(app, ["calibrate", str(skewed), "--index", str(small_index), "--folds", "3"])
+    assert result.exit_code == 1, result.output
+    assert "in every training fold" in result.output and len(result.output.strip().splitlines()) == 1
