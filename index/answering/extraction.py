@@ -38,7 +38,7 @@ from citeqa.index.store.lexical import LexicalIndex
 from citeqa.index.store.sentences import SentenceStore
 from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measure
 from citeqa.index.text.people import asks_for_someone_unnamed, names_someone_new
-from citeqa.index.text.questions import other_year, question_type, surface_words
+from citeqa.index.text.questions import other_year, question_type, surface_words, withheld
 from citeqa.index.text.tokens import STOPWORDS, terms
 
 MAX_ANSWER_CHARS = 350
@@ -207,7 +207,12 @@ class Extractor:
             why = conflict or self._abstention(q, ranked, signals, p, model.threshold)
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), why.message, signals, why)
         spans = self.choose(q, ranked[0], self._runner_up(model.ranker or self.ranker, ranked))
-        nobody = self._names_nobody(q, ranked[0].doc_id, spans) or self._no_measure(q, ranked[0].doc_id, spans)
+        doc_id = ranked[0].doc_id
+        nobody = (
+            self._withheld(q, doc_id, spans)
+            or self._names_nobody(q, doc_id, spans)
+            or self._no_measure(q, doc_id, spans)
+        )
         if nobody is not None:
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), nobody.message, signals, nobody)
         citations = tuple(self._cite(i + 1, ranked[0].doc_id, s, e, ranked[0].score) for i, (s, e) in enumerate(spans))
@@ -295,6 +300,20 @@ class Extractor:
         return Abstention(
             "answer_type_missing", f"the closest article ({doc.title!r}) does not name the person asked for"
         )
+
+    def _withheld(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
+        """An abstention when a sentence of the answer says the thing asked for is not given
+        (``citeqa.index.text.questions.withheld``): "How much will the drug cost?" is not answered by
+        "He declined to say how much the drug would cost"."""
+        doc = self.documents[doc_id]
+        for start, end in spans:
+            says = withheld(q.text, doc.text[start:end])
+            if says is not None:
+                return Abstention(
+                    "answer_type_missing",
+                    f"the closest article ({doc.title!r}) says it is not given: {_quoted((says,))}",
+                )
+        return None
 
     def _no_measure(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
         """An abstention when the question asks for a weight, size, duration, age or count

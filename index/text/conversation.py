@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from citeqa.index.text.people import asks_for_someone_unnamed, is_person
 from citeqa.index.text.questions import new_names
 from citeqa.index.text.specificity import specificity
-from citeqa.index.text.tokens import STOPWORDS, content_terms
+from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms
 
 PERSONAL = frozenset("he she him her his hers".split())
 REFERRING = PERSONAL | frozenset("it its they them their theirs".split())
@@ -50,7 +50,7 @@ _CALENDAR = frozenset(
 # the subject of "Who did Rutte meet?": a name right after the auxiliary, not a possessive
 _SUBJECT = re.compile(
     r"^\s*(?i:who|whom|what|which|when|where|why|how)\s+(?i:did|does|do|has|have|had|is|was|will|would|can|could)\s+"
-    r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+    r"(?P<name>[" + UPPER + r"][\w'’-]*(?:\s+[" + UPPER + r"][\w'’-]*)*)"
 )
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 # a question whose auxiliary stands before its subject, the main verb after it: "How much does the Pipwick
@@ -60,7 +60,7 @@ _INVERTED = re.compile(
     r"^\s*(?:(?i:who|whom|what|which|whose|when|where|why|how)(?:\s+[\w'’-]+){0,2}?\s+(?i:did|does|do)"
     r"|(?i:when|where|why)\s+(?i:will|would|can|could|has|have|had))\s+(?P<rest>[^?]+?)\s*\??\s*$"
 )
-_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+_NAME_RUN = re.compile(r"[" + UPPER + r"][\w'’-]*(?:\s+[" + UPPER + r"][\w'’-]*)*")
 _PARTICLES = frozenset(
     "about above across after against along around at before behind below between by down during for from "
     "in into of off on onto out over past through to toward towards under until up upon with within without".split()

@@ -83,6 +83,9 @@ _ASKS = (
             r"^\s*how much (?!of\b)(?:money\b|(?:\w+ ){1,8}(?:cost|costs|pay|paid|charge|charges|charged|earn|earned|"
             r"spend|spent|raise|raised|fetch|fetched|sell for|sold for|worth|invest|invested|borrow|borrowed|lend|lent|"
             r"owe|owes|owed|donate|donated|pledge|pledged|bid|offer|offered|fine|fined)\b)"
+            # "How much did Henrik Vass sell Larkspur for?": the verb and its "for" apart
+            r"|^\s*how much\b.*\b(?:sell|sold|buy|bought|rent|rented|lease|leased|hire|hired)\b(?:\s+[\w'’-]+){0,6}"
+            r"\s+for\s*\??\s*$"
             r"|^\s*what (?:is|was|are|were|will be) (?:the |its |their )?(?:price|cost|fee|fare|salary|wage|"
             r"ticket price|entry fee|admission)s? (?:of|for|to)\b",
             re.I,
@@ -108,6 +111,7 @@ _GIVES = {
     ),
     "age": re.compile(
         r",\s?\d{1,3},|\baged? (?:of )?\d{1,3}\b|\bage of \d{1,3}\b|\b\d{1,3}-year-old\b|\(\d{1,3}\)|"
+        r"\bwho (?:is|was|turned|turns|will turn) \d{1,3}\b|"
         r"\b\d{1,3} years? old\b|\bborn\b|\b(?:"
         + _NUMBER_WORDS
         + r")-year-old\b|\b(?:teenager|octogenarian|nonagenarian)\b",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from citeqa.index.text.questions import new_names
-from citeqa.index.text.tokens import words
+from citeqa.index.text.tokens import UPPER, words
 
 __all__ = [
     "asks_for_a_person_by_role",
@@ -52,7 +52,7 @@ def asks_for_person(question: str) -> bool:
     return bool(_ASKS.search(question))
 
 
-_WHO_IS_NAME = re.compile(r"^\s*(?i:who)\s+(?:is|was|are|were)\s+(?:[A-Z][\w’'.-]*\s*)+\??\s*$")
+_WHO_IS_NAME = re.compile(r"^\s*(?i:who)\s+(?:is|was|are|were)\s+(?:[" + UPPER + r"][\w’'.-]*\s*)+\??\s*$")
 
 
 def asks_for_someone_unnamed(question: str) -> bool:
@@ -121,11 +121,23 @@ def _named_inside(word: str, document: str) -> bool:
     return False
 
 
+# A title inside a capitalised phrase: the words after it name a person ("Prime Minister Ishiba Shigeru",
+# "Employment Judge Margaret Olusanya", "Prof. Émilie Vasseur-Obi"), unless they name an organisation.
+_TITLE_INSIDE = re.compile(
+    r"\b(?:Minister|Secretary|President|Judge|Chancellor|Governor|Senator|Commissioner|Mayor|Ambassador|"
+    r"Inspector|Sergeant|Detective|Constable|Professor|Prof|Colonel|Admiral|Bishop|Archbishop|Cardinal)\.?"
+    r"((?: [" + UPPER + r"][\w’'-]*)+)$"
+)
+
+
 def is_person(phrase: str, document: str) -> bool:
     """Whether ``document`` treats the capitalised ``phrase`` as a person's name (see the module)."""
     parts = phrase.split()
     if not parts or not parts[0][:1].isupper():
         return False
+    titled = _TITLE_INSIDE.search(phrase)
+    if titled is not None and not _ORGANISATION.search(titled.group(1)):
+        return True
     marks = _marks(document)
     if parts[-1] in marks.named:
         return True
@@ -147,10 +159,11 @@ class _Marks:
     ages: frozenset[int]
 
 
-_TITLED = re.compile(_TITLES + r"\.? ([A-Z][\w’'-]*)")
-_SPEAKS = re.compile(r"\b([A-Z][\w’'-]*),? " + _SPEECH + r"\b")
-_SPOKEN_OF = re.compile(r"\b" + _SPEECH + r",? (?:\w+ )?([A-Z][\w’'-]*)")
-_SPOKEN_OF_NEXT = re.compile(r"\b" + _SPEECH + r",? ([A-Z][\w’'-]*)")
+_CAPITALISED = "[" + UPPER + r"][\w’'-]*"
+_TITLED = re.compile(_TITLES + r"\.? (" + _CAPITALISED + "(?: " + _CAPITALISED + "){0,2})")
+_SPEAKS = re.compile(r"\b(" + _CAPITALISED + r"),? " + _SPEECH + r"\b")
+_SPOKEN_OF = re.compile(r"\b" + _SPEECH + r",? (?:\w+ )?(" + _CAPITALISED + ")")
+_SPOKEN_OF_NEXT = re.compile(r"\b" + _SPEECH + r",? (" + _CAPITALISED + ")")
 _AGE = re.compile(r", \d{1,3},")
 _ROLE_BEFORE = re.compile(r"\b(?:" + _ROLES + r") $", re.IGNORECASE)
 _PIECES = re.compile(r"[-'’]")
@@ -161,9 +174,9 @@ def _marks(document: str) -> _Marks:
     named: set[str] = set()
     for pattern in (_TITLED, _SPEAKS, _SPOKEN_OF, _SPOKEN_OF_NEXT):
         for match in pattern.finditer(document):
-            word = match.group(1)
-            named.add(word)
-            named.update(piece for piece in _PIECES.split(word) if piece)
+            for word in match.group(1).split():  # "Prof. Émilie Vasseur-Obi": each word of the name after a title
+                named.add(word)
+                named.update(piece for piece in _PIECES.split(word) if piece)
     return _Marks(frozenset(named), frozenset(m.start() for m in _AGE.finditer(document)))
 
 

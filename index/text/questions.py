@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from citeqa.index.text.tokens import STOPWORDS, content_terms, normalise, words
+from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms, normalise, words
 
 _MONTHS = "january february march april may june july august september october november december"
 _MONTH = "(?:" + "|".join(_MONTHS.split()) + ")"
@@ -44,7 +44,10 @@ _SCORE = re.compile(
     r"|eight|nine|ten) to (?:one|two|three|four|five|six|seven|eight|nine|ten)\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"\b[A-Z][\w’'&.-]*[a-z0-9][\w’'&-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w’'&-]+)*|\b[A-Z]{2,}\b")
+_NAME = re.compile(
+    r"\b[" + UPPER + r"][\w’'&.-]*[^\W_A-Z][\w’'&-]*(?:\s+(?:of\s+|de\s+|the\s+)?[" + UPPER + r"][\w’'&-]+)*"
+    r"|\b[A-Z]{2,}\b"
+)
 _CAUSE = re.compile(
     r"\b(?:because|due to|as a result|since|so that|in order to|led to|leading to|caused|forced|blamed|"
     r"after|mistake|error|errors|reason|hopes to|aims? to|to avoid|in a bid to|following)\b",
@@ -52,7 +55,9 @@ _CAUSE = re.compile(
 )
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _AGE = re.compile(
-    r"\baged? \d{1,3}\b|\b\d{1,3}-year-old\b|,\s?\d{1,3},|\(\d{1,3}\)|\b\d{1,3} years old\b", re.IGNORECASE
+    r"\baged? \d{1,3}\b|\b\d{1,3}-year-old\b|,\s?\d{1,3},|\(\d{1,3}\)|\b\d{1,3} years old\b"
+    r"|\bwho (?:is|was|turned|turns|will turn) \d{1,3}\b|\bage of \d{1,3}\b",
+    re.IGNORECASE,
 )
 _MONEY = re.compile(
     r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds|dollars|euros|yen|francs|rand|rupees)\b"
@@ -62,9 +67,13 @@ _MONEY = re.compile(
 _MONEY_ASK = re.compile(
     r"\b(?:pay|paid|cost|costs|price|fee|worth|spend|spent|bail|fine|fined|prize|salary|sum)\b", re.I
 )
-_PLACE = re.compile(r"\b(?:in|at|near|from|on|outside)\s+(?:the\s+)?(?:[A-Z][\w’'-]+['’]s\s+)?[A-Z][\w’'-]+")
+_PLACE = re.compile(
+    r"\b(?:in|at|near|from|on|outside)\s+(?:the\s+)?(?:[" + UPPER + r"][\w’'-]+['’]s\s+)?[" + UPPER + r"][\w’'-]+"
+)
 # Names (also C++, C#, .NET, AT&T), acronyms and numbers (also 4G); matched on normalise(question).
-_SPECIFIC = re.compile(r"(?<!^)(?<![.?!]\s)(?:\.(?=[A-Z]{2}))?\b[A-Z][\w’'&-]*(?:\+\+|#)?|\b\d[\d,.]*(?:[A-Z]+)?\b")
+_SPECIFIC = re.compile(
+    r"(?<!^)(?<![.?!]\s)(?:\.(?=[A-Z]{2}))?\b[" + UPPER + r"][\w’'&-]*(?:\+\+|#)?|\b\d[\d,.]*(?:[A-Z]+)?\b"
+)
 
 
 # "According to the Tories, how much ...", "At his trial, how long ...", "When X returned, the party would
@@ -229,7 +238,11 @@ def type_match(kind: str, sentence: str, question: str, context: str = "") -> fl
 
 # "Who is/was <a name>?": nothing but a capitalised name after the verb (not "Who is Ana Ivanovic's coach?")
 _IDENTITY = re.compile(
-    r"\s*(?i:who\s+(?:is|was|are|were))\s+(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)\s*[?.!]*\s*$"
+    r"\s*(?i:who\s+(?:is|was|are|were))\s+(?P<name>["
+    + UPPER
+    + r"][\w.’'-]*(?:\s+["
+    + UPPER
+    + r"][\w.’'-]*)*)\s*[?.!]*\s*$"
 )
 
 
@@ -242,7 +255,10 @@ def _fresh(pattern: re.Pattern[str], sentence: str, question: str) -> float:
 # words that ask rather than match: "how large", the "money" of "how much money", "else" ("what else")
 _FORM = re.compile(
     r"\bhow\s+(?:large|big|long|far|old|often|tall|high|wide|deep|heavy|soon|late|early|fast|small|short)\b"
-    r"|(?<=\bhow much )money\b|\belse\b",
+    r"|(?<=\bhow much )money\b|\belse\b"
+    # "What does HFpEF stand for / mean?", "What is NSATU short for?": they ask for a definition
+    r"|\b(?:stands?|stood) for(?!\s+(?:re-?)?election\b|\s+office\b|\s+parliament\b|\s+president\b)"
+    r"|\b(?:mean|means|meant)(?=\s*\??\s*$)|\bshort for\b|\b(?:an )?(?:abbreviation|acronym) (?:for|of)\b",
     re.IGNORECASE,
 )
 
@@ -270,6 +286,69 @@ _RELATIVE_YEAR = re.compile(
     r"|\b(?:a|one|two|\d+) years? (?:ago|earlier|later)\b|\b(?:year|years) (?:ago|earlier|before)\b",
     re.IGNORECASE,
 )
+
+
+# What a sentence says is not given: a person left unnamed, a sum undisclosed, a detail someone would not say.
+_UNNAMED = re.compile(
+    r"\b(?:(?:was|were|is|are|has|have|had) not (?:been )?(?:named|identified)|"
+    # "an unnamed source said ...": someone speaking unnamed, not the person asked for
+    r"(?:unnamed|unidentified)(?! (?:sources?|officials?|spokes(?:man|woman|person)|insiders?|executives?|aides?|"
+    r"diplomats?|analysts?|people|persons?|friends?)\b)|"
+    r"(?:declined|refused|did not want) to (?:name|identify)|(?:did|does|do|would|will|could) not (?:name|identify))\b",
+    re.IGNORECASE,
+)
+_WOULD_NOT_SAY = re.compile(
+    r"\b(?:(?:declined|refused|did not want) to (?:say|reveal|disclose|confirm|specify|give details of|comment on)|"
+    r"(?:did|does|do|would|will|could) not (?:say|reveal|disclose|confirm|specify)|"
+    r"(?:it )?(?:is|was|are|were) (?:not |un)(?:known|clear)|no(?:body|one) knows)"
+    r"\s+(?:exactly\s+|yet\s+|publicly\s+)?(how (?:much|many|long|old)|when|where|why|who|whom|what|which)\b",
+    re.IGNORECASE,
+)
+_UNDISCLOSED = re.compile(
+    r"\bundisclosed (?:sum|fee|amount|price|figure|fine|settlement|payment|salary|deal|location|place|site)\b|"
+    r"\b(?:value|terms|price|fee|amount|sum|cost|size|details|figure|salary|location)\b[^.;]{0,40}?"
+    r"\b(?:was|were|has|have|had|is|are) not (?:been )?(?:disclosed|revealed|made public|announced|given)\b",
+    re.IGNORECASE,
+)
+_WITHHELD_KINDS = {"how much": "amount", "how many": "amount", "how long": "amount", "how old": "amount"}
+
+
+def withheld(question: str, sentence: str) -> str | None:
+    """The words of ``sentence`` that say the thing ``question`` asks for is not given, or None.
+
+    "Who was Rachel Brennan's line manager?" over "... her line manager, who was not named at the
+    hearing" ("was not named": a person asked for and left unnamed); "How much will the drug cost?"
+    over "He declined to say how much the drug would cost" (the wh-word asked follows "declined to
+    say"); "How much was the deal worth?" over "The value of the deal was not disclosed". Such a
+    sentence is the article saying it does not hold the answer: a near miss, not an answer. Only a
+    sentence holding some of the question's words other than its names ("line manager", "cost") says
+    so of the thing asked: "Who is the judge?" is not refused by "her line manager was not named". An
+    undisclosed sum or place needs some of its words, names included ("He joined Rovers for an
+    undisclosed fee" for "How much did Rovers pay for him?")."""
+    said = set(content_terms(sentence))
+    asked = set(content_terms(without_question_form(question)))
+    kind = question_type(question)
+    if kind in ("amount", "where") and said & asked:  # "an undisclosed fee" in a sentence about what is asked
+        found = _UNDISCLOSED.search(sentence)
+        if found:
+            return found.group(0)
+    if not said & (asked - set(specific_terms(question))):
+        return None
+    if kind in ("who", "name"):
+        found = _UNNAMED.search(sentence)
+        if found:
+            return found.group(0)
+    wh = re.search(r"\b(how (?:much|many|long|old)|when|where|why|who|whom|what|which)\b", question, re.IGNORECASE)
+    for found in _WOULD_NOT_SAY.finditer(sentence):
+        if wh is None:
+            break
+        withheld_wh, asked_wh = found.group(1).lower(), wh.group(1).lower()
+        same_kind = _WITHHELD_KINDS.get(withheld_wh) == kind and withheld_wh.startswith("how") == asked_wh.startswith(
+            "how"
+        )
+        if withheld_wh == asked_wh or same_kind:
+            return found.group(0)
+    return None
 
 
 def without_question_form(question: str) -> str:

@@ -29,6 +29,9 @@ import Stemmer
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _KEEP = re.compile(r"[+#&.\d]")  # terms the stemmer must not touch
 _LETTERS = r"[^\W\d_]"
+# Capital letters of the Latin script, accented ones too, for patterns of names ("Émilie", "Ó Súilleabháin",
+# "Åsa"): a character class body, as in f"[{UPPER}]".
+UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 # Endings that are a unit or a suffix of the number before them, not part of a term (any case).
 _SUFFIXES = "(?i:s|st|nd|rd|th|m|bn|k|km|kg|cm|mm|ml|am|pm|mph|ft|in|yrs?|x)"
 _TOKEN = re.compile(

@@ -30,6 +30,9 @@ from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measu
         ("How much money did the appeal raise?", "money"),
         ("How much will the carmaker invest in its new plant?", "money"),
         ("How much did the bidders offer for the club?", "money"),
+        ("How much did Henrik Vass sell Larkspur for?", "money"),  # the verb and its "for" apart
+        ("How much did the council buy the old mill for?", "money"),
+        ("How much did they sell?", None),
         ("How much of the budget has been spent?", None),  # a share, not a sum
         ("What percentage of staff voted?", None),
         ("When did the ferry sink?", None),
@@ -77,6 +80,8 @@ def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> Non
         ("age", "Mayor Ann Toll, 58, opened the fair.", True),
         ("age", "The 17-year-old won in straight sets.", True),
         ("age", "She began rowing aged 12.", True),
+        ("age", "Kowalczyk, who is 38, played 54 times for Poland.", True),
+        ("age", "The club, which is 120 years old this year, ...", True),
         ("age", "The mayor opened the fair on Saturday.", False),
         ("count", "About 4,500 people came to the fair.", True),
         ("count", "Three thousand fans watched the final.", True),

@@ -118,3 +118,29 @@ def test_an_organisation_is_no_answer_to_a_role_only_a_person_holds() -> None:
     assert names_someone_new(sentence, "Who bought the harbour trust?", ARTICLE)
     person = "The Kelvmouth Harbour Trust has appointed Maren Oakes as its new director."
     assert names_someone_new(person, "Who is the new director of the harbour trust?", ARTICLE)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Employment Judge Margaret Olusanya",  # a title inside the capitalised phrase
+        "Prime Minister Ishiba Shigeru",
+        "Defense Minister Nakatani Gen",
+        "Prof. Émilie Vasseur-Obi",  # an accented capital after a title
+    ],
+)
+def test_a_title_inside_a_name_marks_a_person(phrase: str) -> None:
+    assert is_person(phrase, "No other mention.")
+
+
+@pytest.mark.parametrize("phrase", ["Foreign Minister", "General Motors", "Minister Council", "Justice Department"])
+def test_a_title_word_before_an_organisation_or_nothing_is_no_person(phrase: str) -> None:
+    assert not is_person(phrase, "No other mention.")
+
+
+def test_names_with_accented_capitals_are_names() -> None:
+    article = "The trial was led by Prof. Émilie Vasseur-Obi. Ó Súilleabháin, 52, was sacked on Sunday."
+    assert new_people("The trial was led by Prof. Émilie Vasseur-Obi.", "Who led the trial?", article) == [
+        "Émilie Vasseur-Obi"
+    ]
+    assert is_person("Émilie Vasseur-Obi", "Émilie Vasseur-Obi said the drug worked.")

@@ -91,3 +91,67 @@ def test_who_is_a_name_wants_a_sentence_about_them(question: str, sentence: str,
     from citeqa.index.text.questions import type_match
 
     assert type_match("who", sentence, question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "says"),
+    [
+        (
+            "How much will vemiraxin cost per patient?",
+            "He declined to say how much the drug would cost, but analysts expect sales of $2.3bn.",
+            "declined to say how much",
+        ),
+        (
+            "Who was Rachel Brennan's line manager?",
+            "She said the overtime was authorised by her line manager, who was not named at the hearing.",
+            "was not named",
+        ),
+        (
+            "How much was the deal worth?",
+            "The value of the deal was not disclosed.",
+            "value of the deal was not disclosed",
+        ),
+        ("How much did Rovers pay for him?", "He joined Rovers for an undisclosed fee.", "undisclosed fee"),
+        ("When will the plant open?", "The firm would not say when the plant would open.", "would not say when"),
+        ("Why did he resign?", "It is unclear why he resigned.", "It is unclear why"),
+        ("Who attacked the guard?", "The guard was attacked by an unidentified man.", "unidentified"),
+    ],
+)
+def test_a_sentence_saying_the_thing_asked_is_not_given(question: str, sentence: str, says: str) -> None:
+    from citeqa.index.text.questions import withheld
+
+    assert withheld(question, sentence) == says
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # it withholds something else than what is asked
+        ("How many jobs will go?", "The firm would not say when the plant would open."),
+        ("Who is the chief executive?", "The firm, which declined to comment, is led by chief executive Ann Lee."),
+        ("How much did profits rise?", "The company, which declined to comment, said profits rose 10%."),
+        ("When did the club sign him?", "He joined in June for an undisclosed fee."),
+        ("Who scored the winner?", "An unnamed source said Leon Abbott scored the winner."),
+    ],
+)
+def test_a_sentence_withholding_something_else_answers(question: str, sentence: str) -> None:
+    from citeqa.index.text.questions import withheld
+
+    assert withheld(question, sentence) is None
+
+
+@pytest.mark.parametrize(
+    "question", ["What does HFpEF stand for?", "What does HFpEF mean?", "What is NSATU short for?"]
+)
+def test_a_definition_s_form_words_ask_and_do_not_match(question: str) -> None:
+    from citeqa.index.text.questions import question_type, without_question_form
+
+    asked = without_question_form(question).lower()
+    assert not {"stand", "mean", "short"} & set(asked.replace("?", " ").split())
+    assert question_type(question) == "definition"
+
+
+def test_stand_for_election_is_no_question_form() -> None:
+    from citeqa.index.text.questions import without_question_form
+
+    assert "stand for election" in without_question_form("Who will stand for election in Leeds?")
