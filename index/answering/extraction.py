@@ -36,6 +36,7 @@ from citeqa.index.domain import Document, Vectors
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex
 from citeqa.index.store.sentences import SentenceStore
+from citeqa.index.text.events import EVENT_NAMES, asked_event, states_event
 from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measure
 from citeqa.index.text.people import asks_for_someone_unnamed, names_someone_new
 from citeqa.index.text.questions import other_year, question_type, surface_words, withheld
@@ -212,6 +213,7 @@ class Extractor:
             self._withheld(q, doc_id, spans)
             or self._names_nobody(q, doc_id, spans)
             or self._no_measure(q, doc_id, spans)
+            or self._no_event(q, doc_id, spans)
         )
         if nobody is not None:
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), nobody.message, signals, nobody)
@@ -314,6 +316,21 @@ class Extractor:
                     f"the closest article ({doc.title!r}) says it is not given: {_quoted((says,))}",
                 )
         return None
+
+    def _no_event(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
+        """An abstention when the question asks about a birth, a death or a marriage
+        (``citeqa.index.text.events``) and none of the answer's sentences states one: "When was Mark Rutte
+        born?" is not answered by "Mark Rutte visited Japan on April 8-9"."""
+        kind = asked_event(q.text)
+        if kind is None:
+            return None
+        doc = self.documents[doc_id]
+        if any(states_event(kind, doc.text[s:e]) for s, e in spans):
+            return None
+        return Abstention(
+            "answer_type_missing",
+            f"the closest article ({doc.title!r}) does not state the {EVENT_NAMES[kind]} asked about",
+        )
 
     def _no_measure(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
         """An abstention when the question asks for a weight, size, duration, age or count

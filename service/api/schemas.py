@@ -160,7 +160,8 @@ class AbstentionOut(BaseModel):
     code: str = Field(
         description="Why it abstained: `not_in_corpus` (no passage holds some question words), "
         "`terms_not_in_passage` (the closest article lacks them), `off_topic` (no passage is about the question), "
-        "`answer_type_missing` (the answer would not hold the person, weight, duration, number... asked for), "
+        "`answer_type_missing` (the answer would not hold the person, weight, duration, number, birth... asked "
+        "for, or says it is not given), "
         "`low_confidence`, `no_passage`.",
         examples=["not_in_corpus"],
     )

@@ -65,6 +65,11 @@ def test_what_the_trial_asked_is_answered(engine: Any, question: str, cites: str
     assert cites in answer.citations[0].quote
 
 
+def test_a_birthplace_the_articles_never_give(engine: Any) -> None:
+    answer, _ = engine.ask("Where was Agnès Delacroix-Moreau born?")
+    assert not answer.answerable and "does not state the birth asked about" in (answer.reason or "")
+
+
 def test_a_sale_price_asked_and_not_given(engine: Any) -> None:
     answer, _ = engine.ask("How much did Henrik Vass sell Larkspur for?")
     assert not answer.answerable and "does not give the sum of money asked for" in (answer.reason or "")
