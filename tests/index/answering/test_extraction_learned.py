@@ -180,3 +180,13 @@ def test_a_life_event_the_answer_does_not_state(extractor: Extractor, question: 
 
 def test_a_question_about_no_life_event_is_answered(extractor: Extractor) -> None:
     assert _ask(extractor, "When was the curator Anna Berg appointed?", ALWAYS).answerable
+
+
+def test_a_rare_word_a_small_corpus_never_uses_is_no_answer(extractor: Extractor) -> None:
+    """Issue 13: "When was the lighthouse demolished?" was answered with its visiting hours."""
+    answer = _ask(extractor, "When was the harbour lighthouse demolished?", ALWAYS)
+    assert not answer.answerable and answer.abstention.code == "not_in_corpus"
+    assert answer.abstention.terms == ("demolished",)
+    # a common word's absence says little ("show"), and one sharing five letters with a corpus word is there
+    assert _ask(extractor, "What does the harbour lighthouse show visitors?", ALWAYS).answerable
+    assert _ask(extractor, "When did the lighthouse's visitings begin?", ALWAYS).answerable
