@@ -23,6 +23,7 @@ from citeqa.index.retrieval.fusion import RetrievalParams
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.retrieval.hybrid import search_many as retrieve_many
 from citeqa.index.store.loader import IndexData
+from citeqa.index.text.conversation import resolve_followup
 from citeqa.index.text.tokens import content_terms, normalise
 
 ANSWER_CANDIDATES = 8
@@ -76,7 +77,11 @@ class Engine:
         return self.search_many([query], k)[0]
 
     def ask_many(self, questions: Sequence[str], k: int = 5) -> list[tuple[Answer, dict[str, float]]]:
-        """Answers with their timings (retrieve, answer, total) in milliseconds."""
+        """Answers with their timings (retrieve, answer, total) in milliseconds. A question opening with
+        statements that its last sentence leans on ("Henrik Vass created Larkspur. Where does he work
+        now?") is asked as that sentence made to stand alone (``resolve_followup``): the answer's
+        ``question`` says so."""
+        questions = self.standing_alone(questions)
         passages, vectors, retrieve_ms = self._retrieve(questions, max(k, ANSWER_CANDIDATES))
         started = time.perf_counter()
         answers = self.extractor.answer_many(questions, passages, vectors, shown=k)
@@ -90,8 +95,14 @@ class Engine:
 
     def prepare_many(self, questions: Sequence[str]) -> list[Prepared]:
         """The questions' candidate sentences with their features, for training answer models."""
+        questions = self.standing_alone(questions)
         passages, vectors, _ = self._retrieve(questions, ANSWER_CANDIDATES)
         return self.extractor.prepare_many(questions, passages, vectors)
+
+    def standing_alone(self, questions: Sequence[str]) -> list[str]:
+        """Each question as ``resolve_followup`` makes it stand alone without history: unchanged unless it
+        opens with statements its last sentence leans on."""
+        return [resolve_followup(q, [], self.most_tied) for q in questions]
 
     def most_tied(self, people: Sequence[str], words: str) -> int:
         """Index in ``people`` of the one the corpus ties most to ``words`` (a follow-up without its

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from citeqa.index.text.people import asks_for_someone_unnamed, is_person
 from citeqa.index.text.questions import new_names
+from citeqa.index.text.sentences import sentence_spans
 from citeqa.index.text.specificity import specificity
 from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms
 
@@ -89,10 +90,31 @@ def is_followup(question: str) -> bool:
     return any(not new_names(question[: m.start()], "", "") for m in _REFERRING.finditer(question))
 
 
+def split_lead_in(question: str) -> tuple[str, str]:
+    """``(lead_in, question proper)`` of a question that opens with statements ("Henrik Vass created Larkspur
+    as a graduate student. Where does he work now?"), or ``("", question)``: the question proper is its last
+    sentence, ending in "?"; the sentences before it say nothing in a question mark."""
+    spans = sentence_spans(question)
+    if len(spans) < 2:
+        return "", question
+    lead, final = question[: spans[-1][0]].strip(), question[spans[-1][0] :].strip()
+    if not final.endswith("?") or "?" in lead:
+        return "", question
+    return lead, final
+
+
 def resolve_followup(question: str, history: Sequence[Turn], choose: Choose | None = None) -> str:
     """``question`` made to stand alone using ``history`` (oldest first); unchanged without history
     or when it does not lean on it. The result is what retrieval and the answer step see. ``choose``
-    picks whom a pronoun means when the earlier turn names several people (see the module's notes)."""
+    picks whom a pronoun means when the earlier turn names several people (see the module's notes).
+
+    A question that opens with statements leans on them as on an earlier turn: "Henrik Vass created
+    Larkspur as a graduate student. Where does he work now?" becomes "Where does Henrik Vass work now?",
+    and "The institute's drone is called Tangen. Who built it?" becomes "Who built Tangen?" (``it`` is
+    the last name the statements give that is no person's). Unchanged when its last sentence stands alone."""
+    lead, final = split_lead_in(question)
+    if lead and is_followup(final):
+        return resolve_followup(final, [*history, Turn(lead)], choose)
     if not history or not is_followup(question):
         return question
     resolved, topic = _resolve(question, history, choose)
@@ -112,14 +134,28 @@ def _resolve(question: str, history: Sequence[Turn], choose: Choose | None) -> t
     pick = 0
     if choose is not None and len(people) > 1 and _PRONOUN.search(question):
         pick = choose(people, _PRONOUN.sub(" ", question))
-    person = people[pick] if people else None
+    person = people[pick] if people and _PRONOUN.search(question) else None
     if person:  # the first pronoun only: "When did Ishiba give his first speech?", not "... Ishiba's first"
         question = _PRONOUN.sub(lambda m: _possessive(m, person), question, count=1)
     thing = _WHAT_IS.match(previous) or _WHO_DID.match(previous)
-    if thing:
-        name = thing.group("thing")
+    name = thing.group("thing") if thing else _last_thing(previous, [person] if person else [])
+    if name:
         question = _THING.sub(lambda m: f"{name}'s" if m.group(0).lower() == "its" else name, question)
     return question, topic
+
+
+def _last_thing(statement: str, people: Sequence[str]) -> str:
+    """What "it" means after ``statement`` (not a question): the last name it gives that is none of
+    ``people`` ("Tangen" in "The institute's drone is called Tangen."), or empty."""
+    if statement.rstrip().endswith("?"):
+        return ""
+    names = [n.strip() for n in new_names(statement, "", statement) if _names_someone(n)]
+    things = [re.sub(r"['’]s$", "", n) for n in names if not any(n in p or p in n for p in people)]
+    if not things:
+        return ""
+    # "an Office of Climate Resilience" is "the Office of Climate Resilience" once introduced
+    article = re.search(r"\b(?:the|an?)\s+" + re.escape(things[-1]), statement, re.IGNORECASE)
+    return f"the {things[-1]}" if article else things[-1]
 
 
 def topic_of(question: str) -> str:
@@ -166,7 +202,10 @@ def _people(question: str, answer: str) -> list[str]:
     not name ("Who built the lighthouse?", "Who is the defence minister?"), the names its answer gave,
     people first (``is_person``) and none inside quotation marks (a speech's title); then the names in
     the question ("Who is Mark Rutte?" is about Mark Rutte). Full names before single words."""
-    named = _full_first([c.strip() for c in new_names(question, "", "") if _names_someone(c)])
+    # a statement ("Henrik Vass created Larkspur."): its first capital starts a name unless it writes the
+    # word in lower case too
+    context = question if not question.rstrip().endswith("?") else ""
+    named = _full_first([c.strip() for c in new_names(question, "", context) if _names_someone(c)])
     if not (answer and asks_for_someone_unnamed(question)):
         return named
     text = _MARKER.sub("", answer)

@@ -6,7 +6,8 @@ brackets) followed by a space, unless what follows shows it goes on:
 - the next word starts in lower case or with more punctuation: "at 9 a.m. on Friday", "“Stop!” she
   shouted", "“I think ... maybe”", "Univ. of Graz";
 - the stop ends a title or a word that is always followed by more ("Prof.", "Dr.", "No.", "Fig.",
-  "Sept."), an initial or an upper-case abbreviation ("John F. Kennedy", "H.G. Wells", "the U.S. team").
+  "Sept."), an initial or an upper-case abbreviation ("John F. Kennedy", "H.G. Wells", "the U.S. team"),
+  but not a unit of degrees ("above 17°C. The ...").
 
 Abbreviations that may end a sentence ("a.m.", "etc.", "Inc.") end one when a capital follows. The
 choice of this rule set over pysbd and syntok is measured in ``bench/sentence_boundaries.py``
@@ -64,6 +65,8 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
     if before.lower().rstrip(".") in _NEVER_FINAL:
         return False
     letters = before.replace(".", "")
+    if begin > 0 and text[begin - 1] in "°º":
+        return True  # a unit of degrees ("above 17°C. The researchers ..."), no initial
     if letters.isalpha() and letters.isupper() and (len(letters) == 1 or "." in before):
         return False  # an initial ("F.", "H.G.") or an upper-case abbreviation ("U.S.")
     return True

@@ -73,3 +73,25 @@ def test_a_birthplace_the_articles_never_give(engine: Any) -> None:
 def test_a_sale_price_asked_and_not_given(engine: Any) -> None:
     answer, _ = engine.ask("How much did Henrik Vass sell Larkspur for?")
     assert not answer.answerable and "does not give the sum of money asked for" in (answer.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "asked", "says"),
+    [
+        (
+            "Henrik Vass created Larkspur as a graduate student. Where does he work now?",
+            "Where does Henrik Vass work now?",
+            "now works in Tallinn",
+        ),
+        (
+            "Port Ellery is creating an Office of Climate Resilience. What will its first task be?",
+            "What will the Office of Climate Resilience's first task be?",
+            "update the city's flood maps",
+        ),
+    ],
+)
+def test_a_question_opening_with_statements(engine: Any, question: str, asked: str, says: str) -> None:
+    """The trial's "context" questions: the last sentence leans on the statements before it."""
+    answer, _ = engine.ask(question)
+    assert answer.question == asked
+    assert answer.answerable and says in answer.answer

@@ -192,3 +192,38 @@ def test_only_people_are_offered(turn: Turn) -> None:
 
     resolved = resolve_followup("What did he say?", [turn], choose)
     assert "Japan" not in resolved
+
+
+@pytest.mark.parametrize(
+    ("question", "resolved"),
+    [
+        (
+            "Henrik Vass created Larkspur as a graduate student. Where does he work now?",
+            "Where does Henrik Vass work now?",
+        ),
+        (
+            "Lucía Ferrer Ibáñez runs the firm building the trains. How many jobs does she say the deal will secure?",
+            "How many jobs does Lucía Ferrer Ibáñez say the deal will secure?",
+        ),
+        ("The institute's underwater drone is called Tangen. Who built it?", "Who built Tangen?"),
+        (
+            "Port Ellery is creating an Office of Climate Resilience. What will its first task be?",
+            "What will the Office of Climate Resilience's first task be?",
+        ),
+        ("Henrik Vass created Larkspur. When did he leave it?", "When did Henrik Vass leave Larkspur?"),
+        # the question proper stands alone, or there is no lead-in: unchanged
+        ("Larkspur is a database. Who created Larkspur?", "Larkspur is a database. Who created Larkspur?"),
+        ("Why did Dr. Hamid Rezaei urge care?", "Why did Dr. Hamid Rezaei urge care?"),
+        ("Who founded it? Who runs it now?", "Who founded it? Who runs it now?"),
+    ],
+)
+def test_a_question_opening_with_statements_leans_on_them(question: str, resolved: str) -> None:
+    assert resolve_followup(question, []) == resolved
+
+
+def test_a_lead_in_splits_at_the_question_proper() -> None:
+    from citeqa.index.text.conversation import split_lead_in
+
+    assert split_lead_in("Tangen is a drone. Who built it?") == ("Tangen is a drone.", "Who built it?")
+    assert split_lead_in("Who built it?") == ("", "Who built it?")
+    assert split_lead_in("The drone was built in 2015. Really.") == ("", "The drone was built in 2015. Really.")

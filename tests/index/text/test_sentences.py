@@ -11,6 +11,7 @@ from citeqa.index.text.sentences import sentence_spans
     ("text", "expected"),
     [
         ("One. Two!", ["One.", "Two!"]),
+        ("It struggles above 17°C. The team found more.", ["It struggles above 17°C.", "The team found more."]),
         ("Met in Tokyo, Apr. 8, 2025. Then left.", ["Met in Tokyo, Apr. 8, 2025.", "Then left."]),
         ("The U.S. base in Germany. Next.", ["The U.S. base in Germany.", "Next."]),
         ("He said “hi.” Then more.", ["He said “hi.”", "Then more."]),
