@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from citeqa.index.corpus.identity import normalise_doc_id, text_fingerprint
+from citeqa.index.corpus.identity import MAX_DOC_ID_CHARS, id_is_cut, normalise_doc_id, text_fingerprint
 from citeqa.index.corpus.readers import READABLE_SUFFIXES, SUPPORTED_TYPES, Warn, read_document
 from citeqa.index.domain import Document
 from citeqa.index.errors import CorpusError
@@ -24,7 +24,22 @@ def make_doc_id(relative: Path) -> str:
 
     Follows the one id rule (``citeqa.index.corpus.identity``); ``document`` when no character is usable.
     """
-    return normalise_doc_id(relative.with_suffix("").as_posix().replace("/", "-")) or "document"
+    return normalise_doc_id(_id_source(relative)) or "document"
+
+
+def doc_id_note(relative: Path, name: str) -> str | None:
+    """A warning naming the file (``name``) and its id when the id does not simply spell its path: the
+    path is longer than an id may be, so its id is cut to ``MAX_DOC_ID_CHARS``."""
+    if not id_is_cut(_id_source(relative)):
+        return None
+    return (
+        f"{name}: the name is too long for a document id, so its id is cut to {MAX_DOC_ID_CHARS} characters: "
+        f"{make_doc_id(relative)!r} (rename the file for a shorter one)"
+    )
+
+
+def _id_source(relative: Path) -> str:
+    return relative.with_suffix("").as_posix().replace("/", "-")
 
 
 def _unsafe_name(name: str) -> bool:
@@ -109,12 +124,17 @@ def _read_file(path: Path, root: Path, name: str, warn: Warn) -> Document | None
     if not data.strip():
         warn(f"{name}: skipped, empty")
         return None
+    relative = path.relative_to(root)
+    path_id = make_doc_id(relative)
     try:
-        doc = read_document(data, make_doc_id(path.relative_to(root)), source=name, warn=warn)
+        doc = read_document(data, path_id, source=name, warn=warn)
     except CorpusError as exc:
         warn(f"{exc.message}; skipped")
         return None
     if not doc.text.strip():
         warn(f"{name}: skipped, no body text after the front matter")
         return None
+    note = doc_id_note(relative, name) if doc.doc_id == path_id else None  # front matter may name the id
+    if note is not None:
+        warn(note)
     return doc

@@ -216,6 +216,22 @@ def test_change_and_build_is_incremental_and_undone_on_failure(corpus: Path, tmp
     assert set(load_index(root).documents) == {"japan-nato-rutte-visit", "report"}
 
 
+def test_cli_add_of_a_long_file_name_warns_naming_the_id_it_got(corpus: Path, tmp_path: Path) -> None:
+    name = "harbour-" * 25 + "reopens.txt"  # an id of 128 characters at most: cut, and said so
+    doc_id = name[:128].rstrip("-")
+    (tmp_path / name).write_text("Harbour news\n\nThe harbour reopened on Monday.\n", encoding="utf-8")
+    where = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    result = CliRunner().invoke(app, ["add", str(tmp_path / name), *where])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: {name}: the name is too long for a document id, so its id is cut to 128 characters: "
+        f"'{doc_id}' (rename the file for a shorter one)"
+    ]  # and not also "1 corpus file(s) skipped or read with problems" about the same file
+    assert f"added {doc_id}: Harbour news ({name})" in result.stdout
+    again = CliRunner().invoke(app, ["build", *where, "--force"])
+    assert f"warning: {name}: the name is too long for a document id" in again.stderr
+
+
 def test_safe_file_name() -> None:
     assert safe_file_name("C:\\Users\\me\\My Report (final).pdf") == "My-Report-final-.pdf"
 
