@@ -19,18 +19,37 @@ from citeqa.index.errors import CorpusError
 MAX_FILE_BYTES = 5_000_000
 
 
+NAMELESS_DOC_ID = "document"
+"""The id of a file whose path has no letter or digit (``().txt``); a build says so."""
+
+
 def make_doc_id(relative: Path) -> str:
     """A stable id from a path relative to the corpus root: ``business/001.txt`` -> ``business-001``.
 
     Follows the one id rule (``citeqa.index.corpus.identity``); ``document`` when no character is usable.
     """
-    return normalise_doc_id(_id_source(relative)) or "document"
+    return normalise_doc_id(_id_source(relative)) or NAMELESS_DOC_ID
+
+
+def has_id_characters(name: str) -> bool:
+    """Whether a file name has a letter or digit before its suffix to make an id of (``().txt`` and
+    ``.txt`` have none)."""
+    if name.lower() in READABLE_SUFFIXES:  # ".txt": a suffix alone (Path takes it for a hidden file's name)
+        return False
+    return bool(normalise_doc_id(_id_source(Path(name))))
 
 
 def doc_id_note(relative: Path, name: str) -> str | None:
     """A warning naming the file (``name``) and its id when the id does not simply spell its path: the
-    path is longer than an id may be, so its id is cut to ``MAX_DOC_ID_CHARS``."""
-    if not id_is_cut(_id_source(relative)):
+    path has no letter or digit (``().txt`` is ``document``), or is longer than an id may be (cut to
+    ``MAX_DOC_ID_CHARS``)."""
+    source = _id_source(relative)
+    if not normalise_doc_id(source):
+        return (
+            f"{name}: the name has no letter or digit to make a document id of, so its id is "
+            f"{NAMELESS_DOC_ID!r} (rename the file to choose one)"
+        )
+    if not id_is_cut(source):
         return None
     return (
         f"{name}: the name is too long for a document id, so its id is cut to {MAX_DOC_ID_CHARS} characters: "

@@ -20,6 +20,7 @@ from citeqa.index.corpus.walk import (
     MAX_FILE_BYTES,
     distinct_documents,
     doc_id_note,
+    has_id_characters,
     make_doc_id,
     read_corpus,
     read_corpus_files,
@@ -82,11 +83,13 @@ def safe_file_name(name: str) -> str:
 
     Spelled in ASCII as ids are (``Résumé café.txt`` -> ``Resume-cafe.txt``, ``C++.txt`` -> ``C-plus-plus.txt``),
     so the stored file's id is the id of the name given; a name over ``MAX_FILE_NAME_CHARS`` is cut before its
-    suffix, which keeps its id (cut to 128 characters anyway).
+    suffix, which keeps its id (cut to 128 characters anyway). A name with no letter or digit before its suffix
+    (``().txt``) is refused: it has no id to keep.
     """
-    base = safe_name(Path(name.replace("\\", "/")).name)
-    if not base or not Path(base).stem:
-        raise InvalidInput(f"file name {name!r} has no usable characters: rename the file")
+    given = Path(name.replace("\\", "/")).name
+    base = safe_name(given)
+    if not has_id_characters(given) or not Path(base).stem:  # "().txt" would be stored as "txt.txt", id "txt"
+        raise InvalidInput(f"{name}: the file name has no letter or digit to make a document id of: rename the file")
     stem, suffix = Path(base).stem, Path(base).suffix
     if len(base) > MAX_FILE_NAME_CHARS and len(suffix) < 16:
         base = stem[: MAX_FILE_NAME_CHARS - len(suffix)].rstrip("-.") + suffix

@@ -145,3 +145,15 @@ def test_a_long_front_matter_id_is_warned_about_as_too_long(tmp_path: Path) -> N
     assert warnings == [
         f"a.md: id '{'x' * 130}' is longer than a document id may be (128 characters); using '{'x' * 128}'"
     ]
+
+
+@pytest.mark.parametrize("name", ["().txt", "_.md", "—.txt"])
+def test_a_corpus_file_named_without_letters_or_digits_is_document_with_a_warning(tmp_path: Path, name: str) -> None:
+    """A build keeps it (`citeqa add` and uploads refuse such a name: test_collection.py)."""
+    (tmp_path / name).write_text("Market news\n\nThe market moved to the square.\n", encoding="utf-8")
+    warnings: list[str] = []
+    assert [d.doc_id for d in read_corpus(tmp_path, warnings.append)] == ["document"]
+    assert warnings == [
+        f"{name}: the name has no letter or digit to make a document id of, so its id is 'document' "
+        "(rename the file to choose one)"
+    ]

@@ -226,6 +226,20 @@ def test_an_upload_with_a_long_name_says_the_id_it_got(docs_client: TestClient, 
     assert docs_client.delete(f"/v1/documents/{doc_id}", headers=ADMIN).status_code == 200
 
 
+def test_an_upload_named_without_letters_or_digits_is_refused_as_citeqa_add_refuses_it(
+    docs_client: TestClient,
+) -> None:
+    """It would have been document "txt" (the suffix); `citeqa add` says the same (test_collection.py)."""
+    files = {"file": ("().txt", b"Market news\n\nThe market moved to the square.\n", "text/plain")}
+    response = docs_client.post("/v1/documents", files=files, headers=ADMIN)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == {
+        "code": "invalid_input",
+        "message": "().txt: the file name has no letter or digit to make a document id of: rename the file",
+    }
+    assert "txt" not in _doc_ids(docs_client)
+
+
 def test_replacing_says_replaced_and_a_taken_id_names_the_field(docs_client: TestClient) -> None:
     note = {"doc_id": "tide-note", "title": "Tides", "text": "The spring tide reached the harbour wall."}
     first = docs_client.post("/v1/documents", json=note, headers=ADMIN)
