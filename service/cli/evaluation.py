@@ -101,7 +101,7 @@ def eval_(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from citeqa.index.evaluation.report import format_differences
+    from citeqa.index.evaluation.report import format_differences, format_figure
     from citeqa.service.cli.evaluate import (
         EvalOptions,
         parse_tolerances,
@@ -134,7 +134,7 @@ def eval_(
         typer.echo(json.dumps({"report": outcome.report, "regressions": [d.name for d in outcome.regressions]}))
     else:
         for name, value in outcome.report["figures"].items():
-            typer.echo(f"{name:32} {'n/a' if value is None else value}")
+            typer.echo(f"{name:32} {format_figure(value)}")
         typer.echo(f"report: {out}")
     warning = unknown_documents_warning(outcome.unknown, url)
     if warning:
