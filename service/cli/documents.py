@@ -19,6 +19,7 @@ from citeqa.service.cli.common import (
     app,
     fail,
     require_directories,
+    require_index_or_corpus,
     settings_from,
     stderr,
 )
@@ -107,6 +108,7 @@ def add(
     try:
         settings = corpus_commands.index_corpus(settings_from(corpus, index), stderr)
         require_directories(settings, corpus_must_exist=False)
+        require_index_or_corpus(settings)
         corpus_commands.add(settings, paths, replace, as_json, typer.echo, stderr, wait)
     except CiteqaError as exc:
         fail(exc.message)
@@ -133,6 +135,7 @@ def remove(
     try:
         settings = corpus_commands.index_corpus(settings_from(corpus, index), stderr)
         require_directories(settings, corpus_must_exist=False)
+        require_index_or_corpus(settings)
         corpus_commands.remove(settings, doc_id, as_json, typer.echo, stderr, wait)
     except CiteqaError as exc:
         fail(exc.message)
