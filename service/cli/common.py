@@ -140,10 +140,24 @@ def require_index(index_dir: Path) -> None:
 
     if (index_dir / POINTER_FILE).is_file():
         return
+    require_index_directory(index_dir)
     fail(
         f"no index at {_shown(index_dir)}: give --index or CITEQA_INDEX_DIR the absolute path of an index "
         "(build one with `citeqa build --index DIR`)"
     )
+
+
+def require_index_directory(index_dir: Path) -> None:
+    """Fail with one line when ``index_dir`` is a file, or lies under one: no index can ever be there
+    (``build`` says the same of the directory it would create: ``require_directories``)."""
+    blocker = _file_in_the_way(index_dir)
+    if blocker == index_dir:
+        fail(
+            f"index directory {index_dir} is a file, not an index directory: give --index (or CITEQA_INDEX_DIR) "
+            "the directory of an index (build one with `citeqa build --index DIR`)"
+        )
+    if blocker is not None:
+        fail(f"index directory {index_dir} cannot exist: {blocker} is a file; give --index the directory of an index")
 
 
 def require_index_or_corpus(settings: Any) -> None:

@@ -19,6 +19,7 @@ from citeqa.service.cli.common import (
     app,
     fail,
     require_directories,
+    require_index,
     require_index_or_corpus,
     settings_from,
     stderr,
@@ -153,7 +154,9 @@ def list_(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """
     from citeqa.service.cli import corpus as corpus_commands
 
+    index_dir = settings_from(index=index).index_dir
+    require_index(index_dir)
     try:
-        corpus_commands.list_documents(settings_from(index=index).index_dir, as_json, typer.echo)
+        corpus_commands.list_documents(index_dir, as_json, typer.echo)
     except CiteqaError as exc:
         fail(exc.message)

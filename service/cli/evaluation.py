@@ -16,6 +16,7 @@ from citeqa.service.cli.common import (
     app,
     engine_from,
     fail,
+    require_index_directory,
     settings_from,
 )
 
@@ -111,6 +112,8 @@ def eval_(
     )
 
     settings = settings_from(index=index)
+    if url is None and not build:
+        require_index_directory(settings.index_dir)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
         default, named = parse_tolerances(tolerance or [])

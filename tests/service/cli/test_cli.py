@@ -203,6 +203,19 @@ def test_add_or_remove_without_an_index_or_a_corpus_says_there_is_no_index(
         (("add", "{file}", "--corpus", "{corpus}", "--index", "{file}"), "error: index directory {file} is a file"),
         (("remove", "one", "--corpus", "{corpus}", "--index", "{file}"), "error: index directory {file} is a file"),
         (("add", "{file}", "--corpus", "{file}", "--index", "{index}"), "error: corpus directory {file} is a file"),
+        # commands that read an index said "no index at ...", as if one could be built there
+        *[
+            (
+                (*command, "--index", "{file}"),
+                "error: index directory {file} is a file, not an index directory: give --index (or "
+                "CITEQA_INDEX_DIR) the directory of an index (build one with `citeqa build --index DIR`)",
+            )
+            for command in (("ask", "Who?"), ("list",), ("serve",), ("search", "x"), ("mcp",), ("eval", "q.jsonl"))
+        ],
+        (
+            ("ask", "Who?", "--index", "{file}/index"),
+            "error: index directory {file}/index cannot exist: {file} is a file",
+        ),
     ],
 )
 def test_a_file_where_a_directory_belongs_is_one_line_saying_what_to_give(
