@@ -255,7 +255,7 @@ class Extractor:
             which = "the closest article" if fewest == doc.doc_id else "the article with most of its words"
             return Abstention(
                 "terms_not_in_passage",
-                f"{which} ({self.documents[fewest].title!r}) does not mention {_quoted(terms)}",
+                f"{which} ({_quote(self.documents[fewest].title)}) does not mention {_quoted(terms)}",
                 terms,
             )
         if signals.get("type_match", 0.5) == 0.0 and q.kind in ASKED_FOR:
@@ -263,7 +263,7 @@ class Extractor:
             asked = MEASURE_NAMES[measure] if measure is not None else ASKED_FOR[q.kind]
             return Abstention(
                 "low_confidence",
-                f"the closest article ({doc.title!r}) does not give the {asked} asked for "
+                f"the closest article ({_quote(doc.title)}) does not give the {asked} asked for "
                 f"(confidence {p:.2f} < {threshold:.2f})",
             )
         return Abstention("low_confidence", f"no sentence clearly answers it (confidence {p:.2f} < {threshold:.2f})")
@@ -323,7 +323,8 @@ class Extractor:
         if not asked:
             return None
         says = f"gives {_quoted(given)}, not" if given else "never mentions"
-        return Abstention("terms_not_in_passage", f"the closest article ({doc.title!r}) {says} {_quoted(asked)}", asked)
+        message = f"the closest article ({_quote(doc.title)}) {says} {_quoted(asked)}"
+        return Abstention("terms_not_in_passage", message, asked)
 
     def _names_nobody(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
         """An abstention when the question asks for a person it does not name (``asks_for_someone_unnamed``)
@@ -335,7 +336,7 @@ class Extractor:
         if any(names_someone_new(doc.text[s:e], q.text, doc.text) for s, e in spans):
             return None
         return Abstention(
-            "answer_type_missing", f"the closest article ({doc.title!r}) does not name the person asked for"
+            "answer_type_missing", f"the closest article ({_quote(doc.title)}) does not name the person asked for"
         )
 
     def _withheld(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
@@ -379,7 +380,7 @@ class Extractor:
             return None
         return Abstention(
             "answer_type_missing",
-            f"the closest article ({doc.title!r}) does not give the {MEASURE_NAMES[kind]} asked for",
+            f"the closest article ({_quote(doc.title)}) does not give the {MEASURE_NAMES[kind]} asked for",
         )
 
     @staticmethod
@@ -483,8 +484,15 @@ def _open_quote(passage: str) -> bool:
     return passage.count("“") > passage.count("”") or passage.count('"') % 2 == 1
 
 
+def _quote(text: str) -> str:
+    """``text`` between typographic double quotes, the one style of abstention reasons: a title or word
+    holding an apostrophe or a straight quote (“Japan's ageing workforce”) reads as the others do, and
+    JSON carries them unescaped."""
+    return f"“{text}”"
+
+
 def _quoted(terms: Sequence[str]) -> str:
-    quoted = [repr(t) for t in terms]
+    quoted = [_quote(t) for t in terms]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 

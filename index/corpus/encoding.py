@@ -10,7 +10,10 @@ In order (``decode_text``):
    or 8, are not UTF-8) stays UTF-8, the damaged bytes replaced with U+FFFD.
 4. Anything else is detected with charset-normalizer: ``windows-1252`` whenever it fits (Western
    text; charset-normalizer's own first choice among Latin code pages is unreliable on short texts,
-   ``café`` in ``windows-1250``), else charset-normalizer's best match (``shift_jis``, ``koi8-r``...).
+   ``café`` in ``windows-1250``), else charset-normalizer's best match (``shift_jis``, ``koi8-r``...),
+   except that ``windows-1251`` is preferred to Mac Cyrillic when both fit (Russian with « » and —
+   is windows-1251 far more often; charset-normalizer gives "Ярославль — один из старейших городов
+   России." Mac Cyrillic, read as "ярославль Ч один из старейших городов –оссии.").
 5. Bytes no text encoding fits, NUL bytes, or text full of control characters are binary:
    ``CorpusError`` naming the file.
 
@@ -32,6 +35,10 @@ Warn = Callable[[str], None]
 MAX_DAMAGED_UTF8_BYTES = 8
 """UTF-8 with up to this many (or 1% of its bytes) damaged bytes is read as UTF-8 with U+FFFD."""
 WESTERN = "cp1252"
+CYRILLIC = "cp1251"
+_RARE_CYRILLIC = frozenset({"mac_cyrillic"})
+"""Code pages charset-normalizer may rank above windows-1251 for windows-1251 text, though they are rarely
+met: Russian with « » and — (bytes that are capitals and symbols in Mac Cyrillic) reads as Mac Cyrillic."""
 _LATIN1_CODECS = frozenset({"iso8859-1", "ascii"})  # WHATWG: iso-8859-1, us-ascii -> windows-1252
 _DECLARED = re.compile(
     rb"<meta\s[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)|<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)",
@@ -96,7 +103,10 @@ def _detected(data: bytes) -> str | None:
         return None
     if any(WESTERN == m.encoding or WESTERN in m.could_be_from_charset for m in matches):
         return WESTERN
-    return str(matches[0].encoding)
+    best = str(matches[0].encoding)
+    if best in _RARE_CYRILLIC and any(CYRILLIC == m.encoding or CYRILLIC in m.could_be_from_charset for m in matches):
+        return CYRILLIC
+    return best
 
 
 def _try(data: bytes, codec: str) -> str | None:

@@ -3,7 +3,8 @@
 - Ids: 1 to 128 lowercase letters, digits, ``.``, ``_`` or ``-``, starting with a letter or a
   digit (``DOC_ID_PATTERN``). Every id that is cited can then be put in a URL path as it is
   (``GET``/``DELETE /v1/documents/{doc_id}``). Ids from file paths and from front matter are
-  normalised to it (``normalise_doc_id``); ``POST /v1/documents`` refuses any other.
+  normalised to it (``normalise_doc_id``), cut to 128 characters when longer (``id_is_cut``: the
+  build and the upload say so); ``POST /v1/documents`` refuses any other.
 - Names are spelled in ASCII first (``spell_ascii``): accents and other scripts are transliterated
   by anyascii (``Résumé`` -> ``Resume``, composed or decomposed alike) and the symbols that tell
   names apart become words (``C++`` -> ``C plus plus``, ``C#`` -> ``C sharp``, ``AT&T`` ->
@@ -25,6 +26,7 @@ __all__ = [
     "DOC_ID_PATTERN",
     "MAX_DOC_ID_CHARS",
     "SYMBOL_WORDS",
+    "id_is_cut",
     "is_doc_id",
     "normalise_doc_id",
     "safe_name",
@@ -68,13 +70,22 @@ def normalise_doc_id(value: str) -> str:
     character becomes ``-``, as ids from file names always did: an ASCII name without those symbols keeps
     its id (``a - b`` -> ``a---b``); a respelled one gets one ``-`` between words (``Café – bar`` -> ``cafe-bar``).
     """
+    return _whole_id(value)[:MAX_DOC_ID_CHARS].rstrip("-._")
+
+
+def id_is_cut(value: str) -> bool:
+    """Whether ``normalise_doc_id(value)`` is cut to ``MAX_DOC_ID_CHARS`` (a 200-character file name)."""
+    return len(_whole_id(value)) > MAX_DOC_ID_CHARS
+
+
+def _whole_id(value: str) -> str:
+    """``normalise_doc_id(value)`` before it is cut to ``MAX_DOC_ID_CHARS``."""
     given = value.strip()
     spelled = spell_ascii(given)
     cleaned = _UNSAFE.sub("-", spelled.lower())
     if spelled != given:
         cleaned = _HYPHENS.sub("-", cleaned)
-    cleaned = cleaned.strip("-._")
-    return cleaned[:MAX_DOC_ID_CHARS].rstrip("-._")
+    return cleaned.strip("-._")
 
 
 def spelled_as_id(doc_id: str, known: Container[str]) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from citeqa.index.corpus.identity import normalise_doc_id
+from citeqa.index.corpus.identity import MAX_DOC_ID_CHARS, id_is_cut, normalise_doc_id
 from citeqa.index.domain import Document
 from citeqa.index.errors import CorpusError
 
@@ -133,10 +133,12 @@ def _front_matter_id(given: str | None, path_id: str, name: str, warn: Warn | No
     normalised = "" if given.strip() in _NULLS else normalise_doc_id(given)
     if (normalised != given or not normalised) and warn is not None:
         used = normalised or path_id
-        warn(
-            f"{name}: id {given!r} is not a valid document id (lowercase letters, digits, '.', '_', '-'); "
-            f"using {used!r}"
+        why = (
+            f"is longer than a document id may be ({MAX_DOC_ID_CHARS} characters)"
+            if id_is_cut(given)
+            else "is not a valid document id (lowercase letters, digits, '.', '_', '-')"
         )
+        warn(f"{name}: id {given!r} {why}; using {used!r}")
     return normalised or path_id
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from citeqa.index.corpus.identity import normalise_doc_id, text_fingerprint
+from citeqa.index.corpus.identity import MAX_DOC_ID_CHARS, id_is_cut, normalise_doc_id, text_fingerprint
 from citeqa.index.corpus.readers import READABLE_SUFFIXES, SUPPORTED_TYPES, Warn, read_document
 from citeqa.index.domain import Document
 from citeqa.index.errors import CorpusError
@@ -19,12 +19,46 @@ from citeqa.index.errors import CorpusError
 MAX_FILE_BYTES = 5_000_000
 
 
+NAMELESS_DOC_ID = "document"
+"""The id of a file whose path has no letter or digit (``().txt``); a build says so."""
+
+
 def make_doc_id(relative: Path) -> str:
     """A stable id from a path relative to the corpus root: ``business/001.txt`` -> ``business-001``.
 
     Follows the one id rule (``citeqa.index.corpus.identity``); ``document`` when no character is usable.
     """
-    return normalise_doc_id(relative.with_suffix("").as_posix().replace("/", "-")) or "document"
+    return normalise_doc_id(_id_source(relative)) or NAMELESS_DOC_ID
+
+
+def has_id_characters(name: str) -> bool:
+    """Whether a file name has a letter or digit before its suffix to make an id of (``().txt`` and
+    ``.txt`` have none)."""
+    if name.lower() in READABLE_SUFFIXES:  # ".txt": a suffix alone (Path takes it for a hidden file's name)
+        return False
+    return bool(normalise_doc_id(_id_source(Path(name))))
+
+
+def doc_id_note(relative: Path, name: str) -> str | None:
+    """A warning naming the file (``name``) and its id when the id does not simply spell its path: the
+    path has no letter or digit (``().txt`` is ``document``), or is longer than an id may be (cut to
+    ``MAX_DOC_ID_CHARS``)."""
+    source = _id_source(relative)
+    if not normalise_doc_id(source):
+        return (
+            f"{name}: the name has no letter or digit to make a document id of, so its id is "
+            f"{NAMELESS_DOC_ID!r} (rename the file to choose one)"
+        )
+    if not id_is_cut(source):
+        return None
+    return (
+        f"{name}: the name is too long for a document id, so its id is cut to {MAX_DOC_ID_CHARS} characters: "
+        f"{make_doc_id(relative)!r} (rename the file for a shorter one)"
+    )
+
+
+def _id_source(relative: Path) -> str:
+    return relative.with_suffix("").as_posix().replace("/", "-")
 
 
 def _unsafe_name(name: str) -> bool:
@@ -109,12 +143,17 @@ def _read_file(path: Path, root: Path, name: str, warn: Warn) -> Document | None
     if not data.strip():
         warn(f"{name}: skipped, empty")
         return None
+    relative = path.relative_to(root)
+    path_id = make_doc_id(relative)
     try:
-        doc = read_document(data, make_doc_id(path.relative_to(root)), source=name, warn=warn)
+        doc = read_document(data, path_id, source=name, warn=warn)
     except CorpusError as exc:
         warn(f"{exc.message}; skipped")
         return None
     if not doc.text.strip():
         warn(f"{name}: skipped, no body text after the front matter")
         return None
+    note = doc_id_note(relative, name) if doc.doc_id == path_id else None  # front matter may name the id
+    if note is not None:
+        warn(note)
     return doc

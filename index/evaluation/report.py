@@ -52,7 +52,7 @@ def report_data(result: EvalResult, source: str, settings: dict[str, Any]) -> di
         "questions_file": source,
         "settings": settings,
         "run": result.run,
-        "figures": {name: _round(v) for name, v in result.figures.items()},
+        "figures": reported_figures(result.figures),
         "curves": {f"recall@1..{result.k}": {n: [_round(v) for v in c] for n, c in result.curves.items()}},
         "failed": [r.question.id for r in result.rows if r.failed],
         "unknown_doc_ids": {"ids": list(result.unknown.ids), "questions": result.unknown.questions},
@@ -154,7 +154,7 @@ def summary_markdown(result: EvalResult, data: dict[str, Any]) -> str:
         "| figure | value |",
         "|---|---|",
     ]
-    lines += [f"| {name} | {_fmt(v)} |" for name, v in result.figures.items()]
+    lines += [f"| {name} | {format_figure(v)} |" for name, v in data["figures"].items()]
     if result.unknown.ids:
         shown = ", ".join(f"`{d}`" for d in result.unknown.ids[:20])
         more = f" and {len(result.unknown.ids) - 20} more" if len(result.unknown.ids) > 20 else ""
@@ -227,18 +227,29 @@ def format_differences(differences: Sequence[Difference]) -> list[str]:
     for d in differences:
         mark = "REGRESSION" if d.regressed else "changed"
         if d.missing:
-            lines.append(f"{mark}: {d.name} ({_fmt(d.baseline)} in the baseline) {d.missing}")
+            lines.append(f"{mark}: {d.name} ({format_figure(d.baseline)} in the baseline) {d.missing}")
         else:
-            lines.append(f"{mark}: {d.name} {_fmt(d.baseline)} -> {_fmt(d.current)} (tolerance {d.tolerance:g})")
+            was, now = format_figure(d.baseline), format_figure(d.current)
+            lines.append(f"{mark}: {d.name} {was} -> {now} (tolerance {d.tolerance:g})")
     return lines
 
 
+FIGURE_DECIMALS = 4
+"""Decimals of every figure the report gives: report.json's numbers, stdout, summary.md and the baseline lines."""
+
+
+def reported_figures(figures: dict[str, float | None]) -> dict[str, float | None]:
+    """``figures`` as report.json holds them, rounded to ``FIGURE_DECIMALS``: what a baseline is compared with."""
+    return {name: _round(v) for name, v in figures.items()}
+
+
+def format_figure(value: float | None) -> str:
+    """A figure as the report prints it, everywhere alike: ``0.0812``, ``1.0000``, ``n/a``."""
+    return "n/a" if value is None else f"{value:.{FIGURE_DECIMALS}f}"
+
+
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.4g}"
+    return None if value is None else round(value, FIGURE_DECIMALS)
 
 
 def _cell(text: str) -> str:

@@ -16,7 +16,15 @@ import yaml
 
 from citeqa.index.corpus.identity import is_doc_id, safe_name, spelled_as_id, text_fingerprint
 from citeqa.index.corpus.readers import DOCUMENT_SUFFIXES, SUPPORTED_TYPES, TEXT_SUFFIXES, read_document
-from citeqa.index.corpus.walk import MAX_FILE_BYTES, distinct_documents, make_doc_id, read_corpus, read_corpus_files
+from citeqa.index.corpus.walk import (
+    MAX_FILE_BYTES,
+    distinct_documents,
+    doc_id_note,
+    has_id_characters,
+    make_doc_id,
+    read_corpus,
+    read_corpus_files,
+)
 from citeqa.index.domain import Document
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.errors import (
@@ -41,7 +49,7 @@ class Change:
     removed: tuple[tuple[Path, bytes], ...] = ()
     replaced: tuple[tuple[Path, bytes], ...] = field(default=())
     notes: tuple[str, ...] = ()
-    """Warnings about the given files that did not stop them (an id that was normalised)."""
+    """Warnings about the given files that did not stop them (an id that was normalised or cut, an encoding)."""
     replaced_ids: tuple[str, ...] = ()
     """Ids of the given documents that replaced a document with the same id."""
 
@@ -53,6 +61,12 @@ class Change:
             return "replaced"
         return "removed" if self.removed and not self.written else "added"
 
+    def about_other_files(self, warnings: Iterable[str]) -> list[str]:
+        """The ``warnings`` (of the build that follows the change) about other files than its documents':
+        ``notes`` already told of those."""
+        given = tuple(f"{d.source}: " for d in self.documents)
+        return [w for w in warnings if not w.startswith(given)]
+
     def undo(self) -> None:
         for path in self.written:
             path.unlink(missing_ok=True)
@@ -60,15 +74,25 @@ class Change:
             write_atomic(path, data)
 
 
+MAX_FILE_NAME_CHARS = 255
+"""The longest file name stored (file systems refuse longer ones); a longer name given is cut before its suffix."""
+
+
 def safe_file_name(name: str) -> str:
     """A file name without directories or unsafe characters (``../My Page.html`` -> ``My-Page.html``).
 
     Spelled in ASCII as ids are (``Résumé café.txt`` -> ``Resume-cafe.txt``, ``C++.txt`` -> ``C-plus-plus.txt``),
-    so the stored file's id is the id of the name given.
+    so the stored file's id is the id of the name given; a name over ``MAX_FILE_NAME_CHARS`` is cut before its
+    suffix, which keeps its id (cut to 128 characters anyway). A name with no letter or digit before its suffix
+    (``().txt``) is refused: it has no id to keep.
     """
-    base = safe_name(Path(name.replace("\\", "/")).name)
-    if not base or not Path(base).stem:
-        raise InvalidInput(f"file name {name!r} has no usable characters: rename the file")
+    given = Path(name.replace("\\", "/")).name
+    base = safe_name(given)
+    if not has_id_characters(given) or not Path(base).stem:  # "().txt" would be stored as "txt.txt", id "txt"
+        raise InvalidInput(f"{name}: the file name has no letter or digit to make a document id of: rename the file")
+    stem, suffix = Path(base).stem, Path(base).suffix
+    if len(base) > MAX_FILE_NAME_CHARS and len(suffix) < 16:
+        base = stem[: MAX_FILE_NAME_CHARS - len(suffix)].rstrip("-.") + suffix
     return base
 
 
@@ -186,14 +210,17 @@ def _check(data: bytes, target: Path, corpus_dir: Path, name: str, notes: list[s
     if not data.strip():
         raise InvalidInput(f"{name}: the file is empty")
     problems: list[str] = []
+    relative = target.relative_to(corpus_dir)
+    path_id = make_doc_id(relative)
     try:
-        doc = read_document(data, make_doc_id(target.relative_to(corpus_dir)), name, problems.append)
+        doc = read_document(data, path_id, name, problems.append)
     except CorpusError as exc:
         raise InvalidInput(exc.message) from None
     if not doc.text.strip():
         raise InvalidInput(f"{name}: no text to index")
+    note = doc_id_note(relative, name) if doc.doc_id == path_id else None  # front matter may name the id
     if notes is not None:
-        notes.extend(problems)
+        notes.extend([*problems, *([note] if note else [])])
     return replace(doc, source=target.name)
 
 

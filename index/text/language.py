@@ -53,15 +53,19 @@ NAMES = {
 }  # fmt: skip
 # Question and function words of the languages near English that a user most often writes in instead,
 # in lower case ("qu" and "cos'è" are elided: "Qu'est-ce", "Cos'è"). None is an English word ("was",
-# "hat", "die", "come", "dove", "son" are left out) or a lower-case particle of names ("del", "der",
-# "della", "da", "do", "la", "le", "el", "van").
+# "hat", "come", "dove", "son" are left out) or a lower-case particle of names ("del", "der", "della",
+# "da", "do", "la", "le", "el", "van"), but for German's "die": a German question often has only it
+# besides its question word ("Wer gewann 2020 die Champions League?"), while an English question with
+# "die" has an English word as well ("Who will die ...?"), which decides first, or no second German
+# one ("Die Hard sequel"). German's articles and prepositions ("das", "dem", "ein", "und", "gegen"...)
+# count for the same reason.
 FOREIGN_MARKERS = {
     "es": "qué quién quiénes cuál cuáles cuándo cuánto cuánta cuántos cuántas dónde cómo es está están fue "
     "fueron ha han dijo tiene tienen por sobre según",
     "fr": "qu est sont était étaient où quand pourquoi combien quel quelle quels quelles qui quoi que "
     "c'est ce il elle ont été",
     "de": "ist sind wer wann warum wo wie welche welcher welches wieso weshalb wurde wurden gibt über für "
-    "nicht haben hatte",
+    "nicht haben hatte die das dem ein eine einen einem einer und im vom zum zur gegen nach",
     "it": "chi che cosa cos'è è perché quale quali qual quanto quanta quanti quante sono ha hanno il si su gli quando",
     "pt": "que quem qual quais quando onde é são está foi foram disse tem por porque sobre em",
 }

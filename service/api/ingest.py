@@ -44,7 +44,8 @@ LIST_HINT = "list them with GET /v1/documents"
 class Outcome:
     """A finished change: the documents it touched, the engine now serving, the index summary,
     what was done (``Change.action``: added, replaced or removed) and warnings about the given files
-    (``Change.notes``: a normalised id, a file read in another encoding than UTF-8)."""
+    (``Change.notes``: a normalised id, an id cut from a long file name, a file read in another encoding than
+    UTF-8)."""
 
     documents: tuple[Document, ...]
     engine: Engine
@@ -120,8 +121,9 @@ class DocumentManager:
         action = done.action
         for note in done.notes:
             log.warning("documents %s: %s", action, note)
-        if skipped:
-            log.warning("corpus: %d file(s) skipped or read with problems, e.g. %s", len(skipped), skipped[0])
+        others = done.about_other_files(skipped)
+        if others:
+            log.warning("corpus: %d file(s) skipped or read with problems, e.g. %s", len(others), others[0])
         ids = ", ".join(d.doc_id for d in done.documents)
         log.info(
             "documents %s: %s (%d embedded, %d reused chunks), index version %s",

@@ -166,7 +166,7 @@ class AbstentionOut(BaseModel):
         examples=["not_in_corpus"],
     )
     terms: list[str] = Field(description="The question's words at issue, as written.", examples=[["Jupiter"]])
-    message: str = Field(description="The same, for people.", examples=["no passage mentions 'Jupiter'"])
+    message: str = Field(description="The same, for people.", examples=["no passage mentions “Jupiter”"])
     signals: dict[str, float] = Field(description="The abstention model's inputs for this question.")
 
     @classmethod
@@ -190,7 +190,7 @@ class AskResponse(BaseModel):
     passages: list[PassageOut] = Field(description="The nearest passages (also when not answerable).")
     confidence: float = Field(description="Probability that the question is answerable, from the abstention model.")
     reason: str | None = Field(
-        description="Why it abstained, e.g. \"no passage mentions 'jupiter'\"; null when answered."
+        description='Why it abstained, e.g. "no passage mentions “Jupiter”"; null when answered.'
     )
     abstention: AbstentionOut | None = Field(
         None, description="Machine-readable reason when `answerable` is false (code, words at issue, signals)."

@@ -140,15 +140,45 @@ def require_index(index_dir: Path) -> None:
 
     if (index_dir / POINTER_FILE).is_file():
         return
-    where = (
-        str(index_dir)
-        if index_dir.is_absolute()
-        else f"{Path.cwd() / index_dir} ({index_dir} in the working directory)"
-    )
+    require_index_directory(index_dir)
     fail(
-        f"no index at {where}: give --index or CITEQA_INDEX_DIR the absolute path of an index "
+        f"no index at {_shown(index_dir)}: give --index or CITEQA_INDEX_DIR the absolute path of an index "
         "(build one with `citeqa build --index DIR`)"
     )
+
+
+def require_index_directory(index_dir: Path) -> None:
+    """Fail with one line when ``index_dir`` is a file, or lies under one: no index can ever be there
+    (``build`` says the same of the directory it would create: ``require_directories``)."""
+    blocker = _file_in_the_way(index_dir)
+    if blocker == index_dir:
+        fail(
+            f"index directory {index_dir} is a file, not an index directory: give --index (or CITEQA_INDEX_DIR) "
+            "the directory of an index (build one with `citeqa build --index DIR`)"
+        )
+    if blocker is not None:
+        fail(f"index directory {index_dir} cannot exist: {blocker} is a file; give --index the directory of an index")
+
+
+def require_index_or_corpus(settings: Any) -> None:
+    """Fail with one line, before anything is written, when ``add`` or ``remove`` has neither a published
+    index nor a corpus directory to change: the index asked for does not exist yet."""
+    from citeqa.index.store.manifest import POINTER_FILE
+
+    index: Path = settings.index_dir
+    if (index / POINTER_FILE).is_file() or settings.corpus_dir.is_dir():
+        return
+    fail(
+        f"no index at {_shown(index)} and no corpus directory at {settings.corpus_dir}: build the index first "
+        f"with `citeqa build --corpus DIR --index {index}` (DIR: the directory of your articles)"
+    )
+
+
+def _shown(index_dir: Path) -> str:
+    """``index_dir`` as messages name it: absolute, and as given when that was relative."""
+    if index_dir.is_absolute():
+        return str(index_dir)
+    return f"{Path.cwd() / index_dir} ({index_dir} in the working directory)"
 
 
 def validated(model: Any, **fields: Any) -> Any:

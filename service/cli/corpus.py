@@ -69,8 +69,9 @@ def change_index(
         )
     for note in done.notes:
         echo(f"warning: {note}")
-    if skipped:  # problems of files already in the corpus: one line, `citeqa build` lists them
-        echo(f"warning: {len(skipped)} corpus file(s) skipped or read with problems; `citeqa build` lists them")
+    others = done.about_other_files(skipped)
+    if others:  # problems of files already in the corpus: one line, `citeqa build` lists them
+        echo(f"warning: {len(others)} corpus file(s) skipped or read with problems; `citeqa build` lists them")
     return done, report
 
 

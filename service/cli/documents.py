@@ -19,6 +19,8 @@ from citeqa.service.cli.common import (
     app,
     fail,
     require_directories,
+    require_index,
+    require_index_or_corpus,
     settings_from,
     stderr,
 )
@@ -107,6 +109,7 @@ def add(
     try:
         settings = corpus_commands.index_corpus(settings_from(corpus, index), stderr)
         require_directories(settings, corpus_must_exist=False)
+        require_index_or_corpus(settings)
         corpus_commands.add(settings, paths, replace, as_json, typer.echo, stderr, wait)
     except CiteqaError as exc:
         fail(exc.message)
@@ -133,6 +136,7 @@ def remove(
     try:
         settings = corpus_commands.index_corpus(settings_from(corpus, index), stderr)
         require_directories(settings, corpus_must_exist=False)
+        require_index_or_corpus(settings)
         corpus_commands.remove(settings, doc_id, as_json, typer.echo, stderr, wait)
     except CiteqaError as exc:
         fail(exc.message)
@@ -150,7 +154,9 @@ def list_(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """
     from citeqa.service.cli import corpus as corpus_commands
 
+    index_dir = settings_from(index=index).index_dir
+    require_index(index_dir)
     try:
-        corpus_commands.list_documents(settings_from(index=index).index_dir, as_json, typer.echo)
+        corpus_commands.list_documents(index_dir, as_json, typer.echo)
     except CiteqaError as exc:
         fail(exc.message)

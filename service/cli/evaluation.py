@@ -16,6 +16,7 @@ from citeqa.service.cli.common import (
     app,
     engine_from,
     fail,
+    require_index_directory,
     settings_from,
 )
 
@@ -128,7 +129,7 @@ def eval_(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from citeqa.index.evaluation.report import format_differences
+    from citeqa.index.evaluation.report import format_differences, format_figure
     from citeqa.service.cli.evaluate import (
         EvalOptions,
         parse_tolerances,
@@ -138,6 +139,8 @@ def eval_(
     )
 
     settings = settings_from(index=index)
+    if url is None and not build:
+        require_index_directory(settings.index_dir)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
         default, named = parse_tolerances(tolerance or [])
@@ -161,7 +164,7 @@ def eval_(
         typer.echo(json.dumps({"report": outcome.report, "regressions": [d.name for d in outcome.regressions]}))
     else:
         for name, value in outcome.report["figures"].items():
-            typer.echo(f"{name:32} {'n/a' if value is None else value}")
+            typer.echo(f"{name:32} {format_figure(value)}")
         typer.echo(f"report: {out}")
     warning = unknown_documents_warning(outcome.unknown, url)
     if warning:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from citeqa.service.cli.common import IndexOpt, app, engine_from, fail, settings_from
+from citeqa.service.cli.common import IndexOpt, app, engine_from, fail, require_index_directory, settings_from
 
 
 @app.command()
@@ -29,6 +29,7 @@ def serve(
     from citeqa.service.faults import exit_zero_on_sigterm
 
     settings = settings_from(index=index, host=host, port=port)
+    require_index_directory(settings.index_dir)  # a missing index may yet be built; a file never becomes one
     _check_free(settings.host, settings.port)
     exit_zero_on_sigterm()
 

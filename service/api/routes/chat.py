@@ -117,7 +117,7 @@ class ChatChoiceMessage(BaseModel):
     content: str = Field(
         description="The answer with `[n]` citation markers and their sources (see the request's `sources`), "
         "or the not-covered message with its reason (\"The articles don't cover this question: no passage "
-        "mentions 'Neptune'.\")."
+        'mentions “Neptune”.").'
     )
 
 

@@ -80,7 +80,8 @@ class DocumentsChanged(BaseModel):
     warnings: list[str] = Field(
         default_factory=list,
         description="Problems with the given file that did not stop it: a front-matter id that was normalised, "
-        "text read in another encoding than UTF-8 (naming it), copies with the same text removed too.",
+        "an id cut to 128 characters from a long file name (naming the id), text read in another encoding than "
+        "UTF-8 (naming it), copies with the same text removed too.",
         examples=[
             [
                 "liege.txt: not UTF-8; read as windows-1252 (detected; if the text reads wrong, convert the file "

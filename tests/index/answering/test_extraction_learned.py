@@ -80,8 +80,8 @@ def test_runner_up_of_the_same_article_is_cited_when_nearly_as_likely(extractor:
 @pytest.mark.parametrize(
     ("question", "code", "said"),
     [
-        ("When was the lighthouse demolished?", "not_in_corpus", "'demolished'"),
-        ("When did the harbour lighthouse join NATO?", "terms_not_in_passage", "'NATO'"),
+        ("When was the lighthouse demolished?", "not_in_corpus", "“demolished”"),
+        ("When did the harbour lighthouse join NATO?", "terms_not_in_passage", "“NATO”"),
         ("Where does Anna Berg run the museum?", "low_confidence", "does not give the place asked for"),
     ],
 )
@@ -89,6 +89,40 @@ def test_abstention_says_what_is_missing(extractor: Extractor, question: str, co
     answer = _ask(extractor, question, NEVER)
     assert not answer.answerable and answer.citations == ()
     assert answer.abstention.code == code and said in answer.abstention.message
+
+
+@pytest.mark.parametrize(
+    ("question", "model", "reason"),
+    [
+        ("When was the lighthouse demolished?", NEVER, "no passage mentions “demolished”"),
+        (
+            "When did the harbour lighthouse join NATO?",
+            NEVER,
+            "the closest article (“Harbour's lighthouse reopens”) does not mention “join” or “NATO”",
+        ),
+        (
+            "When did the harbour lighthouse reopen to visitors in 2019?",
+            ALWAYS,
+            "the closest article (“Harbour's lighthouse reopens”) never mentions “2019”",
+        ),
+        (
+            "Where does Anna Berg run the museum?",
+            NEVER,
+            "the closest article (“Harbour's lighthouse reopens”) does not give the place asked for",
+        ),
+    ],
+)
+def test_abstention_reasons_quote_titles_and_words_in_one_style(
+    question: str, model: AbstainModel, reason: str
+) -> None:
+    """Titles and words alike between typographic double quotes: Python's repr quoted words 'NATO' but a
+    title with an apostrophe "Harbour's lighthouse reopens", two styles in one reason."""
+    documents = {**DOCUMENTS, "lighthouse": replace(LIGHTHOUSE, title="Harbour's lighthouse reopens")}
+    extractor = Extractor(lexical(), documents, stored_sentences(documents), load_abstain_model())
+    prepared = extractor.prepare_many([question], [[passage(documents["lighthouse"])]], encode([question]))[0]
+    answer = extractor.finish(prepared, model, 5)
+    assert not answer.answerable
+    assert answer.reason is not None and answer.reason.split(" (confidence")[0] == reason
 
 
 def test_a_word_absent_from_the_corpus_lowers_the_packaged_models_confidence(extractor: Extractor) -> None:
@@ -101,14 +135,14 @@ def test_a_word_absent_from_the_corpus_lowers_the_packaged_models_confidence(ext
 
 @pytest.mark.parametrize(("date", "answered"), [(None, False), ("2019-05-04", True)])
 def test_a_year_the_article_s_date_gives_is_no_other_year(date: str | None, answered: bool) -> None:
-    """A new-user trial's "Which naval base did Rutte visit in 2025?" was refused ("never mentions '2025'")
+    """A new-user trial's "Which naval base did Rutte visit in 2025?" was refused ("never mentions “2025”")
     over an article dated 2025-04 whose text says only "April 8-9": the date is the article's too."""
     dated = {**DOCUMENTS, "lighthouse": replace(LIGHTHOUSE, date=date)}
     extractor = Extractor(lexical(), dated, stored_sentences(dated), load_abstain_model())
     answer = _ask(extractor, "When did the harbour lighthouse reopen to visitors in 2019?", ALWAYS)
     assert answer.answerable is answered
     if not answered:
-        assert "never mentions '2019'" in answer.abstention.message
+        assert "never mentions “2019”" in answer.abstention.message
 
 
 SPEECH = Document(

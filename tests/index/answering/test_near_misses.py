@@ -33,8 +33,11 @@ def engine(small_index: Path) -> Any:
     [
         ("Was Helen Marsh found guilty of fraud?", "does not mention"),
         ("What verdict did the jury reach in Helen Marsh's fraud trial?", ""),
-        ("How much was the Dunmore Brewery fined in 2004?", "gives '2002', not '2004'"),
-        ("Who is Helen Marsh's lawyer?", "does not name the person asked for"),
+        ("How much was the Dunmore Brewery fined in 2004?", "gives “2002”, not “2004”"),
+        (
+            "Who is Helen Marsh's lawyer?",
+            "(“Teacher accused of taking school fund”) does not name the person asked for",
+        ),
         ("Who restored the Kelham lifeboat?", "does not name the person asked for"),
         ("How much does the Orla Fold weigh?", "does not give the weight asked for"),
         ("How long did Helen Marsh teach at the school?", "does not give the length or duration asked for"),

@@ -84,6 +84,23 @@ def test_a_latin1_file_has_its_accents_in_title_and_text(tmp_path: Path) -> None
     ]
 
 
+RUSSIAN = [
+    "Ярославль — один из старейших городов России.",
+    "Эрмитаж — один из крупнейших художественных музеев мира.",
+    "Хабаровск встречает выставку Эрмитажа.",
+]
+
+
+@pytest.mark.parametrize("sentence", RUSSIAN, ids=["yaroslavl", "hermitage", "khabarovsk"])
+def test_russian_in_windows_1251_is_not_read_as_mac_cyrillic(sentence: str, tmp_path: Path) -> None:
+    """charset-normalizer ranks Mac Cyrillic first for these: "ярославль Ч один из старейших городов –оссии."."""
+    (tmp_path / "yaroslavl.txt").write_bytes(f"{sentence}\n\n{sentence}\n".encode("cp1251"))
+    warnings: list[str] = []
+    (doc,) = read_corpus(tmp_path, warnings.append)
+    assert (doc.title, doc.text) == (sentence, f"{sentence}\n\n{sentence}\n")
+    assert warnings == [f"yaroslavl.txt: not UTF-8; read as windows-1251 {DETECTED}"]
+
+
 def test_utf8_damaged_in_a_few_places_keeps_utf8() -> None:
     data = "Café — fine\n\nOne bad byte here: ".encode() + b"\xff" + b" and the text goes on."
     warnings: list[str] = []

@@ -100,10 +100,12 @@ def test_names_that_differ_by_a_symbol_are_different_documents(tmp_path: Path) -
     assert warnings == []
 
 
-@pytest.mark.parametrize("name", [n for n, _ in NAMES if "/" not in n] + ["../Saved Page.html", "a..b.txt"])
+@pytest.mark.parametrize(
+    "name", [n for n, _ in NAMES if "/" not in n] + ["../Saved Page.html", "a..b.txt", "harbour " * 40 + "end.txt"]
+)
 def test_an_uploaded_file_keeps_the_id_of_its_name(name: str) -> None:
     stored = safe_file_name(name)
-    assert stored.isascii() and "/" not in stored
+    assert stored.isascii() and "/" not in stored and len(stored.encode()) <= 255
     assert make_doc_id(Path(stored)) == make_doc_id(Path(Path(name).name))
 
 
@@ -112,3 +114,46 @@ def test_normalised_ids_are_valid_or_empty(value: str) -> None:
     normalised = normalise_doc_id(value)
     assert normalised == "" or is_doc_id(normalised)
     assert normalise_doc_id(normalised) == normalised
+
+
+LONG_NAME = "harbour-" * 25 + "reopens"  # 207 characters
+LONG_ID = LONG_NAME[:128].rstrip("-")
+
+
+def test_a_long_file_name_is_indexed_with_a_warning_naming_the_id_it_got(tmp_path: Path) -> None:
+    (tmp_path / f"{LONG_NAME}.txt").write_text("Harbour news\n\nThe harbour reopened on Monday.\n", encoding="utf-8")
+    warnings: list[str] = []
+    (doc,) = read_corpus(tmp_path, warnings.append)
+    assert doc.doc_id == LONG_ID and is_doc_id(doc.doc_id)
+    assert warnings == [
+        f"{LONG_NAME}.txt: the name is too long for a document id, so its id is cut to 128 characters: "
+        f"'{LONG_ID}' (rename the file for a shorter one)"
+    ]
+
+
+def test_a_long_file_name_whose_front_matter_names_the_id_is_not_warned_about(tmp_path: Path) -> None:
+    (tmp_path / f"{LONG_NAME}.md").write_text("---\nid: harbour\n---\nThe harbour reopened.\n", encoding="utf-8")
+    warnings: list[str] = []
+    assert [d.doc_id for d in read_corpus(tmp_path, warnings.append)] == ["harbour"]
+    assert warnings == []
+
+
+def test_a_long_front_matter_id_is_warned_about_as_too_long(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(f"---\nid: {'x' * 130}\n---\nThe harbour reopened.\n", encoding="utf-8")
+    warnings: list[str] = []
+    assert [d.doc_id for d in read_corpus(tmp_path, warnings.append)] == ["x" * 128]
+    assert warnings == [
+        f"a.md: id '{'x' * 130}' is longer than a document id may be (128 characters); using '{'x' * 128}'"
+    ]
+
+
+@pytest.mark.parametrize("name", ["().txt", "_.md", "—.txt"])
+def test_a_corpus_file_named_without_letters_or_digits_is_document_with_a_warning(tmp_path: Path, name: str) -> None:
+    """A build keeps it (`citeqa add` and uploads refuse such a name: test_collection.py)."""
+    (tmp_path / name).write_text("Market news\n\nThe market moved to the square.\n", encoding="utf-8")
+    warnings: list[str] = []
+    assert [d.doc_id for d in read_corpus(tmp_path, warnings.append)] == ["document"]
+    assert warnings == [
+        f"{name}: the name has no letter or digit to make a document id of, so its id is 'document' "
+        "(rename the file to choose one)"
+    ]

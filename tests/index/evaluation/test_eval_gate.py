@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -153,8 +154,31 @@ def test_a_baseline_figure_missing_from_the_report_fails_with_the_reason(
     )  # fmt: skip
     assert done.returncode == 1
     assert (
-        "REGRESSION: evidence.hit@10 (1 in the baseline) is not in this report: the question sets differ "
+        "REGRESSION: evidence.hit@10 (1.0000 in the baseline) is not in this report: the question sets differ "
         "(this one has no evidence labels"
     ) in done.stderr
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("error: ") and "figure(s) of the baseline" in last and "have no value in this report" in last
+
+
+def test_the_output_and_summary_give_every_figure_alike_and_an_equal_rerun_changes_nothing(
+    default_index: Path, tmp_path: Path
+) -> None:
+    """stdout printed report.json's numbers (``1.0``, ``0.0812``), summary.md 4 significant digits (``1``,
+    ``0.08123``); and a rerun against its own report said "changed: answer.token_f1 0.2334 -> 0.2334"."""
+    out = tmp_path / "first"
+    done = citeqa_eval(str(SEED_DEV), "--index", str(default_index), "--out", str(out))
+    assert done.returncode == 0, done.stderr[-3000:]
+    printed = dict(line.split() for line in done.stdout.splitlines() if not line.startswith("report: "))
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| ([a-z_]+\.[a-z_@0-9]+) \| ([0-9.]+|n/a) \|$", summary, re.M))
+    assert printed == table and "answer.token_f1" in printed
+    assert all(value == "n/a" or re.fullmatch(r"\d+\.\d{4}", value) for value in printed.values()), printed
+    reported = figures(out)
+    assert {name: f"{v:.4f}" if v is not None else "n/a" for name, v in reported.items()} == printed
+    again = citeqa_eval(
+        str(SEED_DEV), "--index", str(default_index), "--out", str(tmp_path / "again"),
+        "--baseline", str(out / "report.json"),
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "changed:" not in again.stderr, again.stderr

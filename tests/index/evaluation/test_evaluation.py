@@ -245,7 +245,7 @@ def test_a_baseline_figure_this_report_lacks_fails_and_says_why(
     (difference,) = [d for d in compare({name: 1.0}, current) if d.name == name]
     assert difference.regressed and says in difference.missing
     (line,) = format_differences([difference])
-    assert line.startswith(f"REGRESSION: {name} (1 in the baseline) ") and says in line
+    assert line.startswith(f"REGRESSION: {name} (1.0000 in the baseline) ") and says in line
     assert "compare reports" in line or "abstained on no question" in line
 
 

@@ -74,7 +74,10 @@ def test_add_text_keeps_the_text_verbatim(corpus: Path) -> None:
         ([("japan-nato-rutte-visit.md", b"New\n\ntext")], DocumentConflict, "already exists"),
         ([("empty.txt", b"  \n")], InvalidInput, "empty"),
         ([("bad.pdf", b"%PDF-1.4 garbage")], InvalidInput, "not a readable PDF"),
-        ([("...", b"text")], InvalidInput, "no usable characters"),
+        ([("...", b"text")], InvalidInput, "no letter or digit"),
+        # no id to keep: "().txt" would have been stored as txt.txt, document "txt"
+        ([("().txt", b"Market\n\nThe market moved.")], InvalidInput, r"^\(\)\.txt: the file name has no letter"),
+        ([(".txt", b"Market\n\nThe market moved.")], InvalidInput, r"^\.txt: the file name has no letter or digit"),
         # stored as notes.txt (a name without a suffix is read as text), named as sent
         ([("notes", b"\x00\x01\x02binary")], InvalidInput, r"^notes: looks binary \(NUL bytes\)$"),
         # a suffix no build reads is refused, named as sent
@@ -214,6 +217,34 @@ def test_change_and_build_is_incremental_and_undone_on_failure(corpus: Path, tmp
         change_and_build(lambda: remove_document(corpus, "japan-nato-rutte-visit"), corpus, root, embedder, params)
     assert (corpus / "japan-nato-rutte-visit.md").exists()
     assert set(load_index(root).documents) == {"japan-nato-rutte-visit", "report"}
+
+
+def test_cli_add_of_a_long_file_name_warns_naming_the_id_it_got(corpus: Path, tmp_path: Path) -> None:
+    name = "harbour-" * 25 + "reopens.txt"  # an id of 128 characters at most: cut, and said so
+    doc_id = name[:128].rstrip("-")
+    (tmp_path / name).write_text("Harbour news\n\nThe harbour reopened on Monday.\n", encoding="utf-8")
+    where = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    result = CliRunner().invoke(app, ["add", str(tmp_path / name), *where])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: {name}: the name is too long for a document id, so its id is cut to 128 characters: "
+        f"'{doc_id}' (rename the file for a shorter one)"
+    ]  # and not also "1 corpus file(s) skipped or read with problems" about the same file
+    assert f"added {doc_id}: Harbour news ({name})" in result.stdout
+    again = CliRunner().invoke(app, ["build", *where, "--force"])
+    assert f"warning: {name}: the name is too long for a document id" in again.stderr
+
+
+NAMELESS = "().txt: the file name has no letter or digit to make a document id of: rename the file"
+
+
+def test_cli_add_refuses_a_name_without_letters_or_digits_as_the_upload_does(corpus: Path, tmp_path: Path) -> None:
+    (tmp_path / "().txt").write_text("Market news\n\nThe market moved to the square.\n", encoding="utf-8")
+    where = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    result = CliRunner().invoke(app, ["add", str(tmp_path / "().txt"), *where])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: {NAMELESS}"]  # POST /v1/documents: 422 with this message
+    assert sorted(p.name for p in corpus.iterdir()) == ["japan-nato-rutte-visit.md"]
 
 
 def test_safe_file_name() -> None:

@@ -96,8 +96,8 @@ def test_unanswerable_question_abstains_in_chat_with_its_reason(oai: openai.Open
 
 
 def test_a_declined_reply_read_back_as_history_is_the_not_covered_answer() -> None:
-    """Its reason names words the articles lack ('Candela', 'Bolton'), not whom a follow-up means."""
-    reply = "The articles don't cover this question: the closest article ('Candela signs Bolton') lacks 'wage'."
+    """Its reason names words the articles lack (“Candela”, “Bolton”), not whom a follow-up means."""
+    reply = "The articles don't cover this question: the closest article (“Candela signs Bolton”) lacks “wage”."
     request = ChatRequest(
         model="citeqa",
         messages=[

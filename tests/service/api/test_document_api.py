@@ -209,6 +209,37 @@ def test_an_upload_in_latin1_is_read_with_its_accents_and_a_warning(docs_client:
     assert docs_client.delete("/v1/documents/liege", headers=ADMIN).json()["warnings"] == []
 
 
+@pytest.mark.parametrize("name", ["harbour-" * 25 + "reopens.txt", "harbour-" * 40 + "reopens.txt"])
+def test_an_upload_with_a_long_name_says_the_id_it_got(docs_client: TestClient, name: str) -> None:
+    """A name of 207 characters is stored as it is; one of 327, more than file systems take, is stored cut
+    before its suffix: both keep the id of the name given, cut to 128 characters."""
+    doc_id = name[:128].rstrip("-")
+    text = b"Harbour news\n\nThe harbour of Elmford reopened on Monday.\n"
+    response = docs_client.post("/v1/documents", files={"file": (name, text, "text/plain")}, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["documents"][0]["doc_id"] == doc_id
+    assert body["warnings"] == [
+        f"{name}: the name is too long for a document id, so its id is cut to 128 characters: '{doc_id}' "
+        "(rename the file for a shorter one)"
+    ]
+    assert docs_client.delete(f"/v1/documents/{doc_id}", headers=ADMIN).status_code == 200
+
+
+def test_an_upload_named_without_letters_or_digits_is_refused_as_citeqa_add_refuses_it(
+    docs_client: TestClient,
+) -> None:
+    """It would have been document "txt" (the suffix); `citeqa add` says the same (test_collection.py)."""
+    files = {"file": ("().txt", b"Market news\n\nThe market moved to the square.\n", "text/plain")}
+    response = docs_client.post("/v1/documents", files=files, headers=ADMIN)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == {
+        "code": "invalid_input",
+        "message": "().txt: the file name has no letter or digit to make a document id of: rename the file",
+    }
+    assert "txt" not in _doc_ids(docs_client)
+
+
 def test_replacing_says_replaced_and_a_taken_id_names_the_field(docs_client: TestClient) -> None:
     note = {"doc_id": "tide-note", "title": "Tides", "text": "The spring tide reached the harbour wall."}
     first = docs_client.post("/v1/documents", json=note, headers=ADMIN)

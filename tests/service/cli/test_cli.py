@@ -165,6 +165,24 @@ def test_expected_failures_exit_1_with_one_line(tmp_path: Path, args: tuple[str,
     assert result.stderr.strip().count("\n") == 0
 
 
+@pytest.mark.parametrize("command", [("add", "x.txt"), ("remove", "x")])
+def test_add_or_remove_without_an_index_or_a_corpus_says_there_is_no_index(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """From a directory without corpus/, `citeqa add x.txt --index /tmp/noidx` spoke only of the missing
+    corpus ("corpus directory corpus does not exist: create it and add articles") and left an empty
+    /tmp/noidx behind."""
+    (tmp_path / "x.txt").write_text("Harbour news\n\nThe harbour reopened on Monday.\n")
+    index = tmp_path / "noidx"
+    result = citeqa(*command, "--index", str(index), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: no index at {index} and no corpus directory at corpus: build the index first with "
+        f"`citeqa build --corpus DIR --index {index}` (DIR: the directory of your articles)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.txt"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -185,6 +203,19 @@ def test_expected_failures_exit_1_with_one_line(tmp_path: Path, args: tuple[str,
         (("add", "{file}", "--corpus", "{corpus}", "--index", "{file}"), "error: index directory {file} is a file"),
         (("remove", "one", "--corpus", "{corpus}", "--index", "{file}"), "error: index directory {file} is a file"),
         (("add", "{file}", "--corpus", "{file}", "--index", "{index}"), "error: corpus directory {file} is a file"),
+        # commands that read an index said "no index at ...", as if one could be built there
+        *[
+            (
+                (*command, "--index", "{file}"),
+                "error: index directory {file} is a file, not an index directory: give --index (or "
+                "CITEQA_INDEX_DIR) the directory of an index (build one with `citeqa build --index DIR`)",
+            )
+            for command in (("ask", "Who?"), ("list",), ("serve",), ("search", "x"), ("mcp",), ("eval", "q.jsonl"))
+        ],
+        (
+            ("ask", "Who?", "--index", "{file}/index"),
+            "error: index directory {file}/index cannot exist: {file} is a file",
+        ),
     ],
 )
 def test_a_file_where_a_directory_belongs_is_one_line_saying_what_to_give(
