@@ -264,9 +264,9 @@ class Extractor:
             return Abstention(
                 "low_confidence",
                 f"the closest article ({_quote(doc.title)}) does not give the {asked} asked for "
-                f"(confidence {p:.2f} < {threshold:.2f})",
+                f"({_below(p, threshold)})",
             )
-        return Abstention("low_confidence", f"no sentence clearly answers it (confidence {p:.2f} < {threshold:.2f})")
+        return Abstention("low_confidence", f"no sentence clearly answers it ({_below(p, threshold)})")
 
     def _missing(self, q: QuestionTerms, doc_id: str) -> list[str]:
         """The question's terms that document ``doc_id`` never uses, rarest first."""
@@ -349,7 +349,7 @@ class Extractor:
             if says is not None:
                 return Abstention(
                     "answer_type_missing",
-                    f"the closest article ({doc.title!r}) says it is not given: {_quoted((says,))}",
+                    f"the closest article ({_quote(doc.title)}) says it is not given: {_quoted((says,))}",
                 )
         return None
 
@@ -365,7 +365,7 @@ class Extractor:
             return None
         return Abstention(
             "answer_type_missing",
-            f"the closest article ({doc.title!r}) does not state the {EVENT_NAMES[kind]} asked about",
+            f"the closest article ({_quote(doc.title)}) does not state the {EVENT_NAMES[kind]} asked about",
         )
 
     def _no_measure(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
@@ -489,6 +489,13 @@ def _quote(text: str) -> str:
     holding an apostrophe or a straight quote (“Japan's ageing workforce”) reads as the others do, and
     JSON carries them unescaped."""
     return f"“{text}”"
+
+
+def _below(p: float, threshold: float) -> str:
+    """"confidence 0.42 < 0.55", with as many decimals as tell the two apart ("0.548 < 0.553", not "0.55 <
+    0.55")."""
+    digits = next((d for d in range(2, 6) if round(p, d) < round(threshold, d)), 6)
+    return f"confidence {p:.{digits}f} < {threshold:.{digits}f}"
 
 
 def _quoted(terms: Sequence[str]) -> str:

@@ -224,3 +224,11 @@ def test_a_rare_word_a_small_corpus_never_uses_is_no_answer(extractor: Extractor
     # a common word's absence says little ("show"), and one sharing five letters with a corpus word is there
     assert _ask(extractor, "What does the harbour lighthouse show visitors?", ALWAYS).answerable
     assert _ask(extractor, "When did the lighthouse's visitings begin?", ALWAYS).answerable
+
+
+def test_a_confidence_below_the_threshold_reads_below_it() -> None:
+    """A new user read "(confidence 0.55 < 0.55)": both rounded to two decimals."""
+    from citeqa.index.answering.extraction import _below
+
+    assert _below(0.42, 0.55) == "confidence 0.42 < 0.55"
+    assert _below(0.5475, 0.5531) == "confidence 0.547 < 0.553"

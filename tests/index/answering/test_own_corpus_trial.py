@@ -38,8 +38,8 @@ def test_the_trial_s_question_set(engine: Any) -> None:
 @pytest.mark.parametrize(
     ("question", "says"),
     [
-        ("How much will vemiraxin cost per patient?", "'declined to say how much'"),
-        ("Who was Rachel Brennan's line manager at Corvane?", "'was not named'"),
+        ("How much will vemiraxin cost per patient?", "“declined to say how much”"),
+        ("Who was Rachel Brennan's line manager at Corvane?", "“was not named”"),
     ],
 )
 def test_an_article_saying_the_thing_is_not_given_is_no_answer(engine: Any, question: str, says: str) -> None:
