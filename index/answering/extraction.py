@@ -492,7 +492,7 @@ def _quote(text: str) -> str:
 
 
 def _below(p: float, threshold: float) -> str:
-    """"confidence 0.42 < 0.55", with as many decimals as tell the two apart ("0.548 < 0.553", not "0.55 <
+    """ "confidence 0.42 < 0.55", with as many decimals as tell the two apart ("0.548 < 0.553", not "0.55 <
     0.55")."""
     digits = next((d for d in range(2, 6) if round(p, d) < round(threshold, d)), 6)
     return f"confidence {p:.{digits}f} < {threshold:.{digits}f}"
