@@ -37,7 +37,14 @@ from citeqa.index.domain import Document, Vectors
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex
 from citeqa.index.store.sentences import SentenceStore
-from citeqa.index.text.events import EVENT_NAMES, asked_event, states_event
+from citeqa.index.text.events import (
+    DECISION_NAMES,
+    EVENT_NAMES,
+    asked_decision,
+    asked_event,
+    states_event,
+    tells_decision,
+)
 from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measure
 from citeqa.index.text.people import asks_for_someone_unnamed, names_someone_new
 from citeqa.index.text.questions import other_year, question_type, surface_words, withheld
@@ -214,7 +221,11 @@ class Extractor:
         shown_passages = prepared.passages[:shown]
         # the off-topic floor only overrules an answer: below the threshold the usual reason says more
         off_topic = self._off_topic(signals) if p >= model.threshold else None
-        conflict = off_topic or (self._other_year(q, ranked[0]) if ranked else None) or self._unknown_topic(q)
+        conflict = (
+            off_topic
+            or (self._other_year(q, ranked[0]) or self._untold_decision(q, ranked[0]) if ranked else None)
+            or self._unknown_topic(q)
+        )
         if not ranked or p < model.threshold or conflict is not None:
             why = conflict or self._abstention(q, ranked, signals, p, model.threshold)
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), why.message, signals, why)
@@ -287,9 +298,24 @@ class Extractor:
             f"{covered:.0%} of the question's words near the best sentence)",
         )
 
+    def _untold_decision(self, q: QuestionTerms, best: Candidate) -> Abstention | None:
+        """An abstention when a "why" or "when" question takes a resignation, dismissal, refusal, cancellation
+        or ban for granted and the best sentence's article tells of none (``citeqa.index.text.events``): a
+        false premise ("Why did Jay-Z resign ...?" over the article on his appointment)."""
+        kind = asked_decision(q.text)
+        if kind is None:
+            return None
+        doc = self.documents[best.doc_id]
+        if tells_decision(kind, f"{doc.title}\n{doc.text}"):
+            return None
+        return Abstention(
+            "terms_not_in_passage", f"the closest article ({_quote(doc.title)}) tells of no {DECISION_NAMES[kind]}"
+        )
+
     def _unknown_topic(self, q: QuestionTerms) -> Abstention | None:
         """An abstention when a corpus of fewer than ``FULL_ABSENCE`` documents never uses a rare word of the
-        question (``TOPICAL``; not a number), nor a word sharing its first five letters."""
+        question (``TOPICAL``; not a number), nor a word sharing its first five letters. Its terms are every
+        word of the question no passage mentions, the rare ones first."""
         if not q.absent or len(self.documents) >= FULL_ABSENCE:
             return None
         surface = surface_words(q.text)
@@ -303,7 +329,9 @@ class Extractor:
         )
         if not rare:
             return None
-        return Abstention("not_in_corpus", f"no passage mentions {_quoted(rare)}", rare)
+        # every word no passage mentions, the rare ones first ("moons" decides, "Jupiter" is missing too)
+        terms = tuple(dict.fromkeys([*rare, *(surface.get(t, t) for t in q.absent)]))
+        return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)
 
     def _prefixes(self) -> frozenset[str]:
         """The first five letters of every term of the lexical index (computed once)."""

@@ -1,5 +1,6 @@
-"""Life events: whether a question asks about a birth, a death or a marriage, and whether a sentence
-states one.
+"""Events: whether a question asks about a birth, a death or a marriage, and whether a sentence states
+one; whether a question takes a resignation, a dismissal, a refusal, a cancellation or a ban for granted,
+and whether an article tells of one.
 
 "When was Mark Rutte born?" is not answered by "Mark Rutte visited Japan on April 8-9", nor "In which
 Texas town was Jerry Scoggins born?" by "Jerry Scoggins has died in Los Angeles at the age of 93": news
@@ -7,13 +8,21 @@ prose that gives a birth says "born", "birth" or "-born" ("the Dublin-born write
 birthplace or birth year is the commonest near miss about a person in the news, whose articles seldom
 give either. Surface patterns of English prose, never a list of answers; checked by
 tests/index/text/test_events.py and, through the answer step, tests/index/answering/test_near_misses.py.
+
+"Why did Jay-Z resign as president of Def Jam?" takes a resignation for granted; over an article that
+tells of his appointment it is a false premise, and the sentence the ranker likes best only restates
+the premise's other words. News that reports a decision of this kind names it, in one of a handful of
+words ("quit", "stepped down", "left"; "sacked", "fired", "ousted", "thrown out"; "refused", "turned
+down", "rejected"; "scrapped", "called off", "withdrew"; "banned", "barred"): an article telling none of
+them does not tell of the decision asked about. Only "why" and "when" questions are read so, as they
+take the decision for granted ("Did X resign?" asks whether).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["EVENT_NAMES", "asked_event", "states_event"]
+__all__ = ["DECISION_NAMES", "EVENT_NAMES", "asked_decision", "asked_event", "states_event", "tells_decision"]
 
 EVENT_NAMES = {"birth": "birth", "death": "death", "marriage": "marriage"}
 
@@ -53,3 +62,53 @@ def states_event(kind: str, sentence: str) -> bool:
     """Whether ``sentence`` states an event of ``kind`` (as ``asked_event`` returns). Raises KeyError for an
     unknown kind."""
     return _STATES[kind].search(sentence) is not None
+
+
+DECISION_NAMES = {
+    "resignation": "resignation",
+    "dismissal": "dismissal",
+    "refusal": "refusal",
+    "cancellation": "cancellation",
+    "ban": "ban",
+}
+# The words of each kind of decision, inflected; a phrasal verb may hold its object ("turned the offer down").
+_DECISIONS = {
+    "resignation": (
+        r"resign\w*|quit(?:s|ting)?|st(?:ep|eps|epped|epping|and|ands|ood|anding) down|"
+        r"le(?:ave|aves|aving|ft)|depart\w*|walk(?:s|ed|ing)? out|retire\w*"
+    ),
+    "dismissal": (
+        r"sack\w*|fir(?:e|es|ed|ing)|dismiss\w*|oust\w*|ax(?:e|es|ed|ing)|remov\w*|expel\w*|expulsion|"
+        r"(?:throw|throws|threw|thrown|kick|kicks|kicked) (?:\w+ ){0,3}out|let (?:\w+ ){0,2}go|suspend\w*|"
+        r"replac\w*"
+    ),
+    "refusal": (
+        r"refus\w*|reject\w*|declin\w*|tur(?:n|ns|ned|ning) (?:\w+ ){0,3}down|rul(?:e|es|ed|ing) out|veto\w*|"
+        r"snub\w*|rebuff\w*|spurn\w*"
+    ),
+    "cancellation": (
+        r"cancel\w*|scrap\w*|ax(?:e|es|ed|ing)|call(?:s|ed|ing)? off|abandon\w*|shelv\w*|withdr[ae]w\w*|"
+        r"pull(?:s|ed|ing)? out|halt\w*|drop\w*"
+    ),
+    "ban": r"ban(?:s|ned|ning)?|bar(?:s|red|ring)?|prohibit\w*|outlaw\w*|forb[ai]d\w*|block\w*",
+}
+_TELLS = {kind: re.compile(r"\b(?:" + words + r")\b", re.I) for kind, words in _DECISIONS.items()}
+_TAKES_FOR_GRANTED = re.compile(r"^\s*(?:why|when)\b", re.I)
+
+
+def asked_decision(question: str) -> str | None:
+    """The decision a "why" or "when" ``question`` takes for granted (a key of ``DECISION_NAMES``), or None:
+    "Why did Vodafone sack its head of Japan?" -> "dismissal"; "Why did Kinnock turn down a seat?" ->
+    "refusal"; "Did Kinnock refuse a seat?" -> None (it asks whether)."""
+    if not _TAKES_FOR_GRANTED.match(question):
+        return None
+    for kind, pattern in _TELLS.items():
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def tells_decision(kind: str, text: str) -> bool:
+    """Whether ``text`` (an article) tells of a decision of ``kind`` (as ``asked_decision`` returns), in any of
+    its words. Raises KeyError for an unknown kind."""
+    return _TELLS[kind].search(text) is not None

@@ -70,6 +70,12 @@ def test_a_birthplace_the_articles_never_give(engine: Any) -> None:
     assert not answer.answerable and "does not state the birth asked about" in (answer.reason or "")
 
 
+def test_a_decision_the_articles_never_tell_of(engine: Any) -> None:
+    """A false premise: the railway ordered trains and never cancelled the order."""
+    answer, _ = engine.ask("Why did Valdremont Regional Railways cancel its order for new trains?")
+    assert not answer.answerable and "tells of no cancellation" in (answer.reason or "")
+
+
 def test_a_sale_price_asked_and_not_given(engine: Any) -> None:
     answer, _ = engine.ask("How much did Henrik Vass sell Larkspur for?")
     assert not answer.answerable and "does not give the sum of money asked for" in (answer.reason or "")

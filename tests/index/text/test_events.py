@@ -47,3 +47,42 @@ def test_every_kind_has_a_readable_name() -> None:
     assert set(EVENT_NAMES) == {"birth", "death", "marriage"}
     with pytest.raises(KeyError):
         states_event("graduation", "She graduated in 2001.")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Why did Jay-Z resign as president of Def Jam?", "resignation"),
+        ("Why did Amit Yoran quit as director?", "resignation"),
+        ("Why did Vodafone sack the head of its Japanese arm?", "dismissal"),
+        ("Why was George Galloway thrown out of the Labour party?", "dismissal"),
+        ("Why did Ricky Gervais turn down the invitation?", "refusal"),
+        ("When did the railway cancel its order?", "cancellation"),
+        ("When did the council ban smoking in bars?", "ban"),
+        ("Did Kinnock refuse a seat in the Lords?", None),  # asks whether: takes nothing for granted
+        ("Why did the bank raise rates?", None),
+    ],
+)
+def test_the_decision_a_question_takes_for_granted(question: str, kind: str | None) -> None:
+    from citeqa.index.text.events import asked_decision
+
+    assert asked_decision(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "tells"),
+    [
+        ("resignation", "Reports suggest he left because his division lacked clout.", True),
+        ("resignation", "Jay-Z will become the company's president and chief executive.", False),
+        ("dismissal", "Mr Galloway was expelled from the Labour party.", True),
+        ("dismissal", "Mr Tsuda, who will become chairman, was appointed president.", False),
+        ("refusal", "He turned the offer down in March.", True),
+        ("refusal", "Gervais is writing an episode after an invitation from its creator.", False),
+        ("cancellation", "The club called off the match.", True),
+        ("ban", "MPs are barred from using the devices in the chamber.", True),
+    ],
+)
+def test_whether_an_article_tells_of_the_decision(kind: str, text: str, tells: bool) -> None:
+    from citeqa.index.text.events import tells_decision
+
+    assert tells_decision(kind, text) is tells
