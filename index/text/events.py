@@ -15,7 +15,9 @@ the premise's other words. News that reports a decision of this kind names it, i
 words ("quit", "stepped down", "left"; "sacked", "fired", "ousted", "thrown out"; "refused", "turned
 down", "rejected"; "scrapped", "called off", "withdrew"; "banned", "barred"): an article telling none of
 them does not tell of the decision asked about. Only "why" and "when" questions are read so, as they
-take the decision for granted ("Did X resign?" asks whether).
+take the decision for granted ("Did X resign?" asks whether); and any question about a verdict (issue
+13: "asked for a verdict, answered with the accusation"), which only an article telling of a verdict,
+a conviction, an acquittal or a sentence can answer.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def states_event(kind: str, sentence: str) -> bool:
 
 
 DECISION_NAMES = {
+    "verdict": "verdict",
     "resignation": "resignation",
     "dismissal": "dismissal",
     "refusal": "refusal",
@@ -73,6 +76,11 @@ DECISION_NAMES = {
 }
 # The words of each kind of decision, inflected; a phrasal verb may hold its object ("turned the offer down").
 _DECISIONS = {
+    # issue 13's "asked for a verdict, answered with the accusation": a trial's outcome, not its charges
+    "verdict": (
+        r"verdicts?|convict(?:ed|ion|ions)|found (?:not )?guilty|acquit\w*|cleared (?:of|by)|sentenc(?:ed|ing)|"
+        r"jailed|pleaded guilty"
+    ),
     "resignation": (
         r"resign\w*|quit(?:s|ting)?|st(?:ep|eps|epped|epping|and|ands|ood|anding) down|"
         r"le(?:ave|aves|aving|ft)|depart\w*|walk(?:s|ed|ing)? out|retire\w*"
@@ -97,9 +105,13 @@ _TAKES_FOR_GRANTED = re.compile(r"^\s*(?:why|when)\b", re.I)
 
 
 def asked_decision(question: str) -> str | None:
-    """The decision a "why" or "when" ``question`` takes for granted (a key of ``DECISION_NAMES``), or None:
-    "Why did Vodafone sack its head of Japan?" -> "dismissal"; "Why did Kinnock turn down a seat?" ->
-    "refusal"; "Did Kinnock refuse a seat?" -> None (it asks whether)."""
+    """The decision a ``question`` takes for granted (a key of ``DECISION_NAMES``), or None: a verdict in
+    any question ("What verdict did the jury reach?", "Was she found guilty?": only an article telling of
+    one can answer); the others in a "why" or "when" question: "Why did Vodafone sack its head of Japan?"
+    -> "dismissal"; "Why did Kinnock turn down a seat?" -> "refusal"; "Did Kinnock refuse a seat?" -> None
+    (it asks whether)."""
+    if _TELLS["verdict"].search(question):
+        return "verdict"
     if not _TAKES_FOR_GRANTED.match(question):
         return None
     for kind, pattern in _TELLS.items():

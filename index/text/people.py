@@ -125,8 +125,9 @@ def _named_inside(word: str, document: str) -> bool:
 # "Employment Judge Margaret Olusanya", "Prof. Émilie Vasseur-Obi"), unless they name an organisation.
 _TITLE_INSIDE = re.compile(
     r"\b(?:Minister|Secretary|President|Judge|Chancellor|Governor|Senator|Commissioner|Mayor|Ambassador|"
-    r"Inspector|Sergeant|Detective|Constable|Professor|Prof|Colonel|Admiral|Bishop|Archbishop|Cardinal)\.?"
-    r"((?: [" + UPPER + r"][\w’'-]*)+)$"
+    r"Inspector|Sergeant|Detective|Constable|Professor|Prof|Colonel|Admiral|Bishop|Archbishop|Cardinal)"
+    # "Secretary General Mark Rutte": the name is "Mark Rutte"; "NATO Secretary General" names no one
+    r"(?: General)?\.?(?! General$)((?: [" + UPPER + r"][\w’'-]*)+)$"
 )
 
 

@@ -31,7 +31,7 @@ def engine(small_index: Path) -> Any:
 @pytest.mark.parametrize(
     ("question", "reason"),
     [
-        ("Was Helen Marsh found guilty of fraud?", "does not mention"),
+        ("Was Helen Marsh found guilty of fraud?", "tells of no verdict"),
         ("What verdict did the jury reach in Helen Marsh's fraud trial?", ""),
         ("How much was the Dunmore Brewery fined in 2004?", "gives “2002”, not “2004”"),
         (

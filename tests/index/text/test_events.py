@@ -60,6 +60,8 @@ def test_every_kind_has_a_readable_name() -> None:
         ("When did the railway cancel its order?", "cancellation"),
         ("When did the council ban smoking in bars?", "ban"),
         ("Did Kinnock refuse a seat in the Lords?", None),  # asks whether: takes nothing for granted
+        ("What verdict did the jury reach in the fraud trial?", "verdict"),  # a verdict, in any question
+        ("Was Helen Marsh found guilty of fraud?", "verdict"),
         ("Why did the bank raise rates?", None),
     ],
 )
@@ -80,6 +82,8 @@ def test_the_decision_a_question_takes_for_granted(question: str, kind: str | No
         ("refusal", "Gervais is writing an episode after an invitation from its creator.", False),
         ("cancellation", "The club called off the match.", True),
         ("ban", "MPs are barred from using the devices in the chamber.", True),
+        ("verdict", "Marsh, 61, denies the charge and pleaded not guilty.", False),  # the accusation
+        ("verdict", "Hollis will be sentenced next month.", True),
     ],
 )
 def test_whether_an_article_tells_of_the_decision(kind: str, text: str, tells: bool) -> None:

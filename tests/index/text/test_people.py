@@ -133,7 +133,9 @@ def test_a_title_inside_a_name_marks_a_person(phrase: str) -> None:
     assert is_person(phrase, "No other mention.")
 
 
-@pytest.mark.parametrize("phrase", ["Foreign Minister", "General Motors", "Minister Council", "Justice Department"])
+@pytest.mark.parametrize(
+    "phrase", ["Foreign Minister", "General Motors", "Minister Council", "Justice Department", "NATO Secretary General"]
+)
 def test_a_title_word_before_an_organisation_or_nothing_is_no_person(phrase: str) -> None:
     assert not is_person(phrase, "No other mention.")
 
@@ -144,3 +146,10 @@ def test_names_with_accented_capitals_are_names() -> None:
         "Émilie Vasseur-Obi"
     ]
     assert is_person("Émilie Vasseur-Obi", "Émilie Vasseur-Obi said the drug worked.")
+
+
+def test_the_person_a_question_names_after_a_title_is_not_new() -> None:
+    sentence = "Former Japanese Prime Minister Kishida Fumio shaped the response."
+    assert new_people(sentence, "Who succeeded Kishida as prime minister?", sentence) == []
+    rutte = "NATO Secretary General Mark Rutte visited Japan."
+    assert new_people(rutte, "Who is the NATO Secretary General?", rutte) == ["Secretary General Mark Rutte"]
