@@ -6,7 +6,9 @@ JSONL and CSV rows have ``question`` (required) and optionally ``id``, ``answers
 ``corpus.jsonl`` (``_id``, ``title``, ``text``), ``queries.jsonl`` (``_id``, ``text``) and
 ``qrels/<split>.tsv`` (``query-id``, ``corpus-id``, ``score``). A malformed file raises
 ``QuestionSetError`` naming the file, the line and the field; so does a field spelled nearly like
-one of these ("answr"), and an unanswerable question with answers. Other fields ("style") are ignored.
+one of these ("answr"), and an unanswerable question with answers. Other fields with a text, number or
+true/false value ("style", "notes") are the set's own: kept as text in ``Question.extra`` (``citeqa eval
+--by style`` counts verdicts by one of them).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Question:
     evidence: str | None = None
     answerable: bool = True
     relevant: Mapping[str, float] = field(default_factory=dict)
+    extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def doc_id(self) -> str | None:
@@ -171,7 +174,12 @@ def _question(path: Path, line: int, row: dict[str, Any]) -> Question:
         evidence=evidence,
         answerable=answerable,
         relevant=dict.fromkeys(doc_ids or [], 1.0),
+        extra={str(k): _text(v) for k, v in row.items() if k not in FIELDS and isinstance(v, str | int | float | bool)},
     )
+
+
+def _text(value: str | int | float | bool) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value).strip()
 
 
 def _check_unique(path: Path, questions: tuple[Question, ...]) -> None:

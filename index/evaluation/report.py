@@ -44,9 +44,11 @@ CSV_COLUMNS = (
 )
 
 
-def report_data(result: EvalResult, source: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """The content of report.json: figures, curves, settings, index summary and version."""
-    return {
+def report_data(result: EvalResult, source: str, settings: dict[str, Any], by: str | None = None) -> dict[str, Any]:
+    """The content of report.json: figures, curves, settings, index summary and version; with ``by`` (a field
+    of the question set), the verdicts counted by its values (``verdicts_by``)."""
+    grouped = {"by": {"field": by, "groups": verdicts_by(result, by)}} if by else {}
+    return grouped | {
         "citeqa_version": __version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "questions_file": source,
@@ -59,11 +61,13 @@ def report_data(result: EvalResult, source: str, settings: dict[str, Any]) -> di
     }
 
 
-def write_report(result: EvalResult, out: Path, source: str, settings: dict[str, Any]) -> dict[str, Any]:
+def write_report(
+    result: EvalResult, out: Path, source: str, settings: dict[str, Any], by: str | None = None
+) -> dict[str, Any]:
     """Write the whole report to ``out`` (replacing an older one) and return the report.json data.
 
     Raises ``StorageError`` when ``out``'s directory cannot be made or written."""
-    data = report_data(result, source, settings)
+    data = report_data(result, source, settings, by)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
@@ -72,7 +76,7 @@ def write_report(result: EvalResult, out: Path, source: str, settings: dict[str,
         raise StorageError(f"cannot write the report to {out} ({why}): choose a writable --out") from None
     try:
         (staging / REPORT_FILE).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _write_questions(result.rows, staging / QUESTIONS_FILE, frozenset(result.unknown.ids))
+        _write_questions(result.rows, staging / QUESTIONS_FILE, frozenset(result.unknown.ids), by)
         (staging / SUMMARY_FILE).write_text(summary_markdown(result, data), encoding="utf-8")
         _write_charts(result, staging)
         _replace_dir(staging, out)
@@ -117,11 +121,37 @@ def _verdict(row: Scored, unknown: frozenset[str] = frozenset()) -> str:
     return "correct"
 
 
-def _write_questions(rows: Sequence[Scored], path: Path, unknown: frozenset[str] = frozenset()) -> None:
+def verdicts_by(result: EvalResult, by: str) -> dict[str, dict[str, int]]:
+    """For each value of the question set's field ``by`` (in order of first use; "" for questions without
+    it): how many questions, and how many got each verdict of ``VERDICTS`` (those that occur)."""
+    unknown = frozenset(result.unknown.ids)
+    groups: dict[str, dict[str, int]] = {}
+    for row in result.rows:
+        counts = groups.setdefault(row.question.extra.get(by, ""), {"questions": 0})
+        counts["questions"] += 1
+        verdict = _verdict(row, unknown)
+        counts[verdict] = counts.get(verdict, 0) + 1
+    return groups
+
+
+def verdict_table(groups: dict[str, dict[str, int]], by: str) -> list[str]:
+    """``verdicts_by``'s counts as a Markdown table: a row per value, a column per verdict that occurs."""
+    verdicts = [v for v in VERDICTS if any(v in counts for counts in groups.values())]
+    lines = [f"| {by} | questions | " + " | ".join(verdicts) + " |", "|---" * (len(verdicts) + 2) + "|"]
+    for value, counts in groups.items():
+        cells = [str(counts.get(v, 0)) for v in verdicts]
+        lines.append(f"| {_cell(value) or '(none)'} | {counts['questions']} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _write_questions(
+    rows: Sequence[Scored], path: Path, unknown: frozenset[str] = frozenset(), by: str | None = None
+) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(CSV_COLUMNS)
+        writer.writerow([*CSV_COLUMNS, by] if by else CSV_COLUMNS)
         for r in rows:
+            group = [r.question.extra.get(by, "")] if by else []
             metrics = {n: _round(v) for n, v in r.metrics.items() if n != "latency_ms"}
             writer.writerow(
                 [
@@ -140,6 +170,7 @@ def _write_questions(rows: Sequence[Scored], path: Path, unknown: frozenset[str]
                     _verdict(r, unknown),
                     json.dumps(metrics, sort_keys=True),
                     round(r.observation.latency_ms, 2),
+                    *group,
                 ]
             )
 
@@ -163,6 +194,9 @@ def summary_markdown(result: EvalResult, data: dict[str, Any]) -> str:
             f"**Warning:** {result.unknown.questions} question(s) name documents the index does not hold "
             f"({shown}{more}); the document figures count them as misses.",
         ]
+    if "by" in data:
+        by = data["by"]["field"]
+        lines += ["", f"## Verdicts by {by}", "", *verdict_table(data["by"]["groups"], by)]
     failed = [r for r in result.rows if r.failed]
     unknown = frozenset(result.unknown.ids)
     lines += ["", f"## Failed questions ({len(failed)})", ""]

@@ -43,6 +43,7 @@ class EvalOptions:
     split: str = "test"
     batch_size: int = 32
     retrieval_only: bool = False
+    by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,10 @@ def parse_tolerances(values: list[str]) -> tuple[float, dict[str, float]]:
 def run_eval(options: EvalOptions, settings: Settings, progress: PhaseProgress | None = None) -> EvalOutcome:
     baseline = read_report_figures(options.baseline) if options.baseline else None
     qset = load_question_set(options.questions, options.split, options.slice_docs)
+    if options.by and not any(options.by in q.extra for q in qset.questions):
+        own = sorted({name for q in qset.questions for name in q.extra})
+        has = f"its own fields: {', '.join(own)}" if own else "it has no fields of its own"
+        raise InvalidInput(f"--by {options.by}: no question of {options.questions} has that field ({has})")
     with _runner(options, settings, qset, progress) as runner:
         result = evaluate(
             qset,
@@ -108,7 +113,7 @@ def run_eval(options: EvalOptions, settings: Settings, progress: PhaseProgress |
             options.batch_size,
             (lambda done, total: progress("questions", done, total)) if progress else None,
         )
-    report = write_report(result, options.out, str(options.questions), _settings_summary(options, settings))
+    report = write_report(result, options.out, str(options.questions), _settings_summary(options, settings), options.by)
     # the figures as reported: a rerun equal to its baseline report shows no "changed" line
     current = reported_figures(result.figures)
     differences = compare(baseline, current, options.tolerance, options.tolerances) if baseline else []

@@ -118,6 +118,10 @@ def eval_(
     retrieval_only: Annotated[
         bool, typer.Option("--retrieval-only", help="Only retrieve (search), skip answers and abstention.")
     ] = False,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", metavar="FIELD", help="Count verdicts by a field of the question set (e.g. style)."),
+    ] = None,
     index: IndexOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -129,7 +133,7 @@ def eval_(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from citeqa.index.evaluation.report import format_differences, format_figure
+    from citeqa.index.evaluation.report import format_differences, format_figure, verdict_table
     from citeqa.service.cli.evaluate import (
         EvalOptions,
         parse_tolerances,
@@ -145,7 +149,7 @@ def eval_(
     try:
         default, named = parse_tolerances(tolerance or [])
         options = EvalOptions(
-            questions, out, k, url, baseline, default, named, build, slice_docs, split, batch_size, retrieval_only
+            questions, out, k, url, baseline, default, named, build, slice_docs, split, batch_size, retrieval_only, by
         )
         with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
             tasks: dict[str, Any] = {}
@@ -165,6 +169,8 @@ def eval_(
     else:
         for name, value in outcome.report["figures"].items():
             typer.echo(f"{name:32} {format_figure(value)}")
+        if by:
+            typer.echo("\n".join(verdict_table(outcome.report["by"]["groups"], by)))
         typer.echo(f"report: {out}")
     warning = unknown_documents_warning(outcome.unknown, url)
     if warning:

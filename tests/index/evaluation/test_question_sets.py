@@ -128,3 +128,15 @@ def test_cli_bad_file_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
     assert result.output.strip().splitlines() == [expected]
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_the_set_s_own_fields_are_kept_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    rows = [
+        {"question": "What is NSATU?", "style": "definition", "level": 2, "checked": True, "tags": ["x"]},
+        {"question": "Who is Rutte?"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    first, second = load_question_set(path).questions
+    assert first.extra == {"style": "definition", "level": "2", "checked": "true"}  # a list is no text
+    assert second.extra == {}

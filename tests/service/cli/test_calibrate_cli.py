@@ -148,3 +148,33 @@ def test_calibrate_folds_without_both_labels_in_a_fold(small_index: Path, tmp_pa
     result = CliRunner().invoke(app, ["calibrate", str(skewed), "--index", str(small_index), "--folds", "3"])
     assert result.exit_code == 1, result.output
     assert "in every training fold" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_eval_counts_verdicts_by_a_field_of_the_set(small_index: Path, tmp_path: Path) -> None:
+    """`citeqa eval --by style`: a table of verdicts per value, in stdout, report.json, summary.md and the CSV."""
+    import csv
+
+    out = tmp_path / "report"
+    args = ["eval", str(SMALL_OWN), "--index", str(small_index), "-k", "5", "--out", str(out), "--by", "style"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "| style | questions | correct |" in result.output
+    groups = json.loads((out / "report.json").read_text(encoding="utf-8"))["by"]["groups"]
+    assert list(groups) == ["own", "near_miss"]
+    assert (groups["own"]["questions"], groups["near_miss"]["questions"]) == (20, 18)
+    assert groups["near_miss"].get("abstained", 0) + groups["near_miss"].get("should have abstained", 0) == 18
+    assert "## Verdicts by style" in (out / "summary.md").read_text(encoding="utf-8")
+    with (out / "questions.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["style"] for r in rows} == {"own", "near_miss"}
+    assert sum(r["verdict"] == "abstained" for r in rows if r["style"] == "near_miss") == groups["near_miss"].get(
+        "abstained", 0
+    )
+
+
+def test_eval_by_a_field_no_question_has(small_index: Path, tmp_path: Path) -> None:
+    args = ["eval", str(SMALL_OWN), "--index", str(small_index), "--out", str(tmp_path / "r"), "--by", "stile"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert "--by stile: no question of" in result.output and "(its own fields: style)" in result.output
+    assert len(result.output.strip().splitlines()) == 1
