@@ -47,7 +47,7 @@ from citeqa.index.text.events import (
 )
 from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measure
 from citeqa.index.text.people import asks_for_someone_unnamed, names_someone_new
-from citeqa.index.text.questions import other_year, question_type, surface_words, withheld
+from citeqa.index.text.questions import other_year, question_type, surface_words, withheld, withholds
 from citeqa.index.text.specificity import specificity
 from citeqa.index.text.tokens import STOPWORDS, terms
 
@@ -370,10 +370,14 @@ class Extractor:
     def _withheld(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
         """An abstention when a sentence of the answer says the thing asked for is not given
         (``citeqa.index.text.questions.withheld``): "How much will the drug cost?" is not answered by
-        "He declined to say how much the drug would cost"."""
+        "He declined to say how much the drug would cost", nor by another sentence of its article then."""
         doc = self.documents[doc_id]
-        for start, end in spans:
-            says = withheld(q.text, doc.text[start:end])
+        # the answer's sentences in any form; the rest of its article when it withholds with the question's
+        # own wh-word ("declined to say how many jobs would go" for "How many jobs will go?")
+        found = [withheld(q.text, doc.text[s:e]) for s, e in spans]
+        if withholds(doc.text):  # one search of the article before reading its sentences one by one
+            found += [withheld(q.text, doc.text[s:e], explicit=True) for s, e in self.spans_of(doc_id)]
+        for says in found:
             if says is not None:
                 return Abstention(
                     "answer_type_missing",

@@ -85,10 +85,10 @@ _DECISIONS = {
         r"resign\w*|quit(?:s|ting)?|st(?:ep|eps|epped|epping|and|ands|ood|anding) down|"
         r"le(?:ave|aves|aving|ft)|depart\w*|walk(?:s|ed|ing)? out|retire\w*"
     ),
+    # not "fire" (a blaze) nor "replace" (the new trains that replace the old): words for a dismissal only
     "dismissal": (
-        r"sack\w*|fir(?:e|es|ed|ing)|dismiss\w*|oust\w*|ax(?:e|es|ed|ing)|remov\w*|expel\w*|expulsion|"
-        r"(?:throw|throws|threw|thrown|kick|kicks|kicked) (?:\w+ ){0,3}out|let (?:\w+ ){0,2}go|suspend\w*|"
-        r"replac\w*"
+        r"sack(?:s|ed|ing)?|fired|dismiss\w*|oust\w*|axed|expel\w*|expulsion|"
+        r"(?:throw|throws|threw|thrown|kick|kicks|kicked) (?:\w+ ){0,3}out|let (?:\w+ ){0,2}go|suspend\w*"
     ),
     "refusal": (
         r"refus\w*|reject\w*|declin\w*|tur(?:n|ns|ned|ning) (?:\w+ ){0,3}down|rul(?:e|es|ed|ing) out|veto\w*|"
@@ -102,6 +102,10 @@ _DECISIONS = {
 }
 _TELLS = {kind: re.compile(r"\b(?:" + words + r")\b", re.I) for kind, words in _DECISIONS.items()}
 _TAKES_FOR_GRANTED = re.compile(r"^\s*(?:why|when)\b", re.I)
+# "What sentence did Darren Pike receive?": a sentence asked for is a verdict too
+_ASKS_SENTENCE = re.compile(
+    r"\bwhat (?:prison |jail |custodial )?sentence\b|\bhow long (?:a |was the )?(?:prison |jail )?sentence\b", re.I
+)
 
 
 def asked_decision(question: str) -> str | None:
@@ -110,7 +114,7 @@ def asked_decision(question: str) -> str | None:
     one can answer); the others in a "why" or "when" question: "Why did Vodafone sack its head of Japan?"
     -> "dismissal"; "Why did Kinnock turn down a seat?" -> "refusal"; "Did Kinnock refuse a seat?" -> None
     (it asks whether)."""
-    if _TELLS["verdict"].search(question):
+    if _TELLS["verdict"].search(question) or _ASKS_SENTENCE.search(question):
         return "verdict"
     if not _TAKES_FOR_GRANTED.match(question):
         return None

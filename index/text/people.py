@@ -41,7 +41,9 @@ _ROLES = (
 )
 _ASKS = re.compile(
     r"^\s*who\b|\bwhich (?:\w+ ){0,2}(?:" + _ROLES + r")s?\b"
-    r"|\bwhat is the name of the (?:\w+ ){0,3}(?:man|woman|person|gamer|boy|girl|" + _ROLES + r")",
+    r"|\bwhat is the name of the (?:\w+ ){0,3}(?:man|woman|person|gamer|boy|girl|" + _ROLES + r")"
+    # "What is the name of the firefighter who was injured?": a relative "who" asks for a person
+    r"|\bwhat (?:is|was|are|were) the names? of (?:the |a |an )?[\w’' -]{1,50}? who\b",
     re.IGNORECASE,
 )
 

@@ -255,7 +255,7 @@ def _fresh(pattern: re.Pattern[str], sentence: str, question: str) -> float:
 # words that ask rather than match: "how large", the "money" of "how much money", "else" ("what else")
 _FORM = re.compile(
     r"\bhow\s+(?:large|big|long|far|old|often|tall|high|wide|deep|heavy|soon|late|early|fast|small|short)\b"
-    r"|(?<=\bhow much )money\b|\belse\b"
+    r"|(?<=\bhow much )money\b|\belse\b|(?<=\bwhat )(?:kind|sort|type)s? of\b"
     # "What does HFpEF stand for / mean?", "What is NSATU short for?": they ask for a definition
     r"|\b(?:stands?|stood) for(?!\s+(?:re-?)?election\b|\s+office\b|\s+parliament\b|\s+president\b)"
     r"|\b(?:mean|means|meant)(?=\s*\??\s*$)|\bshort for\b|\b(?:an )?(?:abbreviation|acronym) (?:for|of)\b",
@@ -299,7 +299,10 @@ _UNNAMED = re.compile(
 )
 _WOULD_NOT_SAY = re.compile(
     r"\b(?:(?:declined|refused|did not want) to (?:say|reveal|disclose|confirm|specify|give details of|comment on)|"
-    r"(?:did|does|do|would|will|could) not (?:say|reveal|disclose|confirm|specify)|"
+    r"(?:did|does|do|would|will|could|has|have|had) not (?:yet )?(?:say|said|reveal|revealed|disclose|disclosed|"
+    r"confirm|confirmed|specify|specified)|"
+    r"neither [\w’'-]+(?: [\w’'-]+){0,3} (?:has|have|had|would|will|did) "
+    r"(?:said|revealed|disclosed|confirmed|say|reveal|disclose|confirm)|"
     r"(?:it )?(?:is|was|are|were) (?:not |un)(?:known|clear)|no(?:body|one) knows)"
     r"\s+(?:exactly\s+|yet\s+|publicly\s+)?(how (?:much|many|long|old)|when|where|why|who|whom|what|which)\b",
     re.IGNORECASE,
@@ -310,10 +313,16 @@ _UNDISCLOSED = re.compile(
     r"\b(?:was|were|has|have|had|is|are) not (?:been )?(?:disclosed|revealed|made public|announced|given)\b",
     re.IGNORECASE,
 )
+# "The inquiry's findings have not yet been published": whatever the shared words ask about is not given
+_UNPUBLISHED = re.compile(
+    r"\b(?:has|have|had|is|are|was|were) not (?:yet )?(?:been )?"
+    r"(?:published|released|made public|announced|disclosed)\b",
+    re.IGNORECASE,
+)
 _WITHHELD_KINDS = {"how much": "amount", "how many": "amount", "how long": "amount", "how old": "amount"}
 
 
-def withheld(question: str, sentence: str) -> str | None:
+def withheld(question: str, sentence: str, explicit: bool = False) -> str | None:
     """The words of ``sentence`` that say the thing ``question`` asks for is not given, or None.
 
     "Who was Rachel Brennan's line manager?" over "... her line manager, who was not named at the
@@ -324,10 +333,14 @@ def withheld(question: str, sentence: str) -> str | None:
     sentence holding some of the question's words other than its names ("line manager", "cost") says
     so of the thing asked: "Who is the judge?" is not refused by "her line manager was not named". An
     undisclosed sum or place needs some of its words, names included ("He joined Rovers for an
-    undisclosed fee" for "How much did Rovers pay for him?")."""
+    undisclosed fee" for "How much did Rovers pay for him?"). ``explicit``: only a sentence withholding
+    with the question's own wh-word ("declined to say how many jobs would go" for "How many jobs will
+    go?"), the one form that says so of the question wherever it stands in an article."""
     said = set(content_terms(sentence))
     asked = set(content_terms(without_question_form(question)))
     kind = question_type(question)
+    if explicit:
+        return _withheld_explicitly(question, sentence, said, asked)
     if kind in ("amount", "where") and said & asked:  # "an undisclosed fee" in a sentence about what is asked
         found = _UNDISCLOSED.search(sentence)
         if found:
@@ -346,9 +359,25 @@ def withheld(question: str, sentence: str) -> str | None:
         same_kind = _WITHHELD_KINDS.get(withheld_wh) == kind and withheld_wh.startswith("how") == asked_wh.startswith(
             "how"
         )
-        if withheld_wh == asked_wh or same_kind:
+        # "Neither company has disclosed what the launch cost" withholds whatever the shared words say
+        if withheld_wh == asked_wh or same_kind or withheld_wh == "what":
             return found.group(0)
-    return None
+    found = _UNPUBLISHED.search(sentence)
+    return found.group(0) if found else None
+
+
+def withholds(text: str) -> bool:
+    """Whether ``text`` says anywhere that someone would not say how much, when, who ... (a cheap test before
+    ``withheld(..., explicit=True)`` reads its sentences)."""
+    return _WOULD_NOT_SAY.search(text) is not None
+
+
+def _withheld_explicitly(question: str, sentence: str, said: set[str], asked: set[str]) -> str | None:
+    wh = re.search(r"\b(how (?:much|many|long|old)|when|where|why|who|whom)\b", question, re.IGNORECASE)
+    if wh is None or not said & (asked - set(specific_terms(question))):
+        return None
+    found = next((f for f in _WOULD_NOT_SAY.finditer(sentence) if f.group(1).lower() == wh.group(1).lower()), None)
+    return found.group(0) if found else None
 
 
 def without_question_form(question: str) -> str:

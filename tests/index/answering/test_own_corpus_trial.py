@@ -101,3 +101,41 @@ def test_a_question_opening_with_statements(engine: Any, question: str, asked: s
     answer, _ = engine.ask(question)
     assert answer.question == asked
     assert answer.answerable and says in answer.answer
+
+
+# A second trial (eval/small3_corpus, eval/small3_own.jsonl: eight more articles, 32 answerable and 18
+# unanswerable questions by another helper who had read none of our sets).
+CORPUS3 = ROOT / "eval" / "small3_corpus"
+QUESTIONS3 = ROOT / "eval" / "small3_own.jsonl"
+
+
+@pytest.fixture(scope="module")
+def engine3(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Any:
+    from citeqa.service.settings import Settings
+    from citeqa.service.wiring import load_engine
+
+    index: Path = build_test_index(CORPUS3, tmp_path_factory.mktemp("trial3-corpus-index"), build_embedder)
+    return load_engine(Settings(index_dir=index))
+
+
+def test_the_second_trial_s_question_set(engine3: Any) -> None:
+    from citeqa.index.evaluation.calibration import answer_figures, read_labelled
+
+    totals = answer_figures(engine3, read_labelled(QUESTIONS3), k=5)["totals"]
+    assert (totals["answerable"], totals["unanswerable"]) == (32, 18)
+    # when written: 25/32 answers, 3/32 wrongly abstained, 7/18 abstained
+    assert totals["contains_answer"] >= 25 and totals["abstained_answerable"] <= 3, totals
+    assert totals["abstained_unanswerable"] >= 12, totals
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("How many jobs will be lost in the Caldermoor and Ashgrove merger?", "says it is not given"),
+        ("Why was Siobhán O'Rourke dismissed as headteacher of Thornfield Academy?", "tells of no dismissal"),
+        ("What sentence did Darren Pike receive for the fraud?", "tells of no verdict"),
+    ],
+)
+def test_what_the_second_trial_s_articles_do_not_say(engine3: Any, question: str, says: str) -> None:
+    answer, _ = engine3.ask(question)
+    assert not answer.answerable and says in (answer.reason or "")

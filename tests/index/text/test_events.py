@@ -62,6 +62,7 @@ def test_every_kind_has_a_readable_name() -> None:
         ("Did Kinnock refuse a seat in the Lords?", None),  # asks whether: takes nothing for granted
         ("What verdict did the jury reach in the fraud trial?", "verdict"),  # a verdict, in any question
         ("Was Helen Marsh found guilty of fraud?", "verdict"),
+        ("What sentence did Darren Pike receive?", "verdict"),
         ("Why did the bank raise rates?", None),
     ],
 )
@@ -84,6 +85,8 @@ def test_the_decision_a_question_takes_for_granted(question: str, kind: str | No
         ("ban", "MPs are barred from using the devices in the chamber.", True),
         ("verdict", "Marsh, 61, denies the charge and pleaded not guilty.", False),  # the accusation
         ("verdict", "Hollis will be sentenced next month.", True),
+        # a blaze and new trains that replace old ones tell of no one's dismissal
+        ("dismissal", "The fire spread overnight. The new trains will replace the diesel fleet.", False),
     ],
 )
 def test_whether_an_article_tells_of_the_decision(kind: str, text: str, tells: bool) -> None:

@@ -153,3 +153,8 @@ def test_the_person_a_question_names_after_a_title_is_not_new() -> None:
     assert new_people(sentence, "Who succeeded Kishida as prime minister?", sentence) == []
     rutte = "NATO Secretary General Mark Rutte visited Japan."
     assert new_people(rutte, "Who is the NATO Secretary General?", rutte) == ["Secretary General Mark Rutte"]
+
+
+def test_the_name_of_someone_who_asks_for_a_person() -> None:
+    assert asks_for_person("What is the name of the firefighter who was burned in the blaze?")
+    assert not asks_for_person("What is the name of the ferry that replaced the Torran?")

@@ -114,6 +114,16 @@ def test_who_is_a_name_wants_a_sentence_about_them(question: str, sentence: str,
         ("How much did Rovers pay for him?", "He joined Rovers for an undisclosed fee.", "undisclosed fee"),
         ("When will the plant open?", "The firm would not say when the plant would open.", "would not say when"),
         ("Why did he resign?", "It is unclear why he resigned.", "It is unclear why"),
+        (
+            "How much did the launch cost?",
+            "Neither company has disclosed what the launch cost.",
+            "Neither company has disclosed what",
+        ),
+        (
+            "What did the inquiry into the breakdown conclude?",
+            "An inquiry opened; its findings have not yet been published.",
+            "have not yet been published",
+        ),
         ("Who attacked the guard?", "The guard was attacked by an unidentified man.", "unidentified"),
     ],
 )
@@ -155,3 +165,22 @@ def test_stand_for_election_is_no_question_form() -> None:
     from citeqa.index.text.questions import without_question_form
 
     assert "stand for election" in without_question_form("Who will stand for election in Leeds?")
+
+
+def test_withheld_explicitly_asks_for_the_question_s_own_wh_word() -> None:
+    """Read anywhere in an article (not only in the cited sentences), only the explicit form counts."""
+    from citeqa.index.text.questions import withheld, withholds
+
+    sentence = "He declined to say how many jobs would be lost."
+    assert withholds(sentence)
+    assert withheld("How many jobs will be lost in the merger?", sentence, explicit=True) == "declined to say how many"
+    assert withheld("When will jobs be lost?", sentence, explicit=True) is None
+    unnamed = "The overtime was authorised by her line manager, who was not named."
+    assert withheld("Who was her line manager?", unnamed) == "was not named"
+    assert withheld("Who was her line manager?", unnamed, explicit=True) is None
+
+
+def test_what_kind_of_asks() -> None:
+    from citeqa.index.text.questions import without_question_form
+
+    assert "kind" not in without_question_form("What kind of boat stood in for the ferry?")
