@@ -9,7 +9,7 @@ or null), ``answerable`` (absent means true) and optionally ``doc_id``, as in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,7 @@ class Calibration:
     params: TrainingParams | None = None
     cross_validation: dict[str, int] | None = None
     folds: int = 0
+    by_article: bool = True
 
 
 def calibrate(
@@ -169,6 +170,7 @@ def calibrate(
         raise QuestionSetError("--select and --folds refit the model: leave out --threshold-only")
     if folds == 1 or folds < 0:
         raise QuestionSetError(f"--folds must be 2 or more (or 0 for none), not {folds}")
+    questions = with_articles(questions, engine.data.documents)
     examples = prepare_questions(engine, questions)
     ranker = prior.ranker or engine.extractor.ranker
     before = served_accuracy(engine, examples, prior)
@@ -200,7 +202,19 @@ def calibrate(
     curve = tuple(abstention_curve([model.probability(s) for s in signals], labels))
     model = AbstainModel(model.bias, dict(model.weights), model.threshold, note, curve, model.ranker or ranker)
     after = served_accuracy(engine, examples, model)
-    return Calibration(model, len(questions), before, after, params, measured, folds if measured else 0)
+    by_article = all(q.doc_id for q in questions)
+    return Calibration(model, len(questions), before, after, params, measured, folds if measured else 0, by_article)
+
+
+def with_articles(questions: Sequence[Question], documents: dict[str, Document]) -> list[Question]:
+    """``questions``, each without a ``doc_id`` but with ``evidence`` given the document holding that evidence
+    (``evidence_span``, as ``citeqa eval`` finds it): cross-validation then keeps an article's questions in one
+    fold. A question with neither stays its own article."""
+    out = []
+    for q in questions:
+        span = evidence_span(q, documents) if q.evidence and not q.relevant else None
+        out.append(replace(q, relevant={span[0]: 1.0}) if span else q)
+    return out
 
 
 def served_accuracy(engine: Engine, examples: Sequence[Example], model: AbstainModel) -> float:

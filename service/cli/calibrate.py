@@ -48,15 +48,19 @@ def run_calibration(
         return result
     model = result.model
     typer.echo(f"threshold {model.threshold:.4f} ({model.note})")
+    if result.params is not None:
+        cap = result.params.max_wrong_abstain
+        typer.echo(f"  the most accurate that abstains on at most {cap:.0%} of these answerable questions")
+    else:
+        typer.echo("  the most accurate for the current model's probability alone")
     typer.echo(
-        f"abstention accuracy {result.accuracy_before:.3f} before, {result.accuracy_after:.3f} after "
-        f"(the answers /v1/ask gives at k={DEFAULT_K}, rule checks included, "
-        f"as `citeqa eval -k {DEFAULT_K}` counts them)"
+        f"abstention accuracy {result.accuracy_before:.3f} before, {result.accuracy_after:.3f} after, on the "
+        f"questions it was fitted on (the answers /v1/ask gives at k={DEFAULT_K}, rule checks included, "
+        f"as `citeqa eval -k {DEFAULT_K}` counts them{'' if result.cross_validation else '; --folds K: out of fold'})"
     )
     typer.echo("weights: " + ", ".join(f"{k}={v:+.2f}" for k, v in model.weights.items()) + f", bias={model.bias:+.2f}")
     if result.cross_validation is not None:
-        by_article = all(q.doc_id for q in questions)
-        typer.echo(_cross_validated(result.cross_validation, result.folds, select, by_article))
+        typer.echo(_cross_validated(result.cross_validation, result.folds, select, result.by_article))
     if model.ranker is not None:
         typer.echo("ranker: " + ", ".join(f"{k}={v:+.2f}" for k, v in model.ranker.weights.items()))
     typer.echo("the answerability model alone (without the rule checks), by threshold:")
@@ -69,17 +73,27 @@ def run_calibration(
     if write is not None:
         typer.echo(f"wrote {write}: serve with CITEQA_ABSTAIN_MODEL_FILE={write}")
     else:
-        typer.echo(f"use it: CITEQA_ABSTAIN_THRESHOLD={model.threshold:.4f} (or --write FILE to keep the new weights)")
+        typer.echo(_how_to_use(model.threshold, refit))
     return result
 
 
 def _cross_validated(totals: dict[str, int], folds: int, select: bool, by_article: bool) -> str:
     """One line of out-of-fold figures (``training.summarise``'s totals)."""
     how = "nested, penalties chosen in each fold" if select else "penalties as given"
-    by = "by article" if by_article else "by article, or by question where no doc_id is given"
+    by = "by article" if by_article else "by article, or by question where neither doc_id nor evidence names one"
     return (
         f"cross-validated ({folds} folds {by}, {how}): "
         f"{totals['contains_answer']}/{totals['answerable']} answers hold an acceptable answer, "
         f"{totals['wrongly_abstained']}/{totals['answerable']} answerable abstained, "
         f"{totals['abstained_unanswerable']}/{totals['unanswerable']} unanswerable abstained"
+    )
+
+
+def _how_to_use(threshold: float, refit: bool) -> str:
+    """How to serve what was fitted, when nothing was written."""
+    if not refit:
+        return f"use it: CITEQA_ABSTAIN_THRESHOLD={threshold:.4f} (the current weights with this threshold)"
+    return (
+        f"use it: --write FILE, then CITEQA_ABSTAIN_MODEL_FILE=FILE: the threshold {threshold:.4f} belongs to the "
+        "new weights (CITEQA_ABSTAIN_THRESHOLD alone would set it on the current ones)"
     )

@@ -93,7 +93,7 @@ def test_calibrate_folds_measure_the_fit_out_of_fold(small_index: Path) -> None:
     """`--folds K` reports what `training.cross_validate` measures: each question answered by a model fitted
     without its article's questions."""
     from citeqa.index.answering.training import TrainingParams, cross_validate, summarise
-    from citeqa.index.evaluation.calibration import prepare_questions, read_labelled
+    from citeqa.index.evaluation.calibration import prepare_questions, read_labelled, with_articles
     from citeqa.service.settings import Settings
     from citeqa.service.wiring import load_engine
 
@@ -102,12 +102,14 @@ def test_calibrate_folds_measure_the_fit_out_of_fold(small_index: Path) -> None:
     assert result.exit_code == 0, result.output
     measured = json.loads(result.stdout)["cross_validation"]
     engine = load_engine(Settings(index_dir=small_index))
-    examples = prepare_questions(engine, read_labelled(SMALL_OWN))
+    # a question without a doc_id is put in the article holding its evidence, as `citeqa eval` finds it
+    examples = prepare_questions(engine, with_articles(read_labelled(SMALL_OWN), engine.data.documents))
     expected = summarise(cross_validate(engine.extractor, examples, TrainingParams(3.0, 3.0), folds=3))["all"]
     assert measured == {"folds": 3, **expected}
     assert (measured["answerable"], measured["unanswerable"]) == (20, 18)
     text = CliRunner().invoke(app, args[:-1]).output
-    assert "cross-validated (3 folds by article, or by question where no doc_id is given, penalties as given)" in text
+    by = "by article, or by question where neither doc_id nor evidence names one"
+    assert f"cross-validated (3 folds {by}, penalties as given)" in text
     assert f"{expected['contains_answer']}/20 answers hold an acceptable answer" in text
 
 
@@ -178,3 +180,25 @@ def test_eval_by_a_field_no_question_has(small_index: Path, tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "--by stile: no question of" in result.output and "(its own fields: style)" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_calibrate_says_how_to_serve_what_it_fitted(small_index: Path) -> None:
+    """A new user set CITEQA_ABSTAIN_THRESHOLD from a refit: that threshold belongs to the new weights."""
+    where = [str(SMALL_OWN), "--index", str(small_index)]
+    refit = CliRunner().invoke(app, ["calibrate", *where]).output
+    assert "--write FILE, then CITEQA_ABSTAIN_MODEL_FILE=FILE" in refit
+    assert "at most 3% of these answerable questions" in refit and "on the questions it was fitted on" in refit
+    kept = CliRunner().invoke(app, ["calibrate", *where, "--threshold-only"]).output
+    assert "use it: CITEQA_ABSTAIN_THRESHOLD=" in kept and "the current weights with this threshold" in kept
+
+
+def test_questions_without_doc_id_fold_by_the_article_of_their_evidence(default_index: Path) -> None:
+    from citeqa.index.evaluation.calibration import read_labelled, with_articles
+    from citeqa.service.settings import Settings
+    from citeqa.service.wiring import load_engine
+
+    engine = load_engine(Settings(index_dir=default_index))
+    questions = with_articles(read_labelled(SEED_DEV), engine.data.documents)
+    answerable = [q for q in questions if q.answerable]
+    assert answerable and all(q.doc_id == "japan-nato-rutte-visit" for q in answerable)
+    assert all(q.doc_id is None for q in questions if not q.answerable)  # no evidence: its own article
