@@ -195,11 +195,10 @@ def new_people(sentence: str, question: str, document: str) -> list[str]:
     """Names of people in ``sentence`` (part of ``document``) that ``question`` does not name. A name after a
     title inside the phrase that shares a word with the question is the person it names ("Former Japanese
     Prime Minister Kishida Fumio" after "Who succeeded Kishida?")."""
-    asked = set(words(question))
     out = []
     for phrase in (p.strip() for p in new_names(sentence, question, document)):
         titled = _TITLE_INSIDE.search(phrase)
-        if titled is not None and set(words(titled.group(1))) & asked:
+        if titled is not None and set(words(titled.group(1))) & set(words(question)):
             continue
         if is_person(phrase, document):
             out.append(phrase)

@@ -319,6 +319,10 @@ _UNPUBLISHED = re.compile(
     r"(?:published|released|made public|announced|disclosed)\b",
     re.IGNORECASE,
 )
+# every form above begins with one of these words: a sentence holding none withholds nothing
+_MAY_WITHHOLD = re.compile(
+    r"\b(?:not|un(?:named|identified|disclosed|known|clear)|declined|refused|neither|no(?:body| ?one))\b", re.IGNORECASE
+)
 _WITHHELD_KINDS = {"how much": "amount", "how many": "amount", "how long": "amount", "how old": "amount"}
 
 
@@ -336,6 +340,8 @@ def withheld(question: str, sentence: str, explicit: bool = False) -> str | None
     undisclosed fee" for "How much did Rovers pay for him?"). ``explicit``: only a sentence withholding
     with the question's own wh-word ("declined to say how many jobs would go" for "How many jobs will
     go?"), the one form that says so of the question wherever it stands in an article."""
+    if not _MAY_WITHHOLD.search(sentence):  # the common case, without reading the words
+        return None
     said = set(content_terms(sentence))
     asked = set(content_terms(without_question_form(question)))
     kind = question_type(question)
