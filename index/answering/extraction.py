@@ -221,11 +221,8 @@ class Extractor:
         shown_passages = prepared.passages[:shown]
         # the off-topic floor only overrules an answer: below the threshold the usual reason says more
         off_topic = self._off_topic(signals) if p >= model.threshold else None
-        conflict = (
-            off_topic
-            or (self._other_year(q, ranked[0]) or self._untold_decision(q, ranked[0]) if ranked else None)
-            or self._unknown_topic(q)
-        )
+        premise = (self._other_year(q, ranked[0]) or self._untold_decision(q, ranked[0])) if ranked else None
+        conflict = off_topic or premise or self._unknown_topic(q)
         if not ranked or p < model.threshold or conflict is not None:
             why = conflict or self._abstention(q, ranked, signals, p, model.threshold)
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), why.message, signals, why)
@@ -319,18 +316,19 @@ class Extractor:
         if not q.absent or len(self.documents) >= FULL_ABSENCE:
             return None
         surface = surface_words(q.text)
+        written = {t: surface.get(t, t) for t in q.absent}
         prefixes = self._prefixes()
-        rare = tuple(
-            surface.get(t, t)
-            for t in q.absent
+        rare = [
+            word
+            for t, word in written.items()
             if not any(c.isdigit() for c in t)  # a year or number: `_other_year` reads the article's date too
-            and specificity(surface.get(t, t)) >= TOPICAL
+            and specificity(word) >= TOPICAL
             and (len(t) < 5 or t[:5] not in prefixes)
-        )
+        ]
         if not rare:
             return None
         # every word no passage mentions, the rare ones first ("moons" decides, "Jupiter" is missing too)
-        terms = tuple(dict.fromkeys([*rare, *(surface.get(t, t) for t in q.absent)]))
+        terms = tuple(dict.fromkeys([*rare, *written.values()]))
         return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)
 
     def _prefixes(self) -> frozenset[str]:
