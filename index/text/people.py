@@ -41,7 +41,9 @@ _ROLES = (
 )
 _ASKS = re.compile(
     r"^\s*who\b|\bwhich (?:\w+ ){0,2}(?:" + _ROLES + r")s?\b"
-    r"|\bwhat is the name of the (?:\w+ ){0,3}(?:man|woman|person|gamer|boy|girl|" + _ROLES + r")"
+    r"|\bwhat (?:is|was|are|were) (?:the|his|her|their) (?:real|full|first) names?\b"
+    r"|\bwhat (?:is|was|are|were) the names? of the (?:\w+ ){0,3}"
+    r"(?:man|men|woman|women|person|people|gamer|boy|girl|" + _ROLES + r")"
     # "What is the name of the firefighter who was injured?": a relative "who" asks for a person
     r"|\bwhat (?:is|was|are|were) the names? of (?:the |a |an )?[\w’' -]{1,50}? who\b",
     re.IGNORECASE,
@@ -72,7 +74,9 @@ _PERSON_ROLES = re.compile(
     r"singer|actor|actress|writer|author|novelist|producer|presenter|comedian|striker|midfielder|defender|"
     r"goalkeeper|captain|spokesman|spokeswoman|designer|musician|rapper|chef|editor|mp|msp|mep|judges?|"
     r"lawyer|governor|commissioner|chancellor|wife|husband|son|daughter|brother|sister|mother|father|"
-    r"widow|girlfriend|boyfriend|successor|predecessor|replacement|replaced?|succeeded|real name)\b",
+    r"widow|girlfriend|boyfriend|successor|predecessor|replacement|replaced?|succeeded|real name|"
+    # "What is the name of the Georgia woman ...?"
+    r"man|woman|men|women|boy|girl|person)\b",
     re.IGNORECASE,
 )
 # What marks a capitalised phrase as an organisation's name: a word such names end or are made of.
@@ -103,12 +107,23 @@ def names_someone_new(sentence: str, question: str, document: str) -> bool:
         kept = [w for w in words(phrase) if w not in _TITLE_WORDS]
         if not kept or set(kept) <= asked:
             continue
-        if by_role and _ORGANISATION.search(phrase):
+        if by_role and (_ORGANISATION.search(phrase) or _not_a_person(phrase, sentence, asked)):
             continue
         if len(kept) == 1 and sentence.lstrip("\"“'‘ ").startswith(phrase) and not _named_inside(phrase, document):
             continue
         return True
     return False
+
+
+def _not_a_person(phrase: str, sentence: str, asked: set[str]) -> bool:
+    """Whether ``phrase`` (a name in ``sentence``) is no person's name whatever the question: an acronym ("US",
+    "BBC"), or the name spelt out before an acronym the question uses ("Hewlett Packard (HP)" after "Why is
+    the woman suing HP?")."""
+    if phrase.isupper():
+        return True
+    after = sentence[sentence.find(phrase) + len(phrase) :]
+    spelt = re.match(r"\s*\(([A-Z][A-Z0-9&]+)\)", after)
+    return spelt is not None and spelt.group(1).lower() in asked
 
 
 def _named_inside(word: str, document: str) -> bool:

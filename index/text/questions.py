@@ -294,9 +294,13 @@ _UNNAMED = re.compile(
     # "an unnamed source said ...": someone speaking unnamed, not the person asked for
     r"(?:unnamed|unidentified)(?! (?:sources?|officials?|spokes(?:man|woman|person)|insiders?|executives?|aides?|"
     r"diplomats?|analysts?|people|persons?|friends?)\b)|"
-    r"(?:declined|refused|did not want) to (?:name|identify)|(?:did|does|do|would|will|could) not (?:name|identify))\b",
+    r"(?:declined|refused|did not want) to (?:name|identify)|(?:did|does|do|would|will|could) not (?:name|identify)|"
+    r"(?:asked|wished|wants?|wanted) not to be (?:named|identified))\b",
     re.IGNORECASE,
 )
+# "known only by his gaming moniker Deathifier": his real name, asked for, is not given (his moniker is)
+_KNOWN_ONLY = re.compile(r"\b(?:known|identified|referred to) only (?:by|as)\b", re.IGNORECASE)
+_REAL_NAME = re.compile(r"\b(?:real|full|true|actual|first) name\b|\bidentity\b", re.IGNORECASE)
 _WOULD_NOT_SAY = re.compile(
     r"\b(?:(?:declined|refused|did not want) to (?:say|reveal|disclose|confirm|specify|give details of|comment on)|"
     r"(?:did|does|do|would|will|could|has|have|had) not (?:yet )?(?:say|said|reveal|revealed|disclose|disclosed|"
@@ -321,7 +325,9 @@ _UNPUBLISHED = re.compile(
 )
 # every form above begins with one of these words: a sentence holding none withholds nothing
 _MAY_WITHHOLD = re.compile(
-    r"\b(?:not|un(?:named|identified|disclosed|known|clear)|declined|refused|neither|no(?:body| ?one))\b", re.IGNORECASE
+    r"\b(?:not|un(?:named|identified|disclosed|known|clear)|declined|refused|neither|no(?:body| ?one)|"
+    r"(?:known|identified|referred to) only)\b",
+    re.IGNORECASE,
 )
 _WITHHELD_KINDS = {"how much": "amount", "how many": "amount", "how long": "amount", "how old": "amount"}
 
@@ -354,7 +360,7 @@ def withheld(question: str, sentence: str, explicit: bool = False) -> str | None
     if not said & (asked - set(specific_terms(question))):
         return None
     if kind in ("who", "name"):
-        found = _UNNAMED.search(sentence)
+        found = _UNNAMED.search(sentence) or (_KNOWN_ONLY.search(sentence) if _REAL_NAME.search(question) else None)
         if found:
             return found.group(0)
     wh = re.search(r"\b(how (?:much|many|long|old)|when|where|why|who|whom|what|which)\b", question, re.IGNORECASE)

@@ -121,6 +121,18 @@ def test_more_fresh_sets(bbc_engine: Any, name: str, counts: tuple[int, int], fl
     ), figures["summary"]
 
 
+@pytest.mark.slow
+def test_a_rare_name_absent_from_the_answers_article_is_someone_else(bbc_engine: Any) -> None:
+    # bbc_train_a's near miss: Britannia's article gives no profit; another article gives Multiplex's
+    answer, _ = bbc_engine.ask("What pre-tax profit did the Britannia Building Society report for 2004?")
+    assert not answer.answerable, answer.answer
+    assert answer.abstention.code == "terms_not_in_passage"
+    assert "never mentions “Britannia”, as “Britannia members' £42m windfall” does" in answer.reason
+    # what the Britannia article does say is still answered from it
+    answer, _ = bbc_engine.ask("How many Britannia Building Society members will get a share of the profits?")
+    assert answer.answerable and "800,000" in answer.answer, answer.reason
+
+
 def test_abstention_reason_is_machine_readable(client: Any) -> None:
     body = client.post("/v1/ask", json={"question": "How many moons does Jupiter have?"}).json()
     assert body["answerable"] is False

@@ -112,6 +112,32 @@ def test_questions_asking_for_a_person_by_role(question: str, by_role: bool) -> 
     assert asks_for_a_person_by_role(question) is by_role
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the names of the men police questioned over the harbour theft?",
+        "What is the real name of the diver known as Kraken?",
+        "What is the name of the Kelvmouth woman suing the harbour trust?",
+    ],
+)
+def test_the_names_of_people_ask_for_people(question: str) -> None:
+    assert asks_for_person(question)
+    assert asks_for_a_person_by_role(question)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("A UK woman is suing Kelvmouth Harbour Trading (KHT) over lost moorings.", False),  # "KHT" spelt out
+        ("A UK woman is suing the company over lost moorings.", False),  # an acronym names no one
+        ("Maren Oakes is suing Kelvmouth Harbour Trading (KHT) over lost moorings.", True),
+    ],
+)
+def test_an_acronym_or_its_expansion_is_no_answer_to_a_person_asked_for(sentence: str, expected: bool) -> None:
+    question = "What is the name of the woman suing KHT over lost moorings?"
+    assert names_someone_new(sentence, question, ARTICLE + " " + sentence) is expected
+
+
 def test_an_organisation_is_no_answer_to_a_role_only_a_person_holds() -> None:
     sentence = "Kelvmouth Council welcomed the decision."
     assert not names_someone_new(sentence, "Who is the chief executive of the harbour trust?", ARTICLE)

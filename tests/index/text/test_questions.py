@@ -125,6 +125,12 @@ def test_who_is_a_name_wants_a_sentence_about_them(question: str, sentence: str,
             "have not yet been published",
         ),
         ("Who attacked the guard?", "The guard was attacked by an unidentified man.", "unidentified"),
+        (
+            "What is the real name of the diver known as Kraken?",
+            "The diver, known only by his nickname Kraken, found the wreck.",
+            "known only by",
+        ),
+        ("Who found the wreck?", "The diver who found the wreck asked not to be named.", "asked not to be named"),
     ],
 )
 def test_a_sentence_saying_the_thing_asked_is_not_given(question: str, sentence: str, says: str) -> None:
@@ -142,6 +148,8 @@ def test_a_sentence_saying_the_thing_asked_is_not_given(question: str, sentence:
         ("How much did profits rise?", "The company, which declined to comment, said profits rose 10%."),
         ("When did the club sign him?", "He joined in June for an undisclosed fee."),
         ("Who scored the winner?", "An unnamed source said Leon Abbott scored the winner."),
+        # the nickname is what is asked: "known only by" gives it
+        ("What name does the diver go by?", "The diver, known only by his nickname Kraken, found the wreck."),
     ],
 )
 def test_a_sentence_withholding_something_else_answers(question: str, sentence: str) -> None:
