@@ -46,7 +46,7 @@ from citeqa.index.text.events import (
     tells_decision,
 )
 from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measure
-from citeqa.index.text.people import asks_for_someone_unnamed, names_someone_new
+from citeqa.index.text.people import asks_for_someone_unnamed, missing_role, names_someone_new
 from citeqa.index.text.questions import other_year, question_type, surface_words, withheld, withholds
 from citeqa.index.text.specificity import specificity
 from citeqa.index.text.tokens import STOPWORDS, terms
@@ -243,6 +243,7 @@ class Extractor:
         nobody = (
             self._withheld(q, doc_id, spans)
             or self._names_nobody(q, doc_id, spans)
+            or self._role_missing(q, doc_id)
             or self._no_measure(q, doc_id, spans)
             or self._no_event(q, doc_id, spans)
         )
@@ -405,6 +406,18 @@ class Extractor:
             return None
         return Abstention(
             "answer_type_missing", f"the closest article ({_quote(doc.title)}) does not name the person asked for"
+        )
+
+    def _role_missing(self, q: QuestionTerms, doc_id: str) -> Abstention | None:
+        """An abstention when the question asks for a person by a role (``missing_role``) that the answer's
+        article never names, by any word of its family: "Who is Ana Ivanovic's coach?" is not answered by
+        the article on her win, which names her opponent and no coach."""
+        doc = self.documents[doc_id]
+        role = missing_role(q.text, f"{doc.title}\n{doc.text}")
+        if role is None:
+            return None
+        return Abstention(
+            "answer_type_missing", f"the closest article ({_quote(doc.title)}) never mentions a {role.lower()}", (role,)
         )
 
     def _withheld(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:

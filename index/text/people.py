@@ -24,6 +24,7 @@ __all__ = [
     "asks_for_person",
     "asks_for_someone_unnamed",
     "is_person",
+    "missing_role",
     "names_someone_new",
     "new_people",
 ]
@@ -93,6 +94,54 @@ def asks_for_a_person_by_role(question: str) -> bool:
     """Whether ``question`` asks for a person it does not name by a role only a person holds ("Who is
     the chief executive of SSL?", "Who replaced Amit Yoran as director?"): an organisation is no answer."""
     return asks_for_someone_unnamed(question) and bool(_PERSON_ROLES.search(question))
+
+
+# The words that may name a role a question asks about, as the starts of words: "Who is Ana Ivanovic's
+# coach?" is answered by an article that says "coach", "manager" or "trainer", and by no other. A role
+# not listed is looked for by its first five letters ("goalkeeper": "goalk").
+_ROLE_FAMILIES = (
+    (
+        "chief executive boss chairman chairwoman president director",
+        r"chief|boss|chair|president|director|head|ceo|executive",
+    ),
+    ("manager coach", r"manag|coach|trainer|boss"),
+    ("writer author novelist", r"writ|author|novel|playwright"),
+    ("actor actress", r"act|star"),
+    ("singer musician rapper", r"sing|music|rapper|band|vocal"),
+    ("striker midfielder defender goalkeeper captain", r"strik|midfield|defend|goalk|keeper|captain|forward"),
+    ("mp msp mep", r"mps?\b|msps?\b|meps?\b|member|constituency"),
+    (
+        "wife husband son daughter brother sister mother father widow girlfriend boyfriend",
+        r"wife|husband|sons?\b|daughter|brother|sister|mother|father|widow|girlfriend|boyfriend|married|partner|child",
+    ),
+    (
+        "successor predecessor replacement replace replaced succeeded",
+        r"replac|success|succeed|predecess|t(?:ake|ook|aking|akes|aken) over|in place of|step(?:s|ped|ping)? in",
+    ),
+)
+_GENERIC = frozenset("man woman men women boy girl person people real name".split())
+
+
+def missing_role(question: str, article: str) -> str | None:
+    """The role that ``question`` asks a person by (``asks_for_a_person_by_role``: "Who is Ana Ivanovic's
+    coach?") when ``article`` uses no word of it, nor of its family ("manager" or "trainer" for "coach"),
+    else None. A question naming several roles ("the new chief executive of UK Coal, the biggest coal
+    producer") is missing one only when the article uses none of them."""
+    if not asks_for_a_person_by_role(question):
+        return None
+    roles = [m.group(0) for m in _PERSON_ROLES.finditer(question) if m.group(0).lower() not in _GENERIC]
+    if not roles:
+        return None
+    text = article.lower()
+    for role in roles:
+        named = role.lower()
+        family = next(
+            (f for roles_, f in _ROLE_FAMILIES if named in roles_.split() or (" " in named and named in roles_)), None
+        )
+        family = family or re.escape(named[:5])
+        if re.search(r"\b(?:" + family + ")", text):
+            return None
+    return roles[0]
 
 
 def names_someone_new(sentence: str, question: str, document: str) -> bool:
