@@ -73,6 +73,7 @@ DECISION_NAMES = {
     "refusal": "refusal",
     "cancellation": "cancellation",
     "ban": "ban",
+    "fine": "fine",
 }
 # The words of each kind of decision, inflected; a phrasal verb may hold its object ("turned the offer down").
 _DECISIONS = {
@@ -99,6 +100,9 @@ _DECISIONS = {
         r"pull(?:s|ed|ing)? out|halt\w*|drop\w*"
     ),
     "ban": r"ban(?:s|ned|ning)?|bar(?:s|red|ring)?|prohibit\w*|outlaw\w*|forb[ai]d\w*|block\w*",
+    # a penalty, like a verdict, in any question: "How large a fine did Brussels impose on Vodafone?" over
+    # the article on the Commission's letters, which tells of no fine
+    "fine": r"fin(?:e|es|ed|ing)|penalt(?:y|ies)",
 }
 _TELLS = {kind: re.compile(r"\b(?:" + words + r")\b", re.I) for kind, words in _DECISIONS.items()}
 _TAKES_FOR_GRANTED = re.compile(r"^\s*(?:why|when)\b", re.I)
@@ -108,14 +112,19 @@ _ASKS_SENTENCE = re.compile(
 )
 
 
+_ASKS_FINE = re.compile(r"\bfined\b|\b(?:a|the|its|his|her|their) (?:\w+ )?fine\b|\bfines\b", re.I)
+
+
 def asked_decision(question: str) -> str | None:
     """The decision a ``question`` takes for granted (a key of ``DECISION_NAMES``), or None: a verdict in
     any question ("What verdict did the jury reach?", "Was she found guilty?": only an article telling of
     one can answer); the others in a "why" or "when" question: "Why did Vodafone sack its head of Japan?"
     -> "dismissal"; "Why did Kinnock turn down a seat?" -> "refusal"; "Did Kinnock refuse a seat?" -> None
-    (it asks whether)."""
+    (it asks whether). A fine, like a verdict, in any question ("How large a fine did Brussels impose?")."""
     if _TELLS["verdict"].search(question) or _ASKS_SENTENCE.search(question):
         return "verdict"
+    if _ASKS_FINE.search(question):
+        return "fine"
     if not _TAKES_FOR_GRANTED.match(question):
         return None
     for kind, pattern in _TELLS.items():

@@ -299,7 +299,9 @@ _UNNAMED = re.compile(
     re.IGNORECASE,
 )
 # "known only by his gaming moniker Deathifier": his real name, asked for, is not given (his moniker is)
-_KNOWN_ONLY = re.compile(r"\b(?:known|identified|referred to) only (?:by|as)\b", re.IGNORECASE)
+_KNOWN_ONLY = re.compile(
+    r"\b(?:known|identified|referred to) only (?:by|as)\b|\bnot (?:his|her|their) (?:real|full) name\b", re.IGNORECASE
+)
 _REAL_NAME = re.compile(r"\b(?:real|full|true|actual|first) name\b|\bidentity\b", re.IGNORECASE)
 _WOULD_NOT_SAY = re.compile(
     r"\b(?:(?:declined|refused|did not want) to (?:say|reveal|disclose|confirm|specify|give details of|comment on)|"

@@ -63,6 +63,10 @@ def test_every_kind_has_a_readable_name() -> None:
         ("What verdict did the jury reach in the fraud trial?", "verdict"),  # a verdict, in any question
         ("Was Helen Marsh found guilty of fraud?", "verdict"),
         ("What sentence did Darren Pike receive?", "verdict"),
+        # a fine, like a verdict, in any question
+        ("How large a fine did the regulator impose on Orla?", "fine"),
+        ("How much was the Dunmore Brewery fined?", "fine"),
+        ("How fine is the sand on Kelvmouth beach?", None),
         ("Why did the bank raise rates?", None),
     ],
 )
@@ -85,6 +89,9 @@ def test_the_decision_a_question_takes_for_granted(question: str, kind: str | No
         ("ban", "MPs are barred from using the devices in the chamber.", True),
         ("verdict", "Marsh, 61, denies the charge and pleaded not guilty.", False),  # the accusation
         ("verdict", "Hollis will be sentenced next month.", True),
+        ("fine", "The regulator wrote to Orla, alleging it abused its position.", False),
+        ("fine", "The regulator fined Orla £2m.", True),
+        ("fine", "Orla faces a penalty of up to 10% of its sales.", True),
         # a blaze and new trains that replace old ones tell of no one's dismissal
         ("dismissal", "The fire spread overnight. The new trains will replace the diesel fleet.", False),
     ],

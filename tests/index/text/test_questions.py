@@ -131,6 +131,11 @@ def test_who_is_a_name_wants_a_sentence_about_them(question: str, sentence: str,
             "known only by",
         ),
         ("Who found the wreck?", "The diver who found the wreck asked not to be named.", "asked not to be named"),
+        (
+            "What is the real name of the blogger who writes as Kraken?",
+            "The blogger Kraken - not his real name - began a column in a newspaper.",
+            "not his real name",
+        ),
     ],
 )
 def test_a_sentence_saying_the_thing_asked_is_not_given(question: str, sentence: str, says: str) -> None:
