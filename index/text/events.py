@@ -74,6 +74,8 @@ DECISION_NAMES = {
     "cancellation": "cancellation",
     "ban": "ban",
     "fine": "fine",
+    "apology": "apology",
+    "defeat": "defeat",
 }
 # The words of each kind of decision, inflected; a phrasal verb may hold its object ("turned the offer down").
 _DECISIONS = {
@@ -103,8 +105,22 @@ _DECISIONS = {
     # a penalty, like a verdict, in any question: "How large a fine did Brussels impose on Vodafone?" over
     # the article on the Commission's letters, which tells of no fine
     "fine": r"fin(?:e|es|ed|ing)|penalt(?:y|ies)",
+    "apology": r"apolog\w*|sorry|regret\w*",
+    # "Why did McIlroy lose the final?" over the article on his win
+    "defeat": r"los(?:e|es|t|ing|er|ers|s)|defeat\w*|beat(?:s|en|ing)?|succumb\w*|knocked out|eliminat\w*|runners?-up",
 }
 _TELLS = {kind: re.compile(r"\b(?:" + words + r")\b", re.I) for kind, words in _DECISIONS.items()}
+# The words that ask about a decision, where they differ from those telling of one: a defeat is asked about
+# by the loser's verbs, of a contest ("Why did McIlroy lose the final?"), not by "beat" (the winner's), "loss"
+# (a firm's) nor "lost" alone ("Why were 300 jobs lost?")
+_ASKED = {
+    **_TELLS,
+    "defeat": re.compile(
+        r"\b(?:lose|loses|lost|losing) (?:to|against|in|the (?:[\w-]+ ){0,3}(?:final|match|game|race|title|election|"
+        r"vote|seat|tie|semi-final|contest|battle|case|appeal|fight|bout|round))\b|\b(?:defeated|beaten)\b",
+        re.I,
+    ),
+}
 _TAKES_FOR_GRANTED = re.compile(r"^\s*(?:why|when)\b", re.I)
 # "What sentence did Darren Pike receive?": a sentence asked for is a verdict too
 _ASKS_SENTENCE = re.compile(
@@ -127,7 +143,7 @@ def asked_decision(question: str) -> str | None:
         return "fine"
     if not _TAKES_FOR_GRANTED.match(question):
         return None
-    for kind, pattern in _TELLS.items():
+    for kind, pattern in _ASKED.items():
         if pattern.search(question):
             return kind
     return None

@@ -67,6 +67,13 @@ def test_every_kind_has_a_readable_name() -> None:
         ("How large a fine did the regulator impose on Orla?", "fine"),
         ("How much was the Dunmore Brewery fined?", "fine"),
         ("How fine is the sand on Kelvmouth beach?", None),
+        ("Why did Jack McConnell say sorry to the pupils?", "apology"),
+        ("When did the council apologise for the delay?", "apology"),
+        ("Why did Ana Ruiz lose the 800m final to Mira Holt?", "defeat"),
+        ("Why was Rovers beaten at home?", "defeat"),
+        ("Why were 300 jobs lost?", None),  # not a contest
+        ("Why did Rovers beat Leeds?", None),  # the winner's verb
+        ("Why did the firm report a loss?", None),
         ("Why did the bank raise rates?", None),
     ],
 )
@@ -91,6 +98,10 @@ def test_the_decision_a_question_takes_for_granted(question: str, kind: str | No
         ("verdict", "Hollis will be sentenced next month.", True),
         ("fine", "The regulator wrote to Orla, alleging it abused its position.", False),
         ("fine", "The regulator fined Orla £2m.", True),
+        ("apology", "The first minister said he regretted the remark.", True),
+        ("apology", "The first minister defended the remark.", False),
+        ("defeat", "Ana Ruiz won the 800m title in 2:01.", False),  # the article on her win
+        ("defeat", "Mira Holt beat Ana Ruiz in the final.", True),
         ("fine", "Orla faces a penalty of up to 10% of its sales.", True),
         # a blaze and new trains that replace old ones tell of no one's dismissal
         ("dismissal", "The fire spread overnight. The new trains will replace the diesel fleet.", False),
