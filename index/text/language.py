@@ -13,6 +13,10 @@ when the question cannot be English by simpler evidence:
   English likelier. A short question is mostly names, which drown the detector (it gives "¿Qué es
   NSATU?" Spanish at 0.79, under ``MIN_PROBABILITY``); its function words do not. One such word is
   not enough: names and titles have one ("Il Divo tour", "michelle wie turns pro", "Che Guevara film");
+- a question (ending with "?") opening with a question word of one of those languages only
+  (``OPENING_WH``: "Qui", "Onde", "Wann") and holding a lower-case word English does not use ("acheté",
+  not "port": ``UNKNOWN_TO_ENGLISH``) is refused as the language py3langid finds likeliest, unless
+  that is English or English gets more than ``MAX_ENGLISH`` ("Qui a acheté Yukos ?": French at 0.70 only);
 - a question with no lower-case word after its first and no word of a script without case is treated
   as English: names, acronyms and numbers ("Mark Rutte?", "NSATU", "Zelensky Trump 2025") say nothing
   about a language, but "什么是NSATU" and "ما هو NSATU؟" do;
@@ -28,12 +32,14 @@ from functools import lru_cache
 from typing import Any
 
 from citeqa.index.errors import UnsupportedLanguage
+from citeqa.index.text.specificity import specificity
 from citeqa.index.text.tokens import normalise
 
 SUPPORTED = "en"
 MIN_PROBABILITY = 0.8
 MAX_ENGLISH = 0.05
 MIN_LOWER_WORDS = 1
+UNKNOWN_TO_ENGLISH = 0.99  # specificity of a word English (wordfreq) does not use: "acheté", "fica", not "port"
 MIN_MARKERS = 2  # distinct FOREIGN_MARKERS of one language: one is often a name ("michelle wie", "il divo")
 # The detector chooses among these (major languages): a short text then spreads its probability over
 # plausible candidates rather than over 97 languages, most of them rare.
@@ -69,6 +75,16 @@ FOREIGN_MARKERS = {
     "it": "chi che cosa cos'è è perché quale quali qual quanto quanta quanti quante sono ha hanno il si su gli quando",
     "pt": "que quem qual quais quando onde é são está foi foram disse tem por porque sobre em",
 }
+# Question words that open a question of their language only, never an English one nor a name ("Che",
+# "Chi", "Como" and "Dove" are names or English words). A question ("?") opening with one and holding a
+# lower-case word that English does not use is that language's when py3langid gives English at most
+# ``MAX_ENGLISH`` ("Qui a acheté Yukos ?", "Onde fica Lisboa?"), whatever its probability of the language
+# itself (0.43-0.74 on such questions); not "Qui Nhon port?" nor "Quando quando song?".
+OPENING_WH = frozenset(
+    """qui quand pourquoi combien quel quelle quels quelles où quem quando onde porque quanto quantos quanta
+    quantas quién quiénes cuándo cuánto cuántos dónde cuál cuáles wer wann warum wieso weshalb welche welcher
+    welches perché quale quali""".split()
+)
 _MARKER_LANGUAGES = {
     word: frozenset(code for code, words in FOREIGN_MARKERS.items() if word in words.split())
     for word in " ".join(FOREIGN_MARKERS.values()).split()
@@ -112,6 +128,12 @@ def unsupported_language(question: str) -> str | None:
     markers = _foreign_markers(found, question)
     if markers:
         return _marked_language(question, markers)
+    opens = found and found[0].casefold() in OPENING_WH and question.rstrip().endswith(("?", "？"))
+    rest = [w for w in found[1:] if w.casefold() != found[0].casefold()] if found else []
+    if opens and any(w[0].islower() and specificity(w) >= UNKNOWN_TO_ENGLISH for w in rest):
+        # "Qui a acheté Yukos ?": a foreign question word opens a question, a word English does not use follows
+        code, _, english = detect_language(question)
+        return code if code != SUPPORTED and english <= MAX_ENGLISH else None
     lower = sum(1 for w in found[1:] if w[0].islower())
     if lower < MIN_LOWER_WORDS and not _mostly_non_latin(found) and not _caseless_words(found):
         return None
