@@ -131,6 +131,9 @@ def _resolve(question: str, history: Sequence[Turn], choose: Choose | None) -> t
         return question, topic_of(question)
     previous, topic = _resolve(history[-1].question, history[:-1], choose)
     people = _people(previous, history[-1].answer)
+    pronoun = _PRONOUN.search(question)
+    if pronoun and len(people) > 1:
+        people = _agreeing(people, pronoun.group(0), f"{history[-1].answer}\n{previous}")
     pick = 0
     if choose is not None and len(people) > 1 and _PRONOUN.search(question):
         pick = choose(people, _PRONOUN.sub(" ", question))
@@ -223,6 +226,26 @@ def _people(question: str, answer: str) -> list[str]:
     own = subject.group("name") if subject and not re.search(r"['’]s$", subject.group("name")) else None
     alternatives = [c for c in named if is_person(c, context) or c == own]
     return list(dict.fromkeys(out + alternatives))
+
+
+_FEMALE = frozenset("she her hers".split())
+_TITLES = {"f": r"Mrs|Ms|Miss|Dame|Lady|Madam", "m": r"Mr|Sir|Lord"}
+
+
+def _agreeing(people: Sequence[str], pronoun: str, text: str) -> list[str]:
+    """``people`` with those whom ``text`` marks as of the other gender than ``pronoun`` last: "she" after
+    an answer naming "Mr Tom Reed" and "Ms Ana Ruiz" is Ana Ruiz. A mark is a title before the person's
+    last name ("Mrs Marsh", "Sir Clive Woodward"); a person without one keeps their place."""
+    wanted = "f" if pronoun.lower() in _FEMALE else "m"
+    other = "m" if wanted == "f" else "f"
+
+    def marked(person: str, gender: str) -> bool:
+        surname = re.escape(person.split()[-1])
+        return (
+            re.search(r"\b(?:" + _TITLES[gender] + r")\.?\s+(?:[\w'’-]+\s+){0,2}" + surname + r"\b", text) is not None
+        )
+
+    return sorted(people, key=lambda p: marked(p, other) and not marked(p, wanted))
 
 
 def _names_someone(phrase: str) -> bool:

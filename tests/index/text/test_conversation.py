@@ -227,3 +227,17 @@ def test_a_lead_in_splits_at_the_question_proper() -> None:
     assert split_lead_in("Tangen is a drone. Who built it?") == ("Tangen is a drone.", "Who built it?")
     assert split_lead_in("Who built it?") == ("", "Who built it?")
     assert split_lead_in("The drone was built in 2015. Really.") == ("", "The drone was built in 2015. Really.")
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "resolved"),
+    [
+        ("Mr Tom Reed and Ms Ana Ruiz spoke at the hearing. [1]", "Where does she work?", "Ana Ruiz"),
+        ("Ms Ana Ruiz and Mr Tom Reed spoke at the hearing. [1]", "Where does he work?", "Tom Reed"),
+        ("Ms Ana Ruiz and Mr Tom Reed spoke at the hearing. [1]", "Where does she work?", "Ana Ruiz"),
+        # one title: the person it marks goes last for the other pronoun
+        ("Mrs Ana Ruiz and Tom Reed spoke at the hearing. [1]", "Where does he work?", "Tom Reed"),
+    ],
+)
+def test_a_pronoun_agrees_with_the_gender_a_title_marks(answer: str, question: str, resolved: str) -> None:
+    assert resolved in resolve_followup(question, [Turn("Who spoke at the hearing?", answer)])
