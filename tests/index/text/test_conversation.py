@@ -235,8 +235,7 @@ def test_a_lead_in_splits_at_the_question_proper() -> None:
         ("Mr Tom Reed and Ms Ana Ruiz spoke at the hearing. [1]", "Where does she work?", "Ana Ruiz"),
         ("Ms Ana Ruiz and Mr Tom Reed spoke at the hearing. [1]", "Where does he work?", "Tom Reed"),
         ("Ms Ana Ruiz and Mr Tom Reed spoke at the hearing. [1]", "Where does she work?", "Ana Ruiz"),
-        # one title: the person it marks goes last for the other pronoun
-        ("Mrs Ana Ruiz and Tom Reed spoke at the hearing. [1]", "Where does he work?", "Tom Reed"),
+        ("Sir Tom Reed and Dame Ana Ruiz spoke at the hearing. [1]", "Where does she work?", "Ana Ruiz"),
     ],
 )
 def test_a_pronoun_agrees_with_the_gender_a_title_marks(answer: str, question: str, resolved: str) -> None:
