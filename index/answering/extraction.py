@@ -210,12 +210,14 @@ class Extractor:
         return spans
 
     def terms_of(self, doc_id: str) -> DocumentTerms:
-        """Content terms of a document by sentence, kept for the ``TERM_CACHE`` documents used last."""
+        """Content terms of a document by sentence (the index's stored terms, else tokenised), kept for the
+        ``TERM_CACHE`` documents used last."""
         known = self._terms.get(doc_id)
         if known is None:
             if len(self._terms) >= TERM_CACHE:
                 self._terms.popitem(last=False)
-            known = self._terms[doc_id] = document_terms(self.documents[doc_id], self.spans_of(doc_id))
+            doc, stored = self.documents[doc_id], self.sentences.terms
+            known = self._terms[doc_id] = document_terms(doc, self.spans_of(doc_id), stored)
         else:
             self._terms.move_to_end(doc_id)
         return known

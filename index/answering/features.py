@@ -21,6 +21,7 @@ from functools import cached_property
 from citeqa.index.domain import Document
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex
+from citeqa.index.store.terms import ContentTerms, sentence_terms, title_terms, whole_terms
 from citeqa.index.text.people import asks_for_person, new_people
 from citeqa.index.text.questions import (
     focus_terms,
@@ -96,15 +97,17 @@ SpanLookup = Callable[[str], Sequence[tuple[int, int]]]
 
 class DocumentTerms:
     """Content terms of one document: its ``title``, each sentence (``spans``, offsets into the text) and
-    ``every`` term of the title and text together. Each is computed when first asked for and kept (the
-    extractor caches the object per document), so a question tokenises only the sentences its
-    features read, and none twice."""
+    ``every`` term of the title and text together. Read from the index's ``stored`` terms when it has
+    them (``citeqa.index.store.terms``: computed by the build, the same terms), else tokenised; either
+    way each is made when first asked for and kept (the extractor caches the object per document), so a
+    question reads only the sentences its features read, and none twice."""
 
-    def __init__(self, doc: Document, spans: Sequence[tuple[int, int]]) -> None:
+    def __init__(self, doc: Document, spans: Sequence[tuple[int, int]], stored: ContentTerms | None = None) -> None:
         self._doc = doc
         self._spans = spans
+        self._stored = stored
         self._sentences: dict[int, frozenset[str]] = {}
-        self.title = frozenset(content_terms(doc.title))
+        self.title = stored.title(doc.doc_id) if stored is not None else frozenset(title_terms(doc))
 
     def sentence(self, i: int) -> frozenset[str]:
         """Terms of sentence ``i`` (empty outside the document)."""
@@ -112,18 +115,25 @@ class DocumentTerms:
         if known is None:
             if not 0 <= i < len(self._spans):
                 return frozenset()
-            start, end = self._spans[i]
-            known = self._sentences[i] = frozenset(content_terms(self._doc.text[start:end]))
+            if self._stored is not None:
+                known = self._sentences[i] = self._stored.sentence(self._doc.doc_id, i)
+            else:
+                known = self._sentences[i] = frozenset(sentence_terms(self._doc, self._spans[i]))
         return known
 
     @cached_property
     def every(self) -> frozenset[str]:
-        return frozenset(content_terms(self._doc.title + "\n" + self._doc.text))
+        if self._stored is not None:
+            return self._stored.whole(self._doc.doc_id)
+        return frozenset(whole_terms(self._doc))
 
 
-def document_terms(doc: Document, spans: Sequence[tuple[int, int]]) -> DocumentTerms:
-    """``doc``'s terms by sentence ``spans`` (character offsets into ``doc.text``), computed lazily."""
-    return DocumentTerms(doc, spans)
+def document_terms(
+    doc: Document, spans: Sequence[tuple[int, int]], stored: ContentTerms | None = None
+) -> DocumentTerms:
+    """``doc``'s terms by sentence ``spans`` (character offsets into ``doc.text``), read from ``stored``
+    (the index's, when it has them) or tokenised, lazily."""
+    return DocumentTerms(doc, spans, stored)
 
 
 TermLookup = Callable[[str], DocumentTerms]

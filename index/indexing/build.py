@@ -13,7 +13,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,12 +22,12 @@ from citeqa.index.corpus.walk import read_corpus
 from citeqa.index.domain import Chunk, Document, Vectors
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.errors import CiteqaError, CorpusError
-from citeqa.index.indexing.reuse import Reusable, reusable_vectors, reuse
+from citeqa.index.indexing.reuse import Reusable, reusable_vectors, reuse, reused_terms
 from citeqa.index.indexing.sentence_vectors import encode_chunks, encode_leftovers, plan_sentences
 from citeqa.index.store.dense import save_vectors
 from citeqa.index.store.kinds import choose_kind
 from citeqa.index.store.lexical import build_lexical, save_lexical
-from citeqa.index.store.loader import IndexData, load_index
+from citeqa.index.store.loader import IndexData, load_index, stored_terms_current
 from citeqa.index.store.manifest import (
     CORPUS,
     MODEL_DIGEST,
@@ -39,7 +39,9 @@ from citeqa.index.store.manifest import (
 )
 from citeqa.index.store.records import write_chunks, write_documents
 from citeqa.index.store.sentences import SentenceStore, save_sentences
+from citeqa.index.store.terms import CONTENT_TERMS, build_content_terms
 from citeqa.index.text.chunking import ChunkingParams, chunk_document
+from citeqa.index.text.tokens import content_terms_scheme
 
 Progress = Callable[[int, int], None]
 Stage = Callable[[str], None]
@@ -87,7 +89,9 @@ def is_up_to_date(
     params: BuildParams,
     model_digest: str = "",
 ) -> bool:
-    """Whether ``previous`` holds exactly these documents, built by this model (name and content) and params."""
+    """Whether ``previous`` holds exactly these documents, built by this model (name and content) and params,
+    with their content terms stored by this tokeniser (``stored_terms_current``): an index built before
+    they were stored is rebuilt once, reusing every vector."""
     manifest = previous.manifest if isinstance(previous, IndexData) else previous
     if manifest is None:
         return False
@@ -96,6 +100,7 @@ def is_up_to_date(
         and manifest.extra.get(MODEL_DIGEST) == model_digest
         and manifest.documents == {d.doc_id: d.content_hash for d in documents}
         and manifest.extra.get("params") == params.identity()
+        and stored_terms_current(manifest)
     )
 
 
@@ -237,8 +242,8 @@ def _embed(
     reusable: dict[str, Reusable],
     progress: Progress | None,
 ) -> tuple[Vectors, SentenceStore, int]:
-    """Chunk and sentence vectors of the build (reused where the document is unchanged); how many chunks
-    were embedded."""
+    """Chunk and sentence vectors of the build, with the content terms of every document (all reused where
+    the document is unchanged); how many chunks were embedded."""
     plan = plan_sentences(documents, chunks, params.title_in_text)
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
     sentences = np.full((len(plan.rows), embedder.dimension), np.nan, dtype=np.float32)
@@ -257,7 +262,8 @@ def _embed(
     if progress and not todo:
         progress(0, 0)
     encode_leftovers(embedder, documents, plan, sentences, params.batch_size)
-    return vectors, plan.store(sentences), len(todo)
+    terms = build_content_terms(documents, plan.spans, reused_terms(documents, plan, reusable))
+    return vectors, replace(plan.store(sentences), terms=terms), len(todo)
 
 
 def _write_version(
@@ -293,6 +299,7 @@ def _write_version(
             "params": params.identity(),
             "title_in_text": params.title_in_text,
             MODEL_DIGEST: embedder.digest,
+            **({CONTENT_TERMS: content_terms_scheme()} if vectors[1].terms is not None else {}),
             **({CORPUS: corpus_record(source, root)} if source is not None else {}),
         },
     )

@@ -1,28 +1,33 @@
-"""What an incremental build keeps from the published version: the chunk vectors, sentence spans and
-sentence vectors of every document whose content, chunking and model are unchanged."""
+"""What an incremental build keeps from the published version: the chunk vectors, sentence spans,
+sentence vectors and content terms of every document whose content, chunking and model are unchanged."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from citeqa.index.domain import Chunk, Document, Vectors
 from citeqa.index.indexing.sentence_vectors import SentencePlan
 from citeqa.index.store.loader import IndexData
 from citeqa.index.store.manifest import MODEL_DIGEST
 
-__all__ = ["Reusable", "reusable_vectors", "reuse"]
+Units = list[list[str]]
+
+__all__ = ["Reusable", "reusable_vectors", "reuse", "reused_terms"]
 
 
 @dataclass(frozen=True)
 class Reusable:
     """What a published version holds of one document: the hash it was built from, its chunk vectors,
-    its sentence spans and sentence vectors."""
+    its sentence spans and sentence vectors, and what reads its stored content terms (``ContentTerms.units_of``;
+    None when the version has none under this tokeniser)."""
 
     content_hash: str
     vectors: Vectors
     spans: list[tuple[int, int]]
     sentence_vectors: Vectors
+    terms: Callable[[], Units] | None = None
 
 
 def reusable_vectors(previous: IndexData | None, params: dict[str, object], model_digest: str) -> dict[str, Reusable]:
@@ -42,6 +47,7 @@ def reusable_vectors(previous: IndexData | None, params: dict[str, object], mode
             previous.vectors[ids],
             stored.spans_of(doc_id),
             stored.vectors_of([(doc_id, i) for i in range(stored.rows[doc_id][1])]),
+            partial(stored.terms.units_of, doc_id) if stored.terms is not None else None,
         )
         for doc_id, ids in rows.items()
         if doc_id in previous.manifest.documents and doc_id in stored.rows
@@ -71,3 +77,18 @@ def reuse(
         else:
             todo.extend(mine)
     return todo
+
+
+def reused_terms(
+    documents: Sequence[Document], plan: SentencePlan, reusable: dict[str, Reusable]
+) -> Callable[[int], Units | None]:
+    """Document ``i`` -> its stored content terms when it is unchanged (content and sentence spans), else None."""
+
+    def units(index: int) -> Units | None:
+        doc = documents[index]
+        old = reusable.get(doc.doc_id)
+        if old is None or old.terms is None or old.content_hash != doc.content_hash:
+            return None
+        return old.terms() if old.spans == list(plan.spans[index]) else None
+
+    return units

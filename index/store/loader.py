@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ from citeqa.index.store.manifest import (
 )
 from citeqa.index.store.records import CHUNKS_FILE, DOCUMENTS_FILE, chunks_per_document, read_chunks, read_documents
 from citeqa.index.store.sentences import SENTENCE_VECTORS_FILE, SENTENCES_FILE, SentenceStore, load_sentences
+from citeqa.index.store.terms import CONTENT_TERMS, TERM_FILES, load_content_terms
+from citeqa.index.text.tokens import content_terms_scheme
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class IndexData:
     lexical: LexicalIndex
     title_in_text: bool
     sentences: SentenceStore
-    """Every document's sentence spans and stored sentence vectors (what the answer step compares)."""
+    """Every document's sentence spans, stored sentence vectors (what the answer step compares) and, when
+    the version has them under this tokeniser (``stored_terms_current``), content terms."""
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """The chunks of one document, in order."""
@@ -93,6 +96,9 @@ def read_index_files(directory: Path, manifest: Manifest, search: SearchParams |
         lexical = load_lexical(directory)
         reading = f"{SENTENCES_FILE} or {SENTENCE_VECTORS_FILE}"
         sentences = load_sentences(directory, list(docs), [len(d.text) for d in docs.values()])
+        if stored_terms_current(manifest):
+            reading = " or ".join(TERM_FILES)
+            sentences = replace(sentences, terms=load_content_terms(directory, sentences.rows))
     except CiteqaError:
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
@@ -113,4 +119,13 @@ def read_index_files(directory: Path, manifest: Manifest, search: SearchParams |
         lexical=lexical,
         title_in_text=bool(manifest.extra.get("title_in_text", True)),
         sentences=sentences,
+    )
+
+
+def stored_terms_current(manifest: Manifest) -> bool:
+    """Whether the version stores content terms (``citeqa.index.store.terms``) made by this tokeniser:
+    one built before they were stored, or by a citeqa whose ``content_terms`` reads text otherwise, is
+    served without them (the answer step tokenises, with the same answers) until rebuilt."""
+    return all(name in manifest.files for name in TERM_FILES) and manifest.extra.get(CONTENT_TERMS) == (
+        content_terms_scheme()
     )

@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from citeqa.index.domain import Vectors
+from citeqa.index.store.terms import ContentTerms, save_content_terms
 
 __all__ = [
     "SENTENCES_FILE",
@@ -88,12 +89,15 @@ class SentenceStore:
 
     ``table``: int32 ``(S, 3)`` rows of (document row, start, end); ``vectors``: ``(S, dimension)``
     in memory (a build's), or ``StoredRows`` of ``sentence_vectors.npy`` (float16) when loaded from an
-    index; ``rows``: document id -> its first row and row count.
+    index; ``rows``: document id -> its first row and row count; ``terms``: the content terms of every
+    document's title, text and sentences (``citeqa.index.store.terms``), None when the version has none
+    stored (made before they were, or by another tokeniser): the answer step then tokenises.
     """
 
     table: npt.NDArray[np.int32]
     vectors: npt.NDArray[np.floating] | StoredRows
     rows: Mapping[str, tuple[int, int]]
+    terms: ContentTerms | None = None
 
     def __len__(self) -> int:
         return len(self.table)
@@ -123,7 +127,8 @@ def sentence_store(doc_ids: Sequence[str], spans: Sequence[Spans], vectors: npt.
 
 
 def save_sentences(store: SentenceStore, directory: Path) -> list[str]:
-    """Write the spans and the vectors (as ``STORED_DTYPE``); returns the file names written."""
+    """Write the spans, the vectors (as ``STORED_DTYPE``) and the content terms when the store has them;
+    returns the file names written."""
     np.save(directory / SENTENCES_FILE, store.table, allow_pickle=False)
     vectors = (
         store.vectors.read(np.arange(len(store), dtype=np.int64))
@@ -131,7 +136,8 @@ def save_sentences(store: SentenceStore, directory: Path) -> list[str]:
         else store.vectors
     )
     np.save(directory / SENTENCE_VECTORS_FILE, np.asarray(vectors, dtype=STORED_DTYPE), allow_pickle=False)
-    return [SENTENCES_FILE, SENTENCE_VECTORS_FILE]
+    terms = save_content_terms(store.terms, directory) if store.terms is not None else []
+    return [SENTENCES_FILE, SENTENCE_VECTORS_FILE, *terms]
 
 
 def load_sentences(directory: Path, doc_ids: Sequence[str], text_lengths: Sequence[int]) -> SentenceStore:

@@ -174,7 +174,7 @@ def new_names(sentence: str, question: str, context: str = "") -> list[str]:
     A capital that only starts the sentence (or a quote) is not a name unless the word never
     appears in lower case in ``context`` (the document): "Ishiba said" counts, "Despite" does not.
     """
-    asked = set(words(question))
+    asked = _word_set(question)
     found = []
     for match in _NAME.finditer(sentence):
         phrase = match.group(0)
@@ -183,10 +183,17 @@ def new_names(sentence: str, question: str, context: str = "") -> list[str]:
             first, _, rest = phrase.partition(" ")
             if _in_lower_case(first.lower(), context or first.lower()):
                 phrase = rest
-        name_words = [w for w in words(phrase) if w not in STOPWORDS]
-        if name_words and not set(name_words) <= asked:
+        name_words = _word_set(phrase) - STOPWORDS
+        if name_words and not name_words <= asked:
             found.append(phrase)
     return found
+
+
+@lru_cache(maxsize=4096)
+def _word_set(text: str) -> frozenset[str]:
+    """The ``words`` of ``text`` as a set, kept for the texts used last (a question is read for each of
+    its candidate sentences, an article's names for each of its sentences naming them)."""
+    return frozenset(words(text))
 
 
 def _in_lower_case(word: str, context: str) -> bool:

@@ -16,6 +16,7 @@ stays apart ("1990s", "£10m", "2nd" give "1990" "s", "10" "m", "2" "nd", as a q
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -142,6 +143,22 @@ def content_terms(text: str) -> list[str]:
     matching of question and sentence sees one word. The lexical index (``terms``) keeps the words as written."""
     kept = [lemma(w) for w in words(text) if w not in STOPWORDS]
     return list(dict.fromkeys(_stem([w for w in kept if w not in STOPWORDS])))
+
+
+# Bump when ``content_terms`` reads a text otherwise (``words``, ``normalise``, ``_fold``, ``lemma``, the
+# stemming): indexes store content terms (``citeqa.index.store.terms``) and must not be read with stale ones.
+# tests/index/text/test_tokens.py holds the terms of a fixed text and fails until this is bumped.
+CONTENT_TERMS_VERSION = 1
+
+
+@lru_cache(maxsize=1)
+def content_terms_scheme() -> str:
+    """What ``content_terms`` of a text depends on besides the text, as a string: ``CONTENT_TERMS_VERSION``,
+    the Snowball stemmer's version and a digest of the stopwords and of the irregular forms' lemmas. Stored
+    terms made under another scheme are not read (``citeqa.index.store.terms``)."""
+    tables = json.dumps([sorted(STOPWORDS), sorted(_irregular().items())], ensure_ascii=False)
+    digest = hashlib.sha256(tables.encode("utf-8")).hexdigest()[:16]
+    return f"content_terms {CONTENT_TERMS_VERSION}; snowball {Stemmer.version()}; tables {digest}"
 
 
 def lemma(word: str) -> str:

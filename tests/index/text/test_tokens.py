@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import unicodedata
 
 import pytest
@@ -9,7 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from citeqa.index.store.lexical import build_lexical
-from citeqa.index.text.tokens import content_terms, normalise, terms, words
+from citeqa.index.text.tokens import (
+    CONTENT_TERMS_VERSION,
+    content_terms,
+    content_terms_scheme,
+    normalise,
+    terms,
+    words,
+)
 
 
 @pytest.mark.parametrize(
@@ -111,3 +120,24 @@ def test_irregular_inflections_are_their_lemma_for_the_answer_step_only() -> Non
     assert content_terms("spent built won") == content_terms("spend build win")
     assert content_terms("he left") == ["left"]
     assert terms("Rutte met Ishiba") == ["rutt", "met", "ishiba"]
+
+
+# The digest of ``content_terms`` over a line of symbol terms and every line of the BBC articles, by
+# ``CONTENT_TERMS_VERSION``: indexes store content terms (``citeqa.index.store.terms``) and read them only
+# under the version they were made with. When this fails, ``content_terms`` reads text otherwise: bump
+# ``CONTENT_TERMS_VERSION`` (stored terms then go unread until ``citeqa build``) and record the new digest.
+CONTENT_TERMS_DIGESTS = {1: "fdeecc7ec29cd1b8f750c74e6c45cece827b290da29efefbad7bb57c563a9236"}
+
+
+def test_content_terms_are_those_their_version_stored() -> None:
+    from tests.conftest import BBC_NEWS
+
+    lines = [
+        "C++, C# and F#; .NET (AT&T) S&P 500 4G MP3 1990s £10m 2nd “quoted” «cité» José ﬁnal ＲＸ９ it’s U.S.",
+        "met",
+    ]
+    for path in sorted(BBC_NEWS.glob("*/*.txt")):
+        lines.extend(path.read_bytes().decode("utf-8", errors="replace").splitlines())
+    read = json.dumps([content_terms(line) for line in lines], ensure_ascii=False)
+    assert hashlib.sha256(read.encode("utf-8")).hexdigest() == CONTENT_TERMS_DIGESTS[CONTENT_TERMS_VERSION]
+    assert content_terms_scheme().startswith(f"content_terms {CONTENT_TERMS_VERSION}; ")
