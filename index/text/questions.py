@@ -50,7 +50,10 @@ _NAME = re.compile(
 )
 _CAUSE = re.compile(
     r"\b(?:because|due to|as a result|since|so that|in order to|led to|leading to|caused|forced|blamed|"
-    r"after|mistake|error|errors|reason|hopes to|aims? to|to avoid|in a bid to|following)\b",
+    r"after|mistake|error|errors|reason|hopes to|aims? to|to avoid|in a bid to|following|"
+    r"blames?|blaming|convinc\w+|prompt(?:ed|ing|s)|trigger(?:ed|ing|s)|spark(?:ed|ing|s)|thanks to|owing to|"
+    r"amid|attribut\w+ to|stem(?:s|med|ming) from|result(?:ed|ing|s)? (?:of|from)|so as to|"
+    r"concern(?:s|ed)? (?:that|about|over))\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")

@@ -67,6 +67,22 @@ def test_other_year_is_another_year_s_case(
     assert other_year(question, sentence, article) == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The academy blames the popularity of computer games.", 1.0),
+        ("Heavy losses have convinced the carmaker to back away.", 1.0),
+        ("The move was prompted by a fall in sales.", 1.0),
+        ("The delay stems from a shortage of parts.", 1.0),
+        ("The academy runs classes in 80 countries.", 0.0),
+    ],
+)
+def test_a_sentence_giving_a_cause_answers_why(sentence: str, expected: float) -> None:
+    from citeqa.index.text.questions import type_match
+
+    assert type_match("why", sentence, "Why are fewer children taking ballet classes?") == expected
+
+
 def test_a_sum_written_out_in_millions_is_money() -> None:
     from citeqa.index.text.questions import type_match, without_question_form
 
