@@ -33,7 +33,10 @@ _ASKS = (
     (
         "death",
         re.compile(
-            r"\b(?:did|does|do|will)\s+(?:[\w’'.-]+\s+){0,8}die\b|\bcause of (?:his |her |their )?death\b", re.I
+            r"\b(?:did|does|do|will)\s+(?:[\w’'.-]+\s+){0,8}die\b|\bcause of (?:his |her |their )?death\b"
+            # "Who was killed when the wall collapsed?"
+            r"|\b(?:was|were|is|are|been|got)\s+(?:[\w’'.-]+\s+){0,3}killed\b|\bwho died\b",
+            re.I,
         ),
     ),
     (
@@ -74,6 +77,7 @@ DECISION_NAMES = {
     "cancellation": "cancellation",
     "ban": "ban",
     "fine": "fine",
+    "punishment": "sentence passed",
     "apology": "apology",
     "defeat": "defeat",
 }
@@ -91,7 +95,9 @@ _DECISIONS = {
     # not "fire" (a blaze) nor "replace" (the new trains that replace the old): words for a dismissal only
     "dismissal": (
         r"sack(?:s|ed|ing)?|fired|dismiss\w*|oust\w*|axed|expel\w*|expulsion|"
-        r"(?:throw|throws|threw|thrown|kick|kicks|kicked) (?:\w+ ){0,3}out|let (?:\w+ ){0,2}go|suspend\w*"
+        r"(?:throw|throws|threw|thrown|kick|kicks|kicked) (?:\w+ ){0,3}out|let (?:\w+ ){0,2}go|suspend\w*|"
+        # a player's dismissal: "Why was Okafor sent off?"
+        r"sen(?:d|ds|t|ding) off|red card\w*"
     ),
     "refusal": (
         r"refus\w*|reject\w*|declin\w*|tur(?:n|ns|ned|ning) (?:\w+ ){0,3}down|rul(?:e|es|ed|ing) out|veto\w*|"
@@ -105,6 +111,13 @@ _DECISIONS = {
     # a penalty, like a verdict, in any question: "How large a fine did Brussels impose on Vodafone?" over
     # the article on the Commission's letters, which tells of no fine
     "fine": r"fin(?:e|es|ed|ing)|penalt(?:y|ies)",
+    # "What sentence did Pell receive?": a sentence passed, not a verdict with sentencing to come ("Pell was
+    # found guilty and will be sentenced on 21 November")
+    "punishment": (
+        r"sentenced to|jailed|imprisoned|fined|(?:was|were|been) (?:\w+ )?sentenced(?! on| next| later| at a)|"
+        r"(?:given|handed|received|receives|serve|serving|served) (?:a |an )?(?:[\w-]+ ){0,3}(?:sentence|term|ban)|"
+        r"community (?:service|order)|suspended sentence|life sentence|spared jail|walked free"
+    ),
     "apology": r"apolog\w*|sorry|regret\w*",
     # "Why did McIlroy lose the final?" over the article on his win
     "defeat": r"los(?:e|es|t|ing|er|ers|s)|defeat\w*|beat(?:s|en|ing)?|succumb\w*|knocked out|eliminat\w*|runners?-up",
@@ -137,7 +150,9 @@ def asked_decision(question: str) -> str | None:
     one can answer); the others in a "why" or "when" question: "Why did Vodafone sack its head of Japan?"
     -> "dismissal"; "Why did Kinnock turn down a seat?" -> "refusal"; "Did Kinnock refuse a seat?" -> None
     (it asks whether). A fine, like a verdict, in any question ("How large a fine did Brussels impose?")."""
-    if _TELLS["verdict"].search(question) or _ASKS_SENTENCE.search(question):
+    if _ASKS_SENTENCE.search(question):
+        return "punishment"
+    if _TELLS["verdict"].search(question):
         return "verdict"
     if _ASKS_FINE.search(question):
         return "fine"

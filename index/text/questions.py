@@ -300,7 +300,7 @@ _RELATIVE_YEAR = re.compile(
 
 # What a sentence says is not given: a person left unnamed, a sum undisclosed, a detail someone would not say.
 _UNNAMED = re.compile(
-    r"\b(?:(?:was|were|is|are|has|have|had) not (?:been )?(?:named|identified)|"
+    r"\b(?:(?:was|were|is|are|has|have|had) not (?:yet )?(?:been )?(?:named|identified)|"
     # "an unnamed source said ...": someone speaking unnamed, not the person asked for
     r"(?:unnamed|unidentified)(?! (?:sources?|officials?|spokes(?:man|woman|person)|insiders?|executives?|aides?|"
     r"diplomats?|analysts?|people|persons?|friends?)\b)|"
@@ -326,9 +326,21 @@ _WOULD_NOT_SAY = re.compile(
 _UNDISCLOSED = re.compile(
     r"\bundisclosed (?:sum|fee|amount|price|figure|fine|settlement|payment|salary|deal|location|place|site)\b|"
     r"\b(?:value|terms|price|fee|amount|sum|cost|size|details|figure|salary|location)\b[^.;]{0,40}?"
-    r"\b(?:was|were|has|have|had|is|are) not (?:been )?(?:disclosed|revealed|made public|announced|given)\b",
+    r"\b(?:was|were|has|have|had|is|are) not (?:been )?(?:disclosed|revealed|made public|announced|given)\b|"
+    # "Quillwork did not disclose its valuation", "declined to reveal the price"
+    r"\b(?:(?:did|does|do|would|will|has|have|had) not (?:yet )?|(?:declined|refused) to )"
+    r"(?:disclose|reveal|give|publish|release)d? (?:its|the|his|her|their|any) (?:[\w-]+ )?"
+    r"(?:valuation|value|price|fee|terms|amount|sum|cost|size|salary|figures?)\b",
     re.IGNORECASE,
 )
+# A sum asked for in a deal ("How much did Halvorsen pay for Brightmill?"): an article saying the price, fee,
+# value or terms were not disclosed withholds it wherever it says so, in words of its own
+_DEAL_ASK = re.compile(
+    r"\bhow much\b.*\b(?:pay|paid|pays|paying|cost|costs|price|fee|worth|sell|sold|buy|bought|acquire|acquired|"
+    r"value|valued|spend|spent)\b|\bwhat (?:is|was|are|were)\b.*\b(?:valuation|value|price|fee|worth)\b",
+    re.IGNORECASE,
+)
+_DEAL_UNDISCLOSED = re.compile(r"\b(?:price|fee|terms|value|valuation|amount|sum|cost|figures?)\b", re.IGNORECASE)
 # "The inquiry's findings have not yet been published": whatever the shared words ask about is not given
 _UNPUBLISHED = re.compile(
     r"\b(?:has|have|had|is|are|was|were) not (?:yet )?(?:been )?"
@@ -357,7 +369,9 @@ def withheld(question: str, sentence: str, explicit: bool = False) -> str | None
     undisclosed sum or place needs some of its words, names included ("He joined Rovers for an
     undisclosed fee" for "How much did Rovers pay for him?"). ``explicit``: only a sentence withholding
     with the question's own wh-word ("declined to say how many jobs would go" for "How many jobs will
-    go?"), the one form that says so of the question wherever it stands in an article."""
+    go?"), the one form that says so of the question wherever it stands in an article, and for a sum asked for
+    in a deal ("How much did Halvorsen pay for Brightmill?"), a price, fee, value or terms not disclosed ("The
+    price of the acquisition was not disclosed"), in whatever words."""
     if not _MAY_WITHHOLD.search(sentence):  # the common case, without reading the words
         return None
     said = set(content_terms(sentence))
@@ -391,12 +405,16 @@ def withheld(question: str, sentence: str, explicit: bool = False) -> str | None
 
 
 def withholds(text: str) -> bool:
-    """Whether ``text`` says anywhere that someone would not say how much, when, who ... (a cheap test before
-    ``withheld(..., explicit=True)`` reads its sentences)."""
-    return _WOULD_NOT_SAY.search(text) is not None
+    """Whether ``text`` says anywhere that someone would not say how much, when, who ..., or that a sum was not
+    disclosed (a cheap test before ``withheld(..., explicit=True)`` reads its sentences)."""
+    return _WOULD_NOT_SAY.search(text) is not None or _UNDISCLOSED.search(text) is not None
 
 
 def _withheld_explicitly(question: str, sentence: str, said: set[str], asked: set[str]) -> str | None:
+    if _DEAL_ASK.search(question):
+        undisclosed = _UNDISCLOSED.search(sentence)
+        if undisclosed is not None and _DEAL_UNDISCLOSED.search(undisclosed.group(0)):
+            return undisclosed.group(0)
     wh = re.search(r"\b(how (?:much|many|long|old)|when|where|why|who|whom)\b", question, re.IGNORECASE)
     if wh is None or not said & (asked - set(specific_terms(question))):
         return None

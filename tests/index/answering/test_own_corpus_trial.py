@@ -1,7 +1,8 @@
-"""Two new users' own corpora and questions (eval/small2_corpus and small2_own.jsonl, eval/small3_corpus
-and small3_own.jsonl: eight invented articles each, 32 answerable and 18 unanswerable questions,
-written by helpers who had read none of our sets): the floors hold what the answer path gives, and the
-cases the trials met are tests. Real model, real index."""
+"""Three new users' own corpora and questions (eval/small2_corpus and small2_own.jsonl, eval/small3_corpus
+and small3_own.jsonl: eight invented articles each, 32 answerable and 18 unanswerable questions;
+eval/small4_corpus and small4_own.jsonl: eight more, 30 and 20), written by helpers who had read none
+of our sets: the floors hold what the answer path gives, and the cases the trials met are tests. Real
+model, real index."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ QUESTIONS = ROOT / "eval" / "small2_own.jsonl"
 # had read none of our sets.
 CORPUS3 = ROOT / "eval" / "small3_corpus"
 QUESTIONS3 = ROOT / "eval" / "small3_own.jsonl"
+# A third (2026-11-30, ninth session), written after the checks of the first two.
+CORPUS4 = ROOT / "eval" / "small4_corpus"
+QUESTIONS4 = ROOT / "eval" / "small4_own.jsonl"
 
 
 def _engine(corpus: Path, tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Any:
@@ -39,6 +43,12 @@ def engine3(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> An
     return _engine(CORPUS3, tmp_path_factory, build_embedder)
 
 
+@pytest.fixture(scope="module")
+def engine4(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Any:
+    """The third trial's."""
+    return _engine(CORPUS4, tmp_path_factory, build_embedder)
+
+
 @pytest.mark.parametrize(
     ("which", "questions", "floors"),
     [
@@ -46,6 +56,8 @@ def engine3(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> An
         ("engine", QUESTIONS, {"contains_answer": 25, "abstained_unanswerable": 11}),
         # when written: 25/32 answers, 3/32 wrongly abstained, 7/18 abstained
         ("engine3", QUESTIONS3, {"contains_answer": 25, "abstained_unanswerable": 12}),
+        # when written: 19/30 answers, 2/30 wrongly abstained, 7/20 abstained (near misses 3/14)
+        ("engine4", QUESTIONS4, {"contains_answer": 19, "abstained_unanswerable": 13}),
     ],
 )
 def test_the_trials_question_sets(
@@ -54,7 +66,7 @@ def test_the_trials_question_sets(
     from citeqa.index.evaluation.calibration import answer_figures, read_labelled
 
     totals = answer_figures(request.getfixturevalue(which), read_labelled(questions), k=5)["totals"]
-    assert (totals["answerable"], totals["unanswerable"]) == (32, 18)
+    assert (totals["answerable"], totals["unanswerable"]) == ((30, 20) if which == "engine4" else (32, 18))
     assert all(totals[name] >= floor for name, floor in floors.items()), totals
     assert totals["abstained_answerable"] <= 3, totals
 
@@ -132,9 +144,26 @@ def test_a_question_opening_with_statements(engine: Any, question: str, asked: s
     [
         ("How many jobs will be lost in the Caldermoor and Ashgrove merger?", "says it is not given"),
         ("Why was Siobhán O'Rourke dismissed as headteacher of Thornfield Academy?", "tells of no dismissal"),
-        ("What sentence did Darren Pike receive for the fraud?", "tells of no verdict"),
+        ("What sentence did Darren Pike receive for the fraud?", "tells of no sentence passed"),
     ],
 )
 def test_what_the_second_trial_s_articles_do_not_say(engine3: Any, question: str, says: str) -> None:
     answer, _ = engine3.ask(question)
     assert not answer.answerable and says in (answer.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        # the price "was not disclosed", in words the question does not use, in a sentence not cited
+        ("How much did Halvorsen Foods pay for Brightmill Bakeries?", "says it is not given"),
+        # a verdict with the sentencing to come: no sentence passed
+        ("What sentence was Gordon Pell given?", "tells of no sentence passed"),
+        ("Why was Dani Okafor sent off in the cup final?", "tells of no dismissal"),
+        ("Who was killed when the garden wall collapsed during Storm Ingrid?", "does not state the death"),
+    ],
+)
+def test_the_third_trials_near_misses_abstain(engine4: Any, question: str, reason: str) -> None:
+    answer, _ = engine4.ask(question)
+    assert not answer.answerable and answer.citations == (), answer.answer
+    assert reason in (answer.reason or "")

@@ -16,6 +16,8 @@ from citeqa.index.text.events import EVENT_NAMES, asked_event, states_event
         ("What is the mayor's birthplace?", "birth"),
         ("Where did the band's former manager die?", "death"),
         ("What was the cause of death?", "death"),
+        ("Who was killed when the garden wall collapsed?", "death"),
+        ("How many people were killed in the fire?", "death"),
         ("Which actress did the comedian marry in 1941?", "marriage"),
         ("Why had the film-maker received death threats?", None),  # a death threat is no death asked about
         ("Which game did the parents of the boy stabbed to death blame?", None),
@@ -62,7 +64,7 @@ def test_every_kind_has_a_readable_name() -> None:
         ("Did Kinnock refuse a seat in the Lords?", None),  # asks whether: takes nothing for granted
         ("What verdict did the jury reach in the fraud trial?", "verdict"),  # a verdict, in any question
         ("Was Helen Marsh found guilty of fraud?", "verdict"),
-        ("What sentence did Darren Pike receive?", "verdict"),
+        ("What sentence did Darren Pike receive?", "punishment"),  # a sentence passed, not a verdict alone
         # a fine, like a verdict, in any question
         ("How large a fine did the regulator impose on Orla?", "fine"),
         ("How much was the Dunmore Brewery fined?", "fine"),
@@ -73,6 +75,7 @@ def test_every_kind_has_a_readable_name() -> None:
         ("Why was Rovers beaten at home?", "defeat"),
         ("Why were 300 jobs lost?", None),  # not a contest
         ("Why did Rovers beat Leeds?", None),  # the winner's verb
+        ("Why was Dani Okafor sent off in the final?", "dismissal"),
         ("Why did the firm report a loss?", None),
         ("Why did the bank raise rates?", None),
     ],
@@ -98,6 +101,9 @@ def test_the_decision_a_question_takes_for_granted(question: str, kind: str | No
         ("verdict", "Hollis will be sentenced next month.", True),
         ("fine", "The regulator wrote to Orla, alleging it abused its position.", False),
         ("fine", "The regulator fined Orla £2m.", True),
+        ("punishment", "Pell was found guilty and will be sentenced on 21 November.", False),  # sentencing to come
+        ("punishment", "Pell was sentenced to four years.", True),
+        ("punishment", "He was given a two-year suspended sentence.", True),
         ("apology", "The first minister said he regretted the remark.", True),
         ("apology", "The first minister defended the remark.", False),
         ("defeat", "Ana Ruiz won the 800m title in 2:01.", False),  # the article on her win

@@ -147,6 +147,12 @@ def test_who_is_a_name_wants_a_sentence_about_them(question: str, sentence: str,
             "known only by",
         ),
         ("Who found the wreck?", "The diver who found the wreck asked not to be named.", "asked not to be named"),
+        ("Who will lead the trust?", "The trust's new leader has not yet been named.", "has not yet been named"),
+        (
+            "What is Quillwork's valuation?",
+            "Quillwork did not disclose its valuation.",
+            "did not disclose its valuation",
+        ),
         (
             "What is the real name of the blogger who writes as Kraken?",
             "The blogger Kraken - not his real name - began a column in a newspaper.",
@@ -194,6 +200,21 @@ def test_stand_for_election_is_no_question_form() -> None:
     from citeqa.index.text.questions import without_question_form
 
     assert "stand for election" in without_question_form("Who will stand for election in Leeds?")
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("How much did Halvorsen Foods pay for Brightmill?", "price of the acquisition was not disclosed"),
+        ("What was the value of the deal?", "price of the acquisition was not disclosed"),
+        ("How many jobs will go?", None),  # not a sum in a deal
+    ],
+)
+def test_a_deal_s_price_not_disclosed_anywhere_in_the_article_withholds_it(question: str, says: str | None) -> None:
+    from citeqa.index.text.questions import withheld
+
+    sentence = "The price of the acquisition was not disclosed."
+    assert withheld(question, sentence, explicit=True) == says
 
 
 def test_withheld_explicitly_asks_for_the_question_s_own_wh_word() -> None:
