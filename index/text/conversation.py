@@ -42,8 +42,11 @@ _REFERRING = re.compile(r"\b(?:" + "|".join(sorted(REFERRING)) + r")\b", re.IGNO
 _THING = re.compile(r"\b(?:it|its)\b", re.IGNORECASE)
 _NON_PERSONAL = re.compile(r"\b(?:it|its|they|them|their|theirs)\b", re.IGNORECASE)
 _WHAT_IS = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+(?P<thing>[^?]{1,60}?)\s*\??\s*$", re.IGNORECASE)
-# "Who built the lighthouse?": "it" in the next turn is the lighthouse
-_WHO_DID = re.compile(r"^\s*who\s+\w+\s+(?P<thing>(?:the|a|an)\s+[^?,]{1,60}?)\s*\??\s*$", re.IGNORECASE)
+# "Who built the lighthouse?": "it" in the next turn is the lighthouse; "Who leads Quillwork?": Quillwork
+_WHO_DID = re.compile(
+    r"^\s*(?i:who)\s+(?!(?i:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b)\w+\s+"
+    r"(?P<thing>(?i:the|a|an)\s+[^?,]{1,60}?|[" + UPPER + r"][\w'’&-]*(?:\s+[" + UPPER + r"][\w'’&-]*)*)\s*\??\s*$"
+)
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()

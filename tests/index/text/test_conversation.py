@@ -240,3 +240,12 @@ def test_a_lead_in_splits_at_the_question_proper() -> None:
 )
 def test_a_pronoun_agrees_with_the_gender_a_title_marks(answer: str, question: str, resolved: str) -> None:
     assert resolved in resolve_followup(question, [Turn("Who spoke at the hearing?", answer)])
+
+
+def test_it_after_who_did_a_named_thing_is_that_thing() -> None:
+    history = [Turn("Who leads Quillwork?", "Marta Carvalho leads Quillwork. [1]")]
+    assert resolve_followup("What did she do before founding it?", history) == (
+        "What did Marta Carvalho do before founding Quillwork?"
+    )
+    # "Who is ...?" asks what someone is: "it" after it is not that person
+    assert "it" in resolve_followup("What does it do?", [Turn("Who is Mark Rutte?", "Mark Rutte is NATO's chief. [1]")])
