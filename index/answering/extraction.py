@@ -45,7 +45,7 @@ from citeqa.index.text.events import (
     states_event,
     tells_decision,
 )
-from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measure
+from citeqa.index.text.measures import MEASURE_NAMES, age_of_someone_else, asked_measure, gives_measure
 from citeqa.index.text.people import asks_for_someone_unnamed, missing_role, names_someone_new
 from citeqa.index.text.questions import other_year, question_type, surface_words, withheld, withholds
 from citeqa.index.text.specificity import specificity
@@ -463,7 +463,12 @@ class Extractor:
         if kind is None:
             return None
         doc = self.documents[doc_id]
-        if any(gives_measure(kind, doc.text[s:e], q.text) for s, e in spans):
+        given = [doc.text[s:e] for s, e in spans if gives_measure(kind, doc.text[s:e], q.text)]
+        if given and all(age_of_someone_else(q.text, sentence) for sentence in given):
+            return Abstention(
+                "answer_type_missing", f"the closest article ({_quote(doc.title)}) gives the age of someone else"
+            )
+        if given:
             return None
         return Abstention(
             "answer_type_missing",

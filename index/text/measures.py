@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MEASURE_NAMES", "asked_measure", "gives_measure"]
+__all__ = ["MEASURE_NAMES", "age_of_someone_else", "asked_measure", "gives_measure"]
 
 MEASURE_NAMES = {
     "mass": "weight",
@@ -197,3 +197,30 @@ def gives_measure(kind: str, sentence: str, question: str = "") -> bool:
         return any(m.group(0).lower() not in asked for m in _COUNT.finditer(stripped))
     asked = question.lower()
     return any(m.group(0).strip().lower() not in asked for m in _GIVES[kind].finditer(sentence))
+
+
+# How far (characters) from an age the person it is of may be named: "Hickey, 16," or "16-year-old Hickey"
+_AGE_REACH = 50
+_FULL_NAME = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)")
+_PRONOUN_START = re.compile(r"^[\"“‘']?(?:he|she|they)\b", re.I)
+
+
+def age_of_someone_else(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` gives ages only of people other than the one ``question`` asks the age of by
+    full name: "How old is the Rovers manager Lena Castellanos?" is not answered by "the 19-year-old
+    forward Dani Okafor". An age counts for the person when a word of the name stands within
+    ``_AGE_REACH`` characters of it ("16-year-old Hickey" for Adam Hickey), or the sentence opens with
+    "he", "she" or "they". False when the question asks no age, names no one by two or more capitalised
+    words after its first, or the sentence gives no age."""
+    if asked_measure(question) != "age":
+        return False
+    names = [m.group(1) for m in _FULL_NAME.finditer(question) if m.start() > 0]
+    words = {w.lower().removesuffix("'s").removesuffix("’s") for name in names for w in name.split()}
+    ages = list(_GIVES["age"].finditer(sentence))
+    if not words or not ages or _PRONOUN_START.match(sentence.lstrip()):
+        return False
+    for age in ages:
+        near = sentence[max(0, age.start() - _AGE_REACH) : age.end() + _AGE_REACH].lower()
+        if any(re.search(r"\b" + re.escape(w) + r"\b", near) for w in words):
+            return False
+    return True

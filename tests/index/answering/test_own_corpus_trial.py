@@ -57,7 +57,7 @@ def engine4(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> An
         # when written: 25/32 answers, 3/32 wrongly abstained, 7/18 abstained
         ("engine3", QUESTIONS3, {"contains_answer": 25, "abstained_unanswerable": 12}),
         # when written: 19/30 answers, 2/30 wrongly abstained, 7/20 abstained (near misses 3/14)
-        ("engine4", QUESTIONS4, {"contains_answer": 19, "abstained_unanswerable": 13}),
+        ("engine4", QUESTIONS4, {"contains_answer": 19, "abstained_unanswerable": 14}),
     ],
 )
 def test_the_trials_question_sets(
@@ -161,6 +161,7 @@ def test_what_the_second_trial_s_articles_do_not_say(engine3: Any, question: str
         ("What sentence was Gordon Pell given?", "tells of no sentence passed"),
         ("Why was Dani Okafor sent off in the cup final?", "tells of no dismissal"),
         ("Who was killed when the garden wall collapsed during Storm Ingrid?", "does not state the death"),
+        ("How old is the Rovers manager Lena Castellanos?", "gives the age of someone else"),
     ],
 )
 def test_the_third_trials_near_misses_abstain(engine4: Any, question: str, reason: str) -> None:

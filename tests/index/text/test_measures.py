@@ -122,3 +122,20 @@ def test_every_kind_has_a_readable_name() -> None:
     assert kinds == set(MEASURE_NAMES)
     with pytest.raises(KeyError):
         gives_measure("volume", "It holds 2 litres.")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "else_"),
+    [
+        # the third trial's near miss, our words: the age given is another person's
+        ("How old is the club manager Lena Varga?", "The 19-year-old forward Ana Ruiz scored twice.", True),
+        ("How old is Adam Hickey, the junior runner?", "Meanwhile 16-year-old Hickey runs the junior race.", False),
+        ("How old is Lena Varga?", "She is 45 and has managed the club since 2019.", False),  # "she" opens it
+        ("How old is the substitute who scored twice?", "The 19-year-old forward Ana Ruiz scored twice.", False),
+        ("How tall is Lena Varga?", "The 19-year-old forward Ana Ruiz scored twice.", False),  # no age asked
+    ],
+)
+def test_an_age_of_someone_else_is_no_answer(question: str, sentence: str, else_: bool) -> None:
+    from citeqa.index.text.measures import age_of_someone_else
+
+    assert age_of_someone_else(question, sentence) is else_
