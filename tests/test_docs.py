@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from citeqa.index.limits import DEFAULT_K
 from citeqa.service.settings import Settings
 from tests.conftest import ROOT
 
@@ -121,6 +122,59 @@ def test_readme_says_how_to_install_the_tools_it_runs_from_the_venv() -> None:
     for paragraph in read(README).split("\n\n"):
         for tool in re.findall(r"\.venv/bin/([\w.-]+)", paragraph):
             assert tool in installed or "make install-test" in paragraph, paragraph
+
+
+def readme_section(title: str) -> str:
+    """The text of the README's ``## title`` section, up to the next ``## `` heading."""
+    text = read(README)
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end >= 0 else None]
+
+
+def citeqa_lines(text: str) -> list[list[str]]:
+    """The words of every ``citeqa ...`` command line in ```sh blocks of ``text`` (comments dropped)."""
+    import shlex
+
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    return [
+        shlex.split(line, comments=True)[1:]
+        for block in blocks
+        for line in block.splitlines()
+        if line.startswith("citeqa ")
+    ]
+
+
+def cli_command(name: str) -> Any:
+    import typer.main
+
+    from citeqa.service.cli import app
+
+    return typer.main.get_command(app).commands[name]
+
+
+def test_readme_commands_use_options_the_commands_have() -> None:
+    for words in citeqa_lines(read(README)):
+        options = {opt for param in cli_command(words[0]).params for opt in param.opts}
+        assert [w for w in words[1:] if w.startswith("-") and w not in options] == [], words
+
+
+def test_readme_shows_how_to_answer_from_your_own_folder_of_articles() -> None:
+    """A new user found only "put files under corpus/": the README builds another folder into another index
+    and runs ask, eval and serve on it, with lines the CLI parses as written."""
+    section = readme_section("Your own articles")
+    lines = citeqa_lines(section)
+    build = next(words for words in lines if words[0] == "build")
+    index = build[build.index("--index") + 1]
+    assert "--corpus" in build and build[build.index("--corpus") + 1] != "corpus"
+    used = {words[0] for words in lines if "--index" in words and words[words.index("--index") + 1] == index}
+    assert {"build", "ask", "eval", "serve"} <= used
+    for words in lines:
+        cli_command(words[0]).make_context(words[0], words[1:])  # raises on an unknown option or a missing argument
+    eval_k = next(p.default for p in cli_command("eval").params if p.name == "k")
+    ask_k = next(p.default for p in cli_command("ask").params if p.name == "k")
+    assert (eval_k, ask_k) == (10, DEFAULT_K)  # /v1/ask's default is DEFAULT_K too
+    assert f"reads {eval_k} passages" in section and f"read {ask_k}:" in section.replace("\n", " ")
 
 
 # docs/ --------------------------------------------------------------------------------------------

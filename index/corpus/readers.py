@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import PurePath
 
 from citeqa.index.corpus.encoding import decode_text
 from citeqa.index.corpus.html import read_html
@@ -30,7 +31,10 @@ from citeqa.index.domain import Document
 Warn = Callable[[str], None]
 
 DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".pdf"})
-TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+TEXT_SUFFIXES = MARKDOWN_SUFFIXES | {".txt", ".text"}
+READER_FORMATS = frozenset({"html", "pdf"})
+"""The ``metadata["format"]`` the HTML and PDF readers give a document."""
 READABLE_SUFFIXES = TEXT_SUFFIXES | DOCUMENT_SUFFIXES | {""}  # a file without a suffix is read as text
 SUPPORTED_TYPES = "Markdown (.md, .markdown), text (.txt, .text), HTML (.html, .htm, .xhtml) or PDF (.pdf)"
 """The file types a corpus holds, as messages name them."""
@@ -60,3 +64,14 @@ def read_document(data: bytes, doc_id: str, source: str = "", warn: Warn | None 
     if kind == "html":
         return read_html(raw, doc_id, source)
     return parse_document(raw, doc_id, source, say)
+
+
+def document_format(doc: Document) -> str:
+    """A document's format as ``citeqa list`` names it: ``html`` or ``pdf`` when that reader read it (its
+    ``metadata["format"]``, chosen by content, whatever the file's name), else ``markdown`` for a file named
+    ``.md`` or ``.markdown`` (``doc.source``) and ``text`` for any other. Markdown and text share one reader
+    (``parse_document``: front matter read in either, body kept verbatim), so the name tells them apart."""
+    given = doc.metadata.get("format", "")
+    if given in READER_FORMATS:
+        return given
+    return "markdown" if PurePath(doc.source).suffix.lower() in MARKDOWN_SUFFIXES else "text"

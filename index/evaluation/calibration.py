@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from citeqa.index.answering.abstention import AbstainModel, abstention_curve, choose_threshold
+from citeqa.index.answering.abstention import AbstainModel, abstention_curve, choose_capped_threshold
 from citeqa.index.answering.extraction import Answer
 from citeqa.index.answering.training import (
     Example,
@@ -129,7 +129,11 @@ def question_signals(engine: Engine, questions: Sequence[Question]) -> list[dict
 class Calibration:
     """The calibrated model and the abstention accuracy of the answers the service gives with the model
     before (``prior``) and after: the full answer path (``Extractor.finish``), its rule checks included
-    (off-topic, another year's case, the person or measure asked for missing), as ``citeqa eval`` counts it."""
+    (off-topic, another year's case, the person or measure asked for missing), as ``citeqa eval`` counts it.
+
+    ``threshold_before``: the prior's threshold (a probability, 0 to 1); ``max_wrong_abstain``: the cap
+    the threshold was chosen under, the largest share (0 to 1) of the answerable questions its
+    probability may abstain on (``TrainingParams.max_wrong_abstain``, with or without a refit)."""
 
     model: AbstainModel
     questions: int
@@ -139,6 +143,13 @@ class Calibration:
     cross_validation: dict[str, int] | None = None
     folds: int = 0
     by_article: bool = True
+    threshold_before: float = 0.5
+    max_wrong_abstain: float = TrainingParams.max_wrong_abstain
+
+    @property
+    def improved(self) -> bool:
+        """Whether the new model answers more of the questions right (abstained or not) than the prior."""
+        return self.accuracy_after > self.accuracy_before
 
 
 def calibrate(
@@ -153,8 +164,10 @@ def calibrate(
 ) -> Calibration:
     """Fit the sentence ranker and the answerability model (L2 penalty ``strength``) on ``questions`` and
     choose the threshold (``citeqa.index.answering.training.fit_answer_model``); with ``refit=False`` keep ``prior`` and
-    choose only the threshold maximising the accuracy of its probability alone (rule checks abstain whatever
-    the threshold).
+    choose only the threshold, as the refit does: the one maximising the accuracy of its probability alone
+    among those abstaining on at most ``TrainingParams.max_wrong_abstain`` of the answerable questions
+    (``choose_capped_threshold``; rule checks abstain whatever the threshold). Whether it does better than
+    the prior's is ``Calibration.improved``.
 
     ``select``: choose the two penalties instead, by 4-fold cross-validation by article over
     ``training.GRID`` (``select_params``), as the shipped model's were chosen. ``folds`` (2 or more):
@@ -177,6 +190,7 @@ def calibrate(
     note = f"calibrated on {len(questions)} questions ({sum(labels)} answerable)"
     params: TrainingParams | None = None
     measured: dict[str, int] | None = None
+    cap = TrainingParams.max_wrong_abstain
     if refit:
         try:
             params = select_params(engine.extractor, examples) if select else TrainingParams(strength, strength)
@@ -189,6 +203,7 @@ def calibrate(
                 "candidates, in every training fold: label more questions, over more articles, or use fewer --folds"
             ) from None
         note += f", ranker L2 {params.ranker_l2:g}, answerability L2 {params.abstain_l2:g}"
+        cap = params.max_wrong_abstain
         try:
             model = fit_answer_model(engine.extractor, examples, params, note)
         except ValueError:  # no question with a sentence holding its answer: keep the prior's ranker
@@ -197,13 +212,24 @@ def calibrate(
         probabilities = [
             prior.probability(question_signals_for(engine.extractor, e.prepared, ranker)) for e in examples
         ]
-        model = prior.with_threshold(choose_threshold(probabilities, labels))
+        model = prior.with_threshold(choose_capped_threshold(probabilities, labels, cap))
     signals = [question_signals_for(engine.extractor, e.prepared, model.ranker or ranker) for e in examples]
     curve = tuple(abstention_curve([model.probability(s) for s in signals], labels))
     model = AbstainModel(model.bias, dict(model.weights), model.threshold, note, curve, model.ranker or ranker)
     after = served_accuracy(engine, examples, model)
     by_article = all(q.doc_id for q in questions)
-    return Calibration(model, len(questions), before, after, params, measured, folds if measured else 0, by_article)
+    return Calibration(
+        model,
+        len(questions),
+        before,
+        after,
+        params,
+        measured,
+        folds if measured else 0,
+        by_article,
+        prior.threshold,
+        cap,
+    )
 
 
 def with_articles(questions: Sequence[Question], documents: dict[str, Document]) -> list[Question]:

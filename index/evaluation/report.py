@@ -103,6 +103,8 @@ VERDICTS = {
     "retrieved": "retrieval only: the named document is among the top k",
     "missed": "retrieval only: the named document is not among the top k",
 }
+RETRIEVAL_VERDICTS = ("retrieved", "missed")
+ANSWER_VERDICTS = tuple(v for v in VERDICTS if v not in RETRIEVAL_VERDICTS)
 
 
 def _verdict(row: Scored, unknown: frozenset[str] = frozenset()) -> str:
@@ -123,11 +125,14 @@ def _verdict(row: Scored, unknown: frozenset[str] = frozenset()) -> str:
 
 def verdicts_by(result: EvalResult, by: str) -> dict[str, dict[str, int]]:
     """For each value of the question set's field ``by`` (in order of first use; "" for questions without
-    it): how many questions, and how many got each verdict of ``VERDICTS`` (those that occur)."""
+    it): how many questions, and how many got each verdict the run can give, 0 included (``ANSWER_VERDICTS``,
+    or ``RETRIEVAL_VERDICTS`` for a retrieval-only run), so runs on other sets or indexes line up."""
     unknown = frozenset(result.unknown.ids)
+    retrieval_only = any(row.observation.answerable is None for row in result.rows)
+    columns = RETRIEVAL_VERDICTS if retrieval_only else ANSWER_VERDICTS
     groups: dict[str, dict[str, int]] = {}
     for row in result.rows:
-        counts = groups.setdefault(row.question.extra.get(by, ""), {"questions": 0})
+        counts = groups.setdefault(row.question.extra.get(by, ""), {"questions": 0} | dict.fromkeys(columns, 0))
         counts["questions"] += 1
         verdict = _verdict(row, unknown)
         counts[verdict] = counts.get(verdict, 0) + 1
@@ -135,8 +140,11 @@ def verdicts_by(result: EvalResult, by: str) -> dict[str, dict[str, int]]:
 
 
 def verdict_table(groups: dict[str, dict[str, int]], by: str) -> list[str]:
-    """``verdicts_by``'s counts as a Markdown table: a row per value, a column per verdict that occurs."""
-    verdicts = [v for v in VERDICTS if any(v in counts for counts in groups.values())]
+    """``verdicts_by``'s counts as a Markdown table: a row per value, a column per verdict the run can give
+    (``ANSWER_VERDICTS``, or ``RETRIEVAL_VERDICTS`` when the counts are a retrieval-only run's), those that
+    no question got included, so every run's table has the same columns."""
+    retrieval_only = any(counts.get(v) for counts in groups.values() for v in RETRIEVAL_VERDICTS)
+    verdicts = RETRIEVAL_VERDICTS if retrieval_only else ANSWER_VERDICTS
     lines = [f"| {by} | questions | " + " | ".join(verdicts) + " |", "|---" * (len(verdicts) + 2) + "|"]
     for value, counts in groups.items():
         cells = [str(counts.get(v, 0)) for v in verdicts]

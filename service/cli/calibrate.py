@@ -37,6 +37,9 @@ def run_calibration(
             "questions": result.questions,
             "accuracy_before": round(result.accuracy_before, 4),
             "accuracy_after": round(result.accuracy_after, 4),
+            "threshold_before": result.threshold_before,
+            "max_wrong_abstain": result.max_wrong_abstain,
+            "improved": result.improved,
             "params": vars(result.params) if result.params else None,
             "cross_validation": (
                 {"folds": result.folds, **result.cross_validation} if result.cross_validation is not None else None
@@ -48,11 +51,11 @@ def run_calibration(
         return result
     model = result.model
     typer.echo(f"threshold {model.threshold:.4f} ({model.note})")
+    cap = f"abstains on at most {result.max_wrong_abstain:.0%} of these answerable questions"
     if result.params is not None:
-        cap = result.params.max_wrong_abstain
-        typer.echo(f"  the most accurate that abstains on at most {cap:.0%} of these answerable questions")
+        typer.echo(f"  the most accurate that {cap}")
     else:
-        typer.echo("  the most accurate for the current model's probability alone")
+        typer.echo(f"  the most accurate for the current model's probability alone that {cap}")
     typer.echo(
         f"abstention accuracy {result.accuracy_before:.3f} before, {result.accuracy_after:.3f} after, on the "
         f"questions it was fitted on (the answers /v1/ask gives at k={DEFAULT_K}, rule checks included, "
@@ -72,6 +75,8 @@ def run_calibration(
         )
     if write is not None:
         typer.echo(f"wrote {write}: serve with CITEQA_ABSTAIN_MODEL_FILE={write}")
+    elif not refit and not result.improved:
+        typer.echo(_keep_current(result))
     else:
         typer.echo(_how_to_use(model.threshold, refit))
     return result
@@ -86,6 +91,14 @@ def _cross_validated(totals: dict[str, int], folds: int, select: bool, by_articl
         f"{totals['contains_answer']}/{totals['answerable']} answers hold an acceptable answer, "
         f"{totals['wrongly_abstained']}/{totals['answerable']} answerable abstained, "
         f"{totals['abstained_unanswerable']}/{totals['unanswerable']} unanswerable abstained"
+    )
+
+
+def _keep_current(result: Calibration) -> str:
+    """Advice when ``--threshold-only`` chose a threshold no more accurate than the current one."""
+    return (
+        f"keep the current threshold {result.threshold_before:.4f}: {result.model.threshold:.4f} does not improve "
+        f"on it (abstention accuracy {result.accuracy_before:.3f} before, {result.accuracy_after:.3f} after)"
     )
 
 

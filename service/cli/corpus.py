@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from citeqa.index.corpus.readers import document_format
 from citeqa.index.errors import DocumentConflict, InvalidInput
 from citeqa.index.indexing.build import LOCK_WAIT_SECONDS, BuildReport
 from citeqa.index.indexing.collection import Change, add_files, change_and_build, remove_document
@@ -152,7 +153,7 @@ def list_documents(index_dir: Path, as_json: bool, echo: Echo) -> None:
     counts = chunks_per_document(read_chunks(directory, documents))
     rows = [
         {"doc_id": d.doc_id, "title": d.title, "source": d.source, "url": d.url, "date": d.date,
-         "chunks": counts.get(d.doc_id, 0), "format": d.metadata.get("format", "text")}
+         "chunks": counts.get(d.doc_id, 0), "format": document_format(d)}
         for d in documents.values()
     ]  # fmt: skip
     if as_json:

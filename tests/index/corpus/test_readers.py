@@ -8,7 +8,7 @@ import pytest
 
 from citeqa.index.corpus.markdown import parse_document
 from citeqa.index.corpus.pdf import page_of
-from citeqa.index.corpus.readers import read_document, sniff
+from citeqa.index.corpus.readers import document_format, read_document, sniff
 from citeqa.index.corpus.walk import read_corpus
 from citeqa.index.errors import CorpusError
 from tests.article_files import (
@@ -80,6 +80,28 @@ def test_reader_is_chosen_by_content_not_extension(tmp_path: Path) -> None:
     assert docs["report"].metadata["format"] == "pdf"
     assert docs["notes"].title == "Plain notes"
     assert page_of(docs["notes"], 3) is None
+
+
+def test_format_names_the_reader_else_markdown_or_text_by_the_file_name(tmp_path: Path) -> None:
+    """A new user's front-matter Markdown files were listed as "text": Markdown and text share a reader,
+    so a .md or .markdown file is "markdown"; HTML and PDF are named by content, whatever the file's name."""
+    (tmp_path / "saved-page.txt").write_text(article_html(), encoding="utf-8")
+    (tmp_path / "report").write_bytes(report_pdf())
+    (tmp_path / "front.md").write_text("---\ntitle: Front\nformat: interview\n---\nA body.\n", encoding="utf-8")
+    (tmp_path / "bare.MARKDOWN").write_text("Bare notes\n\nNo front matter.\n", encoding="utf-8")
+    (tmp_path / "plain.txt").write_text("Plain notes\n\nNothing but text here.\n", encoding="utf-8")
+    (tmp_path / "fronted.txt").write_text("---\ntitle: Fronted\n---\nText with front matter.\n", encoding="utf-8")
+    formats = {d.doc_id: document_format(d) for d in read_corpus(tmp_path)}
+    assert formats == {
+        "saved-page": "html",
+        "report": "pdf",
+        "front": "markdown",
+        "bare": "markdown",
+        "plain": "text",
+        "fronted": "text",
+    }
+    (default,) = read_corpus(ROOT / "corpus")
+    assert document_format(default) == "markdown"
 
 
 def test_default_corpus_reads_exactly_as_before() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,13 @@ import pytest
 from citeqa.index.errors import InvalidInput
 from citeqa.index.evaluation import report as report_module
 from citeqa.index.evaluation.question_sets import Question, QuestionSet
-from citeqa.index.evaluation.report import format_differences, read_report_figures, write_report
+from citeqa.index.evaluation.report import (
+    format_differences,
+    read_report_figures,
+    verdict_table,
+    verdicts_by,
+    write_report,
+)
 from citeqa.index.evaluation.runner import Observation, UnknownDocuments, compare, evaluate
 
 TEXT = "Rutte visited Tokyo in April. He met Ishiba. NATO’s “next level” of cooperation was agreed."
@@ -264,3 +271,38 @@ def test_a_verdict_says_why_a_correct_answer_still_failed(tmp_path: Path) -> Non
     with (tmp_path / "report" / "questions.csv").open(encoding="utf-8") as fh:
         assert [r["verdict"] for r in csv.DictReader(fh)] == ["document missed", "document not in index"]
     assert "| q2 | Who did Rutte meet? | document not in index |" in (tmp_path / "report" / "summary.md").read_text()
+
+
+def test_verdicts_by_a_field_have_the_same_columns_in_every_run(tmp_path: Path) -> None:
+    """A new user's `--by style` tables did not line up: a run where no question should have abstained
+    dropped that column. Every verdict an answer run can give is a column (and a count, 0 included)."""
+    questions = tuple(replace(q, extra={"style": "unanswerable" if not q.answerable else "own"}) for q in QUESTIONS)
+    answered = Observation(True, "Sure. [1]", (("a", 0, 29),), (("a", 0, 29, "Rutte visited Tokyo in April."),), 1.0)
+    runs = {
+        "abstains": evaluate(QuestionSet("t", "jsonl", questions), ScriptedRunner(observations()), k=5),
+        "answers": evaluate(
+            QuestionSet("t", "jsonl", questions), ScriptedRunner([*observations()[:2], answered, answered]), k=5
+        ),
+    }
+    verdicts = (
+        "correct",
+        "wrong answer",
+        "document missed",
+        "document not in index",
+        "abstained",
+        "should have abstained",
+        "wrongly abstained",
+    )
+    tables = {name: verdict_table(verdicts_by(result, "style"), "style") for name, result in runs.items()}
+    assert tables["abstains"][0] == tables["answers"][0] == "| style | questions | " + " | ".join(verdicts) + " |"
+    assert all(line.count("|") == len(verdicts) + 3 for table in tables.values() for line in table)
+    assert tables["abstains"][2:] == [
+        "| own | 3 | 1 | 1 | 0 | 0 | 0 | 0 | 1 |",
+        "| unanswerable | 1 | 0 | 0 | 0 | 0 | 1 | 0 | 0 |",
+    ]
+    groups = write_report(runs["abstains"], tmp_path / "r", "t.jsonl", {}, by="style")["by"]["groups"]
+    assert groups["unanswerable"] == {"questions": 1, **dict.fromkeys(verdicts, 0), "abstained": 1}
+    retrieval = [Observation(None, "", (("a", 0, 29),), (), 1.0) for _ in QUESTIONS]
+    searched = evaluate(QuestionSet("t", "jsonl", questions), ScriptedRunner(retrieval, retrieval_only=True), k=5)
+    header = verdict_table(verdicts_by(searched, "style"), "style")[0]
+    assert header == "| style | questions | retrieved | missed |"

@@ -268,7 +268,7 @@ def test_cli_add_list_remove(corpus: Path, tmp_path: Path) -> None:
 
     listed = json.loads(runner.invoke(app, ["list", "--index", str(index), "--json"]).stdout)
     formats = {d["doc_id"]: d["format"] for d in listed["documents"]}
-    assert formats == {"japan-nato-rutte-visit": "text", "tidal": "html", "report": "pdf"}
+    assert formats == {"japan-nato-rutte-visit": "markdown", "tidal": "html", "report": "pdf"}
 
     asked = runner.invoke(app, ["ask", "How large was the dividend each member received?", "--index", str(index)])
     assert "(report, characters" in asked.stdout

@@ -190,6 +190,42 @@ def test_calibrate_says_how_to_serve_what_it_fitted(small_index: Path) -> None:
     assert "at most 3% of these answerable questions" in refit and "on the questions it was fitted on" in refit
     kept = CliRunner().invoke(app, ["calibrate", *where, "--threshold-only"]).output
     assert "use it: CITEQA_ABSTAIN_THRESHOLD=" in kept and "the current weights with this threshold" in kept
+    assert "probability alone that abstains on at most 3% of these answerable questions" in kept
+
+
+def test_calibrate_threshold_only_abstains_on_few_answerable_questions(small_index: Path) -> None:
+    """A new user's `--threshold-only` threshold refused 15 of 30 answerable questions for no gain in accuracy:
+    it is chosen as the refit's is, abstaining on at most `max_wrong_abstain` of the answerable questions."""
+    from citeqa.index.answering.training import TrainingParams, question_signals
+    from citeqa.index.evaluation.calibration import prepare_questions, read_labelled
+    from citeqa.service.settings import Settings
+    from citeqa.service.wiring import load_engine
+
+    args = ["calibrate", str(SMALL_OWN), "--index", str(small_index), "--threshold-only", "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    engine = load_engine(Settings(index_dir=small_index))
+    prior = engine.extractor.model
+    ranker = prior.ranker or engine.extractor.ranker
+    answerable = [e for e in prepare_questions(engine, read_labelled(SMALL_OWN)) if e.question.answerable]
+    probabilities = [prior.probability(question_signals(engine.extractor, e.prepared, ranker)) for e in answerable]
+    abstained = sum(p < payload["model"]["threshold"] for p in probabilities)
+    assert abstained <= TrainingParams.max_wrong_abstain * len(answerable)
+    assert payload["max_wrong_abstain"] == TrainingParams.max_wrong_abstain
+    assert payload["improved"] and payload["accuracy_after"] > payload["accuracy_before"]
+
+
+def test_calibrate_threshold_only_says_to_keep_a_threshold_it_does_not_beat(default_index: Path) -> None:
+    """Every answer of seed_dev is already right (accuracy 1.000): no threshold improves on the current one."""
+    where = [str(SEED_DEV), "--index", str(default_index), "--threshold-only"]
+    text = CliRunner().invoke(app, ["calibrate", *where]).output
+    assert "abstention accuracy 1.000 before, 1.000 after" in text
+    assert "use it:" not in text
+    payload = json.loads(CliRunner().invoke(app, ["calibrate", *where, "--json"]).stdout)
+    current = f"{payload['threshold_before']:.4f}"
+    assert f"keep the current threshold {current}: {payload['model']['threshold']:.4f} does not improve on it" in text
+    assert payload["accuracy_before"] == payload["accuracy_after"] == 1.0 and not payload["improved"]
 
 
 def test_questions_without_doc_id_fold_by_the_article_of_their_evidence(default_index: Path) -> None:
