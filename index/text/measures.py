@@ -199,28 +199,31 @@ def gives_measure(kind: str, sentence: str, question: str = "") -> bool:
     return any(m.group(0).strip().lower() not in asked for m in _GIVES[kind].finditer(sentence))
 
 
-# How far (characters) from an age the person it is of may be named: "Hickey, 16," or "16-year-old Hickey"
-_AGE_REACH = 50
+# The person an age is given of, by apposition: a full name after "N-year-old" and up to three lower-case
+# words ("the 19-year-old forward Dani Okafor"), or before ", N," ("Dani Okafor, 19,")
+_NAME_AFTER_AGE = re.compile(r"^(?:\s+[a-z][\w-]*){0,3}\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)")
+_NAME_BEFORE_AGE = re.compile(r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)\s*$")
 _FULL_NAME = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)")
-_PRONOUN_START = re.compile(r"^[\"“‘']?(?:he|she|they)\b", re.I)
 
 
 def age_of_someone_else(question: str, sentence: str) -> bool:
-    """Whether ``sentence`` gives ages only of people other than the one ``question`` asks the age of by
-    full name: "How old is the Rovers manager Lena Castellanos?" is not answered by "the 19-year-old
-    forward Dani Okafor". An age counts for the person when a word of the name stands within
-    ``_AGE_REACH`` characters of it ("16-year-old Hickey" for Adam Hickey), or the sentence opens with
-    "he", "she" or "they". False when the question asks no age, names no one by two or more capitalised
-    words after its first, or the sentence gives no age."""
+    """Whether every age ``sentence`` gives is another person's than the one ``question`` asks the age of by
+    full name: "How old is the Rovers manager Lena Castellanos?" is not answered by "the 19-year-old forward
+    Dani Okafor". An age is another person's when a full name in apposition to it ("the 19-year-old forward
+    Dani Okafor", "Dani Okafor, 19,") shares no word with the question's names; an age with no name beside
+    it may be the asked person's ("the Ospreys are interested in the 32-year-old" for Mefin Davies). False
+    when the question asks no age or names no one by two or more capitalised words after its first."""
     if asked_measure(question) != "age":
         return False
     names = [m.group(1) for m in _FULL_NAME.finditer(question) if m.start() > 0]
-    words = {w.lower().removesuffix("'s").removesuffix("’s") for name in names for w in name.split()}
+    asked = {w.lower().removesuffix("'s").removesuffix("’s") for name in names for w in name.split()}
     ages = list(_GIVES["age"].finditer(sentence))
-    if not words or not ages or _PRONOUN_START.match(sentence.lstrip()):
+    if not asked or not ages:
         return False
     for age in ages:
-        near = sentence[max(0, age.start() - _AGE_REACH) : age.end() + _AGE_REACH].lower()
-        if any(re.search(r"\b" + re.escape(w) + r"\b", near) for w in words):
+        after = _NAME_AFTER_AGE.match(sentence[age.end() :])
+        before = _NAME_BEFORE_AGE.search(sentence[: age.start()]) if age.group(0).startswith(",") else None
+        beside = after or before
+        if beside is None or {w.lower() for w in beside.group(1).split()} & asked:
             return False
     return True

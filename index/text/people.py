@@ -105,6 +105,8 @@ _ROLE_FAMILIES = (
         r"chief|boss|chair|president|director|head|ceo|executive",
     ),
     ("manager coach", r"manag|coach|trainer|boss"),
+    # "Which cabinet minister ...?" answered by "Home Secretary Charles Clarke"
+    ("minister secretary chancellor", r"minist|secretar|chancellor|cabinet"),
     ("writer author novelist", r"writ|author|novel|playwright"),
     ("actor actress", r"act|star"),
     ("singer musician rapper", r"sing|music|rapper|band|vocal"),

@@ -132,6 +132,9 @@ def test_every_kind_has_a_readable_name() -> None:
         ("How old is Adam Hickey, the junior runner?", "Meanwhile 16-year-old Hickey runs the junior race.", False),
         ("How old is Lena Varga?", "She is 45 and has managed the club since 2019.", False),  # "she" opens it
         ("How old is the substitute who scored twice?", "The 19-year-old forward Ana Ruiz scored twice.", False),
+        # an age with no name beside it may be the asked person's (a blind set's answer, our words)
+        ("How old is Tomos Rees?", "The Ospreys are interested in the 32-year-old, but he may stay.", False),
+        ("How old is Lena Varga?", "Ana Ruiz, 19, scored twice.", True),
         ("How tall is Lena Varga?", "The 19-year-old forward Ana Ruiz scored twice.", False),  # no age asked
     ],
 )

@@ -156,6 +156,7 @@ def test_an_acronym_or_its_expansion_is_no_answer_to_a_person_asked_for(sentence
         # several roles: missing only when the article uses none of them
         ("Which singer did the veteran comedian marry?", "The comedian married Ann Lee in 1950.", None),
         ("Who restored the lifeboat?", "The lifeboat was restored.", None),  # no role asked
+        ("Which cabinet minister put forward the plan?", "Home Secretary Ann Lee put forward the plan.", None),
     ],
 )
 def test_a_role_asked_for_that_the_article_never_names(question: str, article: str, missing: str | None) -> None:
