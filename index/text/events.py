@@ -128,6 +128,12 @@ _TELLS = {kind: re.compile(r"\b(?:" + words + r")\b", re.I) for kind, words in _
 # (a firm's) nor "lost" alone ("Why were 300 jobs lost?")
 _ASKED = {
     **_TELLS,
+    # "Why did Laporte leave Harinordoquy out of the squad?" asks about an omission, not a resignation
+    "resignation": re.compile(
+        r"\b(?:resign\w*|quit(?:s|ting)?|st(?:ep|eps|epped|epping|and|ands|ood|anding) down|"
+        r"le(?:ave|aves|aving|ft)(?!(?:\s+[\w’'-]+){0,4}\s+out\b)|depart\w*|walk(?:s|ed|ing)? out|retire\w*)\b",
+        re.I,
+    ),
     "defeat": re.compile(
         r"\b(?:lose|loses|lost|losing) (?:to|against|in|the (?:[\w-]+ ){0,3}(?:final|match|game|race|title|election|"
         r"vote|seat|tie|semi-final|contest|battle|case|appeal|fight|bout|round))\b|\b(?:defeated|beaten)\b",

@@ -72,6 +72,8 @@ def test_every_kind_has_a_readable_name() -> None:
         ("Why did Jack McConnell say sorry to the pupils?", "apology"),
         ("When did the council apologise for the delay?", "apology"),
         ("Why did Ana Ruiz lose the 800m final to Mira Holt?", "defeat"),
+        ("Why did the coach leave Ana Ruiz out of the squad?", None),  # an omission, not a resignation
+        ("Why did Ana Ruiz leave the club?", "resignation"),
         ("Why was Rovers beaten at home?", "defeat"),
         ("Why were 300 jobs lost?", None),  # not a contest
         ("Why did Rovers beat Leeds?", None),  # the winner's verb
