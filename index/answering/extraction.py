@@ -430,7 +430,7 @@ class Extractor:
         # the answer's sentences in any form; the rest of its article when it withholds with the question's
         # own wh-word ("declined to say how many jobs would go" for "How many jobs will go?")
         found = [withheld(q.text, doc.text[s:e]) for s, e in spans]
-        if withholds(doc.text):  # one search of the article before reading its sentences one by one
+        if withholds(doc.text, q.text):  # one search of the article before reading its sentences one by one
             found += [withheld(q.text, doc.text[s:e], explicit=True) for s, e in self.spans_of(doc_id)]
         for says in found:
             if says is not None:

@@ -404,10 +404,13 @@ def withheld(question: str, sentence: str, explicit: bool = False) -> str | None
     return found.group(0) if found else None
 
 
-def withholds(text: str) -> bool:
-    """Whether ``text`` says anywhere that someone would not say how much, when, who ..., or that a sum was not
-    disclosed (a cheap test before ``withheld(..., explicit=True)`` reads its sentences)."""
-    return _WOULD_NOT_SAY.search(text) is not None or _UNDISCLOSED.search(text) is not None
+def withholds(text: str, question: str = "") -> bool:
+    """Whether ``text`` says anywhere that someone would not say how much, when, who ..., or, when ``question``
+    asks for a sum in a deal, that one was not disclosed (a cheap test before ``withheld(question, ...,
+    explicit=True)`` reads its sentences: it finds nothing else)."""
+    if _WOULD_NOT_SAY.search(text) is not None:
+        return True
+    return _DEAL_ASK.search(question) is not None and _UNDISCLOSED.search(text) is not None
 
 
 def _withheld_explicitly(question: str, sentence: str, said: set[str], asked: set[str]) -> str | None:
