@@ -46,7 +46,7 @@ from citeqa.index.text.events import (
     tells_decision,
 )
 from citeqa.index.text.measures import MEASURE_NAMES, age_of_someone_else, asked_measure, gives_measure
-from citeqa.index.text.people import asks_for_someone_unnamed, missing_role, names_someone_new
+from citeqa.index.text.people import asks_for_someone_unnamed, missing_role, names_someone_new, untold_maker
 from citeqa.index.text.questions import other_year, question_type, surface_words, withheld, withholds
 from citeqa.index.text.specificity import specificity
 from citeqa.index.text.tokens import STOPWORDS, terms
@@ -245,7 +245,7 @@ class Extractor:
         nobody = (
             self._withheld(q, doc_id, spans)
             or self._names_nobody(q, doc_id, spans)
-            or self._role_missing(q, doc_id)
+            or self._role_missing(q, doc_id, spans)
             or self._no_measure(q, doc_id, spans)
             or self._no_event(q, doc_id, spans)
         )
@@ -410,16 +410,25 @@ class Extractor:
             "answer_type_missing", f"the closest article ({_quote(doc.title)}) does not name the person asked for"
         )
 
-    def _role_missing(self, q: QuestionTerms, doc_id: str) -> Abstention | None:
+    def _role_missing(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
         """An abstention when the question asks for a person by a role (``missing_role``) that the answer's
         article never names, by any word of its family: "Who is Ana Ivanovic's coach?" is not answered by
-        the article on her win, which names her opponent and no coach."""
+        the article on her win, which names her opponent and no coach. Nor is a question asking who made
+        something by the verb of making ("Who directed Boogeyman?") answered by sentences telling of no
+        making (``untold_maker``)."""
         doc = self.documents[doc_id]
         role = missing_role(q.text, f"{doc.title}\n{doc.text}")
+        if role is not None:
+            return Abstention(
+                "answer_type_missing",
+                f"the closest article ({_quote(doc.title)}) never mentions a {role.lower()}",
+                (role,),
+            )
+        role = untold_maker(q.text, " ".join(doc.text[s:e] for s, e in spans))
         if role is None:
             return None
         return Abstention(
-            "answer_type_missing", f"the closest article ({_quote(doc.title)}) never mentions a {role.lower()}", (role,)
+            "answer_type_missing", f"the closest article ({_quote(doc.title)}) does not say who the {role} is", (role,)
         )
 
     def _withheld(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:

@@ -20,6 +20,7 @@ from citeqa.index.text.questions import new_names
 from citeqa.index.text.tokens import UPPER, words
 
 __all__ = [
+    "asked_maker",
     "asks_for_a_person_by_role",
     "asks_for_person",
     "asks_for_someone_unnamed",
@@ -27,6 +28,7 @@ __all__ = [
     "missing_role",
     "names_someone_new",
     "new_people",
+    "untold_maker",
 ]
 
 _TITLE_NAMES = "Mr Mrs Ms Miss Dr Sir Lord Lady Dame Prof Professor Rev President Chancellor Judge Coach Captain"
@@ -122,19 +124,66 @@ _ROLE_FAMILIES = (
     ),
 )
 _GENERIC = frozenset("man woman men women boy girl person people real name".split())
+# A who-question asking who made something by the verb of making ("Who directed Meet the Fockers?") asks
+# for its maker: the role the verb names (first) and the words an article telling of it uses (second).
+_MAKERS = (
+    (r"directed|directs", "director", r"direct|film-?maker"),
+    (r"produced|produces", "producer", r"produc"),
+    (
+        r"founded|co-founded|set up|sets up|established",
+        "founder",
+        r"found(?:ed|er|ers|ing)\b|co-?found|set(?:s|ting)? up|establish|launch|formed\b|start",
+    ),
+    (r"wrote|writes|penned", "writer", r"wr[io]t|author|penned|novel|script|lyric"),
+    (r"composed|composes", "composer", r"compos|wr[io]t"),
+    (r"invented|invents", "inventor", r"invent|creat|devis|develop|pioneer|c[ao]me up with"),
+    (r"designed|designs", "designer", r"design|creat|develop"),
+    (r"created|creates", "creator", r"creat|invent|devis|develop|design|c[ao]me up with|found|set up|start"),
+)
+_MAKER = re.compile(
+    r"^\s*who\s+(?:first\s+|originally\s+|actually\s+)?(" + "|".join(m for m, _, _ in _MAKERS) + r")\b", re.I
+)
+
+
+def asked_maker(question: str) -> tuple[str, str] | None:
+    """The maker a who-question asks for by the verb of making, as its role and the pattern of the words
+    an answer telling of it uses: "Who directed Meet the Fockers?" -> ("director", "direct|film-?maker"); None
+    for any other question."""
+    maker = _MAKER.match(question)
+    if maker is None:
+        return None
+    verb = maker.group(1).lower()
+    return next((role, family) for made, role, family in _MAKERS if re.fullmatch(made, verb))
+
+
+def untold_maker(question: str, answer: str) -> str | None:
+    """The maker's role (``asked_maker``) when ``answer`` (the answer's sentences) tells of no making: "Who
+    directed Boogeyman?" is not answered by "Hotel Rwanda was also a new entry", which names no director
+    and tells of no directing. None when the question asks for no maker or the answer tells of one."""
+    maker = asked_maker(question)
+    if maker is None:
+        return None
+    role, family = maker
+    return None if re.search(r"\b(?:" + family + ")", answer.lower()) else role
 
 
 def missing_role(question: str, article: str) -> str | None:
     """The role that ``question`` asks a person by (``asks_for_a_person_by_role``: "Who is Ana Ivanovic's
     coach?") when ``article`` uses no word of it, nor of its family ("manager" or "trainer" for "coach"),
     else None. A question naming several roles ("the new chief executive of UK Coal, the biggest coal
-    producer") is missing one only when the article uses none of them."""
+    producer") is missing one only when the article uses none of them. A who-question asking who made
+    something by the verb of making ("Who directed Meet the Fockers?") asks for its maker: "director" when
+    the article tells of no directing ("director", "directed", "film-maker")."""
+    text = article.lower()
+    maker = asked_maker(question)
+    if maker is not None:
+        role, family = maker
+        return None if re.search(r"\b(?:" + family + ")", text) else role
     if not asks_for_a_person_by_role(question):
         return None
     roles = [m.group(0) for m in _PERSON_ROLES.finditer(question) if m.group(0).lower() not in _GENERIC]
     if not roles:
         return None
-    text = article.lower()
     for role in roles:
         named = role.lower()
         family = next(

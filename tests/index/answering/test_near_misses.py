@@ -40,6 +40,8 @@ def engine(small_index: Path) -> Any:
         ),
         ("Who restored the Kelham lifeboat?", "does not name the person asked for"),
         ("How much does the Orla Fold weigh?", "does not give the weight asked for"),
+        # a maker asked for by the verb of making, in an article that tells of no founding
+        ("Who founded the Dunmore Brewery?", "never mentions a founder"),
         ("How long did Helen Marsh teach at the school?", "does not give the length or duration asked for"),
         ("How many people watched the match at Prenton Park?", "does not give the number asked for"),
         # issue 13: a rare word no document uses counts against answering ("answered with its visiting hours")

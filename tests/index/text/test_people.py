@@ -12,6 +12,7 @@ from citeqa.index.text.people import (
     missing_role,
     names_someone_new,
     new_people,
+    untold_maker,
 )
 
 ARTICLE = (
@@ -157,6 +158,12 @@ def test_an_acronym_or_its_expansion_is_no_answer_to_a_person_asked_for(sentence
         ("Which singer did the veteran comedian marry?", "The comedian married Ann Lee in 1950.", None),
         ("Who restored the lifeboat?", "The lifeboat was restored.", None),  # no role asked
         ("Which cabinet minister put forward the plan?", "Home Secretary Ann Lee put forward the plan.", None),
+        # a maker asked for by the verb of making: the article must tell of that making
+        ("Who directed Harbour Lights?", "Harbour Lights took $12m at the weekend.", "director"),
+        ("Who directed Harbour Lights?", "Film-maker Ann Lee's Harbour Lights took $12m.", None),
+        ("Who set up the Kelvmouth Rowing Club?", "The club won the regatta again.", "founder"),
+        ("Who set up the Kelvmouth Rowing Club?", "Tom Reed founded the club in 1921.", None),
+        ("Who produced the band's debut album?", "The band's debut album sold 3,000 copies.", "producer"),
     ],
 )
 def test_a_role_asked_for_that_the_article_never_names(question: str, article: str, missing: str | None) -> None:
@@ -209,3 +216,18 @@ def test_the_person_a_question_names_after_a_title_is_not_new() -> None:
 def test_the_name_of_someone_who_asks_for_a_person() -> None:
     assert asks_for_person("What is the name of the firefighter who was burned in the blaze?")
     assert not asks_for_person("What is the name of the ferry that replaced the Torran?")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "untold"),
+    [
+        # the article may tell of another film's director; the answer must tell of the making asked for
+        ("Who directed Harbour Lights?", "Harbour Lights was also a new entry in the chart.", "director"),
+        ("Who directed Harbour Lights?", "Harbour Lights, directed by Ann Lee, was a new entry.", None),
+        ("Who first created the Zorblax logo?", "The logo was drawn up by Ann Lee, who created the brand.", None),
+        ("Who wrote the report?", "The report says profits fell.", "writer"),
+        ("Who scored the winning goal?", "Ann Lee was the hero.", None),  # no verb of making asked
+    ],
+)
+def test_a_maker_asked_for_by_the_verb_of_making(question: str, answer: str, untold: str | None) -> None:
+    assert untold_maker(question, answer) == untold
