@@ -186,11 +186,10 @@ def missing_role(question: str, article: str) -> str | None:
         return None
     for role in roles:
         named = role.lower()
-        family = next(
+        words_of_role = next(
             (f for roles_, f in _ROLE_FAMILIES if named in roles_.split() or (" " in named and named in roles_)), None
         )
-        family = family or re.escape(named[:5])
-        if re.search(r"\b(?:" + family + ")", text):
+        if re.search(r"\b(?:" + (words_of_role or re.escape(named[:5])) + ")", text):
             return None
     return roles[0]
 
