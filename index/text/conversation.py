@@ -207,11 +207,16 @@ def _people(question: str, answer: str) -> list[str]:
     """Whom the earlier turn may be about, most likely first: for a question asking for someone it does
     not name ("Who built the lighthouse?", "Who is the defence minister?"), the names its answer gave,
     people first (``is_person``) and none inside quotation marks (a speech's title); then the names in
-    the question ("Who is Mark Rutte?" is about Mark Rutte). Full names before single words."""
+    the question ("Who is Mark Rutte?" is about Mark Rutte), its subject first ("Vass" in "Why did Vass
+    sue Anna Keller?", as a follow-up's "he" most likely means), then full names before single words."""
     # a statement ("Henrik Vass created Larkspur."): its first capital starts a name unless it writes the
     # word in lower case too
     context = question if not question.rstrip().endswith("?") else ""
-    named = _full_first([c.strip() for c in new_names(question, "", context) if _names_someone(c)])
+    subject = _SUBJECT.match(question)
+    own = subject.group("name") if subject and not re.search(r"['’]s$", subject.group("name")) else None
+    names = [c.strip() for c in new_names(question, "", context) if _names_someone(c)]
+    # the question's subject first, though one word: "he" after "Why did Vass sue Anna Keller?" is Vass
+    named = list(dict.fromkeys([own, *_full_first(names)])) if own in names else _full_first(names)
     if not (answer and asks_for_someone_unnamed(question)):
         return named
     text = _MARKER.sub("", answer)
@@ -225,8 +230,6 @@ def _people(question: str, answer: str) -> list[str]:
     # the question's own names are alternatives only when they are people or the question's subject
     # ("Rutte" in "Who did Rutte meet?", not "Japan" in "Who visited Japan?" or "Who is Japan's minister?")
     context = f"{text}\n{question}"
-    subject = _SUBJECT.match(question)
-    own = subject.group("name") if subject and not re.search(r"['’]s$", subject.group("name")) else None
     alternatives = [c for c in named if is_person(c, context) or c == own]
     return list(dict.fromkeys(out + alternatives))
 

@@ -249,3 +249,29 @@ def test_it_after_who_did_a_named_thing_is_that_thing() -> None:
     )
     # "Who is ...?" asks what someone is: "it" after it is not that person
     assert "it" in resolve_followup("What does it do?", [Turn("Who is Mark Rutte?", "Mark Rutte is NATO's chief. [1]")])
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "resolved"),
+    [
+        # the earlier question's subject, though one word, before the full name of its object
+        (
+            [Turn("Why did Vass sue Anna Keller?", "Vass said Anna Keller had copied his design. [1]")],
+            "When did he start the firm?",
+            "When did Vass start the firm?",
+        ),
+        (
+            [Turn("When did Reed meet Tomas Lind?", "Reed met Tomas Lind in May. [1]")],
+            "What did he say?",
+            "What did Reed say?",
+        ),
+        # a question asking for someone: "he" is whom the answer gave
+        (
+            [Turn("Who did Reed meet?", "Reed met Tomas Lind in May. [1]")],
+            "What did he say?",
+            "What did Tomas Lind say?",
+        ),
+    ],
+)
+def test_a_pronoun_means_the_earlier_questions_subject(history: list[Turn], question: str, resolved: str) -> None:
+    assert resolve_followup(question, history) == resolved
