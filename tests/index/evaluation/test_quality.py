@@ -28,7 +28,12 @@
 - ``eval/bbc_blind5.jsonl``: 120 more (60 unanswerable) by a helper blind to every set and to the system,
   measured once at the session's start code (32/60 answers, 13/60 answerable abstained, 25/60 abstained)
   and at its end (30, 15, 26). The rows that changed were read: two checks misfired and were mended
-  (32, 13, 26); a third, "leave X out" read as a resignation, then gave 32, 12, 26.
+  (32, 13, 26); a third, "leave X out" read as a resignation, then gave 32, 12, 26. The tenth session's
+  maker check ("Who directed X?" over an article or answer telling of no directing): nearmiss 25/60, blind5 27/60.
+- ``eval/bbc_blind6.jsonl``: 160 questions in bbc_train's mix of styles (120 answerable, 40 unanswerable)
+  by a helper blind to the system, over 48 articles no other set uses (tenth session, 2026-12-01): 82/120
+  answers, 16/120 answerable abstained, 16/40 abstained at the session's start code and after its
+  changes; only its totals were read.
 """
 
 from __future__ import annotations
@@ -115,8 +120,9 @@ def test_bbc_fresh_floors(bbc_engine: Any) -> None:
         ("bbc_fresh2.jsonl", (30, 10), {"evidence_at_5": 27, "contains_answer": 22, "abstained_unanswerable": 5}),
         ("bbc_fresh3.jsonl", (40, 16), {"evidence_at_5": 40, "contains_answer": 27, "abstained_unanswerable": 6}),
         ("bbc_fresh4.jsonl", (42, 18), {"evidence_at_5": 38, "contains_answer": 24, "abstained_unanswerable": 10}),
-        ("bbc_nearmiss.jsonl", (60, 60), {"evidence_at_5": 52, "contains_answer": 32, "abstained_unanswerable": 22}),
-        ("bbc_blind5.jsonl", (60, 60), {"evidence_at_5": 52, "contains_answer": 32, "abstained_unanswerable": 26}),
+        ("bbc_nearmiss.jsonl", (60, 60), {"evidence_at_5": 52, "contains_answer": 32, "abstained_unanswerable": 25}),
+        ("bbc_blind5.jsonl", (60, 60), {"evidence_at_5": 52, "contains_answer": 32, "abstained_unanswerable": 27}),
+        ("bbc_blind6.jsonl", (120, 40), {"evidence_at_5": 113, "contains_answer": 82, "abstained_unanswerable": 16}),
     ],
 )
 def test_more_fresh_sets(bbc_engine: Any, name: str, counts: tuple[int, int], floors: dict[str, int]) -> None:
@@ -133,6 +139,7 @@ def test_more_fresh_sets(bbc_engine: Any, name: str, counts: tuple[int, int], fl
             "bbc_fresh4.jsonl": 4,
             "bbc_nearmiss.jsonl": 5,
             "bbc_blind5.jsonl": 12,
+            "bbc_blind6.jsonl": 16,
         }[name]
     ), figures["summary"]
 
