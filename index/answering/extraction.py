@@ -314,7 +314,8 @@ class Extractor:
         """An abstention when a rare name of the question (idf at least ``DISTINCT_NAME`` times the highest;
         not a number) is absent from the best sentence's article and present in another candidate's: the
         answer is about someone else ("What pre-tax profit did the Britannia Building Society report?" over
-        "Multiplex reporting an 11% rise in pre-tax profits")."""
+        "Multiplex reporting an 11% rise in pre-tax profits"), when the other article holds more of the
+        question's terms (by idf) than the answer's."""
         best = ranked[0].doc_id
         in_best = self.terms_of(best).every
         floor = DISTINCT_NAME * self.max_idf
@@ -329,7 +330,11 @@ class Extractor:
             (d for d in dict.fromkeys(c.doc_id for c in ranked) if d != best and set(rare) & self.terms_of(d).every),
             None,
         )
-        if other is None:
+        # the other article must match the question better as a whole: a long question's context ("Which
+        # immigration minister quit over the visas for Romania and Bulgaria?") may name what another
+        # article shares with it and nothing else (a match in Bulgaria), while the answer's article has
+        # the rest ("Romanian and Bulgarian visas scandal")
+        if other is None or self._weight_in(q, other) < self._weight_in(q, best):
             return None
         surface = surface_words(q.text)
         named = tuple(dict.fromkeys(surface.get(t, t) for t in rare if t in self.terms_of(other).every))
@@ -339,6 +344,11 @@ class Extractor:
             f"as {_quote(self.documents[other].title)} does: its best sentence is about something else",
             named,
         )
+
+    def _weight_in(self, q: QuestionTerms, doc_id: str) -> float:
+        """The idf weight of the question's terms that document ``doc_id`` uses."""
+        known = self.terms_of(doc_id).every
+        return sum(w for t, w in q.weights.items() if t in known)
 
     def _untold_decision(self, q: QuestionTerms, best: Candidate) -> Abstention | None:
         """An abstention when a "why" or "when" question takes a resignation, dismissal, refusal, cancellation

@@ -113,7 +113,10 @@ _ROLE_FAMILIES = (
     ("actor actress", r"act|star"),
     ("singer musician rapper", r"sing|music|rapper|band|vocal"),
     ("striker midfielder defender goalkeeper captain", r"strik|midfield|defend|goalk|keeper|captain|forward"),
-    ("mp msp mep", r"mps?\b|msps?\b|meps?\b|member|constituency"),
+    # "Which former MP ...?" answered by "Martin Bell, who won the Tatton seat"
+    ("mp msp mep", r"mps?\b|msps?\b|meps?\b|member|constituen|seat|parliament|commons"),
+    # "Which Conservative education spokesman ...?" answered by "Tim Collins, the shadow education secretary"
+    ("spokesman spokeswoman spokesperson", r"spokes|shadow|secretar|minist|press officer|representative"),
     (
         "wife husband son daughter brother sister mother father widow girlfriend boyfriend",
         r"wife|husband|sons?\b|daughter|brother|sister|mother|father|widow|girlfriend|boyfriend|married|partner|child",

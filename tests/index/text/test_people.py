@@ -164,6 +164,10 @@ def test_an_acronym_or_its_expansion_is_no_answer_to_a_person_asked_for(sentence
         ("Who set up the Kelvmouth Rowing Club?", "The club won the regatta again.", "founder"),
         ("Who set up the Kelvmouth Rowing Club?", "Tom Reed founded the club in 1921.", None),
         ("Who produced the band's debut album?", "The band's debut album sold 3,000 copies.", "producer"),
+        # families: an opposition spokesman is its shadow secretary; an MP holds a seat
+        ("Which Tory health spokesman spoke?", "Ann Lee, the shadow health secretary, spoke.", None),
+        ("Which Tory health spokesman spoke?", "The health service was praised.", "spokesman"),
+        ("Which former MP spoke?", "Tom Reed, who won the Tatton seat in 1997, spoke.", None),
     ],
 )
 def test_a_role_asked_for_that_the_article_never_names(question: str, article: str, missing: str | None) -> None:
