@@ -268,7 +268,10 @@ _FORM = re.compile(
     r"|(?<=\bhow much )money\b|\belse\b|(?<=\bwhat )(?:kind|sort|type)s? of\b"
     # "What does HFpEF stand for / mean?", "What is NSATU short for?": they ask for a definition
     r"|\b(?:stands?|stood) for(?!\s+(?:re-?)?election\b|\s+office\b|\s+parliament\b|\s+president\b)"
-    r"|\b(?:mean|means|meant)(?=\s*\??\s*$)|\bshort for\b|\b(?:an )?(?:abbreviation|acronym) (?:for|of)\b",
+    r"|\b(?:mean|means|meant)(?=\s*\??\s*$)|\bshort for\b|\b(?:an )?(?:abbreviation|acronym) (?:for|of)\b"
+    # the asker's hedges: "Roughly how many ...?", "Why did he reportedly quit?" (the article need not say them)
+    r"|\b(?:roughly|approximately|exactly|precisely|reportedly|allegedly|supposedly|apparently)\b"
+    r"|\b(?:around|about|nearly|almost|just)\s+(?=how\b)",
     re.IGNORECASE,
 )
 

@@ -234,3 +234,20 @@ def test_what_kind_of_asks() -> None:
     from citeqa.index.text.questions import without_question_form
 
     assert "kind" not in without_question_form("What kind of boat stood in for the ferry?")
+
+
+@pytest.mark.parametrize(
+    ("question", "left"),
+    [
+        # the asker's hedges are no words an answer must use (bbc_blind5: "Roughly how many people live in
+        # Kibera?" over "Kibera, where 800,000 live")
+        ("Roughly how many people live in Kelham?", "how many people live in Kelham?"),
+        ("About how many people live in Kelham?", "how many people live in Kelham?"),
+        ("Why did Tom Reed reportedly quit?", "Why did Tom Reed quit?"),
+        ("How many nearly new cars were sold?", "How many nearly new cars were sold?"),  # a word of the thing
+    ],
+)
+def test_the_askers_hedges_are_question_form(question: str, left: str) -> None:
+    from citeqa.index.text.questions import without_question_form
+
+    assert " ".join(without_question_form(question).split()) == left
