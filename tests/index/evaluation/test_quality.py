@@ -29,7 +29,9 @@
   measured once at the session's start code (32/60 answers, 13/60 answerable abstained, 25/60 abstained)
   and at its end (30, 15, 26). The rows that changed were read: two checks misfired and were mended
   (32, 13, 26); a third, "leave X out" read as a resignation, then gave 32, 12, 26. The tenth session's
-  maker check ("Who directed X?" over an article or answer telling of no directing): nearmiss 25/60, blind5 27/60.
+  maker check ("Who directed X?" over an article or answer telling of no directing): nearmiss 25/60, blind5 27/60;
+  with the asker's hedges as question form ("Roughly how many ...?"), blind5 33/60, 11/60, 26/60 (a near
+  miss had been abstained for want of "Exactly").
 - ``eval/bbc_blind6.jsonl``: 160 questions in bbc_train's mix of styles (120 answerable, 40 unanswerable)
   by a helper blind to the system, over 48 articles no other set uses (tenth session, 2026-12-01): 82/120
   answers, 16/120 answerable abstained, 16/40 abstained at the session's start code and after the maker
@@ -124,7 +126,7 @@ def test_bbc_fresh_floors(bbc_engine: Any) -> None:
         ("bbc_fresh3.jsonl", (40, 16), {"evidence_at_5": 40, "contains_answer": 27, "abstained_unanswerable": 6}),
         ("bbc_fresh4.jsonl", (42, 18), {"evidence_at_5": 38, "contains_answer": 24, "abstained_unanswerable": 10}),
         ("bbc_nearmiss.jsonl", (60, 60), {"evidence_at_5": 52, "contains_answer": 32, "abstained_unanswerable": 25}),
-        ("bbc_blind5.jsonl", (60, 60), {"evidence_at_5": 52, "contains_answer": 32, "abstained_unanswerable": 27}),
+        ("bbc_blind5.jsonl", (60, 60), {"evidence_at_5": 52, "contains_answer": 33, "abstained_unanswerable": 26}),
         ("bbc_blind6.jsonl", (120, 40), {"evidence_at_5": 113, "contains_answer": 86, "abstained_unanswerable": 16}),
     ],
 )
@@ -141,7 +143,7 @@ def test_more_fresh_sets(bbc_engine: Any, name: str, counts: tuple[int, int], fl
             "bbc_fresh3.jsonl": 4,
             "bbc_fresh4.jsonl": 4,
             "bbc_nearmiss.jsonl": 5,
-            "bbc_blind5.jsonl": 12,
+            "bbc_blind5.jsonl": 11,
             "bbc_blind6.jsonl": 12,
         }[name]
     ), figures["summary"]
