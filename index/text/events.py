@@ -47,7 +47,9 @@ _ASKS = (
 _STATES = {
     "birth": re.compile(r"\bborn\b|\bbirth|-born\b|\bnative of\b", re.I),
     "death": re.compile(
-        r"\bdied\b|\bdies\b|\bdeath\b|\bdead\b|\bkilled\b|\bpassed away\b|\bfuneral\b|\blate\s+[A-Z]", re.I
+        r"\bdied\b|\bdies\b|\bdie\b|\bdying\b|\bdeaths?\b|\bdead\b|\bkill(?:s|ed|ing)?\b|\bperish\w*|"
+        r"\bpassed away\b|\bfuneral\b|\blate\s+[A-Z]",
+        re.I,
     ),
     "marriage": re.compile(r"\bmarri|\bwed\b|\bwedding\b|\bwife\b|\bhusband\b|\bspouse\b", re.I),
 }

@@ -315,6 +315,15 @@ _UNNAMED = re.compile(
 _KNOWN_ONLY = re.compile(
     r"\b(?:known|identified|referred to) only (?:by|as)\b|\bnot (?:his|her|their) (?:real|full) name\b", re.IGNORECASE
 )
+# "The ship's name has not yet been identified", "the identity of the buyer was not disclosed": a name or
+# identity said not to be given, wherever the article says so, withholds the one a question asks for
+_NAME_UNGIVEN = re.compile(
+    r"\b(?:(?P<owner>[\w-]+)['’]s\s+)?(?:names?|identity|identities)\b"
+    r"(?:\s+of\s+(?:the\s+|an?\s+|its\s+|his\s+|her\s+|their\s+)?(?P<of>[\w-]+))?[^.;]{0,40}?"
+    r"\b(?:was|were|has|have|had|is|are) not (?:yet )?(?:been )?"
+    r"(?:identified|named|released|disclosed|revealed|made public|given|confirmed|known|established)\b",
+    re.IGNORECASE,
+)
 _REAL_NAME = re.compile(r"\b(?:real|full|true|actual|first) name\b|\bidentity\b", re.IGNORECASE)
 _WOULD_NOT_SAY = re.compile(
     r"\b(?:(?:declined|refused|did not want) to (?:say|reveal|disclose|confirm|specify|give details of|comment on)|"
@@ -374,7 +383,9 @@ def withheld(question: str, sentence: str, explicit: bool = False) -> str | None
     with the question's own wh-word ("declined to say how many jobs would go" for "How many jobs will
     go?"), the one form that says so of the question wherever it stands in an article, and for a sum asked for
     in a deal ("How much did Halvorsen pay for Brightmill?"), a price, fee, value or terms not disclosed ("The
-    price of the acquisition was not disclosed"), in whatever words."""
+    price of the acquisition was not disclosed"), in whatever words, and for a name asked for, a name or
+    identity not given in a sentence sharing the question's other words ("What was the name of the ship?"
+    over "The ship's name has not yet been identified")."""
     if not _MAY_WITHHOLD.search(sentence):  # the common case, without reading the words
         return None
     said = set(content_terms(sentence))
@@ -410,10 +421,17 @@ def withheld(question: str, sentence: str, explicit: bool = False) -> str | None
 def withholds(text: str, question: str = "") -> bool:
     """Whether ``text`` says anywhere that someone would not say how much, when, who ..., or, when ``question``
     asks for a sum in a deal, that one was not disclosed (a cheap test before ``withheld(question, ...,
-    explicit=True)`` reads its sentences: it finds nothing else)."""
+    explicit=True)`` reads its sentences: it finds nothing else), or, when it asks for a name, that one is
+    not given ("The ship's name has not yet been identified")."""
     if _WOULD_NOT_SAY.search(text) is not None:
         return True
+    if _NAME_ASK.search(question) is not None and _NAME_UNGIVEN.search(text) is not None:
+        return True
     return _DEAL_ASK.search(question) is not None and _UNDISCLOSED.search(text) is not None
+
+
+# A question asking for a name: "What was the name of the ship ...?", "What is the buyer called?", "Who ...?"
+_NAME_ASK = re.compile(r"\bnamed?\b|\bidentity\b|\bcalled\s*\??\s*$|^\s*(?:who|whom)\b", re.IGNORECASE)
 
 
 def _withheld_explicitly(question: str, sentence: str, said: set[str], asked: set[str]) -> str | None:
@@ -421,6 +439,12 @@ def _withheld_explicitly(question: str, sentence: str, said: set[str], asked: se
         undisclosed = _UNDISCLOSED.search(sentence)
         if undisclosed is not None and _DEAL_UNDISCLOSED.search(undisclosed.group(0)):
             return undisclosed.group(0)
+    if _NAME_ASK.search(question):
+        # whose name: the ship's, when the question asks the ship's ("the area's" is no answer to it)
+        for ungiven in _NAME_UNGIVEN.finditer(sentence):
+            owner = ungiven.group("owner") or ungiven.group("of")
+            if owner is not None and set(content_terms(owner)) <= asked:
+                return ungiven.group(0)
     wh = re.search(r"\b(how (?:much|many|long|old)|when|where|why|who|whom)\b", question, re.IGNORECASE)
     if wh is None or not said & (asked - set(specific_terms(question))):
         return None

@@ -1,6 +1,7 @@
-"""Three new users' own corpora and questions (eval/small2_corpus and small2_own.jsonl, eval/small3_corpus
+"""Four new users' own corpora and questions (eval/small2_corpus and small2_own.jsonl, eval/small3_corpus
 and small3_own.jsonl: eight invented articles each, 32 answerable and 18 unanswerable questions;
-eval/small4_corpus and small4_own.jsonl: eight more, 30 and 20), written by helpers who had read none
+eval/small4_corpus and small4_own.jsonl: eight more, 30 and 20; eval/small5_corpus and small5_own.jsonl: seven
+more, 20 and 14), written by helpers who had read none
 of our sets: the floors hold what the answer path gives, and the cases the trials met are tests. Real
 model, real index."""
 
@@ -22,6 +23,9 @@ QUESTIONS3 = ROOT / "eval" / "small3_own.jsonl"
 # A third (2026-11-30, ninth session), written after the checks of the first two.
 CORPUS4 = ROOT / "eval" / "small4_corpus"
 QUESTIONS4 = ROOT / "eval" / "small4_own.jsonl"
+# A fourth (2026-12-01, tenth session): seven articles, 20 answerable and 14 unanswerable questions.
+CORPUS5 = ROOT / "eval" / "small5_corpus"
+QUESTIONS5 = ROOT / "eval" / "small5_own.jsonl"
 
 
 def _engine(corpus: Path, tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Any:
@@ -49,6 +53,12 @@ def engine4(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> An
     return _engine(CORPUS4, tmp_path_factory, build_embedder)
 
 
+@pytest.fixture(scope="module")
+def engine5(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Any:
+    """The fourth trial's."""
+    return _engine(CORPUS5, tmp_path_factory, build_embedder)
+
+
 @pytest.mark.parametrize(
     ("which", "questions", "floors"),
     [
@@ -58,6 +68,8 @@ def engine4(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> An
         ("engine3", QUESTIONS3, {"contains_answer": 25, "abstained_unanswerable": 12}),
         # when written: 19/30 answers, 2/30 wrongly abstained, 7/20 abstained (near misses 3/14)
         ("engine4", QUESTIONS4, {"contains_answer": 19, "abstained_unanswerable": 14}),
+        # when written: 14/20 answers, 3/20 wrongly abstained, 7/14 abstained
+        ("engine5", QUESTIONS5, {"contains_answer": 14, "abstained_unanswerable": 8}),
     ],
 )
 def test_the_trials_question_sets(
@@ -66,7 +78,8 @@ def test_the_trials_question_sets(
     from citeqa.index.evaluation.calibration import answer_figures, read_labelled
 
     totals = answer_figures(request.getfixturevalue(which), read_labelled(questions), k=5)["totals"]
-    assert (totals["answerable"], totals["unanswerable"]) == ((30, 20) if which == "engine4" else (32, 18))
+    counts = {"engine4": (30, 20), "engine5": (20, 14)}.get(which, (32, 18))
+    assert (totals["answerable"], totals["unanswerable"]) == counts
     assert all(totals[name] >= floor for name, floor in floors.items()), totals
     assert totals["abstained_answerable"] <= 3, totals
 
@@ -168,3 +181,12 @@ def test_the_third_trials_near_misses_abstain(engine4: Any, question: str, reaso
     answer, _ = engine4.ask(question)
     assert not answer.answerable and answer.citations == (), answer.answer
     assert reason in (answer.reason or "")
+
+
+def test_the_fourth_trials_cases(engine5: Any) -> None:
+    # the ship's name "has not yet been identified", in a sentence the answer does not cite
+    answer, _ = engine5.ask("What was the name of the ship found off Brannock Point?")
+    assert not answer.answerable and "name has not yet been identified" in (answer.reason or ""), answer.answer
+    # a why-question's answer gives the cause: the death is told by the article ("dead or collapsed")
+    answer, _ = engine5.ask("Why did so many bee colonies in the Orrin Valley die this spring?")
+    assert "does not state the death" not in (answer.reason or ""), answer.reason

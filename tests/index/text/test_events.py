@@ -37,6 +37,10 @@ def test_the_event_a_question_asks_about(question: str, kind: str | None) -> Non
         ("birth", "Mark Rutte visited Japan on April 8-9.", False),
         ("death", "Jerry Scoggins has died in Los Angeles at the age of 93.", True),
         ("death", "The singer played at the festival in 1998.", False),
+        # a new user's bees (trial 5): colonies "dead or collapsed", a headline saying what "kills" them
+        ("death", "Mystery mite kills half the valley's bee colonies", True),
+        ("death", "Hundreds of colonies were found dead or collapsed.", True),
+        ("death", "The hives were moved to the valley in May.", False),
         ("marriage", "He married actress Betty Astell in 1941.", True),
         ("marriage", "He toured with actress Betty Astell in 1941.", False),
     ],

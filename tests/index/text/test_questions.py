@@ -230,6 +230,25 @@ def test_withheld_explicitly_asks_for_the_question_s_own_wh_word() -> None:
     assert withheld("Who was her line manager?", unnamed, explicit=True) is None
 
 
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        # a new user's wreck (trial 5): the ship's name said not to be known, in a sentence not cited
+        ("What was the name of the ship found off Kelham Point?", "ship's name has not yet been identified"),
+        ("Who was the buyer of the painting?", None),  # another thing's name: the ship's is no answer to it
+        # the name of another thing than the one asked for
+        ("What name do fishermen give to the reef where their nets snag?", None),
+    ],
+)
+def test_a_name_said_not_to_be_known_anywhere_in_the_article_withholds_it(question: str, says: str | None) -> None:
+    from citeqa.index.text.questions import withheld, withholds
+
+    article = "Divers found the wreck in May. The ship's name has not yet been identified."
+    assert withholds(article, question) or says is None  # the cheap search before the sentences are read
+    found = [withheld(question, sentence + ".", explicit=True) for sentence in article.split(". ")]
+    assert next((f for f in found if f), None) == says
+
+
 def test_what_kind_of_asks() -> None:
     from citeqa.index.text.questions import without_question_form
 
