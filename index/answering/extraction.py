@@ -258,9 +258,16 @@ class Extractor:
     def _abstention(
         self, q: QuestionTerms, ranked: list[Candidate], signals: dict[str, float], p: float, threshold: float
     ) -> Abstention:
-        """The most specific reason: words the corpus never uses, words the closest article lacks, an
-        answer sentence without the kind of thing asked for, or plain low confidence."""
+        """The most specific reason: the closest article saying the thing asked for is not given, words the
+        corpus never uses, words the closest article lacks, an answer sentence without the kind of thing
+        asked for, or plain low confidence."""
         surface = surface_words(q.text)
+        # the closest article saying the thing asked for is not given says most ("How much will Valdés be
+        # paid?" over "The terms of the contract, including her fee, were not disclosed"), more than a
+        # word of the question no passage uses ("paid")
+        withheld_here = self._withheld(q, ranked[0].doc_id, ()) if ranked else None
+        if withheld_here is not None:
+            return withheld_here
         if q.absent:
             terms = tuple(dict.fromkeys(surface.get(t, t) for t in q.absent))
             return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)

@@ -187,6 +187,9 @@ def test_the_fourth_trials_cases(engine5: Any) -> None:
     # the ship's name "has not yet been identified", in a sentence the answer does not cite
     answer, _ = engine5.ask("What was the name of the ship found off Brannock Point?")
     assert not answer.answerable and "name has not yet been identified" in (answer.reason or ""), answer.answer
+    # an abstention's reason: the article saying the fee was not disclosed, not a word no passage uses ("paid")
+    answer, _ = engine5.ask("How much will Inés Valdés Muñoz be paid?")
+    assert not answer.answerable and "fee, were not disclosed" in (answer.reason or ""), answer.reason
     # a why-question's answer gives the cause: the death is told by the article ("dead or collapsed")
     answer, _ = engine5.ask("Why did so many bee colonies in the Orrin Valley die this spring?")
     assert "does not state the death" not in (answer.reason or ""), answer.reason
