@@ -90,6 +90,29 @@ def test_bad_ask_bodies_get_a_422_naming_the_field(client: Any, body: Any, field
 
 
 @pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("/v1/ask", {"question": "   "}, "question: empty or only spaces: write the question"),
+        ("/v1/ask", {"question": ""}, "question: empty or only spaces: write the question"),
+        (
+            "/v1/ask",
+            {"question": "ok?", "history": [{"question": " \n"}]},
+            "history.0.question: empty or only spaces: write the question",
+        ),
+        ("/v1/search", {"query": " \t "}, "query: empty or only spaces: write the words to search for"),
+    ],
+)
+def test_a_blank_question_is_a_422_saying_what_to_write(client: Any, path: str, body: Any, message: str) -> None:
+    """A question of only spaces got pydantic's "String should have at least 1 character"."""
+    response = client.post(path, json=body)
+    assert response.status_code == 422
+    assert response.json()["error"] == {
+        "code": "invalid_input",
+        "message": f"{message} (request formats: /openapi.json)",
+    }
+
+
+@pytest.mark.parametrize(
     "raw", [b"{not json", b"", b"[]", b'"just a string"', b"\xff\xfe", b'{"question": "a"' + b"}" * 3]
 )
 def test_malformed_json_is_a_422_not_a_500(client: Any, raw: bytes) -> None:
