@@ -216,12 +216,21 @@ def test_not_ready_is_a_503_with_the_reason(tmp_path: Path) -> None:
 
 
 def test_missing_index_is_reported_on_readyz(tmp_path: Path) -> None:
-    app = create_app(Settings(index_dir=tmp_path / "empty"))
+    """The 503 names the build of the index this server waits for: `citeqa build` alone would build
+    corpus/ into data/index."""
+    index, corpus = tmp_path / "empty", tmp_path / "my articles"
+    app = create_app(Settings(index_dir=index, corpus_dir=corpus))
     with TestClient(app) as broken:
         wait_ready(lambda: 200 if "citeqa build" in broken.get("/readyz").text else 0, timeout=60)
         response = broken.get("/readyz")
         assert response.status_code == 503
         assert "no index at" in response.json()["error"]["message"]
+        asked = broken.post("/v1/ask", json={"question": "what is NSATU?"})
+        assert asked.status_code == 503 and asked.json()["error"]["code"] == "not_ready"
+        assert asked.json()["error"]["message"] == (
+            f"not ready: no index at {index} ({index}/CURRENT is missing): "
+            f"build it with `citeqa build --corpus '{corpus}' --index {index}`"
+        )
 
 
 def test_admin_reload_needs_a_key(client: Any) -> None:
