@@ -174,10 +174,19 @@ class RemoteError(CiteqaError):
 
 
 class IndexNotFound(CiteqaError):
-    """No published index where one was expected."""
+    """No published index where one was expected: ``problem`` (the message without what to do) and ``fix``,
+    which an application that knows its own corpus and index directories replaces (``with_fix``)."""
 
     status = 503
     code = "index_not_found"
+
+    def __init__(self, problem: str, fix: str = "run `citeqa build` to build it") -> None:
+        super().__init__(f"{problem}: {fix}")
+        self.problem = problem
+
+    def with_fix(self, fix: str) -> IndexNotFound:
+        """The same problem, saying ``fix`` instead."""
+        return IndexNotFound(self.problem, fix)
 
 
 class IndexCorrupt(CiteqaError):

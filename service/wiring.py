@@ -8,13 +8,14 @@ setting means the same thing everywhere.
 from __future__ import annotations
 
 import os
+import shlex
 
 from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
 from citeqa.index.answering.features import FULL_ABSENCE
 from citeqa.index.embedding.base import Embedder
 from citeqa.index.embedding.factory import load_embedder
 from citeqa.index.engine import Engine
-from citeqa.index.errors import CorpusError
+from citeqa.index.errors import CorpusError, IndexNotFound
 from citeqa.index.indexing.build import BuildParams
 from citeqa.index.retrieval.fusion import RetrievalParams
 from citeqa.index.store.dense import SearchParams
@@ -27,6 +28,7 @@ from citeqa.service.settings import Settings
 __all__ = [
     "abstain_model",
     "assemble_engine",
+    "build_command",
     "build_embedder",
     "build_params",
     "load_engine",
@@ -99,17 +101,29 @@ def assemble_engine(settings: Settings, data: IndexData, embedder: Embedder | No
 def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
     """Load the model (unless ``previous`` has it) and the verified index named by ``settings``.
 
-    Raises the ``citeqa.index.errors`` of loading (``IndexNotFound``, ``IndexCorrupt``, ``IndexMismatch``,
-    ``EmbedderUnavailable``). Offline: nothing is downloaded.
+    Raises the ``citeqa.index.errors`` of loading (``IndexNotFound``, saying the ``build_command`` of
+    ``settings``; ``IndexCorrupt``, ``IndexMismatch``, ``EmbedderUnavailable``). Offline: nothing is downloaded.
     """
     from citeqa.index.store.dense import set_search_threads
 
     set_search_threads(settings.faiss_threads)
     query = previous.embedder if previous is not None else query_embedder(settings)
-    data = load_index(settings.index_dir, query.name, query.dimension, query.digest, search_params(settings))
+    try:
+        data = load_index(settings.index_dir, query.name, query.dimension, query.digest, search_params(settings))
+    except IndexNotFound as exc:
+        raise exc.with_fix(f"build it with `{build_command(settings)}`") from None
     if len(data.documents) < FULL_ABSENCE:
         load_frequencies()  # a small corpus weighs absent words by their English frequency: load it now
     return assemble_engine(settings, data, query)
+
+
+def build_command(settings: Settings) -> str:
+    """The ``citeqa build`` that builds the index ``settings`` serve: their corpus and index directories, and
+    their model when it is not the default one (an index built with another model would not load)."""
+    words = ["citeqa", "build", "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+    if settings.model != Settings.model_fields["model"].default:
+        words += ["--model", settings.model]
+    return shlex.join(words)
 
 
 def with_index_corpus(settings: Settings) -> tuple[Settings, str | None]:

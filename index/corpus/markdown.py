@@ -1,7 +1,10 @@
 """Markdown with a YAML front-matter block, and plain text (first non-empty line as the title).
 
 The body is kept verbatim (citation offsets point into it); front-matter fields become the
-document's id, title, url, date and metadata.
+document's id, title, url, date and metadata. Without a ``title`` field, a Markdown file
+(``.md``, ``.markdown``) that opens with a heading (``# Tram approved`` or a line underlined
+by ``===`` or ``---``) takes the heading's text as its title, as CommonMark reads it
+(markdown-it-py); any other file takes its first non-empty line as written.
 
 Front matter is a block that opens the file with ``---``, is closed by a second ``---`` line
 and holds a mapping; anything else (a file opening with a ``---`` horizontal rule) is plain
@@ -17,17 +20,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any
 
 import yaml
+from markdown_it import MarkdownIt
 
 from citeqa.index.corpus.identity import MAX_DOC_ID_CHARS, id_is_cut, normalise_doc_id
 from citeqa.index.domain import Document
 from citeqa.index.errors import CorpusError
 
-__all__ = ["parse_document", "read_front_matter"]
+__all__ = ["MARKDOWN_SUFFIXES", "parse_document", "read_front_matter"]
 
 Warn = Callable[[str], None]
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n?^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 _FIELD_LINE = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
@@ -110,12 +117,13 @@ def parse_document(raw: str, doc_id: str, source: str = "", warn: Warn | None = 
     matter that is a broken mapping.
     """
     name = source or doc_id
+    markdown = PurePath(source).suffix.lower() in MARKDOWN_SUFFIXES
     match = _FRONT_MATTER.match(raw)
     fields = read_front_matter(match.group(1), name, warn) if match else None
     if match is None or fields is None:
-        return Document(doc_id=doc_id, title=_first_line(raw) or doc_id, text=raw, source=source)
+        return Document(doc_id=doc_id, title=_title_line(raw, markdown) or doc_id, text=raw, source=source)
     body = raw[match.end() :]
-    title = fields.pop("title", "") or _first_line(body) or doc_id
+    title = fields.pop("title", "") or _title_line(body, markdown) or doc_id
     return Document(
         doc_id=_front_matter_id(fields.pop("id", None), doc_id, name, warn),
         title=title,
@@ -142,8 +150,24 @@ def _front_matter_id(given: str | None, path_id: str, name: str, warn: Warn | No
     return normalised or path_id
 
 
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
+def _title_line(text: str, markdown: bool) -> str:
+    """The first non-empty line, or in Markdown the text of the heading it opens (``# Title`` -> ``Title``)."""
+    lines = iter(text.splitlines())
+    for line in lines:
         if line.strip():
-            return line.strip()[:200]
+            heading = _heading_text(f"{line}\n{next(lines, '')}") if markdown else ""
+            return (heading or line.strip())[:200]
     return ""
+
+
+def _heading_text(block: str) -> str:
+    """The plain text of the heading that opens ``block`` (ATX or Setext, CommonMark's rules); "" if none."""
+    tokens = MarkdownIt("commonmark").parse(block)
+    if len(tokens) < 2 or tokens[0].type != "heading_open":
+        return ""
+    words = (
+        " " if token.type in ("softbreak", "hardbreak") else token.content
+        for token in tokens[1].children or []
+        if token.type in ("text", "code_inline", "image", "softbreak", "hardbreak")
+    )
+    return " ".join("".join(words).split())

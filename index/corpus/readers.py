@@ -24,14 +24,13 @@ from pathlib import PurePath
 
 from citeqa.index.corpus.encoding import decode_text
 from citeqa.index.corpus.html import read_html
-from citeqa.index.corpus.markdown import parse_document
+from citeqa.index.corpus.markdown import MARKDOWN_SUFFIXES, parse_document
 from citeqa.index.corpus.pdf import read_pdf
 from citeqa.index.domain import Document
 
 Warn = Callable[[str], None]
 
 DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".pdf"})
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 TEXT_SUFFIXES = MARKDOWN_SUFFIXES | {".txt", ".text"}
 READER_FORMATS = frozenset({"html", "pdf"})
 """The ``metadata["format"]`` the HTML and PDF readers give a document."""

@@ -175,7 +175,8 @@ def calibrate(
     ``cross_validation``: ``summarise``'s totals (answers holding an acceptable answer, answerable
     abstained, unanswerable abstained), the figures to expect on questions the fit never saw.
 
-    Raises QuestionSetError without both labels, or when a fold of the cross-validation lacks them."""
+    Raises QuestionSetError without both labels, with more ``folds`` than articles, or when a fold of the
+    cross-validation lacks them."""
     labels = [q.answerable for q in questions]
     if all(labels) or not any(labels):
         raise QuestionSetError("calibration needs both answerable and unanswerable questions")
@@ -184,6 +185,8 @@ def calibrate(
     if folds == 1 or folds < 0:
         raise QuestionSetError(f"--folds must be 2 or more (or 0 for none), not {folds}")
     questions = with_articles(questions, engine.data.documents)
+    if folds:
+        _check_folds(folds, questions)
     examples = prepare_questions(engine, questions)
     ranker = prior.ranker or engine.extractor.ranker
     before = served_accuracy(engine, examples, prior)
@@ -230,6 +233,17 @@ def calibrate(
         prior.threshold,
         cap,
     )
+
+
+def _check_folds(folds: int, questions: Sequence[Question]) -> None:
+    """Refuse more folds than groups of questions: cross-validation keeps an article's questions in one fold
+    (``training.article_folds``; a question naming no article is a group of its own), so the rest would be empty."""
+    groups = len({q.doc_id or f"question:{q.id}" for q in questions})
+    if folds <= groups:
+        return
+    what = "articles" if all(q.doc_id for q in questions) else "groups (by article, or a question alone)"
+    fix = f"use --folds {groups} or fewer" if groups >= 2 else "label questions about more articles"
+    raise QuestionSetError(f"--folds {folds} is more than the questions' {groups} {what}: {fix}")
 
 
 def with_articles(questions: Sequence[Question], documents: dict[str, Document]) -> list[Question]:

@@ -78,9 +78,10 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         if not raw.strip():
             continue
         try:
-            row = json.loads(raw)
+            row = json.loads(raw.rstrip("\r\n"))  # an unclosed string then says so, not "Invalid control character"
         except json.JSONDecodeError as exc:
-            raise QuestionSetError(f"{path} line {line}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+            problem = exc.msg.removesuffix(" at")  # "Unterminated string starting at": the column follows
+            raise QuestionSetError(f"{path} line {line}: not valid JSON ({problem} at column {exc.colno})") from None
         if not isinstance(row, dict):
             raise QuestionSetError(f"{path} line {line}: expected a JSON object with a 'question' field")
         yield line, row

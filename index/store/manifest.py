@@ -90,15 +90,14 @@ def published_version(root: Path) -> str | None:
 def current_version_dir(root: Path) -> Path:
     """The published version directory of ``root``; IndexNotFound when there is none."""
     pointer = root / POINTER_FILE
-    fix = "run `citeqa build` to build it"
     if not pointer.is_file():
-        raise IndexNotFound(f"no index at {root} ({pointer} is missing): {fix}")
+        raise IndexNotFound(f"no index at {root} ({pointer} is missing)")
     name = pointer.read_text(encoding="utf-8").strip()
     if not name or "/" in name or name.startswith("."):
-        raise IndexCorrupt(f"{pointer} does not name an index version: {fix}")
+        raise IndexCorrupt(f"{pointer} does not name an index version: run `citeqa build` to build it")
     directory = root / VERSIONS_DIR / name
     if not directory.is_dir():
-        raise IndexNotFound(f"{pointer} names {directory}, which is missing: {fix}")
+        raise IndexNotFound(f"{pointer} names {directory}, which is missing")
     return directory
 
 

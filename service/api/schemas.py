@@ -6,7 +6,17 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from citeqa.index.answering.extraction import Abstention, Answer, Citation
 from citeqa.index.corpus.pdf import page_of
@@ -16,8 +26,22 @@ from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.text.conversation import Choose, Turn, resolve_followup
 from citeqa.index.text.language import check_language
 
+_BLANK = {"query": "the words to search for"}  # what a blank field should hold; a question otherwise
+
+
+def _not_blank(value: Any, info: ValidationInfo) -> Any:
+    """Refuse an empty or all-space question saying what to write (pydantic would say "String should have at
+    least 1 character" of ``"   "``); any other value goes on to the string constraints as it is."""
+    if isinstance(value, str) and not value.strip():
+        what = _BLANK.get(info.field_name or "", "the question")
+        raise PydanticCustomError("string_blank", "empty or only spaces: write {what}", {"what": what})
+    return value
+
+
 Question = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS, strict=True)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS, strict=True),
+    BeforeValidator(_not_blank),
 ]
 K = Annotated[
     StrictInt, Field(ge=1, le=MAX_K, description=f"How many passages to return (1 to {MAX_K}).", examples=[DEFAULT_K])

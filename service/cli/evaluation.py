@@ -55,7 +55,7 @@ def calibrate(
         typer.Option(
             "--folds",
             min=0,
-            help="Also measure the fit out of fold, K-fold by article (K >= 2; nested with --select): "
+            help="Also measure the fit out of fold, K-fold by article (2 <= K <= articles; nested with --select): "
             "the figures to expect on unseen questions.",
         ),
     ] = 0,

@@ -108,9 +108,9 @@ def test_search_documents_and_readiness(server: Server) -> None:
 @pytest.mark.parametrize(
     ("call", "error", "status", "code", "message"),
     [
-        (lambda c: c.ask("   "), InvalidRequest, 422, "invalid_input", "question: String should have at least 1"),
+        (lambda c: c.ask("   "), InvalidRequest, 422, "invalid_input", "question: empty or only spaces"),
         (lambda c: c.ask(QUESTION, k=0), InvalidRequest, 422, "invalid_input", "k: Input should be greater"),
-        (lambda c: c.search(""), InvalidRequest, 422, "invalid_input", "query: String should have at least 1"),
+        (lambda c: c.search(""), InvalidRequest, 422, "invalid_input", "query: empty or only spaces"),
         (lambda c: c.document("no-such-doc"), NotFound, 404, "document_not_found", "no document 'no-such-doc'"),
         (lambda c: c.delete_document("x"), Unauthorized, 401, "unauthorized", "admin endpoints are disabled"),
     ],

@@ -101,3 +101,31 @@ def test_front_matter_ids_follow_the_one_id_rule(given: str, expected: str, warn
     assert doc.doc_id == expected
     assert bool(warnings) is warned
     assert all(w.startswith("roof.md: id ") and repr(expected) in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("# Corvane Air pilots strike\n\nPilots walked out.\n", "Corvane Air pilots strike"),
+        ("  ### Corvane Air pilots strike ###\n", "Corvane Air pilots strike"),
+        ("Corvane Air pilots strike\n=========================\n\nPilots walked out.\n", "Corvane Air pilots strike"),
+        ("Corvane Air pilots strike\n---\n\nPilots walked out.\n", "Corvane Air pilots strike"),
+        ("\n# *Corvane* Air pilots `strike`\n", "Corvane Air pilots strike"),
+        (front("id: strike", "# Corvane Air pilots strike\n\nPilots walked out.\n"), "Corvane Air pilots strike"),
+        ("#5 bus route cut\n\nThe council voted.\n", "#5 bus route cut"),
+        ("    # indented code, not a heading\n", "# indented code, not a heading"),
+        ("Corvane Air pilots strike\nPilots walked out.\n", "Corvane Air pilots strike"),
+    ],
+)
+def test_a_markdown_heading_is_the_title_without_its_markers(raw: str, title: str) -> None:
+    doc = parse_document(raw, "strike", "strike.md")
+    body = raw.split("---\n", 2)[2] if raw.startswith("---\n") else raw
+    assert (doc.title, doc.text) == (title, body)
+
+
+def test_plain_text_keeps_its_first_line_as_written(tmp_path: Path) -> None:
+    text, markdown = "# Pilots strike\n\nPilots walked out.\n", "# Corvane Air pilots strike\n\nPilots walked out.\n"
+    (tmp_path / "notes.txt").write_text(text)
+    (tmp_path / "strike.md").write_text(markdown)
+    by_source = {doc.source: (doc.title, doc.text) for doc in read_corpus(tmp_path)}
+    assert by_source == {"notes.txt": ("# Pilots strike", text), "strike.md": ("Corvane Air pilots strike", markdown)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,12 @@ def test_csv_with_the_same_columns(tmp_path: Path) -> None:
         ("q.jsonl", '{"question": "ok", "evidence": 3}\n', "line 1: field 'evidence'"),
         ("q.jsonl", '{"question": "ok", "doc_id": 7}\n', "line 1: field 'doc_id'"),
         ("q.jsonl", '{"question": "ok"}\n{"question": "a",\n', "line 2: not valid JSON"),
+        (
+            "q.jsonl",
+            '{"question": "What is NSATU?}\n',
+            "line 1: not valid JSON (Unterminated string starting at column 14)",
+        ),
+        ("q.jsonl", '{"question": "What\u0001"}\n', "line 1: not valid JSON (Invalid control character at column 19)"),
         ("q.jsonl", '["question"]\n', "line 1: expected a JSON object"),
         ("q.jsonl", '{"question": "' + "x" * 1001 + '"}\n', "line 1: field 'question' is longer than 1000"),
         ("q.jsonl", '{"id": "a", "question": "x"}\n{"id": "a", "question": "y"}\n', "question id 'a' appears twice"),
@@ -65,7 +72,7 @@ def test_csv_with_the_same_columns(tmp_path: Path) -> None:
 def test_bad_files_name_line_and_field(tmp_path: Path, name: str, content: str, message: str) -> None:
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(InvalidInput, match=message.replace("(", r"\(")) as err:
+    with pytest.raises(InvalidInput, match=re.escape(message)) as err:
         load_question_set(path)
     assert str(path) in err.value.message
 

@@ -90,6 +90,29 @@ def test_bad_ask_bodies_get_a_422_naming_the_field(client: Any, body: Any, field
 
 
 @pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("/v1/ask", {"question": "   "}, "question: empty or only spaces: write the question"),
+        ("/v1/ask", {"question": ""}, "question: empty or only spaces: write the question"),
+        (
+            "/v1/ask",
+            {"question": "ok?", "history": [{"question": " \n"}]},
+            "history.0.question: empty or only spaces: write the question",
+        ),
+        ("/v1/search", {"query": " \t "}, "query: empty or only spaces: write the words to search for"),
+    ],
+)
+def test_a_blank_question_is_a_422_saying_what_to_write(client: Any, path: str, body: Any, message: str) -> None:
+    """A question of only spaces got pydantic's "String should have at least 1 character"."""
+    response = client.post(path, json=body)
+    assert response.status_code == 422
+    assert response.json()["error"] == {
+        "code": "invalid_input",
+        "message": f"{message} (request formats: /openapi.json)",
+    }
+
+
+@pytest.mark.parametrize(
     "raw", [b"{not json", b"", b"[]", b'"just a string"', b"\xff\xfe", b'{"question": "a"' + b"}" * 3]
 )
 def test_malformed_json_is_a_422_not_a_500(client: Any, raw: bytes) -> None:
@@ -193,12 +216,21 @@ def test_not_ready_is_a_503_with_the_reason(tmp_path: Path) -> None:
 
 
 def test_missing_index_is_reported_on_readyz(tmp_path: Path) -> None:
-    app = create_app(Settings(index_dir=tmp_path / "empty"))
+    """The 503 names the build of the index this server waits for: `citeqa build` alone would build
+    corpus/ into data/index."""
+    index, corpus = tmp_path / "empty", tmp_path / "my articles"
+    app = create_app(Settings(index_dir=index, corpus_dir=corpus))
     with TestClient(app) as broken:
         wait_ready(lambda: 200 if "citeqa build" in broken.get("/readyz").text else 0, timeout=60)
         response = broken.get("/readyz")
         assert response.status_code == 503
         assert "no index at" in response.json()["error"]["message"]
+        asked = broken.post("/v1/ask", json={"question": "what is NSATU?"})
+        assert asked.status_code == 503 and asked.json()["error"]["code"] == "not_ready"
+        assert asked.json()["error"]["message"] == (
+            f"not ready: no index at {index} ({index}/CURRENT is missing): "
+            f"build it with `citeqa build --corpus '{corpus}' --index {index}`"
+        )
 
 
 def test_admin_reload_needs_a_key(client: Any) -> None:

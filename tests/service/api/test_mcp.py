@@ -99,9 +99,9 @@ async def check_answer_verifies(session: ClientSession) -> dict[str, Any]:
 
 async def check_bad_input(session: ClientSession) -> None:
     for tool, arguments, message in [
-        ("ask", {"question": "  "}, "question: String should have at least 1 character"),
+        ("ask", {"question": "  "}, "question: empty or only spaces: write the question"),
         ("ask", {"question": "what is NSATU?", "k": 50}, "k: Input should be less than or equal to 20"),
-        ("search", {"query": ""}, "query: String should have at least 1 character"),
+        ("search", {"query": ""}, "query: empty or only spaces: write the words to search for"),
         ("get_document", {"doc_id": "no-such-doc"}, "no document 'no-such-doc'"),
         # refused as /v1/ask, chat and `citeqa ask` refuse them (unsupported_language), not answered
         ("ask", {"question": "¿Qué es NSATU?"}, "the question looks like Spanish"),

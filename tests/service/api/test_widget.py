@@ -184,6 +184,14 @@ def test_a_follow_up_is_answered_from_the_document_of_the_earlier_turn(text_serv
     assert tab.errors == [] and tab.csp_violations() == []
 
 
+def test_the_demo_page_suggests_no_question_about_another_corpus(text_server: Server, tab: Tab) -> None:
+    """Serving the lighthouse articles, the question box said "e.g. what is NSATU?", a question about the
+    default corpus: the page leaves the widget its neutral placeholder, whatever corpus is served."""
+    open_demo(tab.page, text_server.url)
+    box = tab.page.get_by_role("textbox", name="Your question")
+    expect(box).to_have_attribute("placeholder", "Ask a question about the articles")
+
+
 def test_off_corpus_question_shows_not_covered_with_closest_matches(server: Server, narrow_tab: Tab) -> None:
     page = narrow_tab.page
     expected = api_ask(server, OFF_CORPUS)

@@ -131,12 +131,25 @@ def test_calibrate_select_chooses_the_penalties_by_cross_validation(small_index:
     [
         (["--folds", "1"], "--folds must be 2 or more"),
         (["--folds", "3", "--threshold-only"], "leave out --threshold-only"),
+        (["--folds", "30"], "--folds 30 is more than the questions' 24 groups (by article, or a question alone): "),
     ],
 )
 def test_calibrate_fold_options_refused_in_one_line(small_index: Path, extra: list[str], says: str) -> None:
     result = CliRunner().invoke(app, ["calibrate", str(SMALL_OWN), "--index", str(small_index), *extra])
     assert result.exit_code == 1 and says in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_calibrate_refuses_more_folds_than_articles(small_index: Path, tmp_path: Path) -> None:
+    """`--folds 30` over questions about a few articles printed "30 folds by article" and measured nothing
+    in the folds no article fell into."""
+    rows = [json.loads(line) for line in SMALL_OWN.read_text(encoding="utf-8").splitlines()]
+    articles = [row | ({} if row.get("answerable", True) else {"doc_id": "orla-phone"}) for row in rows]
+    labelled = tmp_path / "articles.jsonl"
+    labelled.write_text("".join(json.dumps(row) + "\n" for row in articles), encoding="utf-8")
+    result = CliRunner().invoke(app, ["calibrate", str(labelled), "--index", str(small_index), "--folds", "9"])
+    assert result.exit_code == 1, result.output
+    assert result.output == "error: --folds 9 is more than the questions' 6 articles: use --folds 6 or fewer\n"
 
 
 def test_calibrate_folds_without_both_labels_in_a_fold(small_index: Path, tmp_path: Path) -> None:

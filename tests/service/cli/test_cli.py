@@ -151,7 +151,8 @@ def test_an_index_is_changed_from_the_corpus_it_was_built_from(tmp_path: Path) -
     ("args", "message"),
     [
         (("ask", "anything"), "no index at"),
-        (("ask", "   "), "question"),
+        (("ask", "   "), "error: question: empty or only spaces: write the question"),
+        (("search", ""), "error: query: empty or only spaces: write the words to search for"),
         (("build", "--corpus", "/nonexistent-corpus"), "does not exist"),
         (("search", "x", "-k", "99"), "less than or equal to 20"),
         (("search",), "Missing argument"),
