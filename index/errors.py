@@ -174,14 +174,15 @@ class RemoteError(CiteqaError):
 
 
 class IndexNotFound(CiteqaError):
-    """No published index where one was expected: ``problem`` (the message without what to do) and ``fix``,
-    which an application that knows its own corpus and index directories replaces (``with_fix``)."""
+    """No published index where one was expected: ``problem`` (the message without what to do) and ``fix``
+    (appended after a colon when given), which an application that knows its own corpus and index
+    directories replaces (``with_fix``)."""
 
     status = 503
     code = "index_not_found"
 
-    def __init__(self, problem: str, fix: str = "run `citeqa build` to build it") -> None:
-        super().__init__(f"{problem}: {fix}")
+    def __init__(self, problem: str, fix: str | None = None) -> None:
+        super().__init__(problem if fix is None else f"{problem}: {fix}")
         self.problem = problem
 
     def with_fix(self, fix: str) -> IndexNotFound:

@@ -49,7 +49,7 @@ from citeqa.index.text.measures import MEASURE_NAMES, age_of_someone_else, asked
 from citeqa.index.text.people import asks_for_someone_unnamed, missing_role, names_someone_new, untold_maker
 from citeqa.index.text.questions import other_year, question_type, surface_words, withheld, withholds
 from citeqa.index.text.specificity import specificity
-from citeqa.index.text.tokens import STOPWORDS, terms
+from citeqa.index.text.tokens import STOPWORDS, terms, words
 
 MAX_ANSWER_CHARS = 350
 MAX_TOTAL_CHARS = 400  # two sentences together (each cut to MAX_ANSWER_CHARS)
@@ -548,9 +548,10 @@ class Extractor:
 
     def _is_title_line(self, candidate: Candidate) -> bool:
         """Whether ``candidate`` is its article's first line repeating the title: no evidence of its own
-        beside a sentence of the body ("... in the United States. [1] S&P 500 [2]")."""
+        beside a sentence of the body ("... in the United States. [1] S&P 500 [2]"). Compared word by word:
+        a Markdown heading's marks are not in its title ("# Corvane Air pilots strike")."""
         doc = self.documents[candidate.doc_id]
-        return candidate.index == 0 and doc.text[candidate.start : candidate.end].strip() == doc.title.strip()
+        return candidate.index == 0 and words(doc.text[candidate.start : candidate.end]) == words(doc.title)
 
     def _defining(self, q: QuestionTerms, doc_id: str, i: int, sentence: str) -> int:
         """The sentence that goes on defining what sentence ``i`` introduces. When ``i`` expands a term of

@@ -30,6 +30,7 @@ MANIFEST_FILE = "manifest.json"
 POINTER_FILE = "CURRENT"
 VERSIONS_DIR = "versions"
 KEEP_VERSIONS = 3
+BUILD_IT = "run `citeqa build` to build it"  # what to do, unless the application knows its directories
 MODEL_DIGEST = "model_digest"
 """Key in ``Manifest.extra`` of the content hash of the model files an index was embedded with."""
 CORPUS = "corpus"
@@ -91,13 +92,13 @@ def current_version_dir(root: Path) -> Path:
     """The published version directory of ``root``; IndexNotFound when there is none."""
     pointer = root / POINTER_FILE
     if not pointer.is_file():
-        raise IndexNotFound(f"no index at {root} ({pointer} is missing)")
+        raise IndexNotFound(f"no index at {root} ({pointer} is missing)", BUILD_IT)
     name = pointer.read_text(encoding="utf-8").strip()
     if not name or "/" in name or name.startswith("."):
         raise IndexCorrupt(f"{pointer} does not name an index version: run `citeqa build` to build it")
     directory = root / VERSIONS_DIR / name
     if not directory.is_dir():
-        raise IndexNotFound(f"{pointer} names {directory}, which is missing")
+        raise IndexNotFound(f"{pointer} names {directory}, which is missing", BUILD_IT)
     return directory
 
 
