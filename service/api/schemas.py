@@ -31,10 +31,18 @@ _BLANK = {"query": "the words to search for"}  # what a blank field should hold;
 
 def _not_blank(value: Any, info: ValidationInfo) -> Any:
     """Refuse an empty or all-space question saying what to write (pydantic would say "String should have at
-    least 1 character" of ``"   "``); any other value goes on to the string constraints as it is."""
+    least 1 character" of ``"   "``), and one over ``MAX_QUESTION_CHARS`` after trimming saying how long it is
+    and what to do (pydantic: "String should have at most 1000 characters"); any other value goes on to the
+    string constraints as it is."""
     if isinstance(value, str) and not value.strip():
         what = _BLANK.get(info.field_name or "", "the question")
         raise PydanticCustomError("string_blank", "empty or only spaces: write {what}", {"what": what})
+    if isinstance(value, str) and len(value.strip()) > MAX_QUESTION_CHARS:
+        raise PydanticCustomError(
+            "string_too_long",
+            "{length} characters, over the limit of {limit}: shorten it, or ask its parts as separate questions",
+            {"length": len(value.strip()), "limit": MAX_QUESTION_CHARS},
+        )
     return value
 
 

@@ -100,6 +100,12 @@ def test_bad_ask_bodies_get_a_422_naming_the_field(client: Any, body: Any, field
             "history.0.question: empty or only spaces: write the question",
         ),
         ("/v1/search", {"query": " \t "}, "query: empty or only spaces: write the words to search for"),
+        # over the limit: how long it is and what to do, not pydantic's "String should have at most 1000 characters"
+        (
+            "/v1/ask",
+            {"question": "why " * 300},
+            "question: 1199 characters, over the limit of 1000: shorten it, or ask its parts as separate questions",
+        ),
     ],
 )
 def test_a_blank_question_is_a_422_saying_what_to_write(client: Any, path: str, body: Any, message: str) -> None:
