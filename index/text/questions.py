@@ -425,13 +425,9 @@ def withholds(text: str, question: str = "") -> bool:
     not given ("The ship's name has not yet been identified")."""
     if _WOULD_NOT_SAY.search(text) is not None:
         return True
-    if _NAME_ASK.search(question) is not None and _NAME_UNGIVEN.search(text) is not None:
+    if question_type(question) in ("who", "name") and _NAME_UNGIVEN.search(text) is not None:
         return True
     return _DEAL_ASK.search(question) is not None and _UNDISCLOSED.search(text) is not None
-
-
-# A question asking for a name: "What was the name of the ship ...?", "What is the buyer called?", "Who ...?"
-_NAME_ASK = re.compile(r"\bnamed?\b|\bidentity\b|\bcalled\s*\??\s*$|^\s*(?:who|whom)\b", re.IGNORECASE)
 
 
 def _withheld_explicitly(question: str, sentence: str, said: set[str], asked: set[str]) -> str | None:
@@ -439,7 +435,7 @@ def _withheld_explicitly(question: str, sentence: str, said: set[str], asked: se
         undisclosed = _UNDISCLOSED.search(sentence)
         if undisclosed is not None and _DEAL_UNDISCLOSED.search(undisclosed.group(0)):
             return undisclosed.group(0)
-    if _NAME_ASK.search(question):
+    if question_type(question) in ("who", "name"):
         # whose name: the ship's, when the question asks the ship's ("the area's" is no answer to it)
         for ungiven in _NAME_UNGIVEN.finditer(sentence):
             owner = ungiven.group("owner") or ungiven.group("of")
