@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
@@ -42,7 +42,9 @@ from citeqa.index.text.events import (
     EVENT_NAMES,
     asked_decision,
     asked_event,
+    asks_verdict,
     states_event,
+    states_verdict,
     tells_decision,
 )
 from citeqa.index.text.measures import MEASURE_NAMES, age_of_someone_else, asked_measure, gives_measure
@@ -148,6 +150,34 @@ class Answer:
     abstention: Abstention | None = None
 
 
+VERDICT_REACH = 5  # candidates of the best one's article searched for the sentence saying what a verdict was
+
+
+def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[str, Document]) -> list[Candidate]:
+    """``ranked`` with the sentence holding what is asked first, when a pattern can tell it and the ranker
+    put another sentence first: for a definition question, the best sentence spelling out the acronym
+    ("... heart failure with preserved ejection fraction (HFpEF) ...", "HFpEF stands for ...": ``type``
+    1); for "What verdict did the jury reach?", the best of the first ``VERDICT_REACH`` sentences of the
+    best one's article saying what it was ("found Sam Hollis guilty") when the best does not ("The verdict
+    came after four hours of deliberation"). Otherwise ``ranked`` unchanged."""
+    if not ranked:
+        return ranked
+    first: Candidate | None = None
+    if q.kind == "definition":
+        first = next((c for c in ranked if c.features.get("type", 0.0) >= 1.0), None)
+    elif asks_verdict(q.text):
+
+        def says(c: Candidate) -> bool:
+            return states_verdict(documents[c.doc_id].text[c.start : c.end])
+
+        if not says(ranked[0]):
+            same = [c for c in ranked if c.doc_id == ranked[0].doc_id][:VERDICT_REACH]
+            first = next((c for c in same if says(c)), None)
+    if first is None or first is ranked[0]:
+        return ranked
+    return [first, *(c for c in ranked if c is not first)]
+
+
 class Extractor:
     """Chooses answer sentences with a learned ranker and abstains with a learned answerability model.
 
@@ -225,7 +255,7 @@ class Extractor:
     def finish(self, prepared: Prepared, model: AbstainModel, shown: int) -> Answer:
         """Rank the candidates, compute the signals and answer (or abstain) with ``model``."""
         q = prepared.question
-        ranked = (model.ranker or self.ranker).rank(prepared.candidates)
+        ranked = asked_first(q, (model.ranker or self.ranker).rank(prepared.candidates), self.documents)
         signals = answer_signals(prepared, ranked, self.documents, self.terms_of, self.max_idf)
         p = model.probability(signals)
         shown_passages = prepared.passages[:shown]
@@ -237,23 +267,32 @@ class Extractor:
             else None
         )
         conflict = off_topic or premise or self._unknown_topic(q)
+        spans = self.choose(q, ranked[0], self._runner_up(model.ranker or self.ranker, ranked)) if ranked else []
         if not ranked or p < model.threshold or conflict is not None:
-            why = conflict or self._abstention(q, ranked, signals, p, model.threshold)
+            # below the threshold, a check on what the answer would have said gives the most specific reason
+            why = (
+                conflict
+                or self._unsaid(q, ranked[0].doc_id, spans)
+                or self._abstention(q, ranked, signals, p, model.threshold)
+            )
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), why.message, signals, why)
-        spans = self.choose(q, ranked[0], self._runner_up(model.ranker or self.ranker, ranked))
-        doc_id = ranked[0].doc_id
-        nobody = (
+        nobody = self._unsaid(q, ranked[0].doc_id, spans)
+        if nobody is not None:
+            return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), nobody.message, signals, nobody)
+        citations = tuple(self._cite(i + 1, ranked[0].doc_id, s, e, ranked[0].score) for i, (s, e) in enumerate(spans))
+        text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
+        return Answer(q.text, True, text, citations, shown_passages, round(p, 4), None, signals)
+
+    def _unsaid(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
+        """Whether the answer ``spans`` of ``doc_id`` miss what is asked: a name the article withholds, nobody
+        named, the role asked for, the measure asked for, the event asked about."""
+        return (
             self._withheld(q, doc_id, spans)
             or self._names_nobody(q, doc_id, spans)
             or self._role_missing(q, doc_id, spans)
             or self._no_measure(q, doc_id, spans)
             or self._no_event(q, doc_id, spans)
         )
-        if nobody is not None:
-            return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), nobody.message, signals, nobody)
-        citations = tuple(self._cite(i + 1, ranked[0].doc_id, s, e, ranked[0].score) for i, (s, e) in enumerate(spans))
-        text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
-        return Answer(q.text, True, text, citations, shown_passages, round(p, 4), None, signals)
 
     def _abstention(
         self, q: QuestionTerms, ranked: list[Candidate], signals: dict[str, float], p: float, threshold: float

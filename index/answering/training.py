@@ -24,7 +24,7 @@ from citeqa.index.answering.abstention import (
     choose_capped_threshold,
     fit_abstain_model,
 )
-from citeqa.index.answering.extraction import Extractor
+from citeqa.index.answering.extraction import Extractor, asked_first
 from citeqa.index.answering.features import Prepared, answer_signals
 from citeqa.index.answering.ranker import Ranker, RankingGroup, feature_matrix, fit_pointwise, fit_ranker
 
@@ -116,7 +116,7 @@ def fit_answer_model(
 
 def question_signals(extractor: Extractor, prepared: Prepared, ranker: Ranker) -> dict[str, float]:
     """Answerability signals of ``prepared`` when ``ranker`` chooses the answer sentence."""
-    ranked = ranker.rank(prepared.candidates)
+    ranked = asked_first(prepared.question, ranker.rank(prepared.candidates), extractor.documents)
     return answer_signals(prepared, ranked, extractor.documents, extractor.terms_of, extractor.max_idf)
 
 

@@ -172,6 +172,26 @@ def asked_decision(question: str) -> str | None:
     return None
 
 
+# A verdict itself, not the word: "found Sam Hollis guilty", not "The verdict came after four hours"
+_OUTCOME = re.compile(
+    r"\b(?:(?:found|pleaded|pleads|plead|was|were|is|are|not) (?:\w+ ){0,4}guilty|guilty of|"
+    r"convicted|acquitted|cleared (?:of|by)|innocent)\b",
+    re.I,
+)
+_ASKS_VERDICT = re.compile(r"\bwhat (?:was the )?verdict\b|\bverdict (?:did|was|has|had)\b", re.I)
+
+
+def asks_verdict(question: str) -> bool:
+    """Whether ``question`` asks what the verdict was ("What verdict did the jury reach in the Hollis
+    trial?"), not why or when one was given."""
+    return _ASKS_VERDICT.search(question) is not None and not _TAKES_FOR_GRANTED.match(question)
+
+
+def states_verdict(sentence: str) -> bool:
+    """Whether ``sentence`` says what a verdict was: guilty, not guilty, convicted, acquitted, cleared."""
+    return _OUTCOME.search(sentence) is not None
+
+
 def tells_decision(kind: str, text: str) -> bool:
     """Whether ``text`` (an article) tells of a decision of ``kind`` (as ``asked_decision`` returns), in any of
     its words. Raises KeyError for an unknown kind."""

@@ -168,7 +168,10 @@ def _query_type(query: str) -> str:
 
 
 def acronyms(question: str) -> list[str]:
-    return re.findall(r"\b[A-Z][A-Z0-9&]{1,9}\b", question)
+    """The acronyms of ``question``: capitals ("NSATU", "AT&T"), or mostly capitals ("HFpEF", "PhD"),
+    not a capitalised name ("McDonald")."""
+    found = re.findall(r"\b[A-Z][A-Za-z0-9&]{1,9}\b", question)
+    return [w for w in found if sum(ch.isupper() for ch in w) > max(1, sum(ch.islower() for ch in w))]
 
 
 def new_names(sentence: str, question: str, context: str = "") -> list[str]:

@@ -99,3 +99,33 @@ def test_confidence_is_a_probability_and_passages_are_capped(extractor: Extracto
     (answer,) = extractor.answer_many(["Who bakes the bread?"], [passages], bag_of_words(["Who bakes the bread?"]), 1)
     assert 0.0 <= answer.confidence <= 1.0
     assert len(answer.passages) == 1
+
+
+def test_the_sentence_holding_what_is_asked_goes_first() -> None:
+    from citeqa.index.answering.extraction import asked_first
+    from citeqa.index.answering.features import Candidate, QuestionTerms
+    from citeqa.index.domain import Document
+
+    text = (
+        "A jury found Sam Hollis guilty of theft on Friday. The verdict came after four hours. "
+        "All had heart failure with preserved ejection fraction (HFpEF). HFpEF is common."
+    )
+    docs = {"d": Document("d", "Trial", text)}
+
+    def sentence(words: str, index: int, type_: float = 0.5) -> Candidate:
+        start = text.index(words)
+        return Candidate("d", start, start + len(words), index, {"type": type_})
+
+    guilty, came = sentence("A jury found Sam Hollis guilty of theft on Friday.", 0), sentence("The verdict came", 1)
+    spelt, common = sentence("All had heart failure", 2, 1.0), sentence("HFpEF is common.", 3)
+
+    def question(text: str, kind: str) -> QuestionTerms:
+        return QuestionTerms(text, kind, {}, (), (), ())
+
+    verdict = question("What verdict did the jury reach in the Hollis trial?", "other")
+    assert asked_first(verdict, [came, guilty], docs) == [guilty, came]
+    assert asked_first(question("When was the verdict given?", "when"), [came, guilty], docs) == [came, guilty]
+    definition = question("What does HFpEF stand for?", "definition")
+    assert asked_first(definition, [common, came, spelt], docs) == [spelt, common, came]
+    assert asked_first(definition, [common, came], docs) == [common, came]  # no sentence spells it out
+    assert asked_first(definition, [], docs) == []

@@ -123,3 +123,37 @@ def test_whether_an_article_tells_of_the_decision(kind: str, text: str, tells: b
     from citeqa.index.text.events import tells_decision
 
     assert tells_decision(kind, text) is tells
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What verdict did the jury reach in the Sam Hollis trial?", True),
+        ("What was the verdict in the Marsh case?", True),
+        ("When was the verdict given?", False),  # asks when, not what
+        ("Why did the verdict surprise the court?", False),
+        ("How long did the jury deliberate?", False),
+    ],
+)
+def test_what_asks_for_the_verdict_itself(question: str, asks: bool) -> None:
+    from citeqa.index.text.events import asks_verdict
+
+    assert asks_verdict(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "states"),
+    [
+        ("A jury found builder Sam Hollis guilty of theft on Friday.", True),
+        ("She was acquitted of all charges.", True),
+        ("He was convicted of fraud in 2003.", True),
+        ("Marsh pleaded not guilty.", True),
+        ("The verdict came after four hours of deliberation.", False),  # the word, not the verdict
+        ("Hollis will be sentenced next month.", False),
+        ("Mrs Marsh, 61, denies the charge.", False),
+    ],
+)
+def test_which_sentence_says_what_the_verdict_was(sentence: str, states: bool) -> None:
+    from citeqa.index.text.events import states_verdict
+
+    assert states_verdict(sentence) is states

@@ -270,3 +270,19 @@ def test_the_askers_hedges_are_question_form(question: str, left: str) -> None:
     from citeqa.index.text.questions import without_question_form
 
     assert " ".join(without_question_form(question).split()) == left
+
+
+@pytest.mark.parametrize(
+    ("question", "found"),
+    [
+        ("What does NSATU stand for?", ["NSATU"]),
+        ("What does HFpEF stand for?", ["HFpEF"]),  # mixed case, mostly capitals
+        ("Is AT&T bigger than the BBC?", ["AT&T", "BBC"]),
+        ("Who has a PhD at McDonald's?", ["PhD"]),  # "McDonald" is a name, not an acronym
+        ("What is the capital of Japan?", []),
+    ],
+)
+def test_acronyms_are_mostly_capitals(question: str, found: list[str]) -> None:
+    from citeqa.index.text.questions import acronyms
+
+    assert acronyms(question) == found

@@ -59,8 +59,8 @@ def test_calibrate_needs_both_labels(default_index: Path, tmp_path: Path) -> Non
 # (confidence above the shipped threshold) but the answer path's rule checks refuse.
 RULE_REFUSED = (
     "How tall is Mark Rutte?",  # answer_type_missing: no height in the article
-    "How long did Rutte's visit to Japan last?",  # answer_type_missing: no duration
-    "Which planet is the largest in the solar system?",  # off_topic
+    "How heavy is Mark Rutte?",  # answer_type_missing: no weight
+    "How long did the Rutte visit to Tokyo take?",  # answer_type_missing: no duration
 )
 
 
@@ -195,9 +195,26 @@ def test_eval_by_a_field_no_question_has(small_index: Path, tmp_path: Path) -> N
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_calibrate_says_how_to_serve_what_it_fitted(small_index: Path) -> None:
+@pytest.fixture(scope="module")
+def too_trusting(small_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """small_own without the answerable questions the packaged model abstains on: a team's set on which
+    the packaged threshold answers some unanswerable questions that a higher one, abstaining on no
+    answerable question, would refuse."""
+    from citeqa.service.settings import Settings
+    from citeqa.service.wiring import load_engine
+
+    engine = load_engine(Settings(index_dir=small_index))
+    rows = [json.loads(line) for line in SMALL_OWN.read_text(encoding="utf-8").splitlines()]
+    kept = [r for r in rows if not r.get("answerable", True) or engine.ask(r["question"])[0].answerable]
+    assert sum(r.get("answerable", True) for r in kept) >= 18, "small_own is about what its articles say"
+    path = tmp_path_factory.mktemp("calibrate") / "too_trusting.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in kept), encoding="utf-8")
+    return path
+
+
+def test_calibrate_says_how_to_serve_what_it_fitted(small_index: Path, too_trusting: Path) -> None:
     """A new user set CITEQA_ABSTAIN_THRESHOLD from a refit: that threshold belongs to the new weights."""
-    where = [str(SMALL_OWN), "--index", str(small_index)]
+    where = [str(too_trusting), "--index", str(small_index)]
     refit = CliRunner().invoke(app, ["calibrate", *where]).output
     assert "--write FILE, then CITEQA_ABSTAIN_MODEL_FILE=FILE" in refit
     assert "at most 3% of these answerable questions" in refit and "on the questions it was fitted on" in refit
@@ -206,7 +223,7 @@ def test_calibrate_says_how_to_serve_what_it_fitted(small_index: Path) -> None:
     assert "probability alone that abstains on at most 3% of these answerable questions" in kept
 
 
-def test_calibrate_threshold_only_abstains_on_few_answerable_questions(small_index: Path) -> None:
+def test_calibrate_threshold_only_abstains_on_few_answerable_questions(small_index: Path, too_trusting: Path) -> None:
     """A new user's `--threshold-only` threshold refused 15 of 30 answerable questions for no gain in accuracy:
     it is chosen as the refit's is, abstaining on at most `max_wrong_abstain` of the answerable questions."""
     from citeqa.index.answering.training import TrainingParams, question_signals
@@ -214,14 +231,14 @@ def test_calibrate_threshold_only_abstains_on_few_answerable_questions(small_ind
     from citeqa.service.settings import Settings
     from citeqa.service.wiring import load_engine
 
-    args = ["calibrate", str(SMALL_OWN), "--index", str(small_index), "--threshold-only", "--json"]
+    args = ["calibrate", str(too_trusting), "--index", str(small_index), "--threshold-only", "--json"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     engine = load_engine(Settings(index_dir=small_index))
     prior = engine.extractor.model
     ranker = prior.ranker or engine.extractor.ranker
-    answerable = [e for e in prepare_questions(engine, read_labelled(SMALL_OWN)) if e.question.answerable]
+    answerable = [e for e in prepare_questions(engine, read_labelled(too_trusting)) if e.question.answerable]
     probabilities = [prior.probability(question_signals(engine.extractor, e.prepared, ranker)) for e in answerable]
     abstained = sum(p < payload["model"]["threshold"] for p in probabilities)
     assert abstained <= TrainingParams.max_wrong_abstain * len(answerable)
