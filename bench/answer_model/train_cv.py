@@ -19,6 +19,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,12 @@ def main() -> None:
         "--fixed",
         action="store_true",
         help="Use the given L2/threshold settings instead of choosing them in each fold.",
+    )
+    parser.add_argument(
+        "--caps",
+        default="0.03",
+        help="Comma-separated shares of answerable training questions the threshold may abstain on, among which"
+        " the inner cross-validation chooses (default: 0.03).",
     )
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args()
@@ -72,14 +79,16 @@ def main() -> None:
     params = TrainingParams(
         args.ranker_l2, args.abstain_l2, args.max_wrong_abstain, not args.listwise, args.second_ratio
     )
+    caps = [float(c) for c in args.caps.split(",")]
+    choices = [replace(setting, max_wrong_abstain=cap) for cap in caps for setting in GRID]
     grid = []
     if args.grid:
-        for setting in GRID:
+        for setting in choices:
             totals = summarise(cross_validate(engine.extractor, examples, setting, args.folds))["all"]
             grid.append({"params": vars(setting), "totals": totals})
             print(vars(setting), totals, flush=True)
     started = time.perf_counter()
-    rows = cross_validate(engine.extractor, examples, params if args.fixed else None, folds=args.folds)
+    rows = cross_validate(engine.extractor, examples, params if args.fixed else None, args.folds, grid=choices)
     cv_s = time.perf_counter() - started
     summary = summarise(rows, styles)
     print(f"prepared {len(questions)} questions in {prepare_s:.1f} s; {args.folds}-fold CV in {cv_s:.1f} s")
@@ -90,7 +99,7 @@ def main() -> None:
                 print(" ", styles.get(row["id"]), json.dumps(row, ensure_ascii=False))
     out: dict[str, Any] = {"cv": summary, "cv_rows": rows, "grid": grid}
     if not args.fixed:
-        params = select_params(engine.extractor, examples)
+        params = select_params(engine.extractor, examples, choices)
         print(f"setting chosen on all training questions: {vars(params)}")
     model = fit_answer_model(engine.extractor, examples, params, note=_note(args.train, len(questions)))
     out["final_params"] = vars(params)

@@ -544,13 +544,15 @@ class Extractor:
             f"the closest article ({_quote(doc.title)}) does not give the {MEASURE_NAMES[kind]} asked for",
         )
 
-    @staticmethod
-    def _runner_up(ranker: Ranker, ranked: list[Candidate]) -> Candidate | None:
-        """The second-best sentence when it is from the best one's article and nearly as likely."""
+    def _runner_up(self, ranker: Ranker, ranked: list[Candidate]) -> Candidate | None:
+        """The second-best sentence when it is from the best one's article and nearly as likely, or, when
+        the best is only the article's headline line, at least half as likely (``choose`` then quotes it
+        instead: the body's sentence is the evidence)."""
         if len(ranked) < 2 or ranked[1].doc_id != ranked[0].doc_id:
             return None
         best, second = (ranker.probability(c.features) for c in ranked[:2])
-        return ranked[1] if second >= ranker.second_ratio * best else None
+        ratio = ranker.second_ratio / 2 if self._is_title_line(ranked[0]) else ranker.second_ratio
+        return ranked[1] if second >= ratio * best else None
 
     def choose(self, q: QuestionTerms, best: Candidate, runner_up: Candidate | None = None) -> list[tuple[int, int]]:
         """Spans of the answer: the best sentence, with the previous one when it names its subject by a

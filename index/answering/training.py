@@ -162,16 +162,17 @@ def cross_validate(
     params: TrainingParams | None = TrainingParams(),
     folds: int = 5,
     seed: int = 13,
+    grid: Sequence[TrainingParams] = GRID,
 ) -> list[dict[str, Any]]:
     """One row per example, measured by the model fitted on the other folds: ``contains`` (answered with an
     acceptable answer), ``abstained``, ``top_good`` (the ranker's first sentence holds an answer),
     ``params`` (the setting used). With ``params=None`` each fold's setting is chosen by ``select_params``
-    on that fold's training examples only (a nested cross-validation)."""
+    on that fold's training examples only (a nested cross-validation) among ``grid``."""
     fold_of = article_folds(examples, folds, seed)
     rows: list[dict[str, Any]] = []
     for fold in range(folds):
         train = [e for e, f in zip(examples, fold_of, strict=True) if f != fold]
-        chosen = params if params is not None else select_params(extractor, train)
+        chosen = params if params is not None else select_params(extractor, train, grid)
         model = fit_answer_model(extractor, train, chosen)
         for e, f in zip(examples, fold_of, strict=True):
             if f == fold:
