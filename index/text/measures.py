@@ -29,6 +29,7 @@ MEASURE_NAMES = {
     "age": "age",
     "count": "number",
     "money": "sum of money",
+    "race_time": "time",
 }
 
 _NUMBER_WORDS = (
@@ -76,6 +77,16 @@ _ASKS = (
         ),
     ),
     ("age", re.compile(r"^\s*how old\b|^\s*(?:at )?what age\b", re.I)),
+    # a race's time, not a time of day: "What was Gebrselassie's winning time?", "What time did Collins run?"
+    (
+        "race_time",
+        re.compile(
+            r"^\s*what (?:is|was|were) (?:the |his |her |their )?(?:[\w'’-]+ ){0,3}(?:winning|finishing|race|"
+            r"personal best|best|record) times?\b"
+            r"|^\s*what time did\b.*\b(?:run|ran|clock|clocked|record|post|finish|swim|set)\b",
+            re.I,
+        ),
+    ),
     ("count", re.compile(r"^\s*how many\b", re.I)),
     (
         "money",
@@ -87,7 +98,11 @@ _ASKS = (
             r"|^\s*how much\b.*\b(?:sell|sold|buy|bought|rent|rented|lease|leased|hire|hired)\b(?:\s+[\w'’-]+){0,6}"
             r"\s+for\s*\??\s*$"
             r"|^\s*what (?:is|was|are|were|will be) (?:the |its |their )?(?:price|cost|fee|fare|salary|wage|"
-            r"ticket price|entry fee|admission)s? (?:of|for|to)\b",
+            r"ticket price|entry fee|admission)s? (?:of|for|to)\b"
+            # "What price is Barclays putting on ...?", "What salary would members be paid?", "What fee did
+            # Birmingham pay?": the sum asked for as the question's object
+            r"|^\s*what (?:[\w-]+ )?(?:price|fee|fare|salary|wage|sum)s? (?:is|was|are|were|will|would|did|does|do|"
+            r"has|had|could|might|should)\b",
             re.I,
         ),
     ),
@@ -127,6 +142,12 @@ _GIVES["money"] = re.compile(
     r"invested|borrowed|donated|pledged|offered|bid)\s+(?:about |around |some |nearly |almost |roughly |"
     r"more than |less than |over |under |up to |just |only )?\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?"
     r"\s?[^\W\d_]{2,}\b",
+    re.I,
+)
+# "9.89 seconds", "10.05", "2:08:30", "2hr 19min", "27 minutes"
+_GIVES["race_time"] = re.compile(
+    r"\b\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?\b|\b\d{1,3}\.\d{1,3}\b|\b\d+\s?(?:hours?|hrs?|hr|h|minutes?|mins?|min|"
+    r"seconds?|secs?|s)\b",
     re.I,
 )
 _GIVES["length_or_time"] = re.compile(_GIVES["length"].pattern + "|" + _GIVES["time"].pattern, re.I)

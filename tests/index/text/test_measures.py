@@ -32,6 +32,17 @@ from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measu
         ("How much did the bidders offer for the club?", "money"),
         ("How much did Henrik Vass sell Larkspur for?", "money"),  # the verb and its "for" apart
         ("How much did the council buy the old mill for?", "money"),
+        # the sum as the question's object (eleventh session: blind8's near misses)
+        ("What price is the bank putting on the stake it wants?", "money"),
+        ("What salary would members of the new chamber be paid?", "money"),
+        ("What fee did the club pay to sign him?", "money"),
+        ("What reduced price would pensioners pay for the card?", "money"),
+        # a race's time, not a time of day
+        ("What was the runner's winning time in the half-marathon?", "race_time"),
+        ("What time did Collins run when he took silver?", "race_time"),
+        ("What time does the museum open?", None),
+        ("What time did the plane land?", None),
+        ("What price inflation was reported?", None),
         ("How much did they sell?", None),
         ("How much of the budget has been spent?", None),  # a share, not a sum
         ("What percentage of staff voted?", None),
@@ -97,6 +108,10 @@ def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> Non
         ("money", "The repair of the Zorvath Bridge cost 48 million krell.", True),
         ("money", "A single dose costs about 12 krell.", True),
         ("money", "The festival drew 48,000 visitors over five nights.", False),
+        ("race_time", "Gardener clocked 6.56 seconds to equal the meeting record.", True),
+        ("race_time", "She won in 2hr 19min 36sec.", True),
+        ("race_time", "He finished in 2:08:30.", True),
+        ("race_time", "Collins ran in Birmingham at the 2003 World Indoor Championships.", False),
         ("money", "The museum reopened on Saturday after a two-year restoration.", False),
     ],
 )
@@ -117,7 +132,7 @@ def test_goals_and_times_are_counted_by_repetition_words() -> None:
 
 def test_every_kind_has_a_readable_name() -> None:
     questions = ("How heavy?", "How tall?", "How long?", "How many days?", "How soon?", "How old?")
-    questions += ("How many?", "How much money?")
+    questions += ("How many?", "How much money?", "What was her winning time?")
     kinds = {asked_measure(q) for q in questions}
     assert kinds == set(MEASURE_NAMES)
     with pytest.raises(KeyError):
