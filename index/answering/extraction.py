@@ -269,18 +269,14 @@ class Extractor:
             else None
         )
         conflict = off_topic or premise or self._unknown_topic(q)
-        spans = self.choose(q, ranked[0], self._runner_up(model.ranker or self.ranker, ranked)) if ranked else []
+        spans: list[tuple[int, int]] = []
+        if conflict is None and ranked:
+            spans = self.choose(q, ranked[0], self._runner_up(model.ranker or self.ranker, ranked))
+            # a check on what the answer would say; below the threshold, it gives the most specific reason
+            conflict = self._unsaid(q, ranked[0].doc_id, spans)
         if not ranked or p < model.threshold or conflict is not None:
-            # below the threshold, a check on what the answer would have said gives the most specific reason
-            why = (
-                conflict
-                or self._unsaid(q, ranked[0].doc_id, spans)
-                or self._abstention(q, ranked, signals, p, model.threshold)
-            )
+            why = conflict or self._abstention(q, ranked, signals, p, model.threshold)
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), why.message, signals, why)
-        nobody = self._unsaid(q, ranked[0].doc_id, spans)
-        if nobody is not None:
-            return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), nobody.message, signals, nobody)
         citations = tuple(self._cite(i + 1, ranked[0].doc_id, s, e, ranked[0].score) for i, (s, e) in enumerate(spans))
         text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
         return Answer(q.text, True, text, citations, shown_passages, round(p, 4), None, signals)

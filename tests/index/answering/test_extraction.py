@@ -129,3 +129,15 @@ def test_the_sentence_holding_what_is_asked_goes_first() -> None:
     assert asked_first(definition, [common, came, spelt], docs) == [spelt, common, came]
     assert asked_first(definition, [common, came], docs) == [common, came]  # no sentence spells it out
     assert asked_first(definition, [], docs) == []
+
+
+def test_no_passage_for_words_the_corpus_knows_is_an_abstention() -> None:
+    # every word is in the corpus (no "unknown topic" reason) and the threshold is above any probability (no
+    # off-topic check): the reason comes from the answerability model alone, with no sentence to check
+    lexical = build_lexical([f"{d.title}\n{d.text}" for d in DOCUMENTS.values()])
+    strict = Extractor(
+        lexical, DOCUMENTS, stored_sentences(DOCUMENTS, bag_of_words), load_abstain_model().with_threshold(1.0)
+    )
+    answer = ask(strict, "When did the Port of Tallinn open a new cruise terminal?", [])
+    assert not answer.answerable and answer.citations == ()
+    assert answer.abstention is not None and answer.reason
