@@ -115,6 +115,13 @@ class Settings(BaseSettings):
     faiss_threads: int = Field(
         1, ge=1, le=256, description="OpenMP threads per FAISS search (1 avoids contention on small machines)."
     )
+    faiss_blas_queries: int = Field(
+        4,
+        ge=1,
+        le=100_000,
+        description="Exact searches of at least this many questions at once (a micro-batch) score them as one "
+        "matrix product (BLAS), fewer one by one: 16 questions over the whole BBC index 2.8 ms against 8.9.",
+    )
     ivf_nprobe: int | None = Field(
         None,
         ge=1,

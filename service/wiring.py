@@ -104,10 +104,11 @@ def load_engine(settings: Settings, previous: Engine | None = None) -> Engine:
     Raises the ``citeqa.index.errors`` of loading (``IndexNotFound``, saying the ``build_command`` of
     ``settings``; ``IndexCorrupt``, ``IndexMismatch``, ``EmbedderUnavailable``). Offline: nothing is downloaded.
     """
-    from citeqa.index.store.dense import set_search_threads
+    from citeqa.index.store.dense import set_blas_queries, set_search_threads
 
     set_search_threads(settings.faiss_threads)
     query = previous.embedder if previous is not None else query_embedder(settings)
+    set_blas_queries(settings.faiss_blas_queries, query.dimension)
     try:
         data = load_index(settings.index_dir, query.name, query.dimension, query.digest, search_params(settings))
     except IndexNotFound as exc:

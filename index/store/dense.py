@@ -25,6 +25,7 @@ __all__ = [
     "make_faiss_index",
     "save_vectors",
     "search_params_of",
+    "set_blas_queries",
     "set_search_threads",
 ]
 
@@ -60,6 +61,24 @@ def set_search_threads(count: int) -> None:
     """OpenMP threads per FAISS call. One thread per search avoids the contention that made a single
     exact search over 10k vectors take 56 ms instead of 1 ms on a busy 2-core machine (bench/scale.py)."""
     faiss.omp_set_num_threads(max(1, count))
+
+
+BLAS_QUERIES = 4
+
+
+def set_blas_queries(queries: int, dimension: int) -> None:
+    """Exact searches of at least ``queries`` questions at once (``dimension``-wide vectors) compute their
+    inner products as one matrix product (BLAS), fewer one vector at a time.
+
+    FAISS switches at ``distance_compute_blas_threshold``, in questions x dimensions, 128,000 by default in
+    FAISS 1.15: 333 questions of 384 dimensions, so a micro-batch of 4-32 questions was scored one by one.
+    On this machine (one thread, 9,211 vectors of 384, top 200, the same passages either way;
+    ``bench/faiss_blas.py``, ``bench/results/faiss-blas.json``): 16 questions 8.9 ms one by one, 2.8 ms as
+    one product; 4 questions 2.2 against 1.7 ms; 1-3 questions are faster one by one (0.6, 1.1 and 1.7 ms
+    against 1.6, 1.6 and 1.9). Global to the process, like FAISS's thread count; IVF's coarse quantizer
+    uses it too.
+    """
+    faiss.cvar.distance_compute_blas_threshold = max(1, queries) * dimension
 
 
 def ivf_lists(count: int) -> int:

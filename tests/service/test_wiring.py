@@ -29,7 +29,22 @@ def test_the_built_nprobe_is_kept_unless_a_setting_overrides_it(ivf_index: Path,
     assert passages[0].doc_id == "japan-nato-rutte-visit"
 
 
-@pytest.mark.parametrize(("field", "value"), [("ivf_nprobe", "0"), ("hnsw_ef_search", "-5"), ("ivf_nprobe", "many")])
+def test_batches_of_questions_are_scored_as_one_matrix_product_from_the_setting_on(
+    default_index: Path, engine: Any
+) -> None:
+    import faiss
+
+    dimension = engine.embedder.dimension
+    wiring.load_engine(Settings(index_dir=default_index, faiss_blas_queries=5), previous=engine)
+    assert faiss.cvar.distance_compute_blas_threshold == 5 * dimension
+    wiring.load_engine(Settings(index_dir=default_index), previous=engine)
+    assert faiss.cvar.distance_compute_blas_threshold == 4 * dimension
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("faiss_blas_queries", "0"), ("ivf_nprobe", "0"), ("hnsw_ef_search", "-5"), ("ivf_nprobe", "many")],
+)
 def test_a_bad_search_setting_is_refused_naming_it(field: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(f"CITEQA_{field.upper()}", value)
     with pytest.raises(ValidationError, match=field):

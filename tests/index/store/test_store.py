@@ -20,6 +20,7 @@ from citeqa.index.store.dense import (
     make_faiss_index,
     save_vectors,
     search_params_of,
+    set_blas_queries,
     set_search_threads,
 )
 from citeqa.index.store.kinds import choose_kind
@@ -54,6 +55,25 @@ def vectors_and_truth() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     exact = faiss.IndexFlatIP(384)
     exact.add(vectors)
     return vectors, queries, exact.search(queries, 10)[1]
+
+
+def test_a_batch_scored_as_one_matrix_product_finds_what_one_by_one_finds(
+    vectors_and_truth: tuple[np.ndarray, ...],
+) -> None:
+    vectors, queries, _ = vectors_and_truth
+    exact = faiss.IndexFlatIP(384)
+    exact.add(vectors)
+    try:
+        set_blas_queries(100_000, 384)
+        one_by_one = exact.search(queries[:16], 50)
+        set_blas_queries(4, 384)
+        assert faiss.cvar.distance_compute_blas_threshold == 4 * 384
+        batched = exact.search(queries[:16], 50)
+    finally:
+        set_blas_queries(4, 384)
+    assert np.allclose(batched[0], one_by_one[0], atol=1e-5)
+    # equal scores may swap places; every id of one is in the other
+    assert all(set(a) == set(b) for a, b in zip(batched[1], one_by_one[1], strict=True))
 
 
 @pytest.mark.parametrize("kind", ["hnsw", "ivf"])
