@@ -43,13 +43,14 @@ from citeqa.index.text.events import (
     asked_decision,
     asked_event,
     asks_verdict,
+    event_in_clause,
     states_event,
     states_verdict,
     tells_decision,
 )
 from citeqa.index.text.measures import MEASURE_NAMES, age_of_someone_else, asked_measure, gives_measure
 from citeqa.index.text.people import asks_for_someone_unnamed, missing_role, names_someone_new, untold_maker
-from citeqa.index.text.questions import other_year, question_type, surface_words, withheld, withholds
+from citeqa.index.text.questions import other_year, question_type, surface_words, type_match, withheld, withholds
 from citeqa.index.text.specificity import specificity
 from citeqa.index.text.tokens import STOPWORDS, terms, words
 
@@ -60,6 +61,8 @@ TERM_CACHE = 1024  # documents whose sentence terms are kept (a BBC article's: ~
 ECHO = 0.7  # a sentence whose terms are mostly the question's says little on its own
 DEFINITION_REACH = 3  # sentences after an expansion searched for the one going on to define it (choose)
 MAX_DEFINITION_CHARS = 500  # an expansion and what it does: both are the answer to "what is X?"
+_NUMERIC_KINDS = frozenset({"amount", "when", "score"})  # questions asking for a number or a date
+_AMOUNT_WORD = re.compile(r"\b(?:amount|sum|fee|price|figure|value|cost|salary|terms|number|total|date)s?\b", re.I)
 _BRACKETED = re.compile(r"\(([^()]{1,40})\)")
 QUOTE_REACH = 3  # sentences after one that opens a quotation searched for the one closing it (choose)
 # A sentence that names its subject by what came before: a personal pronoun, or "this"/"these"/"those"
@@ -490,9 +493,21 @@ class Extractor:
         (``citeqa.index.text.questions.withheld``): "How much will the drug cost?" is not answered by
         "He declined to say how much the drug would cost", nor by another sentence of its article then."""
         doc = self.documents[doc_id]
-        # the answer's sentences in any form; the rest of its article when it withholds with the question's
-        # own wh-word ("declined to say how many jobs would go" for "How many jobs will go?")
+        # the answer's sentences in any form, but not one giving the number or date asked for: what it says is
+        # not given is something else ("tax cuts worth £4bn, although the specific taxes ... have not been
+        # announced" for "What value of tax cuts ...?"); the rest of its article when it withholds with the
+        # question's own wh-word ("declined to say how many jobs would go" for "How many jobs will go?")
         found = [withheld(q.text, doc.text[s:e]) for s, e in spans]
+        if q.kind in _NUMERIC_KINDS:
+            # unless what is not given is an amount itself ("paid an undisclosed amount for the serialisation
+            # and up to £135,000 for work as an adviser")
+            found = [
+                says
+                for says, (s, e) in zip(found, spans, strict=True)
+                if says is None
+                or _AMOUNT_WORD.search(says)
+                or type_match(q.kind, doc.text[s:e], q.text, doc.text) < 1.0
+            ]
         if withholds(doc.text, q.text):  # one search of the article before reading its sentences one by one
             found += [withheld(q.text, doc.text[s:e], explicit=True) for s, e in self.spans_of(doc_id)]
         for says in found:
@@ -513,8 +528,10 @@ class Extractor:
             return None
         doc = self.documents[doc_id]
         # a why-question's answer gives the cause, which need not restate the event: its article must state
-        # it ("Why did so many bee colonies die?" over "Mite infestations were to blame", headline "... kills")
-        told = [f"{doc.title}\n{doc.text}"] if q.kind == "why" else [doc.text[s:e] for s, e in spans]
+        # it ("Why did so many bee colonies die?" over "Mite infestations were to blame", headline "... kills");
+        # so does an event the question takes for granted in a clause ("the special in which Den was killed")
+        whole = q.kind == "why" or event_in_clause(q.text)
+        told = [f"{doc.title}\n{doc.text}"] if whole else [doc.text[s:e] for s, e in spans]
         if any(states_event(kind, text) for text in told):
             return None
         return Abstention(

@@ -24,7 +24,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DECISION_NAMES", "EVENT_NAMES", "asked_decision", "asked_event", "states_event", "tells_decision"]
+__all__ = [
+    "DECISION_NAMES",
+    "EVENT_NAMES",
+    "asked_decision",
+    "asked_event",
+    "event_in_clause",
+    "states_event",
+    "tells_decision",
+]
 
 EVENT_NAMES = {"birth": "birth", "death": "death", "marriage": "marriage"}
 
@@ -65,6 +73,33 @@ def asked_event(question: str) -> str | None:
     return None
 
 
+# A clause of the question that takes its event for granted: "the special in which Den was killed", "the
+# writer who was born in Bristol". What is asked is before it; the event is context.
+_CLAUSE = re.compile(
+    r"\b(?:in which|on which|at which|during which|after which|who|whom|whose|that|which|where)\b", re.I
+)
+# the question's own wh-phrase, which asks ("In which town was X born?", "Who was killed ...?")
+_WH_PHRASE = re.compile(r"\s*(?:[\w’'-]+\s+)?(?:which|who|whom|whose|what|where|when|how)\b", re.I)
+
+
+def event_in_clause(question: str) -> bool:
+    """Whether the event ``asked_event`` finds in ``question`` stands in a clause of it that takes the
+    event for granted ("What was the peak audience for the special in which Den was killed?"), not in
+    what it asks ("Who was killed when the wall collapsed?", "Where was the writer born who ...?"): an
+    article telling of the event then answers, without its answer sentence restating it. False when no
+    event is asked about."""
+    for _, pattern in _ASKS:
+        if pattern.search(question) is None:
+            continue
+        asking = _WH_PHRASE.match(question)
+        for clause in _CLAUSE.finditer(question, asking.end() if asking else 0):
+            # the whole event inside the clause, none of it before ("Where did the singer who won die?" asks)
+            if pattern.search(question[clause.end() :]) and not pattern.search(question[: clause.start()]):
+                return True
+        return False
+    return False
+
+
 def states_event(kind: str, sentence: str) -> bool:
     """Whether ``sentence`` states an event of ``kind`` (as ``asked_event`` returns). Raises KeyError for an
     unknown kind."""
@@ -88,7 +123,8 @@ _DECISIONS = {
     # issue 13's "asked for a verdict, answered with the accusation": a trial's outcome, not its charges
     "verdict": (
         r"verdicts?|convict(?:ed|ion|ions)|found (?:not )?guilty|acquit\w*|cleared (?:of|by)|sentenc(?:ed|ing)|"
-        r"jailed|pleaded guilty"
+        # "the two jailed Iranian bloggers" over "two imprisoned Iranian bloggers ... both in prison"
+        r"jailed|imprisoned|in (?:prison|jail)|pleaded guilty"
     ),
     "resignation": (
         r"resign\w*|quit(?:s|ting)?|st(?:ep|eps|epped|epping|and|ands|ood|anding) down|"

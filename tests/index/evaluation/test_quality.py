@@ -54,6 +54,13 @@
   856-question model before those checks: 85, 3, 17). Two development tests then failed with the refitted
   model, so the role checks and the refit were reverted; what ships (the 856 model with the money and
   race-time checks) gives 85/120, 4/120, 18/40 on it, a second look.
+- ``eval/bbc_blind10.jsonl``, ``bbc_blind11.jsonl``, ``bbc_blind12.jsonl`` (twelfth session): 160 each by three
+  more blind helpers over articles of no other set. blind10 was sealed until it decided, with fresh4, whether
+  the model refitted on 1,496 questions (blind11 and blind12 among them) replaces the shipped one
+  (``bench/answer_model/protocol_session12.md``: a tie, so no); blind11 and blind12 were measured with the
+  shipped model before anything was read of them (81, 5, 21/40; 85, 7, 17/40; 89, 3, 13/40). Not fitted on;
+  development sets since: with the checks made from their wrong abstentions, blind10 82/120, 4/120 and
+  blind11 87/120, 5/120.
 """
 
 from __future__ import annotations
@@ -146,6 +153,9 @@ def test_bbc_fresh_floors(bbc_engine: Any) -> None:
         ("bbc_blind7.jsonl", (120, 40), {"evidence_at_5": 109, "contains_answer": 87, "abstained_unanswerable": 20}),
         ("bbc_blind8.jsonl", (120, 40), {"evidence_at_5": 106, "contains_answer": 77, "abstained_unanswerable": 17}),
         ("bbc_blind9.jsonl", (120, 40), {"evidence_at_5": 112, "contains_answer": 85, "abstained_unanswerable": 18}),
+        ("bbc_blind10.jsonl", (120, 40), {"evidence_at_5": 106, "contains_answer": 82, "abstained_unanswerable": 21}),
+        ("bbc_blind11.jsonl", (120, 40), {"evidence_at_5": 107, "contains_answer": 87, "abstained_unanswerable": 17}),
+        ("bbc_blind12.jsonl", (120, 40), {"evidence_at_5": 114, "contains_answer": 89, "abstained_unanswerable": 13}),
     ],
 )
 def test_more_fresh_sets(bbc_engine: Any, name: str, counts: tuple[int, int], floors: dict[str, int]) -> None:
@@ -166,6 +176,9 @@ def test_more_fresh_sets(bbc_engine: Any, name: str, counts: tuple[int, int], fl
             "bbc_blind7.jsonl": 5,
             "bbc_blind8.jsonl": 7,
             "bbc_blind9.jsonl": 4,
+            "bbc_blind10.jsonl": 4,
+            "bbc_blind11.jsonl": 5,
+            "bbc_blind12.jsonl": 3,
         }[name]
     ), figures["summary"]
 

@@ -117,6 +117,9 @@ def test_the_decision_a_question_takes_for_granted(question: str, kind: str | No
         ("fine", "Orla faces a penalty of up to 10% of its sales.", True),
         # a blaze and new trains that replace old ones tell of no one's dismissal
         ("dismissal", "The fire spread overnight. The new trains will replace the diesel fleet.", False),
+        # "the two jailed bloggers" over "two imprisoned Iranian bloggers ... both in prison"
+        ("verdict", "The campaign supports two imprisoned bloggers.", True),
+        ("verdict", "Both men are in prison in Iran.", True),
     ],
 )
 def test_whether_an_article_tells_of_the_decision(kind: str, text: str, tells: bool) -> None:
@@ -157,3 +160,25 @@ def test_which_sentence_says_what_the_verdict_was(sentence: str, states: bool) -
     from citeqa.index.text.events import states_verdict
 
     assert states_verdict(sentence) is states
+
+
+@pytest.mark.parametrize(
+    ("question", "in_clause"),
+    [
+        # the event is what the clause takes for granted; the question asks for the audience
+        ("What was the peak audience for the EastEnders special in which Den was killed?", True),
+        ("What did the man whose father was killed say?", True),
+        ("What was the audience for the show in which the star was born?", True),
+        # the event is what is asked, a clause elsewhere
+        ("Who was killed when the wall collapsed?", False),
+        ("Where did the singer who won the award die?", False),
+        ("On what date was the thriller writer born who told BBC News that the plans were wrong?", False),
+        ("In which Texas town was Jerry Scoggins born?", False),
+        ("When was Mark Rutte born?", False),
+        ("When did the museum reopen?", False),  # no event
+    ],
+)
+def test_an_event_in_a_clause_is_taken_for_granted_not_asked(question: str, in_clause: bool) -> None:
+    from citeqa.index.text.events import event_in_clause
+
+    assert event_in_clause(question) is in_clause
