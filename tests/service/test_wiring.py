@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from citeqa.index.store.dense import default_nprobe, search_params_of
+from citeqa.index.store.dense import BLAS_QUERIES, default_nprobe, search_params_of
 from citeqa.service import wiring
 from citeqa.service.settings import Settings
 from tests.conftest import ROOT, build_test_index
@@ -39,6 +39,7 @@ def test_batches_of_questions_are_scored_as_one_matrix_product_from_the_setting_
     assert faiss.cvar.distance_compute_blas_threshold == 5 * dimension
     wiring.load_engine(Settings(index_dir=default_index), previous=engine)
     assert faiss.cvar.distance_compute_blas_threshold == 4 * dimension
+    assert Settings.model_fields["faiss_blas_queries"].default == BLAS_QUERIES  # the measured break-even
 
 
 @pytest.mark.parametrize(

@@ -231,6 +231,22 @@ def test_withheld_explicitly_asks_for_the_question_s_own_wh_word() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "article", "says"),
+    [
+        ("How many jobs will go?", "Hull Foods DECLINED TO SAY How Many jobs would go.", True),
+        ("Who bought it?", "THE BUYER'S NAME HAS NOT BEEN DISCLOSED.", True),
+        ("How much did Halvorsen pay for Brightmill?", "The Price Of The Deal Was Not Disclosed.", True),
+        ("How much did Halvorsen pay for Brightmill?", "The price was £40m. Staff declined comment.", False),
+    ],
+)
+def test_an_article_withholds_whatever_its_letters_case(question: str, article: str, says: bool) -> None:
+    """The article-wide search runs on lower-cased text (twice as fast): capitals change nothing."""
+    from citeqa.index.text.questions import withholds
+
+    assert withholds(article, question) is says
+
+
+@pytest.mark.parametrize(
     ("question", "says"),
     [
         # a new user's wreck (trial 5): the ship's name said not to be known, in a sentence not cited
