@@ -73,9 +73,9 @@ def set_blas_queries(queries: int, dimension: int) -> None:
     FAISS switches at ``distance_compute_blas_threshold``, in questions x dimensions, 128,000 by default in
     FAISS 1.15: 333 questions of 384 dimensions, so a micro-batch of 4-32 questions was scored one by one.
     On this machine (one thread, 9,211 vectors of 384, top 200, the same passages either way;
-    ``bench/faiss_blas.py``, ``bench/results/faiss-blas.json``): 16 questions 8.9 ms one by one, 2.8 ms as
-    one product; 4 questions 2.2 against 1.7 ms; 1-3 questions are faster one by one (0.6, 1.1 and 1.7 ms
-    against 1.6, 1.6 and 1.9). Global to the process, like FAISS's thread count; IVF's coarse quantizer
+    ``bench/faiss_blas.py``, ``bench/results/faiss-blas.json``): 16 questions 8.6 ms one by one, 2.5 ms as
+    one product; 4 questions 2.1 against 1.4 ms; 1-3 questions are as fast or faster one by one (0.5, 1.1
+    and 1.6 ms against 1.4, 1.4 and 1.6). Global to the process, like FAISS's thread count; IVF's coarse quantizer
     uses it too.
     """
     faiss.cvar.distance_compute_blas_threshold = max(1, queries) * dimension

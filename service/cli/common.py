@@ -69,8 +69,9 @@ def settings_from(
 ) -> Any:
     """Settings from ``CITEQA_*`` variables, overridden by the options given (validated alike).
 
-    A bad value fails with one line naming the setting, e.g. ``CITEQA_PORT (or --port): Input should
-    be less than or equal to 65535``.
+    A bad value fails with one line naming the setting, the value and what to do, e.g. ``CITEQA_PORT (or
+    --port): Input should be less than or equal to 65535 (got 99999); give a valid value, or none for the
+    default (8000)``.
     """
     from pydantic import ValidationError
 
@@ -84,7 +85,12 @@ def settings_from(
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else "settings"
         option = f" (or --{name.removesuffix('_dir').replace('_', '-')})" if name in overrides else ""
-        fail(f"invalid setting CITEQA_{name.upper()}{option}: {err['msg']}")
+        field = Settings.model_fields.get(name)
+        default = f" ({field.default})" if field is not None and field.default is not None else ""
+        fail(
+            f"invalid setting CITEQA_{name.upper()}{option}: {err['msg']} (got {err.get('input')!r}); "
+            f"give a valid value, or none for the default{default}"
+        )
 
 
 def engine_from(settings: Any) -> Any:

@@ -293,6 +293,12 @@ def test_ask_answers_a_symbol_term_from_its_own_document(text_index: Path) -> No
         (["serve", "--port", "-1"], {}, "invalid setting CITEQA_PORT (or --port): Input should be greater than"),
         (["serve"], {"CITEQA_IVF_NPROBE": "0"}, "invalid setting CITEQA_IVF_NPROBE: Input should be greater than"),
         (["ask", "what?"], {"CITEQA_HNSW_EF_SEARCH": "wide"}, "invalid setting CITEQA_HNSW_EF_SEARCH: Input should be"),
+        (
+            ["ask", "what?"],
+            {"CITEQA_FAISS_BLAS_QUERIES": "0"},
+            "invalid setting CITEQA_FAISS_BLAS_QUERIES: Input should be greater than or equal to 1 (got '0'); "
+            "give a valid value, or none for the default (4)",
+        ),
     ],
 )
 def test_a_bad_setting_is_named_on_one_line(args: list[str], env: dict[str, str], message: str) -> None:
