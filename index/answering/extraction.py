@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
 from citeqa.index.answering.features import (
     FULL_ABSENCE,
+    NUMBER_KINDS,
     Candidate,
     DocumentTerms,
     Prepared,
@@ -61,7 +62,6 @@ TERM_CACHE = 1024  # documents whose sentence terms are kept (a BBC article's: ~
 ECHO = 0.7  # a sentence whose terms are mostly the question's says little on its own
 DEFINITION_REACH = 3  # sentences after an expansion searched for the one going on to define it (choose)
 MAX_DEFINITION_CHARS = 500  # an expansion and what it does: both are the answer to "what is X?"
-_NUMERIC_KINDS = frozenset({"amount", "when", "score"})  # questions asking for a number or a date
 _AMOUNT_WORD = re.compile(r"\b(?:amount|sum|fee|price|figure|value|cost|salary|terms|number|total|date)s?\b", re.I)
 _BRACKETED = re.compile(r"\(([^()]{1,40})\)")
 QUOTE_REACH = 3  # sentences after one that opens a quotation searched for the one closing it (choose)
@@ -498,7 +498,7 @@ class Extractor:
         # announced" for "What value of tax cuts ...?"); the rest of its article when it withholds with the
         # question's own wh-word ("declined to say how many jobs would go" for "How many jobs will go?")
         found = [withheld(q.text, doc.text[s:e]) for s, e in spans]
-        if q.kind in _NUMERIC_KINDS:
+        if q.kind in NUMBER_KINDS:
             # unless what is not given is an amount itself ("paid an undisclosed amount for the serialisation
             # and up to £135,000 for work as an adviser")
             found = [

@@ -84,7 +84,7 @@ CANDIDATE_HELP: dict[str, str] = {
     "person": "1 when the question asks for a person and the sentence names one it does not (else 0)",
     "person_missing": "1 when the question asks for a person and the sentence names none it does not (else 0)",
 }
-_NUMBER_KINDS = frozenset({"when", "amount", "score"})
+NUMBER_KINDS = frozenset({"when", "amount", "score"})  # questions asking for a number or a date
 _NAME_KINDS = frozenset({"who", "name"})
 _PRONOUN = re.compile(
     r"^[\"“]?(?:he|she|it|they|his|her|its|their|this|these|those|there|such|the (?:company|firm|group|club|"
@@ -333,7 +333,7 @@ def candidate_features(
                 "predicate": predicate,
                 "type_subject": kind * subject,
                 "type_predicate": kind * predicate,
-                "type_number": kind if q.kind in _NUMBER_KINDS else 0.0,
+                "type_number": kind if q.kind in NUMBER_KINDS else 0.0,
                 "type_name": kind if q.kind in _NAME_KINDS else 0.0,
             }
             person = float(bool(new_people(sentence, q.text, doc.text))) if q.asks_person else 0.0
