@@ -31,9 +31,12 @@ def _cell(level: dict[str, Any], system: str, planned: int) -> str:
 
 
 def floors_table(r: dict[str, Any]) -> str:
-    rows = ["| floor | measured | limit | met |", "|---|---|---|---|"]
+    """One row a floor: the measured value (a ratio between systems: the median of its rounds' ratios), each
+    round's ratio, the limit, met or not."""
+    rows = ["| floor | measured | per round | limit | met |", "|---|---|---|---|---|"]
     for f in r.get("floors", []):
-        rows.append(f"| {f['floor']} | {f['value']} | {f['limit']} | {'yes' if f['met'] else '**no**'} |")
+        rounds = ", ".join(str(v) for v in f.get("rounds", [])) or "-"
+        rows.append(f"| {f['floor']} | {f['value']} | {rounds} | {f['limit']} | {'yes' if f['met'] else '**no**'} |")
     return "\n".join(rows)
 
 

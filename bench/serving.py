@@ -2,7 +2,8 @@
 
 For each round and each level of concurrent clients (1, 8, 32) a fresh ``citeqa serve`` process
 (cold caches: the answer step's sentence vectors start empty) gets ``REQUESTS[level]`` distinct
-searches, then as many distinct questions to ``/v1/ask`` (``bench.questions``: no question is sent
+searches (fewer, in proportion, when the corpus's question pool cannot supply every round: the
+200-article slice), then as many distinct questions to ``/v1/ask`` (``bench.questions``: no question is sent
 twice to citeqa in a run); txtai's ``/search`` (one process for the whole run) gets the searches'
 texts at the same level, and LangChain's in-process store the one-client searches. The order of the
 three turns round by round, so that a slow spell of the shared machine does not always fall on
@@ -23,7 +24,10 @@ from bench.questions import QuestionSource
 from bench.stats import percentiles, repeated
 
 LEVELS = (1, 8, 32)
-REQUESTS = {1: 80, 8: 200, 32: 400}
+# At 32 clients citeqa answers 1,200 requests in 2-5 s and txtai in ~15 s: long enough that one slow
+# second of the shared machine moves a round's throughput by a few per cent, not by a fifth (with 400,
+# rounds of the same run differed by 17-22%).
+REQUESTS = {1: 150, 8: 400, 32: 1200}
 WARMUP = 5
 DEADLINE_S = 30.0  # per system and level: a slow system sends fewer requests rather than stretch the run
 
@@ -48,9 +52,17 @@ def _langchain(store: Any, queries: list[str]) -> dict[str, Any]:
     return percentiles(samples)
 
 
+def planned_requests(pool: int, rounds: int) -> dict[int, int]:
+    """Requests per level and system: ``REQUESTS``, scaled down evenly when ``pool`` distinct questions
+    cannot cover ``rounds`` rounds of warm-ups, searches and questions (each level at least ``WARMUP``)."""
+    warmups = len(LEVELS) * 2 * WARMUP
+    share = min(1.0, (pool / rounds - warmups) / (2 * sum(REQUESTS.values())))
+    return {n: max(WARMUP, int(REQUESTS[n] * share)) for n in LEVELS}
+
+
 def _one_level(
     index: Path, env: dict[str, str], log: Path, txtai: servers.Process | None, store: Any, clients: int,
-    source: QuestionSource, turn: int,
+    source: QuestionSource, turn: int, requests: int,
 ) -> dict[str, Any]:  # fmt: skip
     """One fresh citeqa process at one level: its search, ask, txtai (and one-client LangChain) figures."""
     server = servers.start_citeqa(index, env, log)
@@ -58,7 +70,7 @@ def _one_level(
         ours = _targets(server.url)
         for target in ours.values():  # first-request costs (lazy sessions, page faults), not caches
             load(target, source.take(WARMUP), 1, WARMUP)
-        searches, questions = source.take(REQUESTS[clients]), source.take(REQUESTS[clients])
+        searches, questions = source.take(requests), source.take(requests)
         jobs = {
             "search": lambda: load(ours["search"], searches, clients, len(searches), DEADLINE_S),
             "ask": lambda: load(ours["ask"], questions, clients, len(questions), DEADLINE_S),
@@ -82,14 +94,17 @@ def bench_serving(
 ) -> dict[str, Any]:  # fmt: skip
     """Per level: medians over rounds of every figure, ratios against search and txtai, peak RSS."""
     runs: dict[int, list[dict[str, Any]]] = {n: [] for n in LEVELS}
+    plan = planned_requests(len(source.pool) - source.used, rounds)
     for r in range(rounds):
         for clients in LEVELS:
-            result = _one_level(index, env, logs / "ours.log", txtai, store, clients, source, r + clients)
+            result = _one_level(
+                index, env, logs / "ours.log", txtai, store, clients, source, r + clients, plan[clients]
+            )
             runs[clients].append(result)
             print(f"  round {r + 1}, {clients} clients: {_line(result)}", flush=True)
     levels = {str(n): _merge_level(rows) for n, rows in runs.items()}
     return {
-        "requests": {str(n): REQUESTS[n] for n in LEVELS},
+        "requests": {str(n): plan[n] for n in LEVELS},
         "deadline_s": DEADLINE_S,
         "questions_used": source.used,
         "questions_available": len(source.pool),

@@ -36,6 +36,19 @@ TIE_CHUNKS = 5
 
 
 @dataclass(frozen=True)
+class Retrieved:
+    """Questions on their way to answers (``Engine.retrieve_for_answers``): the questions as asked (made to
+    stand alone), each one's passages, their unit vectors ``(len(questions), dimension)``, the ``k``
+    passages an answer shows, and the milliseconds retrieval took."""
+
+    questions: tuple[str, ...]
+    passages: tuple[tuple[Passage, ...], ...]
+    vectors: Vectors
+    k: int
+    retrieve_ms: float
+
+
+@dataclass(frozen=True)
 class SearchResult:
     query: str
     passages: tuple[Passage, ...]
@@ -80,16 +93,28 @@ class Engine:
         """Answers with their timings (retrieve, answer, total) in milliseconds. A question opening with
         statements that its last sentence leans on ("Henrik Vass created Larkspur. Where does he work
         now?") is asked as that sentence made to stand alone (``resolve_followup``): the answer's
-        ``question`` says so."""
+        ``question`` says so. The same as ``answer_retrieved(retrieve_for_answers(questions, k))``."""
+        return self.answer_retrieved(self.retrieve_for_answers(questions, k))
+
+    def retrieve_for_answers(self, questions: Sequence[str], k: int = 5) -> Retrieved:
+        """The first half of ``ask_many``: the questions made to stand alone, embedded (the model call)
+        and their passages retrieved. The server's batcher runs it for the next batch while another
+        thread runs ``answer_retrieved`` for this one (the model releases the GIL; the answer step holds it)."""
         questions = self.standing_alone(questions)
         passages, vectors, retrieve_ms = self._retrieve(questions, max(k, ANSWER_CANDIDATES))
+        return Retrieved(tuple(questions), tuple(tuple(p) for p in passages), vectors, k, retrieve_ms)
+
+    def answer_retrieved(self, retrieved: Retrieved) -> list[tuple[Answer, dict[str, float]]]:
+        """The second half of ``ask_many``: the answer step over what ``retrieve_for_answers`` found (no model
+        call), each answer with the batch's timings in milliseconds."""
         started = time.perf_counter()
-        answers = self.extractor.answer_many(questions, passages, vectors, shown=k)
+        r = retrieved
+        answers = self.extractor.answer_many(r.questions, r.passages, r.vectors, shown=r.k)
         answer_ms = (time.perf_counter() - started) * 1000
         timing = {
-            "retrieve": round(retrieve_ms, 3),
+            "retrieve": round(r.retrieve_ms, 3),
             "answer": round(answer_ms, 3),
-            "total": round(retrieve_ms + answer_ms, 3),
+            "total": round(r.retrieve_ms + answer_ms, 3),
         }
         return [(answer, timing) for answer in answers]
 
@@ -156,4 +181,4 @@ class Engine:
         return [(d, counts.get(d.doc_id, 0)) for d in self.data.documents.values()]
 
 
-__all__ = ["Engine", "SearchResult"]
+__all__ = ["Engine", "Retrieved", "SearchResult"]

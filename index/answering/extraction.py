@@ -15,6 +15,7 @@ An answer is one sentence, or two when one is not self-contained; each is cited 
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -205,6 +206,7 @@ class Extractor:
         self.ranker = self.model.ranker or load_abstain_model().ranker or FALLBACK_RANKER
         self._spans: dict[str, list[tuple[int, int]]] = {}
         self._terms: OrderedDict[str, DocumentTerms] = OrderedDict()
+        self._caches = threading.Lock()  # the server answers on one thread while follow-ups read these on another
         self.max_idf = lexical.term_idf("\0never-a-term")
         self._vocab_prefixes: frozenset[str] | None = None
 
@@ -237,25 +239,28 @@ class Extractor:
 
     def spans_of(self, doc_id: str) -> list[tuple[int, int]]:
         """Sentence spans of a whole document, as stored in the index (kept as lists once read)."""
-        spans = self._spans.get(doc_id)
-        if spans is None:
-            if len(self._spans) >= 5_000:
-                self._spans.clear()
-            spans = self._spans[doc_id] = self.sentences.spans_of(doc_id)
-        return spans
+        with self._caches:
+            spans = self._spans.get(doc_id)
+            if spans is None:
+                if len(self._spans) >= 5_000:
+                    self._spans.clear()
+                spans = self._spans[doc_id] = self.sentences.spans_of(doc_id)
+            return spans
 
     def terms_of(self, doc_id: str) -> DocumentTerms:
         """Content terms of a document by sentence (the index's stored terms, else tokenised), kept for the
         ``TERM_CACHE`` documents used last."""
-        known = self._terms.get(doc_id)
-        if known is None:
-            if len(self._terms) >= TERM_CACHE:
-                self._terms.popitem(last=False)
-            doc, stored = self.documents[doc_id], self.sentences.terms
-            known = self._terms[doc_id] = document_terms(doc, self.spans_of(doc_id), stored)
-        else:
-            self._terms.move_to_end(doc_id)
-        return known
+        spans = self.spans_of(doc_id)
+        with self._caches:
+            known = self._terms.get(doc_id)
+            if known is None:
+                if len(self._terms) >= TERM_CACHE:
+                    self._terms.popitem(last=False)
+                doc, stored = self.documents[doc_id], self.sentences.terms
+                known = self._terms[doc_id] = document_terms(doc, spans, stored)
+            else:
+                self._terms.move_to_end(doc_id)
+            return known
 
     def finish(self, prepared: Prepared, model: AbstainModel, shown: int) -> Answer:
         """Rank the candidates, compute the signals and answer (or abstain) with ``model``."""

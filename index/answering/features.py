@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -275,7 +276,11 @@ class _Hits:
         hits = self._known.get(key)
         if hits is None:
             found = self.terms & terms
-            prefixes = self.prefixes & _prefixes(terms) if len(found) < len(self.terms) else self.prefixes
+            if len(found) < len(self.terms):  # the question's prefixes that the sentence's terms have
+                asked = self.prefixes
+                prefixes = frozenset(p for t in terms if len(t) >= 5 and (p := t[:5]) in asked)
+            else:
+                prefixes = self.prefixes
             hits = self._known[key] = (found, prefixes)
         return hits
 
@@ -298,12 +303,18 @@ def candidate_features(
     specific = Weighed.of(dict.fromkeys(q.specific, 1.0))
     rest = Weighed.of({t: w for t, w in q.weights.items() if t not in q.specific})
     focus = Weighed.of(dict.fromkeys(q.focus, 1.0)) if q.focus else None
+    rank_of = {doc_id: 1.0 / (1 + rank) for rank, doc_id in enumerate(doc_order)}
     for passage in passages:
         doc = documents[passage.doc_id]
         spans = spans_of(doc.doc_id)
         known = terms_of(doc.doc_id)
-        for i, (start, end) in enumerate(spans):
-            if not passage.start <= start < passage.end or (doc.doc_id, start) in seen:
+        # the sentences starting inside the passage (spans are sorted; (start,) sorts before (start, end))
+        first = bisect_left(spans, (passage.start,))
+        for i in range(first, len(spans)):
+            start, end = spans[i]
+            if start >= passage.end:
+                break
+            if (doc.doc_id, start) in seen:
                 continue
             seen.add((doc.doc_id, start))
             sentence = doc.text[start:end]
@@ -324,7 +335,7 @@ def candidate_features(
                 "type": kind,
                 "echo": len(present & asked) / max(len(present), 1),
                 "passage": passage.score,
-                "doc_rank": 1.0 / (1 + doc_order.index(doc.doc_id)),
+                "doc_rank": rank_of[doc.doc_id],
                 "headline": float(i == 0),
                 "lead": float(i == 1),
                 "pronoun": float(bool(_PRONOUN.match(sentence))),

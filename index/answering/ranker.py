@@ -42,7 +42,8 @@ class Ranker:
     def score(self, features: Mapping[str, float]) -> float:
         """The candidate's score: the log-odds that it holds the answer (pointwise fit), or a score whose
         differences within a question are log-probability ratios (listwise fit)."""
-        return self.bias + sum([w * float(features.get(name, 0.0)) for name, w in self._items])
+        get = features.get  # features are floats (``candidate_features``): no conversion per term
+        return self.bias + sum([w * get(name, 0.0) for name, w in self._items])
 
     @cached_property
     def _items(self) -> tuple[tuple[str, float], ...]:

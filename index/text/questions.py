@@ -180,6 +180,13 @@ def new_names(sentence: str, question: str, context: str = "") -> list[str]:
     A capital that only starts the sentence (or a quote) is not a name unless the word never
     appears in lower case in ``context`` (the document): "Ishiba said" counts, "Despite" does not.
     """
+    return list(_new_names(sentence, question, context))
+
+
+@lru_cache(maxsize=256)
+def _new_names(sentence: str, question: str, context: str) -> tuple[str, ...]:
+    """``new_names``, kept for the sentences read last: a candidate sentence of a "who" question is read
+    for the kind of thing it holds and again for the people it names."""
     asked = _word_set(question)
     found = []
     for match in _NAME.finditer(sentence):
@@ -192,7 +199,7 @@ def new_names(sentence: str, question: str, context: str = "") -> list[str]:
         name_words = _word_set(phrase) - STOPWORDS
         if name_words and not name_words <= asked:
             found.append(phrase)
-    return found
+    return tuple(found)
 
 
 @lru_cache(maxsize=4096)
@@ -205,13 +212,24 @@ def _word_set(text: str) -> frozenset[str]:
 def _in_lower_case(word: str, context: str) -> bool:
     """Whether ``word`` (lower case) stands as a whole word in ``context``."""
     if word.isalnum():
-        return word in _words_of(context)
+        return _stands_alone(word, context)
     return re.search(r"\b" + re.escape(word) + r"\b", context) is not None
 
 
-@lru_cache(maxsize=256)
-def _words_of(context: str) -> frozenset[str]:
-    return frozenset(re.findall(r"\w+", context))
+def _stands_alone(word: str, context: str) -> bool:
+    """Whether ``word`` (letters and digits only) is one of the ``\\w+`` runs of ``context``: an occurrence
+    with no word character (``isalnum`` or "_", as ``re``'s ``\\w``) either side. Scans for the word
+    (``str.find``) instead of splitting the article into its words: a few us, not ~90, for an article
+    no earlier question has read."""
+    size, at = len(word), context.find(word)
+    while at >= 0:
+        end = at + size
+        before = context[at - 1] if at else " "
+        after = context[end] if end < len(context) else " "
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+            return True
+        at = context.find(word, at + 1)
+    return False
 
 
 def type_match(kind: str, sentence: str, question: str, context: str = "") -> float:
@@ -436,12 +454,25 @@ def withholds(text: str, question: str = "") -> bool:
     asks for a sum in a deal, that one was not disclosed (a cheap test before ``withheld(question, ...,
     explicit=True)`` reads its sentences: it finds nothing else), or, when it asks for a name, that one is
     not given ("The ship's name has not yet been identified")."""
+    would_not_say, name_ungiven, undisclosed = _article_withholds(text)
+    if would_not_say:
+        return True
+    if name_ungiven and question_type(question) in ("who", "name"):
+        return True
+    return undisclosed and _DEAL_ASK.search(question) is not None
+
+
+@lru_cache(maxsize=1024)
+def _article_withholds(text: str) -> tuple[bool, bool, bool]:
+    """Whether ``text`` holds a "would not say", a name not given, a sum not disclosed (``withholds``'s
+    searches, which do not depend on the question): an article is searched once for the questions
+    answered from it last, not once a question (~150 us an article)."""
     lowered = text.lower()  # searched with ``_LOWER``'s patterns
-    if _LOWER[_WOULD_NOT_SAY].search(lowered) is not None:
-        return True
-    if question_type(question) in ("who", "name") and _LOWER[_NAME_UNGIVEN].search(lowered) is not None:
-        return True
-    return _DEAL_ASK.search(question) is not None and _LOWER[_UNDISCLOSED].search(lowered) is not None
+    return (
+        _LOWER[_WOULD_NOT_SAY].search(lowered) is not None,
+        _LOWER[_NAME_UNGIVEN].search(lowered) is not None,
+        _LOWER[_UNDISCLOSED].search(lowered) is not None,
+    )
 
 
 def _withheld_explicitly(question: str, sentence: str, said: set[str], asked: set[str]) -> str | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -62,9 +63,16 @@ STOPWORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
+_LOCAL = threading.local()
+
+
 def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("english")
+    """This thread's stemmer: a PyStemmer object is not to be shared between threads (the server answers
+    on one thread while it embeds and retrieves the next batch on another)."""
+    stemmer: Stemmer.Stemmer | None = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        stemmer = _LOCAL.stemmer = Stemmer.Stemmer("english")
+    return stemmer
 
 
 def normalise(text: str) -> str:
@@ -123,13 +131,16 @@ _STEMS: dict[str, str] = {}
 
 def _stem(tokens: list[str]) -> list[str]:
     """Stems of words; terms with symbols or digits are kept as they are ("c++", "at&t", "4g")."""
-    missing = [t for t in dict.fromkeys(tokens) if t not in _STEMS]
+    global _STEMS
+    known = _STEMS
+    missing = [t for t in dict.fromkeys(tokens) if t not in known]
     if missing:
-        if len(_STEMS) > 200_000:
-            _STEMS.clear()
+        if len(known) > 200_000:  # a new table, not the old one cleared: another thread may be reading it
+            known = _STEMS = {}
+            missing = list(dict.fromkeys(tokens))
         stems = _stemmer().stemWords(missing)
-        _STEMS.update((t, t if _KEEP.search(t) else s) for t, s in zip(missing, stems, strict=True))
-    return [_STEMS[t] for t in tokens]
+        known.update((t, t if _KEEP.search(t) else s) for t, s in zip(missing, stems, strict=True))
+    return [known[t] for t in tokens]
 
 
 def terms(text: str) -> list[str]:

@@ -7,6 +7,14 @@ the event loop in one ``call_soon_threadsafe`` (one wake-up of the loop a batch,
 waits for company (a lone question runs at once): questions that arrive while a batch runs
 form the next batch, so batches grow with the load. ``wait_ms`` > 0 holds each batch open
 that long for more.
+
+Questions to answer go through two threads, a pipeline: the worker embeds a batch and retrieves its
+passages (``Engine.retrieve_for_answers``: the model call, which releases the GIL and runs on every
+core), then hands it to the answerer thread, which runs the answer step (``Engine.answer_retrieved``:
+Python, holding the GIL) while the worker embeds the next batch. One batch at most waits between
+the two, so under load questions queue before the model, where they form larger batches. Serving
+the whole BBC index to 32 clients, the machine's cores were a third idle with one thread doing both
+(docs/performance.md).
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from citeqa.index.engine import Engine
+from citeqa.index.engine import Engine, Retrieved
 
 log = logging.getLogger("citeqa")
 
@@ -61,13 +69,18 @@ class Batcher:
         self._wait = wait_ms / 1000
         self._max = max_batch
         self._queue: queue.Queue[_Job | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
+        self._answering: queue.Queue[tuple[Engine, list[_Job], Retrieved] | None] = queue.Queue(maxsize=1)
+        self._threads: list[threading.Thread] = []
 
     def start(self) -> Batcher:
-        """Start the worker thread (from the app's lifespan); questions submitted before wait for it."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="citeqa-batcher", daemon=True)
-            self._thread.start()
+        """Start the worker and answerer threads (from the app's lifespan); questions submitted before wait."""
+        if not self._threads:
+            self._threads = [
+                threading.Thread(target=self._run, name="citeqa-batcher", daemon=True),
+                threading.Thread(target=self._answer, name="citeqa-answerer", daemon=True),
+            ]
+            for thread in self._threads:
+                thread.start()
         return self
 
     async def ask(self, question: str, k: int) -> Any:
@@ -82,10 +95,10 @@ class Batcher:
         return await job.future
 
     def close(self) -> None:
-        """Stop the worker after the batches already queued."""
+        """Stop both threads after the batches already queued."""
         self._queue.put(None)
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        for thread in self._threads:
+            thread.join(timeout=5)
 
     def _collect(self, first: _Job) -> list[_Job]:
         """``first`` and what queued behind it: with no wait, whatever arrived while the last batch ran."""
@@ -105,6 +118,7 @@ class Batcher:
         while True:
             first = self._queue.get()
             if first is None:
+                self._answering.put(None)
                 return
             jobs = self._collect(first)
             groups: dict[tuple[str, int], list[_Job]] = {}
@@ -114,13 +128,33 @@ class Batcher:
                 self._execute(op, k, group)
 
     def _execute(self, op: str, k: int, group: list[_Job]) -> None:
+        """A search batch from start to end; a question batch up to its passages, then to the answerer."""
         try:
             engine = self._engine_of()
             texts = [j.text for j in group]
-            results: list[Any] = engine.ask_many(texts, k) if op == "ask" else engine.search_many(texts, k)
+            if op == "ask":  # the same engine for both halves, even if a reload swaps it in between
+                self._answering.put((engine, group, engine.retrieve_for_answers(texts, k)))
+                return
+            results: list[Any] = engine.search_many(texts, k)
         except BaseException as exc:  # delivered to every waiting request, which maps it to an HTTP error
             self._hand_over(group, None, exc)
             return
+        self._done(op, group, results)
+
+    def _answer(self) -> None:
+        while True:
+            item = self._answering.get()
+            if item is None:
+                return
+            engine, group, retrieved = item
+            try:
+                results: list[Any] = engine.answer_retrieved(retrieved)
+            except BaseException as exc:
+                self._hand_over(group, None, exc)
+                continue
+            self._done("ask", group, results)
+
+    def _done(self, op: str, group: list[_Job], results: list[Any]) -> None:
         self._hand_over(group, results, None)
         if self._on_batch is not None and results:
             try:
