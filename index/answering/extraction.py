@@ -59,7 +59,13 @@ from citeqa.index.text.tokens import STOPWORDS, terms, words
 MAX_ANSWER_CHARS = 350
 MAX_TOTAL_CHARS = 400  # two sentences together (each cut to MAX_ANSWER_CHARS)
 MAX_CANDIDATES = 48
-TERM_CACHE = 1024  # documents whose sentence terms are kept (a BBC article's: ~20 kB)
+# Documents whose sentence terms (a BBC article's: ~20 kB) and spans are kept. Distinct questions rarely
+# meet an article twice, and the build stores the terms, so a miss costs a read, not tokenising. Whole
+# BBC index, 1,200 distinct searches then 1,200 questions at 32 clients, 3 interleaved rounds: peak RSS
+# 367-371 MB against 385-391 with 1,024 documents and 5,000 spans, 272 against 262 questions a second
+# (``bench/results/term-cache-ab.json``, docs/performance.md).
+TERM_CACHE = 256
+SPAN_CACHE = 1024
 ECHO = 0.7  # a sentence whose terms are mostly the question's says little on its own
 DEFINITION_REACH = 3  # sentences after an expansion searched for the one going on to define it (choose)
 MAX_DEFINITION_CHARS = 500  # an expansion and what it does: both are the answer to "what is X?"
@@ -242,7 +248,7 @@ class Extractor:
         with self._caches:
             spans = self._spans.get(doc_id)
             if spans is None:
-                if len(self._spans) >= 5_000:
+                if len(self._spans) >= SPAN_CACHE:
                     self._spans.clear()
                 spans = self._spans[doc_id] = self.sentences.spans_of(doc_id)
             return spans
