@@ -109,7 +109,9 @@ def readme_section(r: dict[str, Any], path: str) -> str:
     return "\n\n".join(
         [
             f"Measured by `{r['command']}` on {r['date'][:10]} (commit `{r.get('commit', '?')}`, `{path}`; "
-            f"{r.get('note') or 'see docs/performance.md for the machine'}):",
+            f"{r.get('note') or 'see docs/performance.md for the machine'}). Each figure is the median of "
+            f"{r['rounds']} rounds (listed per round); a ratio between two systems is the median of each round's own "
+            "ratio, both measured seconds apart on fresh processes:",
             floors_table(r),
             million_floors(),
             "Every table of that run, with txtai and LangChain beside citeqa, is in "

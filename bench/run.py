@@ -86,25 +86,16 @@ def bench_corpus(
     )
     built = bench_build(corpus, index, embedder, settings, args.build_rounds)
     out: dict[str, Any] = {"articles": count, "build": built["result"]}
-    txtai = None
     if not args.no_txtai:
         shutil.rmtree(txtai_index, ignore_errors=True)
         out["txtai_build"] = servers.build_txtai(built["texts"], txtai_index)
-        txtai = servers.start_txtai(txtai_index, logs / "txtai.log")
     source = QuestionSource(question_pool(corpus))
     env = {"CITEQA_EMBEDDING_BACKEND": settings.embedding_backend}
-    print(f"serve: {args.rounds} round(s), fresh citeqa process per level", flush=True)
-    try:
-        out["serving"] = bench_serving(index, env, logs, txtai, built["langchain_store"], source, args.rounds)
-        if txtai is not None:
-            out["txtai_footprint"] = {
-                "peak_rss_mb": txtai.peak_rss_mb(),
-                "startup_s": round(txtai.startup_s, 3),
-                "index_mb": servers.directory_mb(txtai_index),
-            }
-    finally:
-        if txtai is not None:
-            txtai.stop()
+    print(f"serve: {args.rounds} round(s), fresh citeqa and txtai processes per level", flush=True)
+    serving_txtai = None if args.no_txtai else txtai_index
+    out["serving"] = bench_serving(index, env, logs, serving_txtai, built["langchain_store"], source, args.rounds)
+    if "txtai" in out["serving"]:
+        out["txtai_footprint"] = out["serving"].pop("txtai")
     out["ratios"] = corpus_ratios(out)
     return out
 

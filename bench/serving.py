@@ -4,8 +4,10 @@ For each round and each level of concurrent clients (1, 8, 32) a fresh ``citeqa 
 (cold caches: the answer step's sentence vectors start empty) gets ``REQUESTS[level]`` distinct
 searches (fewer, in proportion, when the corpus's question pool cannot supply every round: the
 200-article slice), then as many distinct questions to ``/v1/ask`` (``bench.questions``: no question is sent
-twice to citeqa in a run); txtai's ``/search`` (one process for the whole run) gets the searches'
-texts at the same level, and LangChain's in-process store the one-client searches. The order of the
+twice to citeqa in a run); a fresh txtai process too, whose ``/search`` gets the searches' texts at the
+same level (one txtai process for the whole run, as until 2026-12-01, served its later rounds more
+slowly than its first, so its rounds were not like citeqa's), and LangChain's in-process store the
+one-client searches. Each server gets ``WARMUP`` requests first. The order of the
 three turns round by round, so that a slow spell of the shared machine does not always fall on
 one side. Each system gets at most ``DEADLINE_S`` per level (then the figures cover the requests
 done by then; ``requests`` says how many). Figures are medians over rounds; the peak RSS is the
@@ -52,23 +54,26 @@ def _langchain(store: Any, queries: list[str]) -> dict[str, Any]:
     return percentiles(samples)
 
 
-def planned_requests(pool: int, rounds: int) -> dict[int, int]:
+def planned_requests(pool: int, rounds: int, servers_warmed: int = 3) -> dict[int, int]:
     """Requests per level and system: ``REQUESTS``, scaled down evenly when ``pool`` distinct questions
-    cannot cover ``rounds`` rounds of warm-ups, searches and questions (each level at least ``WARMUP``)."""
-    warmups = len(LEVELS) * 2 * WARMUP
+    cannot cover ``rounds`` rounds of warm-ups (``WARMUP`` for each of ``servers_warmed`` targets a level),
+    searches and questions (each level at least ``WARMUP``)."""
+    warmups = len(LEVELS) * servers_warmed * WARMUP
     share = min(1.0, (pool / rounds - warmups) / (2 * sum(REQUESTS.values())))
     return {n: max(WARMUP, int(REQUESTS[n] * share)) for n in LEVELS}
 
 
 def _one_level(
-    index: Path, env: dict[str, str], log: Path, txtai: servers.Process | None, store: Any, clients: int,
+    index: Path, env: dict[str, str], logs: Path, txtai_index: Path | None, store: Any, clients: int,
     source: QuestionSource, turn: int, requests: int,
 ) -> dict[str, Any]:  # fmt: skip
-    """One fresh citeqa process at one level: its search, ask, txtai (and one-client LangChain) figures."""
-    server = servers.start_citeqa(index, env, log)
+    """Fresh citeqa and txtai processes at one level: search, ask, txtai (and one-client LangChain) figures."""
+    server = servers.start_citeqa(index, env, logs / "ours.log")
+    txtai = servers.start_txtai(txtai_index, logs / "txtai.log") if txtai_index is not None else None
     try:
         ours = _targets(server.url)
-        for target in ours.values():  # first-request costs (lazy sessions, page faults), not caches
+        warm = [*ours.values(), *([_txtai_target(txtai.url)] if txtai is not None else [])]
+        for target in warm:  # first-request costs (lazy sessions, page faults), not caches
             load(target, source.take(WARMUP), 1, WARMUP)
         searches, questions = source.take(requests), source.take(requests)
         jobs = {
@@ -83,23 +88,26 @@ def _one_level(
         out = {name: jobs[name]() for name in names[turn % len(names) :] + names[: turn % len(names)]}
         out["peak_rss_mb"] = server.peak_rss_mb()
         out["startup_s"] = round(server.startup_s, 3)
+        if txtai is not None:
+            out["txtai_peak_rss_mb"], out["txtai_startup_s"] = txtai.peak_rss_mb(), round(txtai.startup_s, 3)
         return out
     finally:
         server.stop()
+        if txtai is not None:
+            txtai.stop()
 
 
 def bench_serving(
-    index: Path, env: dict[str, str], logs: Path, txtai: servers.Process | None, store: Any,
+    index: Path, env: dict[str, str], logs: Path, txtai_index: Path | None, store: Any,
     source: QuestionSource, rounds: int,
 ) -> dict[str, Any]:  # fmt: skip
-    """Per level: medians over rounds of every figure, ratios against search and txtai, peak RSS."""
+    """Per level: medians over rounds of every figure, peak RSS; with ``txtai_index``, txtai's figures
+    and its footprint (largest peak RSS, median start-up) under ``txtai``."""
     runs: dict[int, list[dict[str, Any]]] = {n: [] for n in LEVELS}
-    plan = planned_requests(len(source.pool) - source.used, rounds)
+    plan = planned_requests(len(source.pool) - source.used, rounds, 3 if txtai_index is not None else 2)
     for r in range(rounds):
         for clients in LEVELS:
-            result = _one_level(
-                index, env, logs / "ours.log", txtai, store, clients, source, r + clients, plan[clients]
-            )
+            result = _one_level(index, env, logs, txtai_index, store, clients, source, r + clients, plan[clients])
             runs[clients].append(result)
             print(f"  round {r + 1}, {clients} clients: {_line(result)}", flush=True)
     levels = {str(n): _merge_level(rows) for n, rows in runs.items()}
@@ -112,6 +120,16 @@ def bench_serving(
         "peak_rss_mb": max(row["peak_rss_mb"] for rows in runs.values() for row in rows),
         "startup_s": repeated([row["startup_s"] for rows in runs.values() for row in rows]),
         "index_mb": servers.directory_mb(index),
+        **({"txtai": _txtai_footprint(runs, txtai_index)} if txtai_index is not None else {}),
+    }
+
+
+def _txtai_footprint(runs: dict[int, list[dict[str, Any]]], txtai_index: Path) -> dict[str, Any]:
+    rows = [row for level in runs.values() for row in level]
+    return {
+        "peak_rss_mb": max(row["txtai_peak_rss_mb"] for row in rows),
+        "startup_s": round(float(repeated([row["txtai_startup_s"] for row in rows])["median"]), 3),
+        "index_mb": servers.directory_mb(txtai_index),
     }
 
 
