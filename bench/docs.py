@@ -109,9 +109,10 @@ def readme_section(r: dict[str, Any], path: str) -> str:
     return "\n\n".join(
         [
             f"Measured by `{r['command']}` on {r['date'][:10]} (commit `{r.get('commit', '?')}`, `{path}`; "
-            f"{r.get('note') or 'see docs/performance.md for the machine'}). Each figure is the median of "
-            f"{r['rounds']} rounds (listed per round); a ratio between two systems is the median of each round's own "
-            "ratio, both measured seconds apart on fresh processes:",
+            f"{r.get('note') or 'see docs/performance.md for the machine'}). A serving figure is the median of "
+            f"{r['rounds']} rounds (each round listed), a ratio between two systems the median of each round's own "
+            "ratio (both measured seconds apart on fresh processes); the build runs once; peak RSS is the largest "
+            "of every server. citeqa runs the model as int8 ONNX, LangChain and txtai as fp32 PyTorch:",
             floors_table(r),
             million_floors(),
             "Every table of that run, with txtai and LangChain beside citeqa, is in "

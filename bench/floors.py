@@ -8,8 +8,9 @@ corpus); peak RSS serving at most 400 MB; build at least 2x LangChain's chunks/s
 A ratio between two systems is paired: the median over rounds of the ratio within each round
 (``paired``), where both sides ran seconds apart, each on a fresh process; the ratio of the two medians
 (each possibly from a different round, so a slow spell of the shared machine in one round can set
-one side's median and not the other's) is kept beside it as ``<name>_of_medians``. Every other
-figure is the median over rounds; the floors list each round's value beside it.
+one side's median and not the other's) is kept beside it as ``<name>_of_medians``. The search p99s
+are medians over rounds; the floors list each round's value beside both kinds. The build runs once
+(``--build-rounds``); peak RSS is the largest VmHWM of every citeqa server of the run.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The serving item of ``make bench``: ``/v1/ask`` and ``/v1/search`` the way users meet them, next to txtai.
 
 For each round and each level of concurrent clients (1, 8, 32) a fresh ``citeqa serve`` process
-(cold caches: the answer step's sentence vectors start empty) gets ``REQUESTS[level]`` distinct
+(cold caches: the answer step's caches of article terms and spans start empty) gets ``REQUESTS[level]`` distinct
 searches (fewer, in proportion, when the corpus's question pool cannot supply every round: the
 200-article slice), then as many distinct questions to ``/v1/ask`` (``bench.questions``: no question is sent
 twice to citeqa in a run); a fresh txtai process too, whose ``/search`` gets the searches' texts at the
@@ -26,9 +26,9 @@ from bench.questions import QuestionSource
 from bench.stats import percentiles, repeated
 
 LEVELS = (1, 8, 32)
-# At 32 clients citeqa answers 1,200 requests in 2-5 s and txtai in ~15 s: long enough that one slow
-# second of the shared machine moves a round's throughput by a few per cent, not by a fifth (with 400,
-# rounds of the same run differed by 17-22%).
+# At 32 clients citeqa answers 1,200 requests in 2-5 s and txtai in 15-18 s (with 400, a round of citeqa
+# lasted under 2 s). Rounds still differ when the machine slows as it stays loaded (searches at 32
+# clients: 654, 419, 425 req/s in the three rounds of one run, 2026-12-01): ratios pair rounds.
 REQUESTS = {1: 150, 8: 400, 32: 1200}
 WARMUP = 5
 DEADLINE_S = 30.0  # per system and level: a slow system sends fewer requests rather than stretch the run
