@@ -24,6 +24,7 @@ from bench import servers
 from bench.corpora import ROOT, WORK
 from bench.httpload import Target, load
 from bench.questions import QuestionSource, question_pool
+from bench.report import ab_table
 from bench.stats import repeated
 
 ROUTES = ("search", "ask")
@@ -108,9 +109,7 @@ def main() -> None:
     result = {"name": args.name, "date": started, **run(args)}
     path = ROOT / "bench" / "results" / f"{args.name}.json"
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    for label, routes in result["summary"].items():
-        for route, figures in routes.items():
-            print(f"{label} {route}: " + ", ".join(f"{k} {v['median']}" for k, v in figures.items()))
+    print(ab_table(result))
     print(f"wrote {path}")
 
 

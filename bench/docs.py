@@ -18,13 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpora import ROOT
-from bench.report import ab_table, floors_table, footprint_table, serving_table
+from bench.report import floors_table, footprint_table, serving_table
 
 PERFORMANCE = ROOT / "docs" / "performance.md"
 README = ROOT / "README.md"
 DEFAULT_RESULTS = ROOT / "bench" / "results" / "bench.json"
-# the interleaved A/B runs of the tail-latency work (``bench.ab``), shown under "Tail latency under load"
-TAIL_RESULTS = ("tail-ab-search.json", "tail-ab-gather.json")
 # the million-vector run of the scale item (``bench.run --only scale``): its own run, a FAISS-only measure
 SCALE_RESULTS = "scale-1m.json"
 MILLION = 1_000_000
@@ -88,22 +86,6 @@ def performance_section(r: dict[str, Any], path: str) -> str:
     return "\n\n".join(parts)
 
 
-def tail_section() -> str:
-    """One table per A/B result file of ``TAIL_RESULTS`` that exists, with its variants and date."""
-    parts = []
-    for name in TAIL_RESULTS:
-        path = ROOT / "bench" / "results" / name
-        if path.exists():
-            r = json.loads(path.read_text(encoding="utf-8"))
-            variants = ", ".join(f"`{v}`" for v in r["variants"])
-            parts.append(
-                f"`bench/results/{name}` ({r['date'][:10]}; {r['clients']} clients, variants {variants}, "
-                f"{len(next(iter(r['rounds'].values())))} rounds):"
-            )
-            parts.append(ab_table(r))
-    return "\n\n".join(parts)
-
-
 def readme_section(r: dict[str, Any], path: str) -> str:
     """The README's short form: the floors and where the rest is."""
     return "\n\n".join(
@@ -139,7 +121,6 @@ def main() -> None:
     stale = []
     for target, name, body in (
         (PERFORMANCE, "performance", performance_section(r, path)),
-        (PERFORMANCE, "tail", tail_section()),
         (README, "readme", readme_section(r, path)),
     ):
         before = target.read_text(encoding="utf-8")
