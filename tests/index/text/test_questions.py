@@ -247,6 +247,40 @@ def test_an_article_withholds_whatever_its_letters_case(question: str, article: 
 
 
 @pytest.mark.parametrize(
+    "article",
+    [
+        "Mr Ross declined to say how much he was paid.",
+        "She refused to reveal when the album would be out.",
+        "The club did not want to comment on who would replace him.",
+        "The firm has not yet disclosed how many jobs will go.",
+        "Police would not confirm where the raid took place.",
+        "Neither company has revealed what the launch cost.",
+        "It is unclear when the plant will reopen. It was not known why.",
+        "Nobody knows exactly how long the repairs will take.",
+        "The ship's name has not yet been identified.",
+        "The identity of the buyer was not disclosed.",
+        "He joined Rovers for an undisclosed fee.",
+        "The terms of the deal were not made public.",
+        "Quillwork did not disclose its valuation. Staff refused to give any figures.",
+        "The price has not been announced, and the size of the site was not given.",
+        "The report was published on Monday; profits rose by 4% and nobody was named.",
+        "The singer, who is not known for ballads, said he would not say much.",
+    ],
+)
+def test_the_article_wide_searches_find_what_their_full_patterns_find(article: str) -> None:
+    """``withholds``' article-wide searches run only after a cheaper search for what every match of theirs
+    holds, and the name search without the optional owner: the same booleans as the full patterns."""
+    import re
+
+    from citeqa.index.text.questions import _NAME_UNGIVEN, _UNDISCLOSED, _WOULD_NOT_SAY, _article_withholds
+
+    full = tuple(
+        re.compile(p.pattern).search(article.lower()) is not None for p in (_WOULD_NOT_SAY, _NAME_UNGIVEN, _UNDISCLOSED)
+    )
+    assert _article_withholds.__wrapped__(article) == full
+
+
+@pytest.mark.parametrize(
     ("question", "says"),
     [
         # a new user's wreck (trial 5): the ship's name said not to be known, in a sentence not cited
