@@ -78,7 +78,8 @@ def performance_section(r: dict[str, Any], path: str) -> str:
         parts.append(f"### {articles} BBC articles ({c['build']['chunks']:,} chunks)")
         parts.append(
             f"Requests per second, then p50 / p99 latency. {s['questions_used']:,} distinct questions of "
-            f"{s['questions_available']:,} generated for this corpus; requests per level and round: "
+            f"{s['questions_available']:,} generated for this corpus, the same in every round (to new processes); "
+            "requests per level and round: "
             + ", ".join(f"{n} clients {count}" for n, count in s["requests"].items())
             + f" (each system at most {s.get('deadline_s', 30):.0f} s a level)."
         )

@@ -100,10 +100,16 @@ def question_pool(corpus: Path) -> list[str]:
 
 
 class QuestionSource:
-    """Hands out consecutive, disjoint slices of a pool; ``take`` fails instead of repeating a question."""
+    """Hands out consecutive, disjoint slices of a pool; ``take`` fails instead of repeating a question.
+
+    ``restart`` hands the pool out again from its start: for a new round of fresh server processes,
+    none of which has seen a question (no process gets one twice, and caches live in processes)."""
 
     def __init__(self, pool: list[str]) -> None:
         self.pool = pool
+        self.used = 0
+
+    def restart(self) -> None:
         self.used = 0
 
     def take(self, count: int) -> list[str]:

@@ -104,7 +104,7 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpora", default="all,200", help="BBC corpora to build and serve: article counts or all")
     parser.add_argument("--slice", type=int, default=None, help="one corpus: the first N BBC articles (--corpora N)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved serving rounds (a fresh server per level)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved serving rounds (a fresh server per level)")
     parser.add_argument("--build-rounds", type=int, default=1, help="build repeats per corpus")
     parser.add_argument("--name", default=None, help=f"results/<name>.json (default: {DEFAULT_NAME})")
     parser.add_argument("--only", default="build,serve", help="items to run: build,serve (together), scale, quality")

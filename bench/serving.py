@@ -2,9 +2,10 @@
 
 For each round and each level of concurrent clients (1, 8, 32) a fresh ``citeqa serve`` process
 (cold caches: the answer step's caches of article terms and spans start empty) gets ``REQUESTS[level]`` distinct
-searches (fewer, in proportion, when the corpus's question pool cannot supply every round: the
-200-article slice), then as many distinct questions to ``/v1/ask`` (``bench.questions``: no question is sent
-twice to citeqa in a run); a fresh txtai process too, whose ``/search`` gets the searches' texts at the
+searches (fewer, in proportion, when the corpus's question pool cannot supply a round), then as many
+distinct questions to ``/v1/ask`` (``bench.questions``: no process gets a question twice). Every round
+hands out the same questions again, to new processes: rounds differ only by the machine's state. A
+fresh txtai process too, whose ``/search`` gets the searches' texts at the
 same level (one txtai process for the whole run, as until 2026-12-01, served its later rounds more
 slowly than its first, so its rounds were not like citeqa's), and LangChain's in-process store the
 one-client searches. Each server gets ``WARMUP`` requests first. The order of the
@@ -27,8 +28,8 @@ from bench.stats import percentiles, repeated
 
 LEVELS = (1, 8, 32)
 # At 32 clients citeqa answers 1,200 requests in 2-5 s and txtai in 15-18 s (with 400, a round of citeqa
-# lasted under 2 s). Rounds still differ when the machine slows as it stays loaded (searches at 32
-# clients: 654, 419, 425 req/s in the three rounds of one run, 2026-12-01): ratios pair rounds.
+# lasted under 2 s). Rounds still differ when the machine has a slow spell (searches at 32 clients:
+# 654, 419, 425 req/s in the three rounds of one run, 2026-12-01): ratios pair rounds, and 5 rounds.
 REQUESTS = {1: 150, 8: 400, 32: 1200}
 WARMUP = 5
 DEADLINE_S = 30.0  # per system and level: a slow system sends fewer requests rather than stretch the run
@@ -54,12 +55,12 @@ def _langchain(store: Any, queries: list[str]) -> dict[str, Any]:
     return percentiles(samples)
 
 
-def planned_requests(pool: int, rounds: int, servers_warmed: int = 3) -> dict[int, int]:
-    """Requests per level and system: ``REQUESTS``, scaled down evenly when ``pool`` distinct questions
-    cannot cover ``rounds`` rounds of warm-ups (``WARMUP`` for each of ``servers_warmed`` targets a level),
+def planned_requests(pool: int, servers_warmed: int = 3) -> dict[int, int]:
+    """Requests per level and system in a round: ``REQUESTS``, scaled down evenly when ``pool`` distinct
+    questions cannot cover a round's warm-ups (``WARMUP`` for each of ``servers_warmed`` targets a level),
     searches and questions (each level at least ``WARMUP``)."""
     warmups = len(LEVELS) * servers_warmed * WARMUP
-    share = min(1.0, (pool / rounds - warmups) / (2 * sum(REQUESTS.values())))
+    share = min(1.0, (pool - warmups) / (2 * sum(REQUESTS.values())))
     return {n: max(WARMUP, int(REQUESTS[n] * share)) for n in LEVELS}
 
 
@@ -104,8 +105,9 @@ def bench_serving(
     """Per level: medians over rounds of every figure, peak RSS; with ``txtai_index``, txtai's figures
     and its footprint (largest peak RSS, median start-up) under ``txtai``."""
     runs: dict[int, list[dict[str, Any]]] = {n: [] for n in LEVELS}
-    plan = planned_requests(len(source.pool) - source.used, rounds, 3 if txtai_index is not None else 2)
+    plan = planned_requests(len(source.pool), 3 if txtai_index is not None else 2)
     for r in range(rounds):
+        source.restart()
         for clients in LEVELS:
             result = _one_level(index, env, logs, txtai_index, store, clients, source, r + clients, plan[clients])
             runs[clients].append(result)
@@ -114,7 +116,7 @@ def bench_serving(
     return {
         "requests": {str(n): plan[n] for n in LEVELS},
         "deadline_s": DEADLINE_S,
-        "questions_used": source.used,
+        "questions_used": source.used,  # in a round; every round sends the same ones to new processes
         "questions_available": len(source.pool),
         "levels": levels,
         "peak_rss_mb": max(row["peak_rss_mb"] for rows in runs.values() for row in rows),
