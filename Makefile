@@ -57,7 +57,7 @@ test: lint typecheck docs
 # Benchmarks (not part of `make test`): LangChain in our venv (the `bench` extra), txtai in its own
 # venv (its pins differ from ours; torch pinned there too). By default the whole BBC corpus and its
 # first 200 articles -> bench/results/bench.json, from which docs/performance.md and the README's
-# Performance section are regenerated (~12-13 min on a quiet 2-core machine: docs/performance.md).
+# Performance section are regenerated (~18 min on a quiet 2-core machine: docs/performance.md).
 # BENCH_ARGS="--corpora 200 --rounds 1 --name quick" for a quick run (its own JSON; the docs are then
 # regenerated from the committed bench.json, unchanged).
 TXTAI := .venv-txtai
