@@ -45,8 +45,10 @@ _SCORE = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(
-    r"\b[" + UPPER + r"][\w’'&.-]*[^\W_A-Z][\w’'&-]*(?:\s+(?:of\s+|de\s+|the\s+)?[" + UPPER + r"][\w’'&-]+)*"
-    r"|\b[A-Z]{2,}\b"
+    # a middle initial inside a name ("Peter O. Grant", "Alan R. Whitby") does not end it
+    r"\b[" + UPPER + r"][\w’'&.-]*[^\W_A-Z][\w’'&-]*"
+    r"(?:\s+(?:of\s+|de\s+|the\s+)?(?:[" + UPPER + r"]\.\s+)*[" + UPPER + r"][\w’'&-]+)*"
+    r"|\b[A-Z](?:[A-Z]|&(?=[A-Z]))*[A-Z]\b"  # acronyms, and names with "&" (AT&T, S&P, M&S) as one
 )
 _CAUSE = re.compile(
     r"\b(?:because|due to|as a result|since|so that|in order to|led to|leading to|caused|forced|blamed|"
@@ -117,8 +119,8 @@ def question_type(question: str) -> str:
     A clause before the question proper ("According to the Tories, how much ...") and a preposition
     before its wh-word ("To which audience ...", "By how much ...") are looked past; a search-box
     query without a wh-word ("Southcorp chairman name", "Air Jamaica debts how much") is typed by
-    its words."""
-    original = question.lower().strip()
+    its words. Read as matching reads it (``normalise``): "What is NSATU？" is a definition question."""
+    original = normalise(question).lower().strip()
     q = _LEAD_PREPOSITION.sub("", _LEAD_CLAUSE.sub("", original))
     first = words(q)[:4]
     if not first:
@@ -169,8 +171,8 @@ def _query_type(query: str) -> str:
 
 def acronyms(question: str) -> list[str]:
     """The acronyms of ``question``: capitals ("NSATU", "AT&T"), or mostly capitals ("HFpEF", "PhD"),
-    not a capitalised name ("McDonald")."""
-    found = re.findall(r"\b[A-Z][A-Za-z0-9&]{1,9}\b", question)
+    not a capitalised name ("McDonald"); fullwidth letters read as their ASCII forms ("ＮＳＡＴＵ")."""
+    found = re.findall(r"\b[A-Z][A-Za-z0-9&]{1,9}\b", normalise(question))
     return [w for w in found if sum(ch.isupper() for ch in w) > max(1, sum(ch.islower() for ch in w))]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import fields
 from typing import Annotated, Any
@@ -34,7 +35,7 @@ def _not_blank(value: Any, info: ValidationInfo) -> Any:
     least 1 character" of ``"   "``), and one over ``MAX_QUESTION_CHARS`` after trimming saying how long it is
     and what to do (pydantic: "String should have at most 1000 characters"); any other value goes on to the
     string constraints as it is."""
-    if isinstance(value, str) and not value.strip():
+    if isinstance(value, str) and _blank(value):
         what = _BLANK.get(info.field_name or "", "the question")
         raise PydanticCustomError("string_blank", "empty or only spaces: write {what}", {"what": what})
     if isinstance(value, str) and len(value.strip()) > MAX_QUESTION_CHARS:
@@ -44,6 +45,12 @@ def _not_blank(value: Any, info: ValidationInfo) -> Any:
             {"length": len(value.strip()), "limit": MAX_QUESTION_CHARS},
         )
     return value
+
+
+def _blank(text: str) -> bool:
+    """Whether ``text`` holds nothing matching could read: only spaces, control characters (NUL) and
+    invisible format characters (zero-width space, soft hyphen, byte-order mark: categories Cc and Cf)."""
+    return all(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
 
 
 Question = Annotated[

@@ -275,3 +275,23 @@ def test_it_after_who_did_a_named_thing_is_that_thing() -> None:
 )
 def test_a_pronoun_means_the_earlier_questions_subject(history: list[Turn], question: str, resolved: str) -> None:
     assert resolve_followup(question, history) == resolved
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "resolved"),
+    [
+        # a new user's trial: the middle initial ended the name ("Where does Mr Peter live?")
+        (
+            "Mr Peter O. Grant, a U.S. citizen, bought the lighthouse in 1998.",
+            "Where does he live?",
+            "Where does Mr Peter O. Grant live?",
+        ),
+        (
+            "Prof. Alan R. Whitby measured the tower.",
+            "What did he measure next?",
+            "What did Alan R. Whitby measure next?",
+        ),
+    ],
+)
+def test_a_middle_initial_stays_in_the_name(answer: str, question: str, resolved: str) -> None:
+    assert resolve_followup(question, [Turn("Who bought it?", answer)]) == resolved

@@ -235,3 +235,19 @@ def test_the_name_of_someone_who_asks_for_a_person() -> None:
 )
 def test_a_maker_asked_for_by_the_verb_of_making(question: str, answer: str, untold: str | None) -> None:
     assert untold_maker(question, answer) == untold
+
+
+def test_a_firm_named_with_an_ampersand_is_someone_new() -> None:
+    """A new user's "Who owned Bell Labs?" over "Bell Labs was owned by AT&T ...": "AT&T" is one name (it
+    read as the stopword "at" and a lone "T"), and an owner may be a firm."""
+    from citeqa.index.text.people import names_someone_new
+    from citeqa.index.text.questions import new_names
+
+    sentence = "Bell Labs was owned by AT&T for most of its history."
+    assert new_names(sentence, "Who owned Bell Labs?") == ["AT&T"]
+    assert names_someone_new(sentence, "Who owned Bell Labs?", sentence)
+    assert new_names("Shares rose at M&S and P&O, and the S&P 500 fell.", "Which shares rose?") == [
+        "M&S",
+        "P&O",
+        "S&P",
+    ]

@@ -94,6 +94,9 @@ def test_bad_ask_bodies_get_a_422_naming_the_field(client: Any, body: Any, field
     [
         ("/v1/ask", {"question": "   "}, "question: empty or only spaces: write the question"),
         ("/v1/ask", {"question": ""}, "question: empty or only spaces: write the question"),
+        # invisible characters only (a zero-width space, a soft hyphen, a NUL): nothing for matching to read
+        ("/v1/ask", {"question": "\u200b\u00ad\u0000 "}, "question: empty or only spaces: write the question"),
+        ("/v1/ask", {"question": "\x00\x01\x02"}, "question: empty or only spaces: write the question"),
         (
             "/v1/ask",
             {"question": "ok?", "history": [{"question": " \n"}]},
@@ -130,7 +133,7 @@ def test_malformed_json_is_a_422_not_a_500(client: Any, raw: bytes) -> None:
 @pytest.mark.parametrize(
     "question",
     [
-        "\x00\x01\x02",
+        "\x00\x01\x02 NSATU",  # only control characters is a 422 (test_a_blank_question_is_a_422_saying_what_to_write)
         "NSATU？？",
         "🙂" * 50,
         "a" * 1000,
