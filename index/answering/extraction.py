@@ -633,9 +633,18 @@ class Extractor:
         return next((j for j in range(i + 1, last + 1) if expanded & known.sentence(j)), i + 1)
 
     def _cite(self, number: int, doc_id: str, start: int, end: int, score: float) -> Citation:
+        """Citation ``number`` of ``doc_id``'s text from ``start`` to ``end``: within ``_window``'s bounds, and
+        without the marks of a Markdown heading ("# Lindqvist promoted" quotes "Lindqvist promoted")."""
         doc = self.documents[doc_id]
         start, end = _window(doc.text, start, end)
+        at_line_start = start == 0 or doc.text[start - 1] == "\n"
+        heading = _HEADING_MARKS.match(doc.text, start, end) if at_line_start else None
+        if heading is not None and heading.end() < end:
+            start = heading.end()
         return Citation(number, doc.doc_id, doc.title, doc.url, doc.text[start:end], start, end, round(score, 4))
+
+
+_HEADING_MARKS = re.compile(r"#{1,6}[ \t]+")
 
 
 def _closing_quote(text: str, spans: Sequence[tuple[int, int]], span: tuple[int, int]) -> tuple[int, int]:

@@ -62,9 +62,10 @@ _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 # question word is the subject)
 _INVERTED = re.compile(
     r"^\s*(?:(?i:who|whom|what|which|whose|when|where|why|how)(?:\s+[\w'’-]+){0,2}?\s+(?i:did|does|do)"
-    r"|(?i:when|where|why)\s+(?i:will|would|can|could|has|have|had))\s+(?P<rest>[^?]+?)\s*\??\s*$"
+    r"|(?i:when|where|why)\s+(?i:will|would|can|could|has|have|had|is|was|are|were))\s+(?P<rest>[^?]+?)\s*\??\s*$"
 )
-_NAME_RUN = re.compile(r"[" + UPPER + r"][\w'’-]*(?:\s+[" + UPPER + r"][\w'’-]*)*")
+# a name, symbols and all ("C#", "C++", "AT&T", ".NET")
+_NAME_RUN = re.compile(r"(?:\.(?=[A-Z])|[" + UPPER + r"])[\w'’&#+-]*(?:\s+[" + UPPER + r"][\w'’&#+-]*)*")
 _PARTICLES = frozenset(
     "about above across after against along around at before behind below between by down during for from "
     "in into of off on onto out over past through to toward towards under until up upon with within without".split()

@@ -280,7 +280,9 @@ def install_observability(app: FastAPI, runtime: Runtime, log_questions: bool) -
     app.add_middleware(RequestMiddleware, metrics=metrics, log_questions=log_questions)
     router = APIRouter()
 
-    @router.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=Response)
+    @router.api_route(
+        "/metrics", methods=["GET", "HEAD"], tags=["operations"], summary="Prometheus metrics", response_class=Response
+    )
     def prometheus_metrics() -> Response:
         payload, content_type = metrics.exposition()
         return Response(payload, media_type=content_type)

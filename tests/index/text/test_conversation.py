@@ -141,6 +141,10 @@ def test_a_question_that_stands_alone_is_unchanged(question: str) -> None:
         ("Which team did Lionel Messi join in 2021?", "Lionel Messi"),
         ("How much does the Pipwick cost in euros?", "Pipwick"),  # where the subject ends is unclear: its names
         ("What did the minister tell reporters?", ""),  # nor names: no topic rather than a fragment
+        # a new user's trial: "is/was" before the subject, and names made with symbols ("(C# released)" before)
+        ("When was C# released?", "C#"),
+        ("When was .NET first released?", ".NET"),
+        ("When is the AT&T deal due?", "the AT&T deal"),
     ],
 )
 def test_a_topic_names_what_the_question_is_about_never_its_main_verb(question: str, topic: str) -> None:

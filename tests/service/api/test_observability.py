@@ -182,3 +182,10 @@ def test_background_handler_writes_every_line_in_order_with_its_request_id_and_f
     assert {e["request_id"] for e in lines} == {"req-42"}
     assert lines[-1]["message"] == "failed" and "ValueError: boom" in lines[-1]["exception"]
     logger.handlers.clear()
+
+
+def test_metrics_answer_head_too(client: TestClient) -> None:
+    """docs/api.md: /metrics answers HEAD (``curl -I``), as the widget's routes do; a new user's trial got a 405."""
+    response = client.head("/metrics")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    assert response.content == b""
