@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from citeqa.index.engine import Engine
+from citeqa.index.errors import UnsupportedLanguage
 from citeqa.index.evaluation import metrics as m
 from citeqa.index.evaluation.question_sets import Question, QuestionSet
+from citeqa.index.text.language import check_language
 
 Progress = Callable[[int, int], None]
 Span = tuple[str, int, int]
@@ -31,6 +33,24 @@ class Observation:
     citations: tuple[tuple[str, int, int, str], ...]
     latency_ms: float
     confidence: float | None = None
+
+
+def language_refusal(question: str) -> str | None:
+    """The refusal of ``question`` when it is in a language the model does not handle
+    (``citeqa.index.text.language.check_language``: the API's 422 ``unsupported_language``), else None."""
+    try:
+        check_language(question)
+    except UnsupportedLanguage as exc:
+        return str(exc)
+    return None
+
+
+def refusal_observation(message: str, latency_ms: float) -> Observation:
+    """A question the service refused (another language): an abstention citing nothing, its ``answer`` the
+    refusal's message."""
+    return Observation(
+        answerable=False, answer=f"unsupported_language: {message}", passages=(), citations=(), latency_ms=latency_ms
+    )
 
 
 class Runner(Protocol):
@@ -65,19 +85,28 @@ class InProcessRunner:
             return [
                 Observation(None, "", tuple((p.doc_id, p.start, p.end) for p in r.passages), (), each) for r in results
             ]
-        answers = self.engine.ask_many(questions, k)
+        # a question in a language the model does not handle is refused, as /v1/ask and ``citeqa ask`` refuse it
+        refused = {i: message for i, q in enumerate(questions) if (message := language_refusal(q)) is not None}
+        asked = [q for i, q in enumerate(questions) if i not in refused]
+        answers = iter(self.engine.ask_many(asked, k) if asked else [])
         each = (time.perf_counter() - started) * 1000 / max(len(questions), 1)
-        return [
-            Observation(
-                answerable=a.answerable,
-                answer=a.answer,
-                passages=tuple((p.doc_id, p.start, p.end) for p in a.passages),
-                citations=tuple((c.doc_id, c.start, c.end, c.quote) for c in a.citations),
-                latency_ms=each,
-                confidence=a.confidence,
+        out = []
+        for i in range(len(questions)):
+            if i in refused:
+                out.append(refusal_observation(refused[i], each))
+                continue
+            a, _ = next(answers)
+            out.append(
+                Observation(
+                    answerable=a.answerable,
+                    answer=a.answer,
+                    passages=tuple((p.doc_id, p.start, p.end) for p in a.passages),
+                    citations=tuple((c.doc_id, c.start, c.end, c.quote) for c in a.citations),
+                    latency_ms=each,
+                    confidence=a.confidence,
+                )
             )
-            for a, _ in answers
-        ]
+        return out
 
     def document_text(self, doc_id: str) -> str | None:
         doc = self.engine.data.documents.get(doc_id)

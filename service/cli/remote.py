@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from citeqa.index.errors import RemoteError
-from citeqa.index.evaluation.runner import Observation
+from citeqa.index.evaluation.runner import Observation, refusal_observation
 from citeqa.service.client import ApiConnectionError, ApiError, Client, NotFound
 
 T = TypeVar("T")
@@ -53,7 +53,12 @@ class HttpRunner:
             found = self._call("a search", lambda: self.client.search(question, k))
             latency = (time.perf_counter() - started) * 1000
             return Observation(None, "", tuple((p.doc_id, p.start, p.end) for p in found.passages), (), latency)
-        answer = self._call("a question", lambda: self.client.ask(question, k))
+        try:
+            answer = self.client.ask(question, k)
+        except ApiError as exc:
+            if exc.code == "unsupported_language":  # refused, as in process: an abstention, not a failed run
+                return refusal_observation(exc.message, (time.perf_counter() - started) * 1000)
+            raise self._error("a question", exc) from None
         latency = (time.perf_counter() - started) * 1000
         return Observation(
             answerable=answer.answerable,

@@ -182,3 +182,28 @@ def test_the_output_and_summary_give_every_figure_alike_and_an_equal_rerun_chang
     )  # fmt: skip
     assert again.returncode == 0, again.stderr[-3000:]
     assert "changed:" not in again.stderr, again.stderr
+
+
+def test_a_question_in_another_language_is_refused_in_process_and_over_http(
+    default_index: Path, server: Server, tmp_path: Path
+) -> None:
+    """A new user's labelled set held a French question: ``citeqa eval`` answered it from unrelated text in
+    process, while ``/v1/ask`` refuses it (422 ``unsupported_language``), which stopped an eval over HTTP. Now
+    both score it as an abstention whose answer is the refusal."""
+    questions = tmp_path / "mixed.jsonl"
+    rows = [
+        {"id": "en", "question": "What is NSATU?", "answers": ["NSATU"], "answerable": True},
+        {"id": "fr", "question": "Qui a visité le Japon en avril et pourquoi ?", "answers": [], "answerable": False},
+    ]
+    questions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    verdicts = []
+    for where in (["--index", str(default_index)], ["--url", server.url]):
+        out = tmp_path / where[0].strip("-")
+        done = citeqa_eval(str(questions), *where, "--out", str(out))
+        assert done.returncode == 0, done.stderr[-3000:]
+        with (out / "questions.csv").open(encoding="utf-8") as handle:
+            by_id = {row["id"]: row for row in csv.DictReader(handle)}
+        assert by_id["fr"]["answerable"] == "False" and by_id["fr"]["verdict"] == "abstained"
+        assert by_id["fr"]["answer"].startswith("unsupported_language: the question looks like French")
+        verdicts.append({i: (r["answerable"], r["verdict"]) for i, r in by_id.items()})
+    assert verdicts[0] == verdicts[1]
