@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from citeqa.index.answering.extraction import NOT_COVERED
 from citeqa.index.errors import InvalidInput, ModelNotFound
@@ -59,7 +59,7 @@ class ChatMessage(BaseModel):
 class StreamOptions(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    include_usage: bool = Field(
+    include_usage: StrictBool = Field(
         False, description="Send one last chunk with `choices: []` and `usage` before `[DONE]`."
     )
 
@@ -71,7 +71,9 @@ class ChatRequest(BaseModel):
 
     model: str = Field(description="The corpus model id from `GET /v1/models`.", examples=["citeqa"])
     messages: list[ChatMessage] = Field(min_length=1, description="The conversation; the last user message is asked.")
-    stream: bool = Field(False, description="Stream server-sent events (`chat.completion.chunk`), ending `[DONE]`.")
+    stream: StrictBool = Field(
+        False, description="Stream server-sent events (`chat.completion.chunk`), ending `[DONE]`."
+    )
     stream_options: StreamOptions | None = Field(None, description="Options of a streamed answer (`stream: true`).")
     k: K = 5
     sources: Literal["footnotes", "none"] = Field(

@@ -179,3 +179,14 @@ def test_include_usage_adds_one_final_chunk_with_no_choices(oai: openai.OpenAI, 
     assert all(chunk.usage is None for chunk in text_chunks)
     answer = "".join(c.choices[0].delta.content or "" for c in text_chunks)
     assert final.usage.completion_tokens == len(answer.split())
+
+
+@pytest.mark.parametrize(
+    "options", [{"stream": "yes"}, {"stream": 1}, {"stream": True, "stream_options": {"include_usage": "no"}}]
+)
+def test_stream_flags_are_booleans_as_in_openai_s_api(server: Server, options: dict[str, Any]) -> None:
+    """A new user's trial: "stream": "yes" streamed, while /v1/ask refuses "k": "5"; both are now strict."""
+    body = {"model": "citeqa", "messages": [{"role": "user", "content": QUESTION}], **options}
+    response = httpx.post(f"{server.url}/v1/chat/completions", json=body, timeout=30)
+    assert response.status_code == 422
+    assert "stream" in response.json()["error"]["message"] or "include_usage" in response.json()["error"]["message"]
