@@ -23,6 +23,7 @@ from citeqa.index.domain import Chunk, Document, Vectors
 from citeqa.index.embedding.base import Embedder, SpanEmbedder
 from citeqa.index.store.sentences import SentenceStore, sentence_store
 from citeqa.index.text.sentences import sentence_spans
+from citeqa.index.text.tokens import normalise_for_model
 
 __all__ = ["SentencePlan", "encode_chunks", "encode_leftovers", "plan_sentences"]
 
@@ -91,11 +92,20 @@ def encode_chunks(
     sentence_vectors: Vectors,
     batch_size: int,
 ) -> Vectors:
-    """The vectors of chunk ``texts``; the sentences pooled from them are written into ``sentence_vectors``."""
+    """The vectors of chunk ``texts``; the sentences pooled from them are written into ``sentence_vectors``.
+    The model reads each text as matching does (``normalise_for_model``: fullwidth letters, ligatures and
+    soft hyphens as their plain forms), the sentences' spans moved with it."""
+    read = [normalise_for_model(text) for text in texts]
     if not isinstance(embedder, SpanEmbedder):
-        return embedder.encode(texts, batch_size=batch_size)
+        return embedder.encode([text for text, _ in read], batch_size=batch_size)
     empty: tuple[list[int], list[Span]] = ([], [])
-    vectors, pooled = embedder.encode_spans(texts, [plan.in_chunk.get(c, empty)[1] for c in chunk_ids], batch_size)
+    spans = [
+        [(at[s], at[e]) for s, e in plan.in_chunk.get(c, empty)[1]]
+        if at is not None
+        else plan.in_chunk.get(c, empty)[1]
+        for c, (_, at) in zip(chunk_ids, read, strict=True)
+    ]
+    vectors, pooled = embedder.encode_spans([text for text, _ in read], spans, batch_size)
     for chunk_id, rows in zip(chunk_ids, pooled, strict=True):
         ids = plan.in_chunk.get(chunk_id, empty)[0]
         if ids:
@@ -110,5 +120,5 @@ def encode_leftovers(
     missing = np.flatnonzero(np.isnan(sentence_vectors[:, 0])) if len(sentence_vectors) else np.zeros(0, dtype=int)
     if len(missing):
         texts = [documents[plan.rows[r][0]].text[plan.rows[r][1] : plan.rows[r][2]] for r in missing]
-        sentence_vectors[missing] = embedder.encode(texts, batch_size=batch_size)
+        sentence_vectors[missing] = embedder.encode([normalise_for_model(t)[0] for t in texts], batch_size=batch_size)
     return len(missing)

@@ -83,6 +83,27 @@ def normalise(text: str) -> str:
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
 
 
+def normalise_for_model(text: str) -> tuple[str, list[int] | None]:
+    """``text`` as the model should read it, with where each of its offsets lands: ``normalise`` character by
+    character (fullwidth "ＲＸ９" reads "RX9", the ligature "ﬁ" "fi", a soft hyphen nothing), and ``offsets``
+    of length ``len(text) + 1``, ``offsets[i]`` the position in the result of ``text[i]`` (``None`` when the
+    result is ``text`` itself, as for ASCII). Character by character, a decomposed accent stays decomposed,
+    which the model's tokenizer reads as the composed one. Used to embed passages and sentences (whose
+    spans are offsets into ``text``); quotes and citations never see it."""
+    if text.isascii() or normalise(text) == text:
+        return text, None
+    parts: list[str] = []
+    offsets = [0] * (len(text) + 1)
+    at = 0
+    for i, char in enumerate(text):
+        offsets[i] = at
+        read = char if char.isascii() else _INVISIBLE.sub("", unicodedata.normalize("NFKC", char))
+        parts.append(read)
+        at += len(read)
+    offsets[len(text)] = at
+    return "".join(parts), offsets
+
+
 def unaccent(word: str) -> str:
     """``word`` with the accents of its Latin letters removed ("naïve" -> "naive", "José" -> "Jose"):
     a reader types "naive" for the text's "naïve". Marks on letters of other scripts stay (Greek tonos,

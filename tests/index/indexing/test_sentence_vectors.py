@@ -20,6 +20,7 @@ from citeqa.index.store.loader import IndexData, load_index
 from citeqa.index.store.manifest import current_version_dir, read_manifest, sha256_file
 from citeqa.index.store.sentences import SENTENCE_VECTORS_FILE, SENTENCES_FILE, StoredRows
 from citeqa.index.text.sentences import sentence_spans
+from citeqa.index.text.tokens import normalise_for_model
 from tests.conftest import ROOT
 
 
@@ -120,8 +121,40 @@ def test_a_backend_without_token_outputs_encodes_sentences_on_their_own(tmp_path
     counting = Counting(build_embedder)
     _, _, data = build_with(tmp_path, counting)
     sentences = [d.text[s:e] for d in data.documents.values() for s, e in data.sentences.spans_of(d.doc_id)]
-    assert counting.encoded[len(data.chunks) :] == sentences
+    assert counting.encoded[len(data.chunks) :] == [normalise_for_model(s)[0] for s in sentences]
     doc_id = "b"
     fresh = build_embedder.encode([data.documents[doc_id].text[s:e] for s, e in data.sentences.spans_of(doc_id)])
     stored = data.sentences.vectors_of([(doc_id, i) for i in range(len(fresh))])
     assert np.allclose(stored, fresh, atol=2e-3)
+
+
+def test_the_model_reads_fullwidth_letters_ligatures_and_soft_hyphens_as_plain_text(
+    tmp_path: Path, build_embedder: Any
+) -> None:
+    """A new user's article sold "the ＲＸ９ for ４５ francs": BM25 found it, but its passage's cosine with "How much
+    does the RX9 cost?" was 0.06 against 0.27 written plainly, so another article was answered from. The model now
+    reads the text as matching does: the same vectors as the plain twin's, while the quotes keep the text as written."""
+    plain = "Title\nThe café sells a model train called the RX9 for 45 francs. Its final price is extraordinary.\n"
+    odd = "Title\nThe café sells a model train called the ＲＸ９ for ４５ francs. Its ﬁnal price is extra\u00adordinary.\n"
+    vectors = []
+    for name, text in (("plain", plain), ("odd", odd)):
+        corpus = tmp_path / name
+        corpus.mkdir()
+        (corpus / "shop.txt").write_text(text, encoding="utf-8")
+        build_index(corpus, tmp_path / f"{name}-index", build_embedder)
+        data = load_index(tmp_path / f"{name}-index")
+        spans = data.sentences.spans_of("shop")
+        assert [data.documents["shop"].text[s:e] for s, e in spans][1] == "The café sells a model train called the " + (
+            "RX9 for 45" if name == "plain" else "ＲＸ９ for ４５"
+        ) + " francs."
+        vectors.append((data.vectors, data.sentences.vectors_of([("shop", i) for i in range(len(spans))])))
+    assert np.allclose(vectors[0][0], vectors[1][0], atol=1e-6)
+    assert np.allclose(vectors[0][1], vectors[1][1], atol=2e-3)  # fp16 sentence vectors
+
+
+def test_normalise_for_model_maps_every_offset() -> None:
+    text = "ﬁ ＲＸ９ a\u00adb"
+    read, offsets = normalise_for_model(text)
+    assert read == "fi RX9 ab" and offsets is not None and len(offsets) == len(text) + 1
+    assert read[offsets[2] : offsets[5]] == "RX9" and read[offsets[0] : offsets[1]] == "fi"
+    assert normalise_for_model("plain ASCII") == ("plain ASCII", None)
