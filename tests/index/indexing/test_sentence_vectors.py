@@ -135,7 +135,10 @@ def test_the_model_reads_fullwidth_letters_ligatures_and_soft_hyphens_as_plain_t
     does the RX9 cost?" was 0.06 against 0.27 written plainly, so another article was answered from. The model now
     reads the text as matching does: the same vectors as the plain twin's, while the quotes keep the text as written."""
     plain = "Title\nThe café sells a model train called the RX9 for 45 francs. Its final price is extraordinary.\n"
-    odd = "Title\nThe café sells a model train called the ＲＸ９ for ４５ francs. Its ﬁnal price is extra\u00adordinary.\n"
+    odd = (
+        "Title\nThe café sells a model train called the ＲＸ９ for ４５ francs. "
+        "Its ﬁnal price is extra\u00adordinary.\n"
+    )
     vectors = []
     for name, text in (("plain", plain), ("odd", odd)):
         corpus = tmp_path / name
