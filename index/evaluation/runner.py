@@ -34,6 +34,19 @@ class Observation:
     latency_ms: float
     confidence: float | None = None
 
+    @classmethod
+    def of(cls, answer: Any, latency_ms: float) -> Observation:
+        """What ``answer`` says, an engine's ``Answer`` or the client's ``AskResponse`` (both have
+        ``answerable``, ``answer``, ``confidence``, ``passages`` and ``citations`` with offsets)."""
+        return cls(
+            answerable=answer.answerable,
+            answer=answer.answer,
+            passages=tuple((p.doc_id, p.start, p.end) for p in answer.passages),
+            citations=tuple((c.doc_id, c.start, c.end, c.quote) for c in answer.citations),
+            latency_ms=latency_ms,
+            confidence=answer.confidence,
+        )
+
 
 def language_refusal(question: str) -> str | None:
     """The refusal of ``question`` when it is in a language the model does not handle
@@ -95,17 +108,8 @@ class InProcessRunner:
             if i in refused:
                 out.append(refusal_observation(refused[i], each))
                 continue
-            a, _ = next(answers)
-            out.append(
-                Observation(
-                    answerable=a.answerable,
-                    answer=a.answer,
-                    passages=tuple((p.doc_id, p.start, p.end) for p in a.passages),
-                    citations=tuple((c.doc_id, c.start, c.end, c.quote) for c in a.citations),
-                    latency_ms=each,
-                    confidence=a.confidence,
-                )
-            )
+            answer, _ = next(answers)
+            out.append(Observation.of(answer, each))
         return out
 
     def document_text(self, doc_id: str) -> str | None:

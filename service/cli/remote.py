@@ -59,15 +59,7 @@ class HttpRunner:
             if exc.code == "unsupported_language":  # refused, as in process: an abstention, not a failed run
                 return refusal_observation(exc.message, (time.perf_counter() - started) * 1000)
             raise self._error("a question", exc) from None
-        latency = (time.perf_counter() - started) * 1000
-        return Observation(
-            answerable=answer.answerable,
-            answer=answer.answer,
-            passages=tuple((p.doc_id, p.start, p.end) for p in answer.passages),
-            citations=tuple((c.doc_id, c.start, c.end, c.quote) for c in answer.citations),
-            latency_ms=latency,
-            confidence=answer.confidence,
-        )
+        return Observation.of(answer, (time.perf_counter() - started) * 1000)
 
     def document_text(self, doc_id: str) -> str | None:
         try:
