@@ -94,7 +94,8 @@ def readme_section(r: dict[str, Any], path: str) -> str:
             f"Measured by `{r['command']}` on {r['date'][:10]} (commit `{r.get('commit', '?')}`, `{path}`; "
             f"{r.get('note') or 'see docs/performance.md for the machine'}). A serving figure is the median of "
             f"{r['rounds']} rounds (each round listed), a ratio between two systems the median of each round's own "
-            "ratio (both measured seconds apart on fresh processes); the build runs once; peak RSS is the largest "
+            "ratio (both measured seconds apart on fresh processes, /v1/ask and txtai on the same questions); "
+            "the build runs once; peak RSS is the largest "
             "of every server. citeqa runs the model as int8 ONNX, LangChain and txtai as fp32 PyTorch:",
             floors_table(r),
             million_floors(),

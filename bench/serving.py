@@ -4,11 +4,12 @@ For each round and each level of concurrent clients (1, 8, 32) a fresh ``citeqa 
 (cold caches: the answer step's caches of article terms and spans start empty) gets ``REQUESTS[level]`` distinct
 searches (fewer, in proportion, when the corpus's question pool cannot supply a round), then as many
 distinct questions to ``/v1/ask`` (``bench.questions``: no process gets a question twice). Every round
-hands out the same questions again, to new processes: rounds differ only by the machine's state. A
-fresh txtai process too, whose ``/search`` gets the searches' texts at the
-same level (one txtai process for the whole run, as until 2026-12-01, served its later rounds more
-slowly than its first, so its rounds were not like citeqa's), and LangChain's in-process store the
-one-client searches. Each server gets ``WARMUP`` requests first. The order of the
+hands out the same questions again, to new processes: rounds differ only by the machine's state. The
+two routes take alternate questions of the pool (the same mix). A fresh txtai process too, whose
+``/search`` gets the texts ``/v1/ask`` gets at the same level (the floors compare those two; until
+2026-12-01 it got the searches', while ``/v1/ask`` got the next slice of the pool, other questions; and one
+txtai process for the whole run served its later rounds more slowly than its first), and LangChain's
+in-process store the one-client searches. Each server gets ``WARMUP`` requests first. The order of the
 three turns round by round, so that a slow spell of the shared machine does not always fall on
 one side. Each system gets at most ``DEADLINE_S`` per level (then the figures cover the requests
 done by then; ``requests`` says how many). Figures are medians over rounds; the peak RSS is the
@@ -76,13 +77,16 @@ def _one_level(
         warm = [*ours.values(), *([_txtai_target(txtai.url)] if txtai is not None else [])]
         for target in warm:  # first-request costs (lazy sessions, page faults), not caches
             load(target, source.take(WARMUP), 1, WARMUP)
-        searches, questions = source.take(requests), source.take(requests)
+        # alternate questions of the pool, so that both routes get the same mix; txtai the questions /v1/ask
+        # gets (the floors compare those two), LangChain the searches (compared with /v1/search)
+        texts = source.take(2 * requests)
+        searches, questions = texts[0::2], texts[1::2]
         jobs = {
             "search": lambda: load(ours["search"], searches, clients, len(searches), DEADLINE_S),
             "ask": lambda: load(ours["ask"], questions, clients, len(questions), DEADLINE_S),
         }
         if txtai is not None:
-            jobs["txtai"] = lambda: load(_txtai_target(txtai.url), searches, clients, len(searches), DEADLINE_S)
+            jobs["txtai"] = lambda: load(_txtai_target(txtai.url), questions, clients, len(questions), DEADLINE_S)
         if store is not None and clients == 1:
             jobs["langchain"] = lambda: _langchain(store, searches)
         names = list(jobs)
