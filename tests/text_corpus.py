@@ -6,6 +6,8 @@ follow-ups): each document is written so that the wrong behaviour cites another 
   and a soft hyphen, none of which a question typing plain letters contains.
 - ``skerrow-lighthouse`` / ``calder-bridge``: "When did he build it?" only means the lighthouse after
   "Who built the Skerrow Point lighthouse?"; on its own, the bridge (built by a man, with a year) fits too.
+- ``greyhaven-lighthouse``: the year it was built is in the sentence after the builder's, which names it by a
+  pronoun ("She completed it in 1887."); other sentences give a year (a sale) and a time of day (opening hours).
 - ``phare-skerrow``: the lighthouse article in French (a French question must still be refused).
 - ``vell-visit``: after "Who did Marta Quell meet in Port Vell?" (answered with Olaf Brandt), "What did
   she talk about at the academy?" means Quell, whom a sentence places at the academy, not Brandt.
@@ -48,6 +50,13 @@ ARTICLES = {
         "The Calder viaduct",
         "The Calder viaduct was built by the railway engineer Hugh Pennant. "
         "He finished it in 1898, and trains still cross it every day.",
+    ),
+    "greyhaven-lighthouse": (
+        "The Greyhaven lighthouse",
+        "The Greyhaven lighthouse was built by the engineer Margaret Ellison. "
+        "She completed it in 1887 after four years of work. "
+        "Peter Grant bought the lighthouse in 1998 for 2.4 million pounds. "
+        "The lighthouse opens to visitors at 10 a.m. on weekdays.",
     ),
     "vell-visit": (
         "Trade envoy visits Port Vell",

@@ -583,7 +583,8 @@ class Extractor:
     def choose(self, q: QuestionTerms, best: Candidate, runner_up: Candidate | None = None) -> list[tuple[int, int]]:
         """Spans of the answer: the best sentence, with the previous one when it names its subject by a
         pronoun or partial name, or the next one when it is a definition's first half (a lead-in ending
-        in a colon, a definition question, a sentence that only restates the question), or else the
+        in a colon, a definition question, a sentence that only restates the question) or when that one
+        holds the date or number asked for (``carried``: "She completed it in 1887."), or else the
         ``runner_up`` (a nearly as likely sentence of the same article), which replaces the best when
         that is only the article's headline line. At most two sentences and ``MAX_TOTAL_CHARS``; each
         becomes its own citation, reaching on to the sentence that closes a quotation it opens
@@ -599,6 +600,8 @@ class Extractor:
             q.kind == "definition" or sentence.rstrip().endswith(":") or best.features.get("echo", 0.0) >= ECHO
         ):
             chosen.append(spans[self._defining(q, best.doc_id, i, sentence) if q.kind == "definition" else i + 1])
+        elif best.features.get("carried") and i + 1 < len(spans):
+            chosen.append(spans[i + 1])  # it holds what is asked ("She completed it in 1887.")
         elif runner_up is not None and self._is_title_line(best):
             chosen = [(runner_up.start, runner_up.end)]  # a headline is no evidence when the body says it too
         elif runner_up is not None and not self._is_title_line(runner_up):

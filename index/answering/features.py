@@ -157,7 +157,9 @@ class QuestionTerms:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence ``document.text[start:end]`` that may answer, with its features and, once ranked, score."""
+    """A sentence ``document.text[start:end]`` that may answer, with its features and, once ranked, score.
+    ``features`` holds ``CANDIDATE_FEATURES`` and, when the kind of thing asked for is in the next sentence
+    (``_carry_types``), ``carried`` = 1.0."""
 
     doc_id: str
     start: int
@@ -351,7 +353,37 @@ def candidate_features(
             features["person"] = person
             features["person_missing"] = 1.0 - person if q.asks_person else 0.0
             out.append(Candidate(doc.doc_id, start, end, i, features))
+    if q.kind in NUMBER_KINDS:
+        _carry_types(out, documents)
     return out
+
+
+# a sentence carrying on with the subject of the one before: "She completed it in 1887." (not a quotation:
+# '"He did it all by hand," ...' is someone speaking)
+_CARRIES_ON = re.compile(r"(?:he|she|it|they)\b", re.IGNORECASE)
+
+
+def _carry_types(candidates: Sequence[Candidate], documents: Mapping[str, Document]) -> None:
+    """For a question asking for a date, number or score: a sentence without one holds it when the next
+    sentence carries on with its subject by a pronoun, says nothing else of the question and gives one
+    ("The Harrowby lighthouse was built by the engineer Margaret Ellison. She completed it in 1887." for "When
+    was the lighthouse built?"). Its type features become the pair's, and ``carried`` marks it: the answer
+    quotes both (``Extractor.choose``). Other kinds of question are left alone: a "why" or "where" question
+    answered with the next sentence's cause or place gained nothing over 1,920 development questions and
+    answered an unanswerable one (`bench/answer_model/RESULTS.md`, fifteenth session)."""
+    by_place = {(c.doc_id, c.index): c for c in candidates}
+    for c in candidates:
+        f = c.features
+        if f["type"] != 0.0:
+            continue
+        follow = by_place.get((c.doc_id, c.index + 1))
+        if follow is None or follow.features["type"] != 1.0 or follow.features["coverage"] > 0.0:
+            continue
+        if not _CARRIES_ON.match(documents[c.doc_id].text[follow.start : follow.end].lstrip()):
+            continue
+        f["type"] = f["type_number"] = 1.0
+        f["type_subject"], f["type_predicate"] = f["subject"], f["predicate"]
+        f["carried"] = 1.0
 
 
 def with_similarity(candidates: Sequence[Candidate], similarities: Sequence[float]) -> list[Candidate]:

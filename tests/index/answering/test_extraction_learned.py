@@ -232,3 +232,48 @@ def test_a_confidence_below_the_threshold_reads_below_it() -> None:
 
     assert _below(0.42, 0.55) == "confidence 0.42 < 0.55"
     assert _below(0.5475, 0.5531) == "confidence 0.547 < 0.553"
+
+
+VIADUCT = Document(
+    "viaduct",
+    "Calder viaduct",
+    "Calder viaduct\n\nThe Calder viaduct was built by the engineer Hugh Pennant. He finished it in 1898. "
+    "The Ardle bridge was designed by Ruth Kerr. “She drew it in 1902,” her son said.",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "quotes"),
+    [
+        # the year is in the next sentence, which carries on by a pronoun: both are quoted
+        (
+            "When was the Calder viaduct built?",
+            "The Calder viaduct was built by the engineer Hugh Pennant.",
+            ["The Calder viaduct was built by the engineer Hugh Pennant.", "He finished it in 1898."],
+        ),
+        # a "why" question is not carried (no date asked for)
+        (
+            "Why was the Calder viaduct built?",
+            "The Calder viaduct was built by the engineer Hugh Pennant.",
+            ["The Calder viaduct was built by the engineer Hugh Pennant."],
+        ),
+        # a quotation starting with a pronoun is someone speaking, not the sentence carrying on
+        (
+            "When was the Ardle bridge designed?",
+            "The Ardle bridge was designed by Ruth Kerr.",
+            ["The Ardle bridge was designed by Ruth Kerr."],
+        ),
+    ],
+)
+def test_the_date_asked_for_is_carried_from_the_next_sentence_only_when_it_carries_on(
+    question: str, sentence: str, quotes: list[str]
+) -> None:
+    documents = {VIADUCT.doc_id: VIADUCT}
+    extractor = Extractor(
+        build_lexical([VIADUCT.title + "\n" + VIADUCT.text]), documents, stored_sentences(documents), ALWAYS
+    )
+    prepared = extractor.prepare_many([question], [[passage(VIADUCT)]], encode([question]))[0]
+    best = next(c for c in prepared.candidates if c.start == VIADUCT.text.index(sentence))
+    carried = len(quotes) == 2
+    assert (best.features.get("carried") == 1.0) is carried and (best.features["type"] == 1.0 or not carried)
+    assert [VIADUCT.text[s:e] for s, e in extractor.choose(prepared.question, best)] == quotes

@@ -115,6 +115,40 @@ def test_a_follow_up_means_the_person_the_articles_tie_to_its_words(text_client:
     assert follow_up["answerable"] and "shipping tariffs" in follow_up["answer"], follow_up
 
 
+GREYHAVEN_BUILT = [
+    "The Greyhaven lighthouse was built by the engineer Margaret Ellison.",
+    "She completed it in 1887 after four years of work.",
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["When was the Greyhaven lighthouse built?", "When did Margaret Ellison build the Greyhaven lighthouse?"],
+)
+def test_the_date_asked_for_in_the_next_sentence_is_quoted_with_the_one_it_carries_on(
+    text_client: Any, question: str
+) -> None:
+    """Neither the sale's year nor the opening time answers it: the builder's sentence and the next one do."""
+    answer = ask(text_client, question)
+    assert answer["answerable"], answer["reason"]
+    assert [c["quote"] for c in answer["citations"]] == GREYHAVEN_BUILT
+    assert_quotes_are_exact(text_client, answer)
+
+
+def test_a_time_of_day_still_answers_when_something_opens(text_client: Any) -> None:
+    answer = ask(text_client, "When does the Greyhaven lighthouse open to visitors?")
+    assert answer["answerable"] and "10 a.m." in answer["citations"][0]["quote"], answer
+
+
+def test_a_follow_up_about_the_builder_gets_the_year_from_the_sentence_after(text_client: Any) -> None:
+    first = ask(text_client, "Who built the Greyhaven lighthouse?")
+    assert first["answerable"] and "Margaret Ellison" in first["citations"][0]["quote"], first
+    history = [{"question": "Who built the Greyhaven lighthouse?", "answer": first["answer"]}]
+    follow_up = ask(text_client, "When did she build it?", history=history)
+    assert "Margaret Ellison" in follow_up["question"], follow_up["question"]
+    assert follow_up["answerable"] and "1887" in follow_up["answer"], follow_up
+
+
 def test_the_same_follow_up_without_history_is_not_about_the_lighthouse(text_client: Any) -> None:
     """What the history changes: alone, "When did he build it?" does not cite the lighthouse."""
     alone = ask(text_client, "When did he build it?")
