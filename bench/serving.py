@@ -112,8 +112,9 @@ def bench_serving(
     plan = planned_requests(len(source.pool), 3 if txtai_index is not None else 2)
     for r in range(rounds):
         source.restart()
-        for clients in LEVELS:
-            result = _one_level(index, env, logs, txtai_index, store, clients, source, r + clients, plan[clients])
+        for at, clients in enumerate(LEVELS):
+            # which system goes first turns by round and level (``r + clients`` gave 8 and 32 clients one order)
+            result = _one_level(index, env, logs, txtai_index, store, clients, source, r + at, plan[clients])
             runs[clients].append(result)
             print(f"  round {r + 1}, {clients} clients: {_line(result)}", flush=True)
     levels = {str(n): _merge_level(rows) for n, rows in runs.items()}
