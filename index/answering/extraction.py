@@ -52,7 +52,15 @@ from citeqa.index.text.events import (
 )
 from citeqa.index.text.measures import MEASURE_NAMES, age_of_someone_else, asked_measure, gives_measure
 from citeqa.index.text.people import asks_for_someone_unnamed, missing_role, names_someone_new, untold_maker
-from citeqa.index.text.questions import other_year, question_type, surface_words, type_match, withheld, withholds
+from citeqa.index.text.questions import (
+    other_year,
+    question_type,
+    reversed_route,
+    surface_words,
+    type_match,
+    withheld,
+    withholds,
+)
 from citeqa.index.text.specificity import specificity
 from citeqa.index.text.tokens import STOPWORDS, terms, words
 
@@ -69,7 +77,11 @@ SPAN_CACHE = 1024
 ECHO = 0.7  # a sentence whose terms are mostly the question's says little on its own
 DEFINITION_REACH = 3  # sentences after an expansion searched for the one going on to define it (choose)
 MAX_DEFINITION_CHARS = 500  # an expansion and what it does: both are the answer to "what is X?"
-_AMOUNT_WORD = re.compile(r"\b(?:amount|sum|fee|price|figure|value|cost|salary|terms|number|total|date)s?\b", re.I)
+_AMOUNT_WORD = re.compile(
+    r"\b(?:amount|sum|fee|price|figure|value|cost|salary|terms|number|total|date|offer|bid|payment|settlement|"
+    r"compensation|damages)s?\b",
+    re.I,
+)
 _BRACKETED = re.compile(r"\(([^()]{1,40})\)")
 QUOTE_REACH = 3  # sentences after one that opens a quotation searched for the one closing it (choose)
 # A sentence that names its subject by what came before: a personal pronoun, or "this"/"these"/"those"
@@ -304,6 +316,7 @@ class Extractor:
             or self._role_missing(q, doc_id, spans)
             or self._no_measure(q, doc_id, spans)
             or self._no_event(q, doc_id, spans)
+            or self._reversed(q, doc_id, spans)
         )
 
     def _abstention(
@@ -526,6 +539,22 @@ class Extractor:
                 return Abstention(
                     "answer_type_missing",
                     f"the closest article ({_quote(doc.title)}) says it is not given: {_quoted((says,))}",
+                )
+        return None
+
+    def _reversed(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
+        """An abstention when a sentence of the answer gives the question's "from A to B" the other way round
+        (``reversed_route``): a false premise ("Why did News Corporation move from Delaware to Australia?")."""
+        doc = self.documents[doc_id]
+        for s, e in spans:
+            route = reversed_route(q.text, doc.text[s:e])
+            if route is not None:
+                origin, destination = route
+                return Abstention(
+                    "terms_not_in_passage",
+                    f"the closest article ({_quote(doc.title)}) says from {_quote(origin)} to "
+                    f"{_quote(destination)}, the other way round",
+                    route,
                 )
         return None
 

@@ -331,6 +331,34 @@ _RELATIVE_YEAR = re.compile(
 )
 
 
+# "from Delaware to Australia": the two ends of a move, a transfer, a change (up to a preposition, a comma or the end)
+_ROUTE = re.compile(
+    r"\bfrom (?P<origin>[^,;:?!()]{1,40}?) to (?P<destination>[^,;:?!()]{1,40}?)"
+    r"(?=\s+(?:in|on|at|for|after|before|by|during|over|with|and|but|when|because|as)\b|[,;:?!().]|$)",
+    re.IGNORECASE,
+)
+
+
+def reversed_route(question: str, sentence: str) -> tuple[str, str] | None:
+    """``(origin, destination)`` as ``sentence`` gives them when it names the two ends of the question's "from
+    A to B" the other way round, B to A, and never A to B: the question's premise is false ("Why did News
+    Corporation move from Delaware to Australia?" over "... the transfer of its domicile from Australia to the
+    US state of Delaware"). None otherwise."""
+    asked = _ROUTE.search(question)
+    if asked is None:
+        return None
+    origin, destination = (set(content_terms(asked.group(g))) for g in ("origin", "destination"))
+    if not origin or not destination or origin & destination:
+        return None
+    for given in _ROUTE.finditer(sentence):
+        there, back = (set(content_terms(given.group(g))) for g in ("origin", "destination"))
+        if origin & there or destination & back:
+            return None  # the same way round, or a muddle: nothing said against the question
+        if origin & back and destination & there:
+            return given.group("origin").strip(), given.group("destination").strip()
+    return None
+
+
 # What a sentence says is not given: a person left unnamed, a sum undisclosed, a detail someone would not say.
 _UNNAMED = re.compile(
     r"\b(?:(?:was|were|is|are|has|have|had) not (?:yet )?(?:been )?(?:named|identified)|"
@@ -370,7 +398,8 @@ _WOULD_NOT_SAY = re.compile(
     re.IGNORECASE,
 )
 _UNDISCLOSED = re.compile(
-    r"\bundisclosed (?:sum|fee|amount|price|figure|fine|settlement|payment|salary|deal|location|place|site)\b|"
+    r"\bundisclosed (?:sum|fee|amount|price|figure|fine|settlement|payment|salary|deal|offer|bid|compensation|"
+    r"damages|location|place|site)\b|"
     r"\b(?:value|terms|price|fee|amount|sum|cost|size|details|figure|salary|location)\b[^.;]{0,40}?"
     r"\b(?:was|were|has|have|had|is|are) not (?:been )?(?:disclosed|revealed|made public|announced|given)\b|"
     # "Quillwork did not disclose its valuation", "declined to reveal the price"

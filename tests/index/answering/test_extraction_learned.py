@@ -277,3 +277,37 @@ def test_the_date_asked_for_is_carried_from_the_next_sentence_only_when_it_carri
     carried = len(quotes) == 2
     assert (best.features.get("carried") == 1.0) is carried and (best.features["type"] == 1.0 or not carried)
     assert [VIADUCT.text[s:e] for s, e in extractor.choose(prepared.question, best)] == quotes
+
+
+MOVES = Document(
+    "moves",
+    "Rovers and the Hull firm",
+    "Rovers and the Hull firm\n\nRovers made an undisclosed offer for 21-year-old defender Dawson. "
+    "Marlow Tools moved its head office from Hull to Leeds in 2003.",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "code", "said"),
+    [
+        ("How much did Rovers offer for Dawson?", "answer_type_missing", "“undisclosed offer”"),
+        (
+            "Why did Marlow Tools move its head office from Leeds to Hull?",
+            "terms_not_in_passage",
+            "the other way round",
+        ),
+    ],
+)
+def test_an_answer_saying_the_sum_is_not_given_or_the_move_went_the_other_way_abstains(
+    question: str, code: str, said: str
+) -> None:
+    """An undisclosed offer is no sum even beside another number ("21-year-old"); a move asked about from
+    Leeds to Hull is not explained by one from Hull to Leeds."""
+    documents = {MOVES.doc_id: MOVES}
+    extractor = Extractor(
+        build_lexical([MOVES.title + "\n" + MOVES.text]), documents, stored_sentences(documents), ALWAYS
+    )
+    prepared = extractor.prepare_many([question], [[passage(MOVES)]], encode([question]))[0]
+    answer = extractor.finish(prepared, ALWAYS, 5)
+    assert not answer.answerable and answer.abstention is not None
+    assert answer.abstention.code == code and said in answer.abstention.message

@@ -346,3 +346,48 @@ def test_a_question_is_typed_as_matching_reads_it(question: str) -> None:
 
     assert question_type(question) == "definition"
     assert acronyms(question) == ["NSATU"]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "says"),
+    [
+        (
+            "How much did Rovers offer for Dawson?",
+            "Rovers had also made an undisclosed offer for Dawson.",
+            "undisclosed offer",
+        ),
+        (
+            "How much did the club bid for him?",
+            "The club lodged an undisclosed bid for the striker.",
+            "undisclosed bid",
+        ),
+        ("How much did Rovers offer for Dawson?", "Rovers offered £3m for Dawson.", None),
+    ],
+)
+def test_an_undisclosed_offer_or_bid_withholds_the_sum(question: str, sentence: str, says: str | None) -> None:
+    from citeqa.index.text.questions import withheld
+
+    assert withheld(question, sentence) == says
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "route"),
+    [
+        (
+            "Why did News Corporation move its home from the US state of Delaware to Australia?",
+            "Investors approved the transfer of its domicile from Australia to the US state of Delaware.",
+            ("Australia", "the US state of Delaware"),
+        ),
+        ("Why did inflation rise from 2% to 3% in May?", "Inflation fell from 3% to 2% in May.", ("3%", "2%")),
+        # the same way round, or through a stop on the way: nothing against the question
+        ("Why did the firm move from Leeds to Hull?", "The firm moved from Leeds to Hull in 2003.", None),
+        ("Why did he move from Leeds to Hull?", "He moved from Leeds to York and then from York to Hull.", None),
+        ("Why did the firm move to Hull?", "The firm moved from Hull to Leeds.", None),
+    ],
+)
+def test_a_route_the_answer_gives_the_other_way_round(
+    question: str, sentence: str, route: tuple[str, str] | None
+) -> None:
+    from citeqa.index.text.questions import reversed_route
+
+    assert reversed_route(question, sentence) == route
