@@ -55,6 +55,7 @@ from citeqa.index.text.people import asks_for_someone_unnamed, missing_role, nam
 from citeqa.index.text.questions import (
     other_year,
     question_type,
+    reversed_result,
     reversed_route,
     surface_words,
     type_match,
@@ -544,9 +545,18 @@ class Extractor:
 
     def _reversed(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
         """An abstention when a sentence of the answer gives the question's "from A to B" the other way round
-        (``reversed_route``): a false premise ("Why did News Corporation move from Delaware to Australia?")."""
+        (``reversed_route``), or says its loser beat its winner (``reversed_result``): a false premise ("Why
+        did News Corporation move from Delaware to Australia?", "Why did Andy Roddick lose to Thomas
+        Enqvist?" over "Andy Roddick rallied to beat Sweden's Thomas Enqvist")."""
         doc = self.documents[doc_id]
         for s, e in spans:
+            result = reversed_result(q.text, doc.text[s:e])
+            if result is not None:
+                return Abstention(
+                    "terms_not_in_passage",
+                    f"the closest article ({_quote(doc.title)}) says {_quote(result)}",
+                    (result,),
+                )
             route = reversed_route(q.text, doc.text[s:e])
             if route is not None:
                 origin, destination = route

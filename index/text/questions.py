@@ -359,6 +359,50 @@ def reversed_route(question: str, sentence: str) -> tuple[str, str] | None:
     return None
 
 
+_TEAM = "[" + UPPER + r"][\w’'.-]*(?: (?:of |de |van |von )?[" + UPPER + r"][\w’'.-]*)*"
+_OWNED = r"(?:[" + UPPER + r"][\w’'.-]*['’]s )?"  # "Sweden's Thomas Enqvist"
+# who won: "X beat Y", "X rallied to beat Y", "X lost to Y", "X was beaten by Y" (the winner first, then the loser)
+_RESULTS = (
+    re.compile(
+        rf"(?P<winner>{_TEAM})(?: [a-z]+){{0,2}} (?:to )?(?:beat|beats|defeated|defeats|defeat|overcame|"
+        rf"edged|edged out|thrashed|knocked out|saw off) (?:the )?{_OWNED}(?P<loser>{_TEAM})"
+    ),
+    re.compile(
+        rf"(?P<loser>{_TEAM}) (?:lost|loses|lose|fell|went down|slipped)(?: [\w-]+){{0,4}}? to (?:the )?"
+        rf"{_OWNED}(?P<winner>{_TEAM})"
+    ),
+    re.compile(rf"(?P<loser>{_TEAM}) (?:was|were|is|are) (?:beaten|defeated) by {_OWNED}(?P<winner>{_TEAM})"),
+)
+
+
+def _results(text: str) -> list[tuple[set[str], set[str], str]]:
+    """(winner's terms, loser's terms, the words saying so) of every "X beat Y" form in ``text``."""
+    out = []
+    for pattern in _RESULTS:
+        for m in pattern.finditer(text):
+            winner, loser = set(content_terms(m.group("winner"))), set(content_terms(m.group("loser")))
+            if winner and loser and not winner & loser:
+                out.append((winner, loser, m.group(0)))
+    return out
+
+
+def reversed_result(question: str, sentence: str) -> str | None:
+    """The words of ``sentence`` saying the question's loser beat its winner ("Why did Andy Roddick lose to
+    Thomas Enqvist?" over "Andy Roddick rallied to beat Sweden's Thomas Enqvist"): a false premise. None when
+    the question tells of no result, or the sentence gives none the other way round, or also the same way."""
+    asked = _results(question)
+    if not asked:
+        return None
+    given = _results(sentence)
+    for winner, loser, _ in asked:
+        if any(winner & won and loser & lost for won, lost, _ in given):
+            return None
+        for won, lost, saying in given:
+            if loser & won and winner & lost:
+                return saying
+    return None
+
+
 # What a sentence says is not given: a person left unnamed, a sum undisclosed, a detail someone would not say.
 _UNNAMED = re.compile(
     r"\b(?:(?:was|were|is|are|has|have|had) not (?:yet )?(?:been )?(?:named|identified)|"

@@ -283,7 +283,8 @@ MOVES = Document(
     "moves",
     "Rovers and the Hull firm",
     "Rovers and the Hull firm\n\nRovers made an undisclosed offer for 21-year-old defender Dawson. "
-    "Marlow Tools moved its head office from Hull to Leeds in 2003.",
+    "Marlow Tools moved its head office from Hull to Leeds in 2003. "
+    "Kelso Rovers rallied to beat Ardle Town 2-1 on Saturday.",
 )
 
 
@@ -296,13 +297,18 @@ MOVES = Document(
             "terms_not_in_passage",
             "the other way round",
         ),
+        (
+            "Why did Kelso Rovers lose to Ardle Town?",
+            "terms_not_in_passage",
+            "“Kelso Rovers rallied to beat Ardle Town”",
+        ),
     ],
 )
-def test_an_answer_saying_the_sum_is_not_given_or_the_move_went_the_other_way_abstains(
+def test_an_answer_saying_the_sum_is_not_given_or_the_premise_went_the_other_way_abstains(
     question: str, code: str, said: str
 ) -> None:
     """An undisclosed offer is no sum even beside another number ("21-year-old"); a move asked about from
-    Leeds to Hull is not explained by one from Hull to Leeds."""
+    Leeds to Hull is not explained by one from Hull to Leeds, nor a defeat by the other side's."""
     documents = {MOVES.doc_id: MOVES}
     extractor = Extractor(
         build_lexical([MOVES.title + "\n" + MOVES.text]), documents, stored_sentences(documents), ALWAYS

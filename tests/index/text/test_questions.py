@@ -391,3 +391,25 @@ def test_a_route_the_answer_gives_the_other_way_round(
     from citeqa.index.text.questions import reversed_route
 
     assert reversed_route(question, sentence) == route
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "says"),
+    [
+        (
+            "Why did top seed Andy Roddick lose to Thomas Enqvist in San Jose?",
+            "Top seed Andy Roddick rallied to beat Sweden's Thomas Enqvist 3-6 7-6 7-5.",
+            "Andy Roddick rallied to beat Sweden's Thomas Enqvist",
+        ),
+        ("Why did England beat Wales?", "England were beaten by Wales in Cardiff.", "England were beaten by Wales"),
+        ("Why did England lose to Wales?", "Wales lost to England at Twickenham.", "Wales lost to England"),
+        # the same result, or no result at all: nothing against the question
+        ("Why did Wales beat England?", "England were beaten by Wales in Cardiff.", None),
+        ("Why did England lose to Wales?", "England lost 21-9 to Wales in Cardiff.", None),
+        ("Who did Lindsay Davenport beat in Dubai?", "Davenport beat Li Na in straight sets.", None),
+    ],
+)
+def test_a_result_the_answer_gives_the_other_way_round(question: str, sentence: str, says: str | None) -> None:
+    from citeqa.index.text.questions import reversed_result
+
+    assert reversed_result(question, sentence) == says
