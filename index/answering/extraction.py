@@ -63,7 +63,7 @@ from citeqa.index.text.questions import (
     withholds,
 )
 from citeqa.index.text.specificity import specificity
-from citeqa.index.text.tokens import STOPWORDS, terms, words
+from citeqa.index.text.tokens import STOPWORDS, as_matched, terms, words
 
 MAX_ANSWER_CHARS = 350
 MAX_TOTAL_CHARS = 400  # two sentences together (each cut to MAX_ANSWER_CHARS)
@@ -76,6 +76,9 @@ MAX_CANDIDATES = 48
 TERM_CACHE = 256
 SPAN_CACHE = 1024
 ECHO = 0.7  # a sentence whose terms are mostly the question's says little on its own
+# a word no passage of a small corpus uses is the reason given for abstaining from this specificity on ("get"
+# 0.0, "find" 0.08, "show" 0.11, "point" 0.15 are not; "language" 0.3, "planet" 0.44 are)
+COMMON_WORD = 0.2
 DEFINITION_REACH = 3  # sentences after an expansion searched for the one going on to define it (choose)
 MAX_DEFINITION_CHARS = 500  # an expansion and what it does: both are the answer to "what is X?"
 _AMOUNT_WORD = re.compile(
@@ -333,8 +336,13 @@ class Extractor:
         withheld_here = self._withheld(q, ranked[0].doc_id, ()) if ranked else None
         if withheld_here is not None:
             return withheld_here
-        if q.absent:
-            terms = tuple(dict.fromkeys(surface.get(t, t) for t in q.absent))
+        # a word no passage uses, unless a corpus of under FULL_ABSENCE documents never using it says little:
+        # a common word ("get", "show": specificity under COMMON_WORD) is not the reason
+        small = len(self.documents) < FULL_ABSENCE
+        says = {t: 1.0 if not small else specificity(surface.get(t, t)) for t in q.absent}
+        telling = [t for t in q.absent if says[t] >= COMMON_WORD]
+        if telling:
+            terms = tuple(dict.fromkeys(surface.get(t, t) for t in telling))
             return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)
         if not ranked:
             return Abstention("no_passage", "no passage was retrieved")
@@ -344,7 +352,7 @@ class Extractor:
         # sentence's article may be close in meaning while another holds the question's names
         missing_from = {d: self._missing(q, d) for d in dict.fromkeys(c.doc_id for c in ranked)}
         fewest = min(missing_from, key=lambda d: sum(q.weights[t] for t in missing_from[d]))
-        missing = missing_from[fewest]
+        missing = [t for t in missing_from[fewest] if says.get(t, 1.0) >= COMMON_WORD]
         if missing:
             terms = tuple(dict.fromkeys(surface.get(t, t) for t in missing[:3]))
             which = "the closest article" if fewest == doc.doc_id else "the article with most of its words"
@@ -486,7 +494,7 @@ class Extractor:
         if not asks_for_someone_unnamed(q.text):
             return None
         doc = self.documents[doc_id]
-        if any(names_someone_new(doc.text[s:e], q.text, doc.text) for s, e in spans):
+        if any(names_someone_new(as_matched(doc.text[s:e]), q.text, as_matched(doc.text)) for s, e in spans):
             return None
         return Abstention(
             "answer_type_missing", f"the closest article ({_quote(doc.title)}) does not name the person asked for"

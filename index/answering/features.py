@@ -33,7 +33,16 @@ from citeqa.index.text.questions import (
     without_question_form,
 )
 from citeqa.index.text.specificity import specificity
-from citeqa.index.text.tokens import STOPWORDS, content_terms, inflections, lemma, surface_stem, words
+from citeqa.index.text.tokens import (
+    STOPWORDS,
+    ambiguous_inflections,
+    as_matched,
+    content_terms,
+    inflections,
+    lemma,
+    surface_stem,
+    words,
+)
 
 CANDIDATE_FEATURES: tuple[str, ...] = (
     "similarity",
@@ -189,36 +198,42 @@ def parse_question(question: str, lexical: LexicalIndex) -> QuestionTerms:
     asked = without_question_form(question)
     terms = content_terms(asked)
     # a term the index lacks may be there as written ("met", read as "meet") or as an irregular form of
-    # the word asked ("meet" asked, "met" written): looked up as whichever the index has
-    forms = _written_forms(asked) if any(t not in lexical.vocab for t in terms) else {}
+    # the word asked ("meet" asked, "met" written): looked up as whichever the index has; a form that other
+    # words share ("found": find or found; "rewrote") is read as the text writes it, term and all
+    forms, shared = _written_forms(asked) if any(t not in lexical.vocab for t in terms) else ({}, {})
 
     def indexed(term: str) -> str:
         if term in lexical.vocab:
             return term
-        return next((f for f in forms.get(term, ()) if f in lexical.vocab), term)
+        return next((f for f in (*forms.get(term, ()), *shared.get(term, ())) if f in lexical.vocab), term)
 
+    named = {t: f for t in terms if (f := indexed(t)) in shared.get(t, ()) and f not in forms.get(t, ())}
+    terms = list(dict.fromkeys(named.get(t, t) for t in terms))
     weights = {t: lexical.term_idf(indexed(t)) for t in terms}
     absent = tuple(t for t in terms if indexed(t) not in lexical.vocab)
     return QuestionTerms(
         question,
         question_type(question),
         weights,
-        tuple(specific_terms(question)),
-        tuple(focus_terms(question)),
+        tuple(dict.fromkeys(named.get(t, t) for t in specific_terms(question))),
+        tuple(dict.fromkeys(named.get(t, t) for t in focus_terms(question))),
         absent,
         asks_for_person(question),
     )
 
 
-def _written_forms(text: str) -> dict[str, list[str]]:
+def _written_forms(text: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Each content term of ``text`` (as ``content_terms`` reads it) -> the stems of the word as written
-    and of its irregular forms ("meet" -> ["meet", "met"]), as the lexical index may hold them."""
+    and of its irregular forms ("meet" -> ["meet", "met"]), as the lexical index may hold them; and -> the
+    stems of its forms that are other words' too ("find" -> ["found"]: ``ambiguous_inflections``)."""
     forms: dict[str, list[str]] = {}
+    shared: dict[str, list[str]] = {}
     for word in words(text):
         if word not in STOPWORDS:
-            written = (surface_stem(f) for f in (word, *inflections(word)))
-            forms.setdefault(surface_stem(lemma(word)), []).extend(written)
-    return forms
+            term = surface_stem(lemma(word))
+            forms.setdefault(term, []).extend(surface_stem(f) for f in (word, *inflections(word)))
+            shared.setdefault(term, []).extend(surface_stem(f) for f in ambiguous_inflections(lemma(word)))
+    return forms, shared
 
 
 def coverage(weights: Mapping[str, float], present: Set[str]) -> float:
@@ -326,7 +341,9 @@ def candidate_features(
             last, last_prefixes = hits.sentence(doc.doc_id, known, i - 1)
             following, following_prefixes = hits.sentence(doc.doc_id, known, i + 1)
             before, before_prefixes = own | title | last, own_prefixes | title_prefixes | last_prefixes
-            kind = type_match(q.kind, sentence, q.text, doc.text)
+            # names and numbers are read as matching reads them: fullwidth "Ｈｅｌｇａ Ｂｒｕｎｓ" is a name
+            read, context = as_matched(sentence), as_matched(doc.text)
+            kind = type_match(q.kind, read, q.text, context)
             subject = coverage_of(specific, before, before_prefixes) if q.specific else 1.0
             predicate = coverage_of(rest, own, own_prefixes)
             covered = coverage_of(every, own, own_prefixes)
@@ -349,7 +366,7 @@ def candidate_features(
                 "type_number": kind if q.kind in NUMBER_KINDS else 0.0,
                 "type_name": kind if q.kind in _NAME_KINDS else 0.0,
             }
-            person = float(bool(new_people(sentence, q.text, doc.text))) if q.asks_person else 0.0
+            person = float(bool(new_people(read, q.text, context))) if q.asks_person else 0.0
             features["person"] = person
             features["person_missing"] = 1.0 - person if q.asks_person else 0.0
             out.append(Candidate(doc.doc_id, start, end, i, features))

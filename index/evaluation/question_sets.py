@@ -46,6 +46,17 @@ class Question:
         """The first relevant document (the article a labelled question names), or None."""
         return next(iter(self.relevant), None)
 
+    def field(self, name: str) -> str | None:
+        """The question's value of field ``name`` as text, for grouping (``citeqa eval --by``): one of the
+        set's own fields (``extra``), or ``answerable`` ("true"/"false") or ``doc_id``; None when it has none."""
+        if name in self.extra:
+            return self.extra[name]
+        if name == "answerable":
+            return "true" if self.answerable else "false"
+        if name == "doc_id":
+            return self.doc_id
+        return None
+
 
 @dataclass(frozen=True)
 class QuestionSet:

@@ -132,7 +132,7 @@ def verdicts_by(result: EvalResult, by: str) -> dict[str, dict[str, int]]:
     columns = RETRIEVAL_VERDICTS if retrieval_only else ANSWER_VERDICTS
     groups: dict[str, dict[str, int]] = {}
     for row in result.rows:
-        counts = groups.setdefault(row.question.extra.get(by, ""), {"questions": 0} | dict.fromkeys(columns, 0))
+        counts = groups.setdefault(row.question.field(by) or "", {"questions": 0} | dict.fromkeys(columns, 0))
         counts["questions"] += 1
         verdict = _verdict(row, unknown)
         counts[verdict] = counts.get(verdict, 0) + 1
@@ -159,7 +159,7 @@ def _write_questions(
         writer = csv.writer(fh)
         writer.writerow([*CSV_COLUMNS, by] if by else CSV_COLUMNS)
         for r in rows:
-            group = [r.question.extra.get(by, "")] if by else []
+            group = [r.question.field(by) or ""] if by else []
             metrics = {n: _round(v) for n, v in r.metrics.items() if n != "latency_ms"}
             writer.writerow(
                 [

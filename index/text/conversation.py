@@ -27,7 +27,7 @@ from citeqa.index.text.people import asks_for_someone_unnamed, is_person
 from citeqa.index.text.questions import new_names
 from citeqa.index.text.sentences import sentence_spans
 from citeqa.index.text.specificity import specificity
-from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms
+from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms, normalise
 
 PERSONAL = frozenset("he she him her his hers".split())
 REFERRING = PERSONAL | frozenset("it its they them their theirs".split())
@@ -134,10 +134,11 @@ def _resolve(question: str, history: Sequence[Turn], choose: Choose | None) -> t
     if not history or not is_followup(question):
         return question, topic_of(question)
     previous, topic = _resolve(history[-1].question, history[:-1], choose)
-    people = _people(previous, history[-1].answer)
+    answer = normalise(history[-1].answer)  # its names as matching reads them: fullwidth "Ｂｒｕｎｓ" is "Bruns"
+    people = _people(previous, answer)
     pronoun = _PRONOUN.search(question)
     if pronoun and len(people) > 1:
-        people = _agreeing(people, pronoun.group(0), f"{history[-1].answer}\n{previous}")
+        people = _agreeing(people, pronoun.group(0), f"{answer}\n{previous}")
     pick = 0
     if choose is not None and len(people) > 1 and _PRONOUN.search(question):
         pick = choose(people, _PRONOUN.sub(" ", question))

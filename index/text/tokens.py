@@ -83,6 +83,17 @@ def normalise(text: str) -> str:
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=4096)
+def as_matched(text: str) -> str:
+    """``normalise(text)``, kept for the texts read last (a document is read for each question answered from
+    it); ``text`` itself, the same object, when that changes nothing (always for ASCII). For reading names
+    and numbers (fullwidth "Ｈｅｌｇａ Ｂｒｕｎｓ" is a name), never for quoting."""
+    if text.isascii():
+        return text
+    read = normalise(text)
+    return text if read == text else read
+
+
 def normalise_for_model(text: str) -> tuple[str, list[int] | None]:
     """``text`` as the model should read it, with where each of its offsets lands: ``normalise`` character by
     character (fullwidth "ＲＸ９" reads "RX9", the ligature "ﬁ" "fi", a soft hyphen nothing), and ``offsets``
@@ -211,6 +222,19 @@ def _forms() -> dict[str, tuple[str, ...]]:
     for form, base in _irregular().items():
         forms.setdefault(base, []).append(form)
     return {base: tuple(found) for base, found in forms.items()}
+
+
+def ambiguous_inflections(word: str) -> tuple[str, ...]:
+    """The irregular forms of the verb ``word`` that are other words' forms too ("find" -> ("found",),
+    "rewrite" -> ("rewritten", "rewrote"); ``irregular_ambiguous.json``, made with ``irregular.json``):
+    never read as ``word``, only tried when a question's ``word`` is not in the index."""
+    return _ambiguous().get(word, ())
+
+
+@lru_cache(maxsize=1)
+def _ambiguous() -> dict[str, tuple[str, ...]]:
+    table = json.loads((Path(__file__).with_name("irregular_ambiguous.json")).read_text(encoding="utf-8"))
+    return {lemma: tuple(forms) for lemma, forms in table.items()}
 
 
 def surface_stem(word: str) -> str:

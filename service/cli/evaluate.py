@@ -101,9 +101,9 @@ def parse_tolerances(values: list[str]) -> tuple[float, dict[str, float]]:
 def run_eval(options: EvalOptions, settings: Settings, progress: PhaseProgress | None = None) -> EvalOutcome:
     baseline = read_report_figures(options.baseline) if options.baseline else None
     qset = load_question_set(options.questions, options.split, options.slice_docs)
-    if options.by and not any(options.by in q.extra for q in qset.questions):
+    if options.by and not any(q.field(options.by) is not None for q in qset.questions):
         own = sorted({name for q in qset.questions for name in q.extra})
-        has = f"its own fields: {', '.join(own)}" if own else "it has no fields of its own"
+        has = f"its own fields: {', '.join(own)}; or answerable, doc_id" if own else "try answerable or doc_id"
         raise InvalidInput(f"--by {options.by}: no question of {options.questions} has that field ({has})")
     with _runner(options, settings, qset, progress) as runner:
         result = evaluate(

@@ -317,3 +317,30 @@ def test_an_answer_saying_the_sum_is_not_given_or_the_premise_went_the_other_way
     answer = extractor.finish(prepared, ALWAYS, 5)
     assert not answer.answerable and answer.abstention is not None
     assert answer.abstention.code == code and said in answer.abstention.message
+
+
+def test_a_common_word_a_small_corpus_never_uses_is_not_the_reason(extractor: Extractor) -> None:
+    """ "get" (specificity 0.0) is in no passage of the two articles, but it is not why the answer is refused:
+    a rare word would be ("demolished")."""
+    common = _ask(extractor, "Why did the harbour lighthouse get reopened?", NEVER)
+    assert not common.answerable and "“get”" not in common.abstention.message, common.abstention
+    rare = _ask(extractor, "Why was the harbour lighthouse demolished?", NEVER)
+    assert rare.abstention.code == "not_in_corpus" and "“demolished”" in rare.abstention.message
+
+
+def test_a_name_in_fullwidth_letters_is_a_person() -> None:
+    """Names are read as matching reads them; the quote stays as written."""
+    jury = Document(
+        "jury",
+        "Award jury",
+        "Award jury\n\nThe award went to a harbour café. The jury was chaired by Ｈｅｌｇａ Ｂｒｕｎｓ of the chamber.",
+    )
+    documents = {jury.doc_id: jury}
+    extractor = Extractor(
+        build_lexical([jury.title + "\n" + jury.text]), documents, stored_sentences(documents), ALWAYS
+    )
+    prepared = extractor.prepare_many(["Who chaired the jury?"], [[passage(jury)]], encode(["q"]))[0]
+    chaired = next(c for c in prepared.candidates if "chaired" in jury.text[c.start : c.end])
+    assert chaired.features["type"] == 1.0  # a new name, as "Helga Bruns" would be
+    answer = extractor.finish(prepared, ALWAYS, 5)
+    assert answer.answerable and "Ｈｅｌｇａ Ｂｒｕｎｓ" in answer.citations[0].quote, answer.abstention

@@ -299,3 +299,12 @@ def test_a_pronoun_means_the_earlier_questions_subject(history: list[Turn], ques
 )
 def test_a_middle_initial_stays_in_the_name(answer: str, question: str, resolved: str) -> None:
     assert resolve_followup(question, [Turn("Who bought it?", answer)]) == resolved
+
+
+def test_a_follow_up_means_a_person_the_answer_names_in_fullwidth_letters() -> None:
+    from citeqa.index.text.conversation import Turn, resolve_followup
+
+    answer = "The jury was chaired by the head of the chamber of commerce, Ｈｅｌｇａ Ｂｒｕｎｓ. [1]"
+    assert resolve_followup("What did she praise?", [Turn("Who chaired the jury?", answer)]) == (
+        "What did Helga Bruns praise?"
+    )

@@ -122,6 +122,26 @@ def test_irregular_inflections_are_their_lemma_for_the_answer_step_only() -> Non
     assert terms("Rutte met Ishiba") == ["rutt", "met", "ishiba"]
 
 
+def test_ambiguous_forms_are_tried_for_a_question_s_verb_the_index_lacks() -> None:
+    """ "found" (find or found), "rewrote" (a prefixed verb) are never read as a lemma, but a question asking
+    "rewrite" or "find" over a text saying only "rewrote" or "found" is read with the text's word."""
+    from citeqa.index.answering.features import parse_question
+    from citeqa.index.store.lexical import build_lexical
+    from citeqa.index.text.tokens import ambiguous_inflections, lemma
+
+    assert ambiguous_inflections("rewrite") == ("rewritten", "rewrote")
+    assert ambiguous_inflections("find") == ("found",) and lemma("found") == "found"
+    lexical = build_lexical(
+        ["Solvay's team rewrote its billing service in the F# language.", "Okafor found 12 otters."]
+    )
+    for question, term in [
+        ("Which language did the team rewrite the service in?", "rewrot"),
+        ("What did Okafor find?", "found"),
+    ]:
+        q = parse_question(question, lexical)
+        assert q.absent == () and term in q.weights, q  # the text's term: its sentences match it
+
+
 # The digest of ``content_terms`` over a line of symbol terms and every line of the BBC articles, by
 # ``CONTENT_TERMS_VERSION``: indexes store content terms (``citeqa.index.store.terms``) and read them only
 # under the version they were made with. When this fails, ``content_terms`` reads text otherwise: bump

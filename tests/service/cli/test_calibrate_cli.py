@@ -191,8 +191,20 @@ def test_eval_by_a_field_no_question_has(small_index: Path, tmp_path: Path) -> N
     args = ["eval", str(SMALL_OWN), "--index", str(small_index), "--out", str(tmp_path / "r"), "--by", "stile"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1
-    assert "--by stile: no question of" in result.output and "(its own fields: style)" in result.output
+    assert "--by stile: no question of" in result.output
+    assert "(its own fields: style; or answerable, doc_id)" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_eval_by_answerable(small_index: Path, tmp_path: Path) -> None:
+    """A built-in field groups too: a new user's first choice to split a labelled set."""
+    out = tmp_path / "r"
+    args = ["eval", str(SMALL_OWN), "--index", str(small_index), "--out", str(out), "--by", "answerable"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    groups = json.loads((out / "report.json").read_text(encoding="utf-8"))["by"]["groups"]
+    assert set(groups) == {"true", "false"} and (groups["true"]["questions"], groups["false"]["questions"]) == (20, 18)
+    assert groups["true"].get("should have abstained", 0) == 0 and groups["false"].get("wrongly abstained", 0) == 0
 
 
 @pytest.fixture(scope="module")

@@ -78,6 +78,23 @@ def test_help_does_not_import_torch() -> None:
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
+def test_build_warns_about_an_article_not_in_english_once(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "port.md").write_text("The Port of Tallinn handles ferries. It opened a new terminal in 2019.\n")
+    (corpus / "bibliothek.md").write_text(
+        "Die Stadtbibliothek von Freiwald wurde nach zwei Jahren Umbau wieder eröffnet. Die Bürgermeisterin "
+        "sagte, die Renovierung habe 3,2 Millionen Euro gekostet und die Leser könnten nun auch sonntags kommen.\n"
+    )
+    index = tmp_path / "index"
+    built = citeqa("build", "--corpus", str(corpus), "--index", str(index))
+    assert built.returncode == 0, built.stderr
+    assert "warning: 1 document(s) not in English (bibliothek: German)" in built.stderr
+    (corpus / "port.md").write_text("The Port of Tallinn handles ferries. It opened a terminal in 2019.\n")
+    again = citeqa("build", "--corpus", str(corpus), "--index", str(index))
+    assert again.returncode == 0 and "not in English" not in again.stderr  # only new or changed documents
+
+
 def test_build_ask_and_search(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
