@@ -31,6 +31,7 @@ from citeqa.index.answering.features import (
     answer_signals,
     candidate_features,
     document_terms,
+    opens_with_title,
     parse_question,
     with_similarity,
 )
@@ -63,7 +64,7 @@ from citeqa.index.text.questions import (
     withholds,
 )
 from citeqa.index.text.specificity import specificity
-from citeqa.index.text.tokens import STOPWORDS, as_matched, terms, words
+from citeqa.index.text.tokens import STOPWORDS, as_matched, terms
 
 MAX_ANSWER_CHARS = 350
 MAX_TOTAL_CHARS = 400  # two sentences together (each cut to MAX_ANSWER_CHARS)
@@ -668,7 +669,7 @@ class Extractor:
         beside a sentence of the body ("... in the United States. [1] S&P 500 [2]"). Compared word by word:
         a Markdown heading's marks are not in its title ("# Corvane Air pilots strike")."""
         doc = self.documents[candidate.doc_id]
-        return candidate.index == 0 and words(doc.text[candidate.start : candidate.end]) == words(doc.title)
+        return candidate.index == 0 and opens_with_title(doc, self.spans_of(doc.doc_id))
 
     def _defining(self, q: QuestionTerms, doc_id: str, i: int, sentence: str) -> int:
         """The sentence that goes on defining what sentence ``i`` introduces. When ``i`` expands a term of

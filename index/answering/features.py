@@ -81,8 +81,8 @@ CANDIDATE_HELP: dict[str, str] = {
     "echo": "share of the sentence's terms that are question terms (1: it only restates the question)",
     "passage": "fused retrieval score of the passage holding the sentence (1 = first in both rankings)",
     "doc_rank": "1 / (1 + rank of the sentence's article among the retrieved articles)",
-    "headline": "1 for the article's headline line",
-    "lead": "1 for the article's first sentence after the headline",
+    "headline": "1 for the article's headline line (its first sentence, when that is the title word for word)",
+    "lead": "1 for the article's first sentence after the headline (its first, when it opens with none)",
     "pronoun": "1 when the sentence starts with a pronoun or 'the company'-like partial subject",
     "length": "log of the sentence length in characters, divided by 6",
     "subject": "share of the question's names and numbers in the sentence, the one before or the headline (1: none)",
@@ -302,6 +302,13 @@ class _Hits:
         return hits
 
 
+def opens_with_title(doc: Document, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether the first sentence of ``doc`` is its headline line, the title word for word (a BBC article's
+    first line; a Markdown heading's "# " marks aside), not the body's first sentence (a Markdown file whose
+    title is in its front matter)."""
+    return bool(spans) and words(doc.text[spans[0][0] : spans[0][1]]) == words(doc.title)
+
+
 def candidate_features(
     q: QuestionTerms,
     passages: Sequence[Passage],
@@ -325,6 +332,7 @@ def candidate_features(
         doc = documents[passage.doc_id]
         spans = spans_of(doc.doc_id)
         known = terms_of(doc.doc_id)
+        lead = 1 if opens_with_title(doc, spans) else 0  # the first sentence after the headline line, if any
         # the sentences starting inside the passage (spans are sorted; (start,) sorts before (start, end))
         first = bisect_left(spans, (passage.start,))
         for i in range(first, len(spans)):
@@ -355,8 +363,8 @@ def candidate_features(
                 "echo": len(present & asked) / max(len(present), 1),
                 "passage": passage.score,
                 "doc_rank": rank_of[doc.doc_id],
-                "headline": float(i == 0),
-                "lead": float(i == 1),
+                "headline": float(i == 0 and lead == 1),
+                "lead": float(i == lead),
                 "pronoun": float(bool(_PRONOUN.match(sentence))),
                 "length": math.log(max(len(sentence), 1)) / 6,
                 "subject": subject,

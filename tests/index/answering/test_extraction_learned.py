@@ -344,3 +344,24 @@ def test_a_name_in_fullwidth_letters_is_a_person() -> None:
     assert chaired.features["type"] == 1.0  # a new name, as "Helga Bruns" would be
     answer = extractor.finish(prepared, ALWAYS, 5)
     assert answer.answerable and "Ｈｅｌｇａ Ｂｒｕｎｓ" in answer.citations[0].quote, answer.abstention
+
+
+@pytest.mark.parametrize(
+    ("text", "headline", "lead"),
+    [
+        # a BBC article: the headline line, then the body
+        ("Cafe wins award\n\nZoe Castellanos has won the award. She opened the cafe in 2019.", [1, 0, 0], [0, 1, 0]),
+        # a Markdown file whose title was in its front matter: the body's first sentence is the lead
+        ("Zoe Castellanos has won the award. She opened the cafe in 2019.", [0, 0], [1, 0]),
+    ],
+)
+def test_the_headline_is_the_title_line_and_the_lead_the_body_s_first_sentence(
+    text: str, headline: list[int], lead: list[int]
+) -> None:
+    doc = Document("cafe", "Cafe wins award", text)
+    documents = {doc.doc_id: doc}
+    extractor = Extractor(build_lexical([doc.title + "\n" + doc.text]), documents, stored_sentences(documents), ALWAYS)
+    prepared = extractor.prepare_many(["Who won the award?"], [[passage(doc)]], encode(["q"]))[0]
+    ordered = sorted(prepared.candidates, key=lambda c: c.index)
+    assert [c.features["headline"] for c in ordered] == headline
+    assert [c.features["lead"] for c in ordered] == lead
