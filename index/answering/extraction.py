@@ -510,10 +510,9 @@ class Extractor:
         doc = self.documents[doc_id]
         role = missing_role(q.text, f"{doc.title}\n{doc.text}")
         if role is not None:
+            named = role if role.isupper() else role.lower()  # "a CEO", "a coach"
             return Abstention(
-                "answer_type_missing",
-                f"the closest article ({_quote(doc.title)}) never mentions a {role.lower()}",
-                (role,),
+                "answer_type_missing", f"the closest article ({_quote(doc.title)}) never mentions a {named}", (role,)
             )
         role = untold_maker(q.text, " ".join(doc.text[s:e] for s, e in spans))
         if role is None:

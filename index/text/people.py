@@ -36,7 +36,7 @@ _TITLES = "(?:" + _TITLE_NAMES.replace(" ", "|") + ")"
 _TITLE_WORDS = frozenset(_TITLE_NAMES.lower().split())
 _SPEECH = r"(?:said|says|added|told|explained|insisted|claimed|admitted|believes|thinks|argued|warned|revealed)"
 _ROLES = (
-    "chief executive|executive|boss|chairman|chairwoman|president|director|manager|coach|minister|secretary|"
+    "chief executive|ceo|executive|boss|chairman|chairwoman|president|director|manager|coach|minister|secretary|"
     "singer|actor|actress|writer|author|novelist|producer|presenter|comedian|star|player|striker|"
     "midfielder|defender|goalkeeper|captain|spokesman|spokeswoman|founder|leader|designer|musician|"
     "rapper|artist|chef|editor|analyst|economist|mp|msp|mep|candidate|judge|lawyer|governor|"
@@ -73,7 +73,7 @@ def asks_for_someone_unnamed(question: str) -> bool:
 # answered by a sentence whose only new names are organisations ("... household products group
 # Reckitt Benckiser"). Not "owner", "winner", "buyer", "sponsor": a firm can be one.
 _PERSON_ROLES = re.compile(
-    r"\b(?:chief executive|boss|chairman|chairwoman|president|director|manager|coach|minister|secretary|"
+    r"\b(?:chief executive|ceo|boss|chairman|chairwoman|president|director|manager|coach|minister|secretary|"
     r"singer|actor|actress|writer|author|novelist|producer|presenter|comedian|striker|midfielder|defender|"
     r"goalkeeper|captain|spokesman|spokeswoman|designer|musician|rapper|chef|editor|mp|msp|mep|judges?|"
     r"lawyer|governor|commissioner|chancellor|wife|husband|son|daughter|brother|sister|mother|father|"
@@ -103,7 +103,7 @@ def asks_for_a_person_by_role(question: str) -> bool:
 # not listed is looked for by its first five letters ("goalkeeper": "goalk").
 _ROLE_FAMILIES = (
     (
-        "chief executive boss chairman chairwoman president director",
+        "chief executive ceo boss chairman chairwoman president director",
         r"chief|boss|chair|president|director|head|ceo|executive",
     ),
     ("manager coach", r"manag|coach|trainer|boss"),

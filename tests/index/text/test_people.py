@@ -154,6 +154,10 @@ def test_an_acronym_or_its_expansion_is_no_answer_to_a_person_asked_for(sentence
             "chief executive",
         ),
         ("Who is the chief executive of Kelvmouth Harbour Trading?", "The firm's boss, Ann Lee, spoke.", None),
+        # its acronym is the same role: "CEO" in the question, "chief executive" in the article, or neither
+        ("Who is the CEO of Kelvmouth Harbour Trading?", "The firm said profits rose 10%.", "CEO"),
+        ("Who is the CEO of Kelvmouth Harbour Trading?", "Its chief executive, Ann Lee, spoke.", None),
+        ("Who is the chief executive of Kelvmouth Harbour Trading?", "Its CEO, Ann Lee, spoke.", None),
         # several roles: missing only when the article uses none of them
         ("Which singer did the veteran comedian marry?", "The comedian married Ann Lee in 1950.", None),
         ("Who restored the lifeboat?", "The lifeboat was restored.", None),  # no role asked
