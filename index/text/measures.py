@@ -158,7 +158,7 @@ _GIVES["when_by"] = re.compile(
     re.I,
 )
 
-# what a count is not: sums of money, shares, years, dates, times of day, scores, ages, "two-year" compounds,
+# what a count is not: sums of money, shares, fractions, years, dates, times of day, scores, ages, "two-year" compounds,
 # a chart's size ("the top ten", "top-40"), "one" as a word of the sentence rather than a number ("One
 # effect of ...", "one of the biggest"), a number word that is part of a name ("the Indo-Pacific Four",
 # "Formula One")
@@ -183,6 +183,13 @@ _COUNT = re.compile(
     r"\b\d[\d,.]*\b|\b(?:" + _NUMBER_WORDS.split("|half|")[0] + r")\b"
     r"|\b(?:dozens|hundreds|thousands|millions|billions|tens of|a handful|a few|a couple|a pair|no one|nobody|none)\b",
     re.I,
+)
+# a number with a fraction counts nothing whole ("3.75 otters per kilometre" for "How many otters were counted?")
+# unless a magnitude follows ("2.1 million people"), or the question asks for an average, a rate or a multiple
+# ("How many goals a season did he average?": 9.5; "How many times oversubscribed ...?": 16.2)
+_FRACTION = re.compile(r"\b\d+\.\d+\b(?!\s?(?:m\b|bn\b|k\b|million|billion|trillion|thousand))", re.I)
+_RATE_ASKED = re.compile(
+    r"\b(?:times|average|averaged|averages|per|each|every|a (?:season|year|month|week|day|game|match|head))\b", re.I
 )
 # repetitions count goals, titles and times, not people
 _TIMES = re.compile(r"\b(?:twice|once|thrice|hat-?trick|double|treble|brace)\b", re.I)
@@ -214,6 +221,8 @@ def gives_measure(kind: str, sentence: str, question: str = "") -> bool:
         if _COUNTED_EVENTS.search(question) and _TIMES.search(sentence):
             return True
         stripped = _NOT_COUNTS.sub(" ", sentence)
+        if not _RATE_ASKED.search(question):
+            stripped = _FRACTION.sub(" ", stripped)
         asked = question.lower()
         return any(m.group(0).lower() not in asked for m in _COUNT.finditer(stripped))
     asked = question.lower()

@@ -130,6 +130,23 @@ def test_goals_and_times_are_counted_by_repetition_words() -> None:
     assert not gives_measure("count", "Abbott scored twice before half-time.", "How many people watched?")
 
 
+@pytest.mark.parametrize(
+    ("sentence", "question", "gives"),
+    [
+        # a density is no total; a fraction with a magnitude is a count
+        ("It counted 3.75 otters per kilometre, up from 2.1 in 2015.", "How many otters were counted in all?", False),
+        ("About 2.1 million people voted.", "How many people voted?", True),
+        # an average, a rate or a multiple may have a fraction
+        ("He averaged 9.5 goals a season in senior football.", "How many goals a season did he average?", True),
+        ("The offer was 16.2 times oversubscribed.", "How many times oversubscribed was the offer?", True),
+    ],
+)
+def test_a_number_with_a_fraction_is_a_count_only_of_a_rate_or_with_a_magnitude(
+    sentence: str, question: str, gives: bool
+) -> None:
+    assert gives_measure("count", sentence, question) is gives
+
+
 def test_every_kind_has_a_readable_name() -> None:
     questions = ("How heavy?", "How tall?", "How long?", "How many days?", "How soon?", "How old?")
     questions += ("How many?", "How much money?", "What was her winning time?")
