@@ -49,6 +49,8 @@ _NAME = re.compile(
     r"\b[" + UPPER + r"][\w’'&.-]*[^\W_A-Z][\w’'&-]*"
     r"(?:\s+(?:of\s+|de\s+|the\s+)?(?:[" + UPPER + r"]\.\s+)*[" + UPPER + r"][\w’'&-]+)*"
     r"|\b[A-Z](?:[A-Z]|&(?=[A-Z]))*[A-Z]\b"  # acronyms, and names with "&" (AT&T, S&P, M&S) as one
+    # symbol names: C++, C#, F#, .NET, 4G; a letter alone ("C remains the language"), not "A", "I" or an initial
+    r"|\b[A-Z](?:\+\+|#)(?!\w)|(?<!\w)\.NET\b|\b\d[GK]\b|\b(?![AI]\b)[A-Z]\b(?![.'’&-])"
 )
 _CAUSE = re.compile(
     r"\b(?:because|due to|as a result|since|so that|in order to|led to|leading to|caused|forced|blamed|"

@@ -365,3 +365,20 @@ def test_the_headline_is_the_title_line_and_the_lead_the_body_s_first_sentence(
     ordered = sorted(prepared.candidates, key=lambda c: c.index)
     assert [c.features["headline"] for c in ordered] == headline
     assert [c.features["lead"] for c in ordered] == lead
+
+
+def test_a_question_asking_for_a_name_is_not_answered_by_sentences_naming_none() -> None:
+    doc = Document(
+        "bribes",
+        "Former mayor in court",
+        "Former mayor in court\n\nThe former mayor was accused of taking bribes from a property developer. "
+        "The developer was named in court as Kestrel Homes.",
+    )
+    documents = {doc.doc_id: doc}
+    extractor = Extractor(build_lexical([doc.title + "\n" + doc.text]), documents, stored_sentences(documents), ALWAYS)
+    prepared = extractor.prepare_many(["Which property developer paid the mayor?"], [[passage(doc)]], encode(["q"]))[0]
+    best = next(c for c in prepared.candidates if "bribes" in doc.text[c.start : c.end])
+    unsaid = extractor._unsaid(prepared.question, doc.doc_id, [(best.start, best.end)])
+    assert unsaid is not None and unsaid.message.endswith("does not give the name asked for")
+    named = next(c for c in prepared.candidates if "Kestrel" in doc.text[c.start : c.end])
+    assert extractor._unsaid(prepared.question, doc.doc_id, [(named.start, named.end)]) is None

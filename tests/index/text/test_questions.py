@@ -413,3 +413,18 @@ def test_a_result_the_answer_gives_the_other_way_round(question: str, sentence: 
     from citeqa.index.text.questions import reversed_result
 
     assert reversed_result(question, sentence) == says
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        ("The keynote argued that C remains the language of choice.", ["C"]),
+        ("Programs in C# and F# run on .NET, and AT&T tested 4G.", ["C#", "F#", ".NET", "AT&T", "4G"]),
+        ("A panel and I spoke.", []),  # "A" and "I" are no names
+    ],
+)
+def test_symbol_names_and_a_letter_alone_are_names(sentence: str, names: list[str]) -> None:
+    from citeqa.index.text.questions import new_names
+
+    context = f"{sentence} Most programs, panels and keynotes are in English."  # "Programs" opens the sentence
+    assert new_names(sentence, "Which language?", context) == names
