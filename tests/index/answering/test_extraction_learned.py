@@ -382,3 +382,25 @@ def test_a_question_asking_for_a_name_is_not_answered_by_sentences_naming_none()
     assert unsaid is not None and unsaid.message.endswith("does not give the name asked for")
     named = next(c for c in prepared.candidates if "Kestrel" in doc.text[c.start : c.end])
     assert extractor._unsaid(prepared.question, doc.doc_id, [(named.start, named.end)]) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "holds"),
+    [
+        ("When did the council approve the harbour plan?", False),
+        ("How many councillors approved the harbour plan?", False),
+        ("When did the council meet?", True),
+    ],
+)
+def test_a_date_or_number_asked_for_must_be_in_the_answer(question: str, holds: bool) -> None:
+    doc = Document(
+        "harbour",
+        "Harbour plan",
+        "Harbour plan\n\nThe council approved the harbour plan after a long debate. It met on Monday.",
+    )
+    documents = {doc.doc_id: doc}
+    extractor = Extractor(build_lexical([doc.title + "\n" + doc.text]), documents, stored_sentences(documents), ALWAYS)
+    prepared = extractor.prepare_many([question], [[passage(doc)]], encode(["q"]))[0]
+    cited = next(c for c in prepared.candidates if c.index == (2 if holds else 1))  # "It met on Monday." or the first
+    unsaid = extractor._unsaid(prepared.question, doc.doc_id, [(cited.start, cited.end)])
+    assert (unsaid is None) is holds, unsaid
