@@ -12,7 +12,7 @@ import pytest
 
 from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
 from citeqa.index.answering.extraction import Answer, Extractor
-from citeqa.index.answering.features import Candidate
+from citeqa.index.answering.features import Candidate, Prepared
 from citeqa.index.answering.ranker import Ranker
 from citeqa.index.domain import Document
 from citeqa.index.store.lexical import build_lexical
@@ -39,6 +39,13 @@ def _candidate(extractor: Extractor, doc_id: str, sentence: str) -> Candidate:
     q = extractor.prepare_many(["x"], [[passage(DOCUMENTS[doc_id])]], encode(["x"]))[0].candidates
     features = next(c.features for c in q if c.start == start)
     return Candidate(doc_id, start, start + len(sentence), index, features)
+
+
+def _over(doc: Document, question: str) -> tuple[Extractor, Prepared]:
+    """An extractor over ``doc`` alone (``ALWAYS``'s ranker) and ``question`` prepared over the whole of it."""
+    documents = {doc.doc_id: doc}
+    extractor = Extractor(build_lexical([doc.title + "\n" + doc.text]), documents, stored_sentences(documents), ALWAYS)
+    return extractor, extractor.prepare_many([question], [[passage(doc)]], encode([question]))[0]
 
 
 def test_pronoun_subject_brings_the_sentence_naming_it(extractor: Extractor) -> None:
@@ -268,11 +275,7 @@ VIADUCT = Document(
 def test_the_date_asked_for_is_carried_from_the_next_sentence_only_when_it_carries_on(
     question: str, sentence: str, quotes: list[str]
 ) -> None:
-    documents = {VIADUCT.doc_id: VIADUCT}
-    extractor = Extractor(
-        build_lexical([VIADUCT.title + "\n" + VIADUCT.text]), documents, stored_sentences(documents), ALWAYS
-    )
-    prepared = extractor.prepare_many([question], [[passage(VIADUCT)]], encode([question]))[0]
+    extractor, prepared = _over(VIADUCT, question)
     best = next(c for c in prepared.candidates if c.start == VIADUCT.text.index(sentence))
     carried = len(quotes) == 2
     assert (best.features.get("carried") == 1.0) is carried and (best.features["type"] == 1.0 or not carried)
@@ -309,11 +312,7 @@ def test_an_answer_saying_the_sum_is_not_given_or_the_premise_went_the_other_way
 ) -> None:
     """An undisclosed offer is no sum even beside another number ("21-year-old"); a move asked about from
     Leeds to Hull is not explained by one from Hull to Leeds, nor a defeat by the other side's."""
-    documents = {MOVES.doc_id: MOVES}
-    extractor = Extractor(
-        build_lexical([MOVES.title + "\n" + MOVES.text]), documents, stored_sentences(documents), ALWAYS
-    )
-    prepared = extractor.prepare_many([question], [[passage(MOVES)]], encode([question]))[0]
+    extractor, prepared = _over(MOVES, question)
     answer = extractor.finish(prepared, ALWAYS, 5)
     assert not answer.answerable and answer.abstention is not None
     assert answer.abstention.code == code and said in answer.abstention.message
@@ -335,11 +334,7 @@ def test_a_name_in_fullwidth_letters_is_a_person() -> None:
         "Award jury",
         "Award jury\n\nThe award went to a harbour café. The jury was chaired by Ｈｅｌｇａ Ｂｒｕｎｓ of the chamber.",
     )
-    documents = {jury.doc_id: jury}
-    extractor = Extractor(
-        build_lexical([jury.title + "\n" + jury.text]), documents, stored_sentences(documents), ALWAYS
-    )
-    prepared = extractor.prepare_many(["Who chaired the jury?"], [[passage(jury)]], encode(["q"]))[0]
+    extractor, prepared = _over(jury, "Who chaired the jury?")
     chaired = next(c for c in prepared.candidates if "chaired" in jury.text[c.start : c.end])
     assert chaired.features["type"] == 1.0  # a new name, as "Helga Bruns" would be
     answer = extractor.finish(prepared, ALWAYS, 5)
@@ -359,9 +354,7 @@ def test_the_headline_is_the_title_line_and_the_lead_the_body_s_first_sentence(
     text: str, headline: list[int], lead: list[int]
 ) -> None:
     doc = Document("cafe", "Cafe wins award", text)
-    documents = {doc.doc_id: doc}
-    extractor = Extractor(build_lexical([doc.title + "\n" + doc.text]), documents, stored_sentences(documents), ALWAYS)
-    prepared = extractor.prepare_many(["Who won the award?"], [[passage(doc)]], encode(["q"]))[0]
+    _, prepared = _over(doc, "Who won the award?")
     ordered = sorted(prepared.candidates, key=lambda c: c.index)
     assert [c.features["headline"] for c in ordered] == headline
     assert [c.features["lead"] for c in ordered] == lead
@@ -374,9 +367,7 @@ def test_a_question_asking_for_a_name_is_not_answered_by_sentences_naming_none()
         "Former mayor in court\n\nThe former mayor was accused of taking bribes from a property developer. "
         "The developer was named in court as Kestrel Homes.",
     )
-    documents = {doc.doc_id: doc}
-    extractor = Extractor(build_lexical([doc.title + "\n" + doc.text]), documents, stored_sentences(documents), ALWAYS)
-    prepared = extractor.prepare_many(["Which property developer paid the mayor?"], [[passage(doc)]], encode(["q"]))[0]
+    extractor, prepared = _over(doc, "Which property developer paid the mayor?")
     best = next(c for c in prepared.candidates if "bribes" in doc.text[c.start : c.end])
     unsaid = extractor._unsaid(prepared.question, doc.doc_id, [(best.start, best.end)])
     assert unsaid is not None and unsaid.message.endswith("does not give the name asked for")
@@ -398,9 +389,7 @@ def test_a_date_or_number_asked_for_must_be_in_the_answer(question: str, holds: 
         "Harbour plan",
         "Harbour plan\n\nThe council approved the harbour plan after a long debate. It met on Monday.",
     )
-    documents = {doc.doc_id: doc}
-    extractor = Extractor(build_lexical([doc.title + "\n" + doc.text]), documents, stored_sentences(documents), ALWAYS)
-    prepared = extractor.prepare_many([question], [[passage(doc)]], encode(["q"]))[0]
+    extractor, prepared = _over(doc, question)
     cited = next(c for c in prepared.candidates if c.index == (2 if holds else 1))  # "It met on Monday." or the first
     unsaid = extractor._unsaid(prepared.question, doc.doc_id, [(cited.start, cited.end)])
     assert (unsaid is None) is holds, unsaid
