@@ -63,7 +63,8 @@
   blind11 87/120, 5/120.
 - ``eval/bbc_blind13.jsonl`` (fourteenth session): 160 more by a blind helper over articles of no other set
   (numbers divisible by 3), sealed until measured once with the shipped model: 79/120 answers, 7/120
-  answerable abstained, 21/40 abstained (near misses 11/24, false premises 3/8). Not fitted on.
+  answerable abstained, 21/40 abstained (near misses 11/24, false premises 3/8). Not fitted on. A second look
+  after the fifteenth session's checks: 79/120, 8/120, 21/40 (one wrong answer became an abstention).
 """
 
 from __future__ import annotations
@@ -183,7 +184,9 @@ def test_more_fresh_sets(bbc_engine: Any, name: str, counts: tuple[int, int], fl
             "bbc_blind10.jsonl": 4,
             "bbc_blind11.jsonl": 5,
             "bbc_blind12.jsonl": 3,
-            "bbc_blind13.jsonl": 7,
+            # 8 since the fifteenth session: one answerable question answered wrongly before (its sentence names
+            # nothing the question does not) is now refused by the name check (``Extractor._no_name``)
+            "bbc_blind13.jsonl": 8,
         }[name]
     ), figures["summary"]
 
