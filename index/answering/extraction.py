@@ -100,7 +100,7 @@ _REFERS_BACK = re.compile(
     re.IGNORECASE,
 )
 FALLBACK_RANKER = Ranker({"similarity": 1.0})  # only for a model file and package without a ranker
-MUST_HOLD = frozenset({"name", "when", "amount"})  # kinds an answer must hold (``Extractor._no_name``)
+MUST_HOLD = frozenset({"name", "when", "amount"})  # kinds an answer must hold (``Extractor._nothing_asked_for``)
 ASKED_FOR = {
     "who": "name",
     "name": "name",
@@ -319,7 +319,7 @@ class Extractor:
         return (
             self._withheld(q, doc_id, spans)
             or self._names_nobody(q, doc_id, spans)
-            or self._no_name(q, doc_id, spans)
+            or self._nothing_asked_for(q, doc_id, spans)
             or self._role_missing(q, doc_id, spans)
             or self._no_measure(q, doc_id, spans)
             or self._no_event(q, doc_id, spans)
@@ -503,7 +503,7 @@ class Extractor:
             "answer_type_missing", f"the closest article ({_quote(doc.title)}) does not name the person asked for"
         )
 
-    def _no_name(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
+    def _nothing_asked_for(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
         """An abstention when a question asking for a name, a date or a number (kinds in ``MUST_HOLD``: "Which
         property developer paid him?", "When was it built?", "How many ...?") is answered by sentences holding
         none that it does not state itself: "... took bribes from a property developer" names none. Over 1,920

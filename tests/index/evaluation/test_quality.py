@@ -185,7 +185,7 @@ def test_more_fresh_sets(bbc_engine: Any, name: str, counts: tuple[int, int], fl
             "bbc_blind11.jsonl": 5,
             "bbc_blind12.jsonl": 3,
             # 8 since the fifteenth session: one answerable question answered wrongly before (its sentence names
-            # nothing the question does not) is now refused by the name check (``Extractor._no_name``)
+            # nothing the question does not) is now refused by the name check (``Extractor._nothing_asked_for``)
             "bbc_blind13.jsonl": 8,
         }[name]
     ), figures["summary"]
