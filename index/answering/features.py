@@ -23,7 +23,7 @@ from citeqa.index.domain import Document
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex
 from citeqa.index.store.terms import ContentTerms, sentence_terms, title_terms, whole_terms
-from citeqa.index.text.people import asks_for_person, new_people
+from citeqa.index.text.people import accepts_organisation, asks_for_person, new_people
 from citeqa.index.text.questions import (
     focus_terms,
     question_type,
@@ -218,7 +218,7 @@ def parse_question(question: str, lexical: LexicalIndex) -> QuestionTerms:
         tuple(dict.fromkeys(named.get(t, t) for t in specific_terms(question))),
         tuple(dict.fromkeys(named.get(t, t) for t in focus_terms(question))),
         absent,
-        asks_for_person(question),
+        asks_for_person(question) and not accepts_organisation(question),
     )
 
 

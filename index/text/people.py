@@ -20,6 +20,7 @@ from citeqa.index.text.questions import new_names
 from citeqa.index.text.tokens import UPPER, words
 
 __all__ = [
+    "accepts_organisation",
     "asked_maker",
     "asks_for_a_person_by_role",
     "asks_for_person",
@@ -57,6 +58,25 @@ def asks_for_person(question: str) -> bool:
     """Whether ``question`` asks for a person: "who ...", "which (British) writer ...", "what is the
     name of the woman ..."."""
     return bool(_ASKS.search(question))
+
+
+# Who-questions an organisation answers as well as a person: "Who sponsored the summit?" ("The summit's main
+# sponsor was AT&T"), "Who owns the brewery?", "Who bought Rover?". A verb or role of paying, owning, making
+# or publishing; not "who runs", "who supplied the cross", "who won": mostly people in news prose.
+_FIRM_OR_PERSON = re.compile(
+    r"^\s*who\s+(?:"
+    r"(?:is|was|are|were)\s+(?:the\s+)?(?:\w+\s+)?(?:sponsors?|owners?|buyers?|bidders?|backers?|funders?|"
+    r"manufacturers?|makers?|publishers?|lenders?|insurers?|investors?)\b"
+    r"|(?:sponsor(?:s|ed)?|own(?:s|ed)(?!\s+up)|bought|buys|acquired|acquires|purchased|funds|funded|bankrolled|"
+    r"manufactures|manufactured|publishes|published|insures|insured)\b)",
+    re.IGNORECASE,
+)
+
+
+def accepts_organisation(question: str) -> bool:
+    """Whether a who-question is answered by an organisation as well as by a person: "Who sponsored the
+    summit?", "Who is the owner of ...?", "Who bought ...?" (a sponsor, owner or buyer is often a firm)."""
+    return bool(_FIRM_OR_PERSON.match(question))
 
 
 _WHO_IS_NAME = re.compile(r"^\s*(?i:who)\s+(?:is|was|are|were)\s+(?:[" + UPPER + r"][\w’'.-]*\s*)+\??\s*$")

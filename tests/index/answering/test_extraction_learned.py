@@ -393,3 +393,20 @@ def test_a_date_or_number_asked_for_must_be_in_the_answer(question: str, holds: 
     cited = next(c for c in prepared.candidates if c.index == (2 if holds else 1))  # "It met on Monday." or the first
     unsaid = extractor._unsaid(prepared.question, doc.doc_id, [(cited.start, cited.end)])
     assert (unsaid is None) is holds, unsaid
+
+
+def test_a_sponsor_asked_for_by_who_may_be_a_firm() -> None:
+    """A new user's "Who sponsored the summit?" was answered with the panellist's sentence: a who-question
+    wanted a person, and the sponsor is a firm. Shipped model."""
+    summit = Document(
+        "summit",
+        "Developer summit",
+        "Developer summit\n\nThe Kelbridge Developer Summit drew about 2,300 programmers to the harbour hall. "
+        "Panellist Ingrid Solvay said her team rewrote its billing service in F# in 2022. "
+        "The summit's main sponsor was AT&T, which used its stand to show a 4G fallback for rural areas.",
+    )
+    extractor, prepared = _over(summit, "Who sponsored the Kelbridge summit?")
+    sponsor = next(c for c in prepared.candidates if "sponsor" in summit.text[c.start : c.end])
+    assert sponsor.features["person_missing"] == 0.0
+    answer = extractor.finish(prepared, load_abstain_model(), 5)
+    assert answer.answerable and "AT&T" in answer.citations[0].quote, answer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from citeqa.index.text.people import (
+    accepts_organisation,
     asks_for_a_person_by_role,
     asks_for_person,
     asks_for_someone_unnamed,
@@ -40,6 +41,24 @@ ARTICLE = (
 )
 def test_questions_asking_for_a_person_are_told_apart(question: str, asks: bool) -> None:
     assert asks_for_person(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "either"),
+    [
+        ("Who sponsored the Kelbridge summit?", True),
+        ("Who was the main sponsor of the summit?", True),
+        ("Who owns the Dunmore Brewery?", True),
+        ("Who bought the Rover plant?", True),
+        ("Who is the publisher of the game?", True),
+        ("Who owned up to writing the virus?", False),  # confessed: a person
+        ("Who runs Café Brisa?", False),
+        ("Who supplied the cross for the opening goal?", False),
+        ("Who won the award?", False),
+    ],
+)
+def test_who_questions_a_firm_answers_as_well_as_a_person(question: str, either: bool) -> None:
+    assert asks_for_person(question) and accepts_organisation(question) is either
 
 
 @pytest.mark.parametrize(
