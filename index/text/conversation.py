@@ -71,6 +71,20 @@ _PARTICLES = frozenset(
     "in into of off on onto out over past through to toward towards under until up upon with within without".split()
 )
 _MARKER = re.compile(r"\s*\[\d+\]")
+# "that case", "this company", "the same film": a thing the last turn named, by its kind. Not a time ("that
+# year", "that day"): a follow-up asking about the same time means the time, not a name.
+_DEMONSTRATIVE = re.compile(
+    r"\b(?i:that|this|the same)\s+(?!(?:year|day|week|month|time|season|night|morning|evening|decade|era)\b)"
+    r"(?P<kind>[a-z][a-z-]{2,})\b"
+)
+# a name of several words, lower-case joints allowed ("Pemberton v Sykes", "Bank of England")
+_LONG_NAME = (
+    r"["
+    + UPPER
+    + r"][\w'’&#+.-]*(?:\s+(?:(?:v|vs|v\.|of|de|del|la|le|and|&|the|for)\s+)?["
+    + UPPER
+    + r"][\w'’&#+.-]*)*"
+)
 
 Choose = Callable[[Sequence[str], str], int]
 """``choose(people, words)``: the index in ``people`` (most likely first) of whom the follow-up is about;
@@ -89,7 +103,7 @@ def is_followup(question: str) -> bool:
     """True when ``question`` leans on an earlier turn: it has no content word of its own ("Why?"), or
     a pronoun with no name before it to refer to ("When did he build it?", not "Did Japan raise its
     budget?")."""
-    if not content_terms(question):
+    if not content_terms(question) or _DEMONSTRATIVE.search(question):
         return True
     return any(not new_names(question[: m.start()], "", "") for m in _REFERRING.finditer(question))
 
@@ -124,7 +138,7 @@ def resolve_followup(question: str, history: Sequence[Turn], choose: Choose | No
     resolved, topic = _resolve(question, history, choose)
     if not topic or set(content_terms(topic)) <= set(content_terms(resolved)):
         return resolved
-    if content_terms(resolved) and not _NON_PERSONAL.search(resolved):
+    if content_terms(resolved) and not _NON_PERSONAL.search(resolved) and not _DEMONSTRATIVE.search(resolved):
         return resolved  # its people are named: the topic would pull retrieval back to the last answer
     return f"{resolved} ({topic})"
 
@@ -149,7 +163,31 @@ def _resolve(question: str, history: Sequence[Turn], choose: Choose | None) -> t
     name = thing.group("thing") if thing else _last_thing(previous, [person] if person else [])
     if name:
         question = _THING.sub(lambda m: f"{name}'s" if m.group(0).lower() == "its" else name, question)
-    return question, topic
+    return _DEMONSTRATIVE.sub(lambda m: _named_kind(m, [answer, previous]), question), topic
+
+
+def _named_kind(demonstrative: re.Match[str], texts: Sequence[str]) -> str:
+    """The name a demonstrative ("that case") means: the first of ``texts`` (the last answer, then the last
+    question) naming a thing of its kind, "<kind>, <Name>" or "<Name>, the <kind>" ("a 2009 case, Pemberton
+    v Sykes, ..." makes "that case" "Pemberton v Sykes"), or a name ending or opening with it ("that
+    brewery": "Dunmore Brewery", "that bank": "Bank of America"); the demonstrative as written when none
+    does (the conversation's topic is then added)."""
+    kind = re.escape(demonstrative.group("kind").lower())
+    after = re.compile(r"\b(?i:" + kind + r")s?[,:]?\s+(?:(?:called|named|known as)\s+)?(" + _LONG_NAME + ")")
+    before = re.compile("(" + _LONG_NAME + r")[,]?\s+(?:the|an?)\s+(?:[\w-]+\s+){0,3}?(?i:" + kind + r")\b")
+    # "that brewery" after "the Dunmore Brewery": a name whose last word is the kind
+    kind_word = demonstrative.group("kind").lower()
+    titled = re.escape(kind_word[:1].upper() + kind_word[1:])
+    ending = re.compile(r"((?:[" + UPPER + r"][\w'’&#+.-]*\s+)+" + titled + r")\b")
+    # "that bank" after "the Bank of America"
+    opening = re.compile("(" + titled + r"\s+(?:of|for)\s+(?:the\s+)?" + _LONG_NAME + ")")
+    for text in texts:
+        for pattern in (after, before, ending, opening):
+            for found in pattern.finditer(_MARKER.sub("", text)):
+                name = re.sub(r"^(?:The|An?)\s+", "", found.group(1).strip()).rstrip(".")
+                if _names_someone(name):
+                    return name
+    return demonstrative.group(0)
 
 
 def _last_thing(statement: str, people: Sequence[str]) -> str:

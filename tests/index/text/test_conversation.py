@@ -308,3 +308,54 @@ def test_a_follow_up_means_a_person_the_answer_names_in_fullwidth_letters() -> N
     assert resolve_followup("What did she praise?", [Turn("Who chaired the jury?", answer)]) == (
         "What did Helga Bruns praise?"
     )
+
+
+CASE = Turn(
+    "Which earlier case did the judges rely on?",
+    "The judges relied on a 2009 case, Pemberton v Sykes, in which a warehouse owner was found liable. [1]",
+)
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "resolved"),
+    [
+        # a new user's chat: "that case" stayed, and the damages of another case were cited
+        ([CASE], "What year was that case?", "What year was Pemberton v Sykes?"),
+        (
+            [CASE, Turn("What year was that case?", CASE.answer)],
+            "How much were the damages in that case?",
+            "How much were the damages in Pemberton v Sykes?",
+        ),
+        (
+            [Turn("Where is the Dunmore Brewery?", "The Dunmore Brewery is in Leeds. [1]")],
+            "Who owns that brewery?",
+            "Who owns Dunmore Brewery?",
+        ),
+        (
+            [Turn("Which bank did he join?", "He joined the Bank of America in 2001. [1]")],
+            "Who runs this bank?",
+            "Who runs Bank of America?",
+        ),
+        (
+            [Turn("Which film won?", "The award went to the film Vera Drake. [1]")],
+            "What is that film about?",
+            "What is Vera Drake about?",
+        ),
+        # nothing of that kind named: the demonstrative stays and the conversation's topic is added
+        (
+            [Turn("Who sponsored the summit?", "The summit's main sponsor was AT&T. [1]")],
+            "What did that company say?",
+            "What did that company say? (sponsored the summit)",
+        ),
+        # a time is not a name
+        (
+            [Turn("When was it built?", "It was built in 1901. [1]")],
+            "What else happened that year?",
+            "What else happened that year?",
+        ),
+    ],
+)
+def test_a_demonstrative_means_the_thing_of_its_kind_the_last_turn_named(
+    history: list[Turn], question: str, resolved: str
+) -> None:
+    assert resolve_followup(question, history) == resolved
