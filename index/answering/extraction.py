@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
 from citeqa.index.answering.features import (
     FULL_ABSENCE,
+    HEADING,
     NUMBER_KINDS,
     Candidate,
     DocumentTerms,
@@ -258,7 +259,8 @@ class Extractor:
         for i, (q, pool) in enumerate(zip(parsed, pools, strict=True)):
             stored = self.sentences.vectors_of([(c.doc_id, c.index) for c in pool])
             similarities = (stored @ question_vectors[i]).tolist()
-            out.append(Prepared(q, tuple(passages[i]), tuple(with_similarity(pool, similarities))))
+            scored = with_similarity(pool, similarities)
+            out.append(Prepared(q, tuple(passages[i]), tuple(c for c in scored if HEADING not in c.features)))
         return out
 
     def spans_of(self, doc_id: str) -> list[tuple[int, int]]:

@@ -309,6 +309,42 @@ def opens_with_title(doc: Document, spans: Sequence[tuple[int, int]]) -> bool:
     return bool(spans) and words(doc.text[spans[0][0] : spans[0][1]]) == words(doc.title)
 
 
+# what marks a line as a heading rather than a sentence: Markdown's "#", a line in bold ("**Is there a free
+# trial?**"), or no closing punctuation (a table row, "| P1 | 2 hours |", or a list item, "- 28 days", is a
+# fact, not a heading)
+_HEADING_MARKS = re.compile(r"^(?:#{1,6}\s|\*\*.*\*\*$|__.*__$)")
+_SENTENCE_END = re.compile(r"[.!:;…\"”’')\]]$")
+_NOT_A_HEADING = re.compile(r"^(?:[|*•–-]|\d+[.)]\s)")
+# a line holding a number, a fixture ("Ipswich v Bolton"), a pairing ("Animation - Brush Head") or a list is a
+# fact set out as a line, not a heading
+_A_FACT = re.compile(r"\d|\sv\s|\s[-–—]\s|[,:|]")
+
+
+HEADING = "heading"  # marks a candidate that is a heading line (``heading_line``), not one of the ranker's features
+
+
+def heading_line(text: str, start: int, end: int) -> bool:
+    """Whether the sentence ``text[start:end]`` is a line of its own that heads what follows rather than
+    saying something: a Markdown heading ("## Annual leave"), a line in bold ("**Is there a free
+    trial?**"), a question on its own line (an FAQ's), or a line of at most 8 words without closing
+    punctuation, numbers or separators ("Cost", "Core hours", "Winners meet in final match"). A heading
+    is never an answer: a new user's FAQ had "What discount do customers get?" answered with "**What
+    plans are available?**" alone. Table rows, list items and
+    lines such as "9,796", "Ipswich v Bolton" or "Animation - Brush Head" (BBC results and award lists)
+    are not headings."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:start].strip() or text[end:line_end].strip():
+        return False
+    line = text[start:end].strip()
+    if _HEADING_MARKS.match(line) or line.endswith("?"):
+        return True
+    if _NOT_A_HEADING.match(line) or _SENTENCE_END.search(line) or _A_FACT.search(line):
+        return False
+    return len(line.split()) <= 8
+
+
 def candidate_features(
     q: QuestionTerms,
     passages: Sequence[Passage],
@@ -377,6 +413,8 @@ def candidate_features(
             person = float(bool(new_people(read, q.text, context))) if q.asks_person else 0.0
             features["person"] = person
             features["person_missing"] = 1.0 - person if q.asks_person else 0.0
+            if (i > 0 or not lead) and heading_line(doc.text, start, end):
+                features[HEADING] = 1.0  # its similarity counts for its neighbours' gaps; it is never an answer
             out.append(Candidate(doc.doc_id, start, end, i, features))
     if q.kind in NUMBER_KINDS:
         _carry_types(out, documents)

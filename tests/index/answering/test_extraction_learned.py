@@ -12,7 +12,7 @@ import pytest
 
 from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
 from citeqa.index.answering.extraction import Answer, Extractor
-from citeqa.index.answering.features import Candidate, Prepared
+from citeqa.index.answering.features import Candidate, Prepared, heading_line
 from citeqa.index.answering.ranker import Ranker
 from citeqa.index.domain import Document
 from citeqa.index.store.lexical import build_lexical
@@ -410,3 +410,47 @@ def test_a_sponsor_asked_for_by_who_may_be_a_firm() -> None:
     assert sponsor.features["person_missing"] == 0.0
     answer = extractor.finish(prepared, load_abstain_model(), 5)
     assert answer.answerable and "AT&T" in answer.citations[0].quote, answer
+
+
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        ("## Annual leave\nStaff get 28 days.", "## Annual leave"),
+        ("**Is there a free trial?**\nEvery workspace gets a 21-day free trial.", "**Is there a free trial?**"),
+        ("Cost\nThe analysis cost EUR 6,800.", "Cost"),
+        ("Is it safe?\nThe audit says so.", "Is it safe?"),
+    ],
+)
+def test_a_heading_line_is_a_heading(text: str, heading: str) -> None:
+    assert heading_line(text, 0, len(heading))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "| Taxi or ride-hailing | EUR 35 per ride |",  # a table row
+        "- 28 days of leave",  # a list item
+        "9,796",  # an attendance (BBC)
+        "Ipswich v Bolton",  # a fixture (BBC)
+        "Animation - Brush Head",  # an award and its winner (BBC)
+        "Staff get 28 days.",  # a sentence
+    ],
+)
+def test_a_fact_set_out_as_a_line_is_no_heading(line: str) -> None:
+    assert not heading_line(f"Intro.\n{line}\nMore.", 7, 7 + len(line))
+
+
+def test_a_heading_is_never_the_answer() -> None:
+    """A new user's FAQ had "What discount do customers get on annual plans?" answered with the heading
+    "**What plans are available?**" alone, and "How long is the free trial?" refused over its heading."""
+    faq = Document(
+        "faq",
+        "Product FAQ",
+        "Product FAQ\n\n**What plans are available?**\nStarter, Team and Enterprise.\n\n"
+        "**Is there a free trial?**\nEvery new workspace gets a 21-day free trial of the Team plan.",
+    )
+    extractor, prepared = _over(faq, "How long is the free trial?")
+    quoted = [faq.text[c.start : c.end] for c in prepared.candidates]
+    assert "**Is there a free trial?**" not in quoted and "Starter, Team and Enterprise." in quoted
+    answer = extractor.finish(prepared, load_abstain_model(), 5)
+    assert answer.answerable and "21-day" in answer.citations[0].quote, answer
