@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MEASURE_NAMES", "age_of_someone_else", "asked_measure", "gives_measure"]
+__all__ = ["CODED_SUM", "CURRENCY_CODES", "MEASURE_NAMES", "age_of_someone_else", "asked_measure", "gives_measure"]
 
 MEASURE_NAMES = {
     "mass": "weight",
@@ -43,6 +43,8 @@ _TIME_UNITS = (
     r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|"
     r"centur(?:y|ies)|seasons?)"
 )
+# the kind of day, week or hour counted: "28 working days", "10 calendar days", "five school weeks"
+_DAYS_OF = r"(?:(?:working|calendar|business|school|trading|banking|consecutive|clear|full|paid|unpaid|man)\s)?"
 _LENGTH_UNITS = (
     r"(?:mm|cm|m|km|metres?|meters?|millimetres?|centimetres?|kilometres?|kilometers?|feet|foot|ft|inch(?:es)?|"
     r"yards?|yds?|miles?|storeys?|stories|floors?)"
@@ -112,7 +114,7 @@ _GIVES = {
     "mass": re.compile(_QUANTITY + r"\s?-?" + _MASS_UNITS + r"\b", re.I),
     "length": re.compile(r"\b" + _QUANTITY + r"\s?-?" + _LENGTH_UNITS + r"\b|\d(?:m|ft)\b|\d+(?:'|’)\s?\d+", re.I),
     "time": re.compile(
-        r"\b" + _QUANTITY + r"\s?-?" + _TIME_UNITS + r"\b|\b(?:since|until|till)\b"
+        r"\b" + _QUANTITY + r"\s?-?" + _DAYS_OF + _TIME_UNITS + r"\b|\b(?:since|until|till)\b"
         r"|\b(?:1[89]\d\d|20\d\d)\s?[-–]\s?(?:1[89]\d\d|20\d\d|\d\d)\b|\bbetween\s+(?:1[89]\d\d|20\d\d)\s+and\b"
         r"|\bfrom\s+(?:\d|"
         + _MONTH_NAMES
@@ -133,8 +135,20 @@ _GIVES = {
         re.I,
     ),
 }
+# ISO 4217 codes as companies write sums ("EUR 6,800", "6,800 USD"), in capitals only ("try 5" is no sum)
+CURRENCY_CODES = (
+    r"(?-i:EUR|USD|GBP|CHF|JPY|CNY|INR|AUD|CAD|NZD|SEK|NOK|DKK|PLN|CZK|HUF|RON|BGN|ISK|TRY|ZAR|SGD|HKD|KRW|BRL|"
+    r"MXN|ARS|CLP|COP|RUB|UAH|ILS|AED|SAR|QAR|EGP|NGN|KES|THB|MYR|IDR|PHP|VND|TWD|PKR|BDT)"
+)
+# a sum written with a currency code, before or after the number
+_MAGNITUDE = r"(?:m|bn|k|million|billion|trillion)"
+CODED_SUM = (
+    r"\b" + CURRENCY_CODES + r"\s?\d[\d,.]*(?:\s?" + _MAGNITUDE + r")?\b"
+    r"|\b\d[\d,.]*\s?(?:" + _MAGNITUDE + r"\s?)?" + CURRENCY_CODES + r"\b"
+)
 _GIVES["money"] = re.compile(
-    r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds?|dollars?|euros?|yen|francs?|"
+    CODED_SUM
+    + r"|[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds?|dollars?|euros?|yen|francs?|"
     r"rand|rupees?|pence|p|cents?|dinars?|yuan|roubles?|kroner?|krona|won|pesos?)\b"
     r"|\b(?:free|free of charge|nothing|undisclosed|undisclosed sum|undisclosed fee)\b"
     # a currency the list above does not know, after a verb of paying: "cost 48 million krell"
@@ -164,7 +178,7 @@ _GIVES["when_by"] = re.compile(
 # "Formula One")
 _MONTHS = r"(?:" + _MONTH_NAMES + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
 _NOT_COUNTS = re.compile(
-    r"[$£€¥]\s?\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\b"
+    CODED_SUM + r"|[$£€¥]\s?\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\b"
     r"|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds|dollars|euros|yen|francs|rand|rupees|pence|cents|p)\b"
     r"|\b\d[\d,.]*\s?(?:%|per ?cent\b)"
     r"|\b(?:1[89]\d\d|20\d\d)s?\b"

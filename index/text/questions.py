@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from citeqa.index.text.measures import CODED_SUM
 from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms, normalise, words
 
 _MONTHS = "january february march april may june july august september october november december"
@@ -67,7 +68,8 @@ _AGE = re.compile(
     re.IGNORECASE,
 )
 _MONEY = re.compile(
-    r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds|dollars|euros|yen|francs|rand|rupees)\b"
+    CODED_SUM + r"|[$£€¥]\s?\d"
+    r"|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds|dollars|euros|yen|francs|rand|rupees)\b"
     r"|\b\d[\d,.]*(?:m|bn)\b",
     re.IGNORECASE,
 )

@@ -113,6 +113,16 @@ def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> Non
         ("race_time", "He finished in 2:08:30.", True),
         ("race_time", "Collins ran in Birmingham at the 2003 World Indoor Championships.", False),
         ("money", "The museum reopened on Saturday after a two-year restoration.", False),
+        # a new user's company documents: currency codes, before or after the number (sixteenth session)
+        ("money", "The external forensic analysis by Nordwatch cost EUR 6,800.", True),
+        ("money", "The licence is 12,000 USD a year.", True),
+        ("money", "A budget of CHF 1.2 million was approved.", True),
+        ("money", "We try 5 suppliers before choosing one.", False),  # a code in capitals only
+        ("count", "A lost key costs EUR 55 to replace.", False),  # a sum is no count
+        ("count", "A lost key costs EUR 55 to replace, and 3 were lost.", True),
+        # the kind of day counted between the number and the unit
+        ("time", "Full-time employees receive 28 working days of paid annual leave.", True),
+        ("time", "Refunds are paid within 10 business days.", True),
     ],
 )
 def test_whether_a_sentence_gives_the_measure(kind: str, sentence: str, gives: bool) -> None:
