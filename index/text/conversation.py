@@ -32,15 +32,17 @@ from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms, normalise
 PERSONAL = frozenset("he she him her his hers".split())
 REFERRING = PERSONAL | frozenset("it its they them their theirs".split())
 MAX_CONTEXT_CHARS = 200
-_PRONOUN = re.compile(r"\b(?:" + "|".join(sorted(PERSONAL)) + r")\b", re.IGNORECASE)
+# a pronoun, not an acronym spelt alike ("the IT helpdesk", "HE funding"): not in capitals throughout
+_NOT_CAPITALS = r"(?!(?-i:[A-Z]{2,}\b))"
+_PRONOUN = re.compile(r"\b" + _NOT_CAPITALS + r"(?:" + "|".join(sorted(PERSONAL)) + r")\b", re.IGNORECASE)
 _LEADING_FORM = re.compile(
     r"^\s*(?:who|whom|whose|what|which|when|where|why|how(?:\s+\w+)?)\b"
     r"(?:\s+(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could))?\s*",
     re.IGNORECASE,
 )
-_REFERRING = re.compile(r"\b(?:" + "|".join(sorted(REFERRING)) + r")\b", re.IGNORECASE)
-_THING = re.compile(r"\b(?:it|its)\b", re.IGNORECASE)
-_NON_PERSONAL = re.compile(r"\b(?:it|its|they|them|their|theirs)\b", re.IGNORECASE)
+_REFERRING = re.compile(r"\b" + _NOT_CAPITALS + r"(?:" + "|".join(sorted(REFERRING)) + r")\b", re.IGNORECASE)
+_THING = re.compile(r"\b" + _NOT_CAPITALS + r"(?:it|its)\b", re.IGNORECASE)
+_NON_PERSONAL = re.compile(r"\b" + _NOT_CAPITALS + r"(?:it|its|they|them|their|theirs)\b", re.IGNORECASE)
 _WHAT_IS = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+(?P<thing>[^?]{1,60}?)\s*\??\s*$", re.IGNORECASE)
 # "Who built the lighthouse?": "it" in the next turn is the lighthouse; "Who leads Quillwork?": Quillwork
 _WHO_DID = re.compile(
@@ -56,6 +58,8 @@ _SUBJECT = re.compile(
     r"^\s*(?i:who|whom|what|which|when|where|why|how)\s+(?i:did|does|do|has|have|had|is|was|will|would|can|could)\s+"
     r"(?P<name>[" + UPPER + r"][\w'’-]*(?:\s+[" + UPPER + r"][\w'’-]*)*)"
 )
+# words that carry a conversation on and are no part of its topic: "And the churn?" is about "the churn"
+_CARRYING_ON = re.compile(r"^\s*(?:and|but|so|also|or|plus|then|what about|how about)\b,?\s*", re.IGNORECASE)
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 # a question whose auxiliary stands before its subject, the main verb after it: "How much does the Pipwick
 # weigh?", "Which team did Messi join?", "When will the bridge open?" (not "Who will lead NATO?", whose
@@ -216,6 +220,7 @@ def topic_of(question: str) -> str:
     names. When the subject's end cannot be told ("What did the minister tell reporters about NSATU?"),
     the question's names alone ("NSATU"), or no topic.
     """
+    question = _CARRYING_ON.sub("", question)
     inverted = _INVERTED.match(question)
     if inverted is None:
         return _LEADING_FORM.sub("", question).strip().rstrip("?").strip()[:MAX_CONTEXT_CHARS]

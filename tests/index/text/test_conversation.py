@@ -359,3 +359,35 @@ def test_a_demonstrative_means_the_thing_of_its_kind_the_last_turn_named(
     history: list[Turn], question: str, resolved: str
 ) -> None:
     assert resolve_followup(question, history) == resolved
+
+
+POLICY = Turn(
+    "Who approved the travel policy?", "The policy was approved by Inés Okonkwo-Lefèvre on 14 March 2024. [1]"
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a new user's chat turned "IT" into "the travel policy" and cited a wrong answer
+        "What is the IT helpdesk extension?",
+        "Who handles IT requests?",
+        "Does IT support Linux laptops?",
+    ],
+)
+def test_an_acronym_spelt_like_a_pronoun_is_no_pronoun(question: str) -> None:
+    assert resolve_followup(question, [POLICY]) == question
+
+
+def test_a_pronoun_in_lower_case_is_still_resolved() -> None:
+    assert resolve_followup("When did she approve it?", [POLICY]) == (
+        "When did Inés Okonkwo-Lefèvre approve the travel policy?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("And the churn?", "the churn"), ("What about the churn in Q3?", "the churn in Q3"), ("So who won?", "won")],
+)
+def test_words_carrying_the_conversation_on_are_no_part_of_its_topic(question: str, topic: str) -> None:
+    assert topic_of(question) == topic
