@@ -228,7 +228,15 @@ def states_verdict(sentence: str) -> bool:
     return _OUTCOME.search(sentence) is not None
 
 
+# a decision told only to be denied: "No fine was imposed.", "he was not sacked", "never resigned"
+_DENIED = re.compile(r"\b(?:no|not|never|nor|without)\s+(?:[\w’'-]+\s+){0,2}$", re.I)
+
+
 def tells_decision(kind: str, text: str) -> bool:
     """Whether ``text`` (an article) tells of a decision of ``kind`` (as ``asked_decision`` returns), in any of
-    its words. Raises KeyError for an unknown kind."""
-    return _TELLS[kind].search(text) is not None
+    its words not denied just before ("No fine was imposed." tells of no fine; a verdict is told either way:
+    "not guilty" is one). Raises KeyError for an unknown kind."""
+    for told in _TELLS[kind].finditer(text):
+        if kind == "verdict" or not _DENIED.search(text, max(0, told.start() - 40), told.start()):
+            return True
+    return False

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from citeqa.index.text.measures import CODED_SUM
+from citeqa.index.text.measures import CODED_SUM, CURRENCY_CODES
 from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms, normalise, words
 
 _MONTHS = "january february march april may june july august september october november december"
@@ -73,6 +73,7 @@ _MONEY = re.compile(
     r"|\b\d[\d,.]*(?:m|bn)\b",
     re.IGNORECASE,
 )
+_CURRENCY = re.compile(CURRENCY_CODES)
 _MONEY_ASK = re.compile(
     r"\b(?:pay|paid|cost|costs|price|fee|worth|spend|spent|bail|fine|fined|prize|salary|sum)\b", re.I
 )
@@ -197,6 +198,8 @@ def _new_names(sentence: str, question: str, context: str) -> tuple[str, ...]:
     found = []
     for match in _NAME.finditer(sentence):
         phrase = match.group(0)
+        if _CURRENCY.fullmatch(phrase) and sentence[match.end() :].lstrip()[:1].isdigit():
+            continue  # "EUR 29,000": a sum's currency, no name
         before = sentence[: match.start()].rstrip()
         if not before or before.endswith((".", "!", "?", '"', "“")):
             first, _, rest = phrase.partition(" ")

@@ -120,6 +120,12 @@ def test_the_decision_a_question_takes_for_granted(question: str, kind: str | No
         # "the two jailed bloggers" over "two imprisoned Iranian bloggers ... both in prison"
         ("verdict", "The campaign supports two imprisoned bloggers.", True),
         ("verdict", "Both men are in prison in Iran.", True),
+        # told only to be denied (a new user's "When was Marta Lindqvist fined?" over "No fine was imposed.")
+        ("fine", "The breach was reported in time. No fine was imposed.", False),
+        ("fine", "The firm was not fined.", False),
+        ("resignation", "He has no plans to resign.", False),
+        ("dismissal", "She was never sacked, but moved to Leeds.", False),
+        ("verdict", "He was found not guilty.", True),  # an acquittal is a verdict
     ],
 )
 def test_whether_an_article_tells_of_the_decision(kind: str, text: str, tells: bool) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citeqa.index.text.questions import focus_terms, other_year, question_type, specific_terms
+from citeqa.index.text.questions import focus_terms, new_names, other_year, question_type, specific_terms
 
 
 @pytest.mark.parametrize(
@@ -428,3 +428,12 @@ def test_symbol_names_and_a_letter_alone_are_names(sentence: str, names: list[st
 
     context = f"{sentence} Most programs, panels and keynotes are in English."  # "Programs" opens the sentence
     assert new_names(sentence, "Which language?", context) == names
+
+
+def test_a_currency_code_before_a_sum_is_no_name() -> None:
+    """A new user's "Which company made the cheaper offer?" was answered by "The cheaper offer (approx. EUR
+    29,000) was rejected ...": "EUR" was read as the name asked for."""
+    sentence = "The cheaper offer (approx. EUR 29,000) was rejected."
+    assert new_names(sentence, "Which company made the cheaper offer?", sentence) == []
+    other = "The offer from Kestrel Security was EUR 38,500."
+    assert new_names(other, "Which company?", other) == ["Kestrel Security"]
