@@ -32,6 +32,7 @@ from citeqa.index.answering.features import (
     answer_signals,
     candidate_features,
     document_terms,
+    heading_line,
     opens_with_title,
     parse_question,
     with_similarity,
@@ -667,7 +668,9 @@ class Extractor:
         elif i + 1 < len(spans) and (
             q.kind == "definition" or sentence.rstrip().endswith(":") or best.features.get("echo", 0.0) >= ECHO
         ):
-            chosen.append(spans[self._defining(q, best.doc_id, i, sentence) if q.kind == "definition" else i + 1])
+            following = self._defining(q, best.doc_id, i, sentence) if q.kind == "definition" else i + 1
+            if following is not None:
+                chosen.append(spans[following])
         elif best.features.get("carried") and i + 1 < len(spans):
             chosen.append(spans[i + 1])  # it holds what is asked ("She completed it in 1887.")
         elif runner_up is not None and self._is_title_line(best):
@@ -691,13 +694,19 @@ class Extractor:
         doc = self.documents[candidate.doc_id]
         return candidate.index == 0 and opens_with_title(doc, self.spans_of(doc.doc_id))
 
-    def _defining(self, q: QuestionTerms, doc_id: str, i: int, sentence: str) -> int:
+    def _defining(self, q: QuestionTerms, doc_id: str, i: int, sentence: str) -> int | None:
         """The sentence that goes on defining what sentence ``i`` introduces. When ``i`` expands a term of
         the question in brackets ("... Training for Ukraine (NSATU) command."), the first of the next
         ``DEFINITION_REACH`` sentences naming that term ("The NSATU, headquartered in Germany, ...
-        coordinates training", two sentences on); otherwise, or when none does, the next sentence."""
+        coordinates training", two sentences on); otherwise, or when none does, the next sentence, unless
+        that opens another entry of a glossary ("SOC - Security operations centre" after "RTO - Recovery
+        time objective: ...") or is a heading: then None."""
         expanded = {t for inside in _BRACKETED.findall(sentence) for t in terms(inside)} & q.weights.keys()
         if not expanded:
+            doc = self.documents[doc_id]
+            start, end = self.spans_of(doc_id)[i + 1]
+            if _ENTRY.match(doc.text, start, end) or heading_line(doc.text, start, end):
+                return None
             return i + 1
         known = self.terms_of(doc_id)
         last = min(i + DEFINITION_REACH, len(self.spans_of(doc_id)) - 1)
@@ -716,6 +725,8 @@ class Extractor:
 
 
 _HEADING_MARKS = re.compile(r"#{1,6}[ \t]+")
+# a glossary's entry: a term in capitals, then a dash or a colon ("SOC - Security operations centre")
+_ENTRY = re.compile(r"\s*[A-Z][A-Z0-9&]{1,9}\s*[-–—:]\s")
 
 
 def _closing_quote(text: str, spans: Sequence[tuple[int, int]], span: tuple[int, int]) -> tuple[int, int]:

@@ -181,6 +181,23 @@ def acronyms(question: str) -> list[str]:
     return [w for w in found if sum(ch.isupper() for ch in w) > max(1, sum(ch.islower() for ch in w))]
 
 
+_JOINING = frozenset("of and for the in on to a an &".split())
+
+
+def spells_out(acronym: str, sentence: str) -> bool:
+    """Whether ``sentence`` gives ``acronym``'s words right after it, in brackets or after a dash or colon,
+    their initials spelling it: "the VPN (virtual private network)", "ISO - Information Security Officer",
+    "RPO: recovery point objective" (joining words such as "of" and "and" may be left out of the initials)."""
+    letters = [ch.lower() for ch in acronym if ch.isalpha()]
+    for after in re.finditer(re.escape(acronym) + r"\s*(?:\(|[-–—:]\s)\s*([^()\n:;.]{3,80})", sentence):
+        spelt = re.findall(r"[^\W\d_][\w’'-]*", after.group(1))
+        initials = [w[0].lower() for w in spelt[: len(letters) + 4]]
+        content = [w[0].lower() for w in spelt[: len(letters) + 4] if w.lower() not in _JOINING]
+        if initials[: len(letters)] == letters or content[: len(letters)] == letters:
+            return True
+    return False
+
+
 def new_names(sentence: str, question: str, context: str = "") -> list[str]:
     """Capitalised phrases of ``sentence`` that are not already in the question.
 
@@ -261,7 +278,7 @@ def type_match(kind: str, sentence: str, question: str, context: str = "") -> fl
         for acronym in acronyms(question):
             if re.search(
                 r"\(" + re.escape(acronym) + r"\)|" + re.escape(acronym) + r",? (?:which )?stands for", sentence
-            ):
+            ) or spells_out(acronym, sentence):
                 return 1.0
         return 0.5
     return 0.5

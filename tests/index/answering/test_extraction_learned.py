@@ -454,3 +454,20 @@ def test_a_heading_is_never_the_answer() -> None:
     assert "**Is there a free trial?**" not in quoted and "Starter, Team and Enterprise." in quoted
     answer = extractor.finish(prepared, load_abstain_model(), 5)
     assert answer.answerable and "21-day" in answer.citations[0].quote, answer
+
+
+def test_a_glossary_entry_is_not_continued_by_the_next_entry() -> None:
+    """A definition question cites the sentence after the definition (what the thing does), but not the
+    glossary's next entry: a new user's "What is the RTO?" cited "SOC - Security operations centre" too."""
+    glossary = Document(
+        "glossary",
+        "Glossary",
+        "Glossary\n\nRPO - Recovery point objective: how much data may be lost.\n"
+        "RTO - Recovery time objective: how long it may take to restore the service.\n"
+        "SOC - Security operations centre; ours is run by Nordwatch.",
+    )
+    extractor, prepared = _over(glossary, "What is the RTO?")
+    best = next(c for c in prepared.candidates if glossary.text[c.start :].startswith("RTO"))
+    assert [glossary.text[s:e] for s, e in extractor.choose(prepared.question, best)] == [
+        "RTO - Recovery time objective: how long it may take to restore the service."
+    ]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from citeqa.index.text.questions import focus_terms, new_names, other_year, question_type, specific_terms
+from citeqa.index.text.questions import (
+    focus_terms,
+    new_names,
+    other_year,
+    question_type,
+    specific_terms,
+    spells_out,
+    type_match,
+)
 
 
 @pytest.mark.parametrize(
@@ -437,3 +445,20 @@ def test_a_currency_code_before_a_sum_is_no_name() -> None:
     assert new_names(sentence, "Which company made the cheaper offer?", sentence) == []
     other = "The offer from Kestrel Security was EUR 38,500."
     assert new_names(other, "Which company?", other) == ["Kestrel Security"]
+
+
+@pytest.mark.parametrize(
+    ("acronym", "sentence", "spelt"),
+    [
+        ("VPN", "Laptops must use the VPN (virtual private network) at all times.", True),
+        ("ISO", "ISO - Information Security Officer (not the standards body).", True),
+        ("RPO", "RPO: recovery point objective, how much data may be lost.", True),
+        ("NATO", "NATO (the North Atlantic Treaty Organisation) met.", True),  # "the" left out of the initials
+        ("VPN", "Working from public Wi-Fi without the VPN is not allowed.", False),
+        ("BBC", "The BBC - which is public - said so.", False),
+    ],
+)
+def test_an_acronym_spelt_out_after_it(acronym: str, sentence: str, spelt: bool) -> None:
+    """A new user's "What does VPN stand for?" was answered by the sentence naming the VPN without its words."""
+    assert spells_out(acronym, sentence) is spelt
+    assert type_match("definition", sentence, f"What does {acronym} stand for?") == (1.0 if spelt else 0.5)
