@@ -329,17 +329,19 @@ def heading_line(text: str, start: int, end: int) -> bool:
     trial?**"), a question on its own line (an FAQ's), or a line of at most 8 words without closing
     punctuation, numbers or separators ("Cost", "Core hours", "Winners meet in final match"). A heading
     is never an answer: a new user's FAQ had "What discount do customers get?" answered with "**What
-    plans are available?**" alone. Table rows, list items and
-    lines such as "9,796", "Ipswich v Bolton" or "Animation - Brush Head" (BBC results and award lists)
-    are not headings."""
+    plans are available?**" alone. Table rows, list items, a Markdown heading holding a number ("## v2.3.1
+    (2024-10-30)" dates a release) and lines such as "9,796", "Ipswich v Bolton" or "Animation - Brush
+    Head" (BBC results and award lists) are not headings."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
     if text[line_start:start].strip() or text[end:line_end].strip():
         return False
     line = text[start:end].strip()
-    if _HEADING_MARKS.match(line) or line.endswith("?"):
+    if line.endswith("?"):
         return True
+    if _HEADING_MARKS.match(line):  # unless it holds a fact: "## v2.3.1 (2024-10-30)" dates a release
+        return not re.search(r"\d", line)
     if _NOT_A_HEADING.match(line) or _SENTENCE_END.search(line) or _A_FACT.search(line):
         return False
     return len(line.split()) <= 8

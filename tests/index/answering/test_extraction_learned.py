@@ -434,6 +434,7 @@ def test_a_heading_line_is_a_heading(text: str, heading: str) -> None:
         "Ipswich v Bolton",  # a fixture (BBC)
         "Animation - Brush Head",  # an award and its winner (BBC)
         "Staff get 28 days.",  # a sentence
+        "## v2.3.1 (2024-10-30)",  # a release's date in its heading
     ],
 )
 def test_a_fact_set_out_as_a_line_is_no_heading(line: str) -> None:
