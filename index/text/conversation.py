@@ -147,11 +147,12 @@ def resolve_followup(question: str, history: Sequence[Turn], choose: Choose | No
     return f"{resolved} ({topic})"
 
 
-def _resolve(question: str, history: Sequence[Turn], choose: Choose | None) -> tuple[str, str]:
-    """The question with its pronouns replaced, and the topic of the conversation it leans on."""
+def _resolve(question: str, history: Sequence[Turn], choose: Choose | None, answer: str = "") -> tuple[str, str]:
+    """The question with its pronouns replaced, and the topic of the conversation it leans on (``answer``:
+    the answer the question got, when it is an earlier turn)."""
     if not history or not is_followup(question):
-        return question, topic_of(question)
-    previous, topic = _resolve(history[-1].question, history[:-1], choose)
+        return question, topic_of(question, answer)
+    previous, topic = _resolve(history[-1].question, history[:-1], choose, history[-1].answer)
     answer = normalise(history[-1].answer)  # its names as matching reads them: fullwidth "Ｂｒｕｎｓ" is "Bruns"
     people = _people(previous, answer)
     pronoun = _PRONOUN.search(question)
@@ -208,7 +209,7 @@ def _last_thing(statement: str, people: Sequence[str]) -> str:
     return f"the {things[-1]}" if article else things[-1]
 
 
-def topic_of(question: str) -> str:
+def topic_of(question: str, answer: str = "") -> str:
     """What ``question`` (one that stands alone) is about, as the parenthesised topic of its follow-ups.
 
     Without its question form: "Who is Japan's defence minister?" is about "Japan's defence minister", and
@@ -218,12 +219,20 @@ def topic_of(question: str) -> str:
     "the Pipwick weigh", which would pull a follow-up on the battery towards weights): a name after the
     auxiliary, or all the words before a main verb that ends the question, with the question's other
     names. When the subject's end cannot be told ("What did the minister tell reporters about NSATU?"),
-    the question's names alone ("NSATU"), or no topic.
+    the question's names alone ("NSATU"), or no topic. When the question's ``answer`` (an earlier turn's)
+    uses all the words after the auxiliary as one phrase, they are the topic: "Which company did the
+    penetration test?" answered "Kestrel Security did the penetration test" is about "the penetration
+    test", its last word no verb.
     """
     question = _CARRYING_ON.sub("", question)
     inverted = _INVERTED.match(question)
     if inverted is None:
         return _LEADING_FORM.sub("", question).strip().rstrip("?").strip()[:MAX_CONTEXT_CHARS]
+    # the answer using the words after the auxiliary as a phrase: no main verb among them ("Which company did
+    # the penetration test?" answered "Kestrel Security did the penetration test": "the penetration test")
+    rest = inverted.group("rest")
+    if answer and len(rest.split()) > 1 and re.search(r"\b" + re.escape(rest) + r"\b", answer, re.IGNORECASE):
+        return rest[:MAX_CONTEXT_CHARS]
     subject = _subject(inverted.group("rest"))
     names = [re.sub(r"['’]s$", "", n.strip()) for n in new_names(question, "", "") if _names_someone(n)]
     others = [n for n in names if n not in subject]

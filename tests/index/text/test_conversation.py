@@ -391,3 +391,10 @@ def test_a_pronoun_in_lower_case_is_still_resolved() -> None:
 )
 def test_words_carrying_the_conversation_on_are_no_part_of_its_topic(question: str, topic: str) -> None:
     assert topic_of(question) == topic
+
+
+def test_a_topic_the_answer_uses_as_a_phrase_keeps_its_last_word() -> None:
+    """A new user's "How much did it cost?" after "Which company did the penetration test?" leaned on "(the
+    penetration)": "test" was read as the main verb. The answer uses "the penetration test" as a phrase."""
+    turn = Turn("Which company did the penetration test?", "Kestrel Security did the penetration test in May. [1]")
+    assert resolve_followup("How much did it cost?", [turn]) == "How much did it cost? (the penetration test)"
