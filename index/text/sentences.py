@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 
-# Followed by more of the sentence whatever comes next: titles, "No. 5", "Fig. 3", "p. 12", months, "vs.".
+# Followed by more of the sentence whatever comes next: titles, "No. 5", "Fig. 3", "p. 12", months, "vs.",
+# "e.g. London", "(excl. VAT)".
 _NEVER_FINAL = frozenset(
     "mr mrs ms dr prof st gen col lt sgt rev gov sen rep no nos vs fig figs univ dept inst approx est "
-    "jan feb mar apr jun jul aug sep sept oct nov dec p pp ca cf".split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec p pp ca cf e.g i.e viz incl excl".split()
 )
 _END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)|\n\s*\n|\n")
 

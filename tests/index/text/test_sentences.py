@@ -23,6 +23,12 @@ from citeqa.index.text.sentences import sentence_spans
             ["Prof. Lena Dorsch of the Univ. of Bremen chaired it.", "She retired."],
         ),
         ("The vote is at 10 a.m. on Monday in Hall No. 4.", ["The vote is at 10 a.m. on Monday in Hall No. 4."]),
+        # a new user's expense policy: "e.g." and "excl." before a capital go on (sixteenth session)
+        (
+            "| Hotel (Tier 1 cities, e.g. London, Paris) | EUR 210 |",
+            ["| Hotel (Tier 1 cities, e.g. London, Paris) | EUR 210 |"],
+        ),
+        ("It cost EUR 38,500 (excl. VAT). It was approved.", ["It cost EUR 38,500 (excl. VAT).", "It was approved."]),
         ("Doors open at 8 p.m. Bring a coat.", ["Doors open at 8 p.m.", "Bring a coat."]),
         ("Mr Orme and Mrs. Pike moved to the U.S. in May.", ["Mr Orme and Mrs. Pike moved to the U.S. in May."]),
         (
