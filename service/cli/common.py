@@ -167,12 +167,28 @@ def require_index_directory(index_dir: Path) -> None:
 
 
 def require_index_or_corpus(settings: Any) -> None:
-    """Fail with one line, before anything is written, when ``add`` or ``remove`` has neither a published
-    index nor a corpus directory to change: the index asked for does not exist yet."""
+    """Fail with one line, before anything is written, when ``add`` or ``remove`` has no published index to
+    change and starting one was not asked for.
+
+    A new index is started at an index directory that is set (``--index`` or ``CITEQA_INDEX_DIR``) only when
+    the corpus is set too (``--corpus`` or ``CITEQA_CORPUS_DIR``): otherwise a mistyped ``--index`` copied the
+    file into (or deleted it from) the default ``corpus/`` and built a second index at the typo. With neither
+    set, the defaults (``corpus/`` into ``data/index``) are used when ``corpus/`` exists.
+    """
+    import shlex
+
     from citeqa.index.store.manifest import POINTER_FILE
 
     index: Path = settings.index_dir
-    if (index / POINTER_FILE).is_file() or settings.corpus_dir.is_dir():
+    if (index / POINTER_FILE).is_file():
+        return
+    if "index_dir" in settings.model_fields_set and "corpus_dir" not in settings.model_fields_set:
+        fail(
+            f"no index at {_shown(index)}: check --index (or CITEQA_INDEX_DIR), build the index first with "
+            f"`citeqa build --corpus DIR --index {shlex.quote(str(index))}`, or pass --corpus DIR to start a new "
+            "index there from the articles in DIR; nothing was changed"
+        )
+    if settings.corpus_dir.is_dir():
         return
     fail(
         f"no index at {_shown(index)} and no corpus directory at {settings.corpus_dir}: build the index first "

@@ -1,24 +1,29 @@
 """Bodies of ``citeqa add``, ``citeqa remove`` and ``citeqa list`` (the commands in cli.py stay thin).
 
 ``add`` and ``remove`` change the corpus directory and publish an incremental build of it
-(only new or changed documents are embedded); a failed build undoes the corpus change.
+(only new or changed documents are embedded); a failed build undoes the corpus change, and a failure
+where no index was published yet leaves no lock file or directory behind (``no_trace_on_failure``).
 A running service on the same index loads the new version by itself within
 ``CITEQA_RELOAD_POLL_SECONDS`` (or on SIGHUP or ``POST /v1/admin/reload`` when that watch is off).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
 from citeqa.index.corpus.readers import document_format
 from citeqa.index.errors import DocumentConflict, InvalidInput
-from citeqa.index.indexing.build import LOCK_WAIT_SECONDS, BuildReport
+from citeqa.index.indexing.build import LOCK_FILE, LOCK_WAIT_SECONDS, BuildReport
 from citeqa.index.indexing.collection import Change, add_files, change_and_build, remove_document
-from citeqa.index.store.manifest import current_version_dir, read_manifest
+from citeqa.index.store.manifest import POINTER_FILE, VERSIONS_DIR, current_version_dir, read_manifest
 from citeqa.index.store.records import chunks_per_document, read_chunks, read_documents
 from citeqa.service import wiring
 
@@ -55,7 +60,10 @@ def change_index(
     skipped: list[str] = []
     embedder = wiring.build_embedder(settings)
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
+    with (
+        no_trace_on_failure(settings.index_dir),
+        Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar,
+    ):
         task = bar.add_task("embed", total=None)
         done, report = change_and_build(
             change,
@@ -74,6 +82,48 @@ def change_index(
     if others:  # problems of files already in the corpus: one line, `citeqa build` lists them
         echo(f"warning: {len(others)} corpus file(s) skipped or read with problems; `citeqa build` lists them")
     return done, report
+
+
+@contextmanager
+def no_trace_on_failure(index_dir: Path) -> Iterator[None]:
+    """Run a build of ``index_dir``; when it fails before any index is published there, remove what it left.
+
+    That is the build lock file it created (a failed ``citeqa remove X --index NEW`` left ``NEW/.build.lock``),
+    unfinished staging versions, and the directories it created. A published index keeps its lock file (every
+    build reuses it), and so does a directory that had one before or whose lock another build holds now.
+    """
+    created = list(takewhile(lambda d: not (d.exists() or d.is_symlink()), (index_dir, *index_dir.parents)))
+    had_lock = (index_dir / LOCK_FILE).exists()
+    try:
+        yield
+    except BaseException:
+        if not had_lock:
+            with suppress(OSError):
+                _remove_unpublished(index_dir, created)
+        raise
+
+
+def _remove_unpublished(index_dir: Path, created: Sequence[Path]) -> None:
+    """Remove the lock file, staging versions and then the ``created`` directories (deepest first, while empty)
+    of ``index_dir``, unless an index has been published there or another build holds its lock."""
+    lock = index_dir / LOCK_FILE
+    if not lock.is_file():
+        return
+    with lock.open("rb") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        if (index_dir / POINTER_FILE).exists():
+            return
+        versions = index_dir / VERSIONS_DIR
+        for staging in versions.glob(".staging-*"):
+            shutil.rmtree(staging, ignore_errors=True)
+        with suppress(OSError):
+            versions.rmdir()
+        lock.unlink()
+    for directory in created:
+        directory.rmdir()  # OSError (not empty): the caller stops here
 
 
 def index_corpus(settings: Any, err: Echo) -> Any:

@@ -53,7 +53,10 @@ def build(
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
         embedder = wiring.build_embedder(settings)
-        with Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
+        with (
+            corpus_commands.no_trace_on_failure(settings.index_dir),
+            Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar,
+        ):
             task = bar.add_task("embed", total=None)
             report = build_index(
                 settings.corpus_dir,

@@ -14,11 +14,15 @@ import pytest
 from tests.conftest import ROOT
 
 
-def citeqa(*args: str, index: Path | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """``citeqa ARGS`` in ``cwd``, with no ``CITEQA_*`` variable but the index given (no stdin)."""
+def citeqa(
+    *args: str, index: Path | None = None, cwd: Path = ROOT, corpus: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``citeqa ARGS`` in ``cwd``, with no ``CITEQA_*`` variable but the index (and corpus) given (no stdin)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITEQA_")} | {"HF_HUB_OFFLINE": "1"}
     if index is not None:
         env["CITEQA_INDEX_DIR"] = str(index)
+    if corpus is not None:
+        env["CITEQA_CORPUS_DIR"] = str(corpus)
     return subprocess.run(
         [sys.executable, "-m", "citeqa.service.cli", *args],
         cwd=cwd,
@@ -93,6 +97,25 @@ def test_build_warns_about_an_article_not_in_english_once(tmp_path: Path) -> Non
     (corpus / "port.md").write_text("The Port of Tallinn handles ferries. It opened a terminal in 2019.\n")
     again = citeqa("build", "--corpus", str(corpus), "--index", str(index))
     assert again.returncode == 0 and "not in English" not in again.stderr  # only new or changed documents
+
+
+JUNK = "".join("4.#|%&|1?7?8);%@4=@8^)-<{>[^,7,9+/10@,))>"[(i * 7) % 41] for i in range(3000))
+"""3,000 digits and punctuation marks, the junk file of trial s16."""
+
+
+def test_build_warns_about_a_file_with_almost_no_words(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "port.md").write_text("The Port of Tallinn handles ferries. It opened a new terminal in 2019.\n")
+    (corpus / "junk-ascii.md").write_text(JUNK)
+    built = citeqa("build", "--corpus", str(corpus), "--index", str(tmp_path / "index"), "--json")
+    assert built.returncode == 0, built.stderr
+    assert json.loads(built.stdout)["documents"] == 2  # warned about, not skipped
+    assert (
+        "warning: junk-ascii.md: almost no words: only 0% of its characters are letters (the rest digits, "
+        "punctuation or symbols); answers are sentences, so check that this is the text you meant to index"
+    ) in built.stderr
+    assert "port.md" not in built.stderr
 
 
 def test_build_ask_and_search(tmp_path: Path) -> None:
@@ -184,21 +207,125 @@ def test_expected_failures_exit_1_with_one_line(tmp_path: Path, args: tuple[str,
 
 
 @pytest.mark.parametrize("command", [("add", "x.txt"), ("remove", "x")])
+@pytest.mark.parametrize(
+    ("where", "shown"),
+    [
+        ((), "{cwd}/data/index (data/index in the working directory)"),  # the defaults: data/index, corpus/
+        (("--corpus", "articles", "--index", "{cwd}/noidx"), "{cwd}/noidx"),  # a new index, its corpus missing
+    ],
+    ids=["defaults", "corpus-given"],
+)
 def test_add_or_remove_without_an_index_or_a_corpus_says_there_is_no_index(
-    tmp_path: Path, command: tuple[str, ...]
+    tmp_path: Path, command: tuple[str, ...], where: tuple[str, ...], shown: str
 ) -> None:
     """From a directory without corpus/, `citeqa add x.txt --index /tmp/noidx` spoke only of the missing
     corpus ("corpus directory corpus does not exist: create it and add articles") and left an empty
     /tmp/noidx behind."""
     (tmp_path / "x.txt").write_text("Harbour news\n\nThe harbour reopened on Monday.\n")
-    index = tmp_path / "noidx"
-    result = citeqa(*command, "--index", str(index), cwd=tmp_path)
+    args = [arg.format(cwd=tmp_path) for arg in where]
+    corpus = args[1] if args else "corpus"
+    index = args[3] if args else "data/index"
+    result = citeqa(*command, *args, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == (
-        f"error: no index at {index} and no corpus directory at corpus: build the index first with "
-        f"`citeqa build --corpus DIR --index {index}` (DIR: the directory of your articles)\n"
+        f"error: no index at {shown.format(cwd=tmp_path)} and no corpus directory at {corpus}: build the index "
+        f"first with `citeqa build --corpus DIR --index {index}` (DIR: the directory of your articles)\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.txt"]
+
+
+def a_project(root: Path) -> Path:
+    """A working directory with a default corpus/ of two articles, a note to add and no index."""
+    project = root / "project"
+    (project / "corpus").mkdir(parents=True)
+    (project / "corpus" / "harbour.txt").write_text("Harbour news\n\nThe Elmford harbour reopened on Monday.\n")
+    (project / "corpus" / "bakery.txt").write_text("Bakery opens\n\nRosa's bakery opened in Elmford on Friday.\n")
+    (project / "note.txt").write_text("Ferry note\n\nThe ferry timetable changes in October.\n")
+    return project
+
+
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every path under ``root`` with its bytes (None: a directory), to compare before and after."""
+    return {p.relative_to(root).as_posix(): None if p.is_dir() else p.read_bytes() for p in sorted(root.rglob("*"))}
+
+
+@pytest.mark.parametrize("command", [("add", "note.txt"), ("remove", "harbour"), ("remove", "Glossary")])
+@pytest.mark.parametrize("given", ["--index", "CITEQA_INDEX_DIR"])
+def test_add_or_remove_at_a_mistyped_index_refuse_and_write_nothing(
+    tmp_path: Path, command: tuple[str, ...], given: str
+) -> None:
+    """A new user's `citeqa add FILE --index /tmp/typo-index` copied FILE into the checkout's corpus/ and built
+    an index at the typo (exit 0); `citeqa remove DOC --index /tmp/typo2` deleted DOC's file from corpus/; and
+    `citeqa remove Glossary --index /tmp/nonexistent-index` said "no document 'Glossary' in corpus" and left
+    /tmp/nonexistent-index/.build.lock behind."""
+    project = a_project(tmp_path)
+    typo = tmp_path / "typo" / "index"
+    before = tree(tmp_path)
+    if given == "--index":
+        result = citeqa(*command, "--index", str(typo), cwd=project)
+    else:
+        result = citeqa(*command, index=typo, cwd=project)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"error: no index at {typo}: check --index (or CITEQA_INDEX_DIR), build the index first with "
+        f"`citeqa build --corpus DIR --index {typo}`, or pass --corpus DIR to start a new index there from the "
+        "articles in DIR; nothing was changed\n"
+    )
+    assert tree(tmp_path) == before
+
+
+def test_a_new_index_is_started_where_its_corpus_is_named_or_both_are_the_defaults(tmp_path: Path) -> None:
+    """`citeqa add` starts an index that does not exist yet only when told from which corpus: --corpus (or
+    CITEQA_CORPUS_DIR) with --index, or neither (corpus/ into data/index, the documented defaults)."""
+    project = a_project(tmp_path)
+    corpus = project / "corpus"
+    typo = tmp_path / "typo-index"
+    refused = citeqa("add", "note.txt", "--index", str(typo), cwd=project)
+    assert refused.returncode == 1 and "no index at" in refused.stderr
+    assert not typo.exists() and sorted(p.name for p in corpus.iterdir()) == ["bakery.txt", "harbour.txt"]
+
+    started = citeqa("add", "note.txt", "--corpus", "corpus", "--index", str(typo), "--json", cwd=project)
+    assert started.returncode == 0, started.stderr
+    assert json.loads(started.stdout)["total_documents"] == 3 and (corpus / "note.txt").is_file()
+    removed = citeqa("remove", "note", "--index", str(typo), "--json", cwd=project)  # it exists: its corpus
+    assert removed.returncode == 0, removed.stderr
+    assert json.loads(removed.stdout)["total_documents"] == 2 and not (corpus / "note.txt").exists()
+
+    other = tmp_path / "other-index"
+    variable = citeqa("add", "note.txt", "--index", str(other), "--json", cwd=project, corpus=corpus)
+    assert variable.returncode == 0, variable.stderr
+    assert json.loads(variable.stdout)["total_documents"] == 3 and (other / "CURRENT").is_file()
+    (corpus / "note.txt").unlink()
+
+    default = citeqa("add", "note.txt", "--json", cwd=project)
+    assert default.returncode == 0, default.stderr
+    assert json.loads(default.stdout)["total_documents"] == 3 and (project / "data" / "index" / "CURRENT").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("remove", "Glossary", "--corpus", "corpus", "--index", "{new}"), "error: no document 'Glossary' in corpus"),
+        (("remove", "Glossary", "--corpus", "corpus", "--index", "{empty}"), "error: no document 'Glossary' in"),
+        (("add", "blob.txt", "--corpus", "corpus", "--index", "{new}"), "error: blob.txt: looks binary (NUL bytes)"),
+        (("build", "--corpus", "nothing", "--index", "{new}"), "error: nothing indexable in nothing"),
+    ],
+    ids=["remove-unknown", "remove-in-empty-directory", "add-binary", "build-empty-corpus"],
+)
+def test_a_failed_change_of_an_index_not_built_yet_leaves_no_lock_or_directory(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    """A failed `citeqa remove Glossary --corpus corpus --index NEW` left NEW/.build.lock (and NEW) behind."""
+    project = a_project(tmp_path)
+    (project / "blob.txt").write_bytes(b"Blob\n\x00\x01")
+    (project / "nothing").mkdir()
+    (tmp_path / "empty-index").mkdir()
+    paths = {"new": str(tmp_path / "new" / "index"), "empty": str(tmp_path / "empty-index")}
+    before = tree(tmp_path)
+    result = citeqa(*(arg.format(**paths) for arg in args), cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1, result.stderr
+    assert tree(tmp_path) == before
 
 
 @pytest.mark.parametrize(
