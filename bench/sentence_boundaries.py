@@ -2,17 +2,27 @@
 
 Two measurements, for citeqa's own ``sentence_spans``, pysbd (``char_span=True``) and syntok:
 
-1. ``bench/data/sentence_boundaries.jsonl``: hand-written texts with their sentences (abbreviations such as
-   a.m., Prof., Univ., Mr, U.S., No.; initials; decimals; ellipses inside quotations; quotes; layout).
-   Figures: boundary precision, recall and F1 (a boundary is the start of every sentence but the
-   first), and the share of texts segmented exactly right.
+1. ``bench/data/sentence_boundaries.jsonl``: short hand-written texts with their sentences as a careful
+   reader splits them (titles; a.m./p.m.; U.S.; No., Fig., Univ., approx., e.g., incl., etc.; initials;
+   decimals, money and versions; ellipses inside and outside quotations; quotations ending in ``?``/``!``;
+   brackets; Markdown headings, list items and table rows; hard-wrapped lines). Each sentence is verbatim
+   from its text, in order, trimmed; a table's ``|---|`` row is no sentence. Figures: boundary precision,
+   recall and F1 (a boundary is the start of every sentence but the first), and the share of texts
+   segmented exactly right; ``wrong`` lists the texts that are not, with what the segmenter gave.
 2. BBC News paragraphs (no gold labels): how often a sentence ends on a title, an initial or another
    abbreviation that is followed by a capitalised word (a likely false cut), how often a sentence holds
    a stop after a lower-case word of 4+ letters or a number ("$1.13bn.", "2004.") followed by a word
    that usually starts a sentence ("The", "It", "But"...: a likely missed cut), milliseconds per article,
    and boundary precision and recall against syntok's boundaries (agreement, not correctness).
 
-Every segmenter sees one paragraph (blank-line or line separated) at a time, as citeqa's does.
+How each segmenter is given a text (the key in the output):
+
+- ``citeqa``: the whole text, as the index calls ``sentence_spans`` (one document at a time), so its
+  own line-break rules (headings and list items end a sentence, a hard-wrapped line does not) apply;
+- ``citeqa_by_line``: one line at a time, the harness of earlier runs;
+- ``pysbd``, ``syntok``: one line at a time, since neither ends a sentence at a heading or a list item
+  without a stop (a hard-wrapped sentence is then cut at its line breaks);
+- ``syntok_whole``: the whole text (syntok joins the lines of a paragraph).
 
     .venv/bin/pip install pysbd syntok   # or: pip install -e ".[bench]"
     .venv/bin/python bench/sentence_boundaries.py --bbc ../shared/datasets/bbc-news --articles 300 \\
@@ -33,7 +43,7 @@ from citeqa.index.text.sentences import sentence_spans
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "bench" / "data" / "sentence_boundaries.jsonl"
 Spans = list[tuple[int, int]]
-_PARAGRAPH = re.compile(r"[^\n]+")
+_LINE = re.compile(r"[^\n]+")
 _FALSE_CUT = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Col|Lt|Sgt|Rev|Gov|Sen|Rep|Jr|Sr|Univ|Dept|vs|U\.S|U\.K|a\.m|p\.m)"
     r"|(?<![\w.&])[A-Z])\.$"
@@ -43,10 +53,10 @@ _MISSED_CUT = re.compile(
 )
 
 
-def by_paragraph(segment: Callable[[str], Spans]) -> Callable[[str], Spans]:
+def by_line(segment: Callable[[str], Spans]) -> Callable[[str], Spans]:
     def run(text: str) -> Spans:
         spans: Spans = []
-        for line in _PARAGRAPH.finditer(text):
+        for line in _LINE.finditer(text):
             spans.extend((line.start() + s, line.start() + e) for s, e in segment(line.group(0)))
         return spans
 
@@ -92,8 +102,10 @@ def syntok_segmenter() -> Callable[[str], Spans]:
 
 SEGMENTERS: dict[str, Callable[[], Callable[[str], Spans]]] = {
     "citeqa": lambda: sentence_spans,
-    "pysbd": pysbd_segmenter,
-    "syntok": syntok_segmenter,
+    "citeqa_by_line": lambda: by_line(sentence_spans),
+    "pysbd": lambda: by_line(pysbd_segmenter()),
+    "syntok": lambda: by_line(syntok_segmenter()),
+    "syntok_whole": syntok_segmenter,
 }
 
 
@@ -103,9 +115,10 @@ def gold_figures(segment: Callable[[str], Spans]) -> dict[str, object]:
     wrong = []
     for case in cases:
         text, expected = case["text"], case["sentences"]
-        got = [text[s:e] for s, e in segment(text)]
+        spans = segment(text)
+        got = [text[s:e] for s, e in spans]
         gold_starts = _starts(text, expected)
-        got_starts = {s for s, _ in segment(text)} - {min((s for s, _ in segment(text)), default=0)}
+        got_starts = {s for s, _ in spans} - {min((s for s, _ in spans), default=0)}
         tp += len(gold_starts & got_starts)
         fp += len(got_starts - gold_starts)
         fn += len(gold_starts - got_starts)
@@ -184,17 +197,17 @@ def main() -> None:
         step = max(1, len(files) // args.articles)
         articles = [f.read_text(encoding="utf-8", errors="replace") for f in files[::step][: args.articles]]
     report: dict[str, object] = {"command": "python bench/sentence_boundaries.py " + " ".join(_argv(args))}
-    syntok = by_paragraph(syntok_segmenter())
+    syntok = by_line(syntok_segmenter())
     reference = [syntok(text) for text in articles]
     for name, make in SEGMENTERS.items():
-        segment = by_paragraph(make())
+        segment = make()
         figures: dict[str, object] = {"gold": gold_figures(segment)}
         if articles:
             figures["bbc"] = bbc_figures(segment, articles, reference)
         report[name] = figures
         gold = figures["gold"]
         assert isinstance(gold, dict)
-        print(f"{name:8s} gold: P={gold['boundary_precision']} R={gold['boundary_recall']} "
+        print(f"{name:14s} gold: P={gold['boundary_precision']} R={gold['boundary_recall']} "
               f"F1={gold['boundary_f1']} exact={gold['exact']}  bbc: {figures.get('bbc')}")  # fmt: skip
     if args.out:
         args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
