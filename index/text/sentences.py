@@ -5,9 +5,11 @@ brackets) followed by a space, unless what follows shows it goes on:
 
 - the next word starts in lower case or with more punctuation: "at 9 a.m. on Friday", "“Stop!” she
   shouted", "“I think ... maybe”", "Univ. of Graz";
-- the stop ends a title or a word that is always followed by more ("Prof.", "Dr.", "No.", "Fig.",
-  "Sept."), an initial or an upper-case abbreviation ("John F. Kennedy", "H.G. Wells", "the U.S. team"),
-  but not a unit of degrees ("above 17°C. The ...").
+- the stop ends a title or a word that is always followed by more ("Prof.", "Dr.", "Mt.", "Sept.",
+  "e.g."), "No.", "Fig." or "p." before a number ("No. 5"; not "The answer was no. Nobody ..."), the
+  number of a numbered item or heading ("1. Preheat the oven.", "## 2. Methods"), an initial or an
+  upper-case abbreviation ("John F. Kennedy", "H.G. Wells", "the U.S. team"), but not a unit of degrees
+  ("above 17°C. The ...").
 
 Abbreviations that may end a sentence ("a.m.", "etc.", "Inc.") end one when a capital follows. The
 choice of this rule set over pysbd and syntok is measured in ``bench/sentence_boundaries.py``
@@ -18,12 +20,13 @@ from __future__ import annotations
 
 import re
 
-# Followed by more of the sentence whatever comes next: titles, "No. 5", "Fig. 3", "p. 12", months, "vs.",
-# "e.g. London", "(excl. VAT)".
+# Followed by more of the sentence whatever comes next: titles, months, "vs.", "e.g. London", "(excl. VAT)".
 _NEVER_FINAL = frozenset(
-    "mr mrs ms dr prof st gen col lt sgt rev gov sen rep no nos vs fig figs univ dept inst approx est "
-    "jan feb mar apr jun jul aug sep sept oct nov dec p pp ca cf e.g i.e viz incl excl".split()
+    "mr mrs ms dr prof st mt gen col lt sgt rev gov sen rep vs univ dept inst approx est "
+    "jan feb mar apr jun jul aug sep sept oct nov dec ca cf e.g i.e viz incl excl".split()
 )
+# Followed by more only before a number: "No. 5", "Fig. 3", "p. 12" (but "The answer was no. Nobody ...").
+_BEFORE_NUMBER = frozenset("no nos fig figs p pp".split())
 _END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)|\n\s*\n|\n")
 
 
@@ -45,9 +48,13 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 def _wrapped(text: str, newline: int, after: int) -> bool:
     """A single line break inside a sentence (hard-wrapped text, a PDF's lines): the line before ends
-    without sentence punctuation and the next one goes on in lower case."""
-    before = text[:newline].rstrip(" \t")[-1:]
+    without sentence punctuation and the next one goes on in lower case, or it ends with a stop and the
+    next goes on in lower case ("at 3 p.m.\nand the fans") or the stop is a title's ("Prof.\nJane Doe")."""
+    line = text[:newline].rstrip(" \t")
+    before = line[-1:]
     following = text[after:].lstrip(" \t")[:1]
+    if before == "." and following and (following.islower() or line.split()[-1].lower().rstrip(".") in _NEVER_FINAL):
+        return True  # "... at 3 p.m.\nand the fans", "by Prof.\nJane Doe"
     return bool(before) and before not in ".!?…:;\"”’')]" and following.islower()
 
 
@@ -57,6 +64,8 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
     following = rest[:1]
     if following and (following.islower() or following in ".,;:…"):
         return False
+    if following == "\n" and rest[1:].lstrip(" \t")[:1].islower():
+        return False  # a hard-wrapped line going on in lower case: "called off at 3 p.m.\nand the fans"
     if text[stop] != "." or text[stop : stop + 2] == "..":
         return True
     begin = stop
@@ -65,6 +74,11 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
     before = text[begin:stop]
     if before.lower().rstrip(".") in _NEVER_FINAL:
         return False
+    if before.lower() in _BEFORE_NUMBER:
+        return not following.isdigit()
+    line = text[text.rfind("\n", 0, begin) + 1 : begin]
+    if before.isdigit() and len(before) <= 3 and not line.strip(" \t#>*-"):
+        return False  # a numbered item or heading's number: "1. Preheat the oven.", "## 2. Methods"
     letters = before.replace(".", "")
     if begin > 0 and text[begin - 1] in "°º":
         return True  # a unit of degrees ("above 17°C. The researchers ..."), no initial

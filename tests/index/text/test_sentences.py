@@ -29,6 +29,15 @@ from citeqa.index.text.sentences import sentence_spans
             ["| Hotel (Tier 1 cities, e.g. London, Paris) | EUR 210 |"],
         ),
         ("It cost EUR 38,500 (excl. VAT). It was approved.", ["It cost EUR 38,500 (excl. VAT).", "It was approved."]),
+        # "No." is a number's only before one; a numbered item's number; "Mt."; hard-wrapped lines
+        ("The answer was no. Nobody expected it.", ["The answer was no.", "Nobody expected it."]),
+        ('He replied: "No. Definitely not."', ['He replied: "No.', 'Definitely not."']),
+        ("He lives at No. 10 with his wife.", ["He lives at No. 10 with his wife."]),
+        ("1. Preheat the oven.\n2. Mix the flour.", ["1. Preheat the oven.", "2. Mix the flour."]),
+        ("## 2. Methods\nWe surveyed 120 homes.", ["## 2. Methods", "We surveyed 120 homes."]),
+        ("They climbed Mt. Kenya in 2008.", ["They climbed Mt. Kenya in 2008."]),
+        ("Written by Prof.\nJane Doe at the Univ.\nof Leeds.", ["Written by Prof.\nJane Doe at the Univ.\nof Leeds."]),
+        ("Called off at 3 p.m.\nand the fans went home.", ["Called off at 3 p.m.\nand the fans went home."]),
         ("Doors open at 8 p.m. Bring a coat.", ["Doors open at 8 p.m.", "Bring a coat."]),
         ("Mr Orme and Mrs. Pike moved to the U.S. in May.", ["Mr Orme and Mrs. Pike moved to the U.S. in May."]),
         (
