@@ -341,11 +341,40 @@ def other_year(question: str, sentence: str, article: str) -> tuple[tuple[str, .
     Rutte visit Japan in 2019?" answered by "Rutte visited Japan on April 8-9." (``given`` empty)."""
     asked = tuple(dict.fromkeys(y for y in _YEAR.findall(question) if y not in article))
     if not asked:
-        return (), ()
+        return _other_quarter(question, sentence, article)
     given = tuple(dict.fromkeys(y for y in _YEAR.findall(sentence) if y not in asked))
     if not given and _RELATIVE_YEAR.search(sentence):
         return (), ()
     return asked, given
+
+
+# a quarter of a year, as "Q2" or "the second quarter"
+_QUARTER = re.compile(r"\b(?:Q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter)\b", re.IGNORECASE)
+_QUARTER_NUMBER = {
+    "first": "1",
+    "second": "2",
+    "third": "3",
+    "fourth": "4",
+    "1st": "1",
+    "2nd": "2",
+    "3rd": "3",
+    "4th": "4",
+}
+
+
+def _quarters(text: str) -> list[str]:
+    return [f"Q{m.group(1) or _QUARTER_NUMBER[m.group(2).lower()]}" for m in _QUARTER.finditer(text)]
+
+
+def _other_quarter(question: str, sentence: str, article: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``other_year`` for the quarters of a year: "What was the revenue in Q2?" is not answered by "Revenue
+    for Q3 was EUR 1.27 million" from minutes that never mention the second quarter."""
+    mentioned = set(_quarters(article))
+    asked = tuple(dict.fromkeys(q for q in _quarters(question) if q not in mentioned))
+    if not asked:
+        return (), ()
+    given = tuple(dict.fromkeys(q for q in _quarters(sentence) if q not in asked))
+    return (asked, given) if given else ((), ())
 
 
 _RELATIVE_YEAR = re.compile(

@@ -462,3 +462,20 @@ def test_an_acronym_spelt_out_after_it(acronym: str, sentence: str, spelt: bool)
     """A new user's "What does VPN stand for?" was answered by the sentence naming the VPN without its words."""
     assert spells_out(acronym, sentence) is spelt
     assert type_match("definition", sentence, f"What does {acronym} stand for?") == (1.0 if spelt else 0.5)
+
+
+MINUTES = "Q3 results\nRevenue for Q3 was EUR 1.27 million, up 18% on Q3 2023."
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # a new user's "What was the revenue in Q2?" was answered with the third quarter's
+        ("What was the revenue in Q2?", "Revenue for Q3 was EUR 1.27 million.", (("Q2",), ("Q3",))),
+        ("What was the revenue in the second quarter?", "Revenue for Q3 was EUR 1.27 million.", (("Q2",), ("Q3",))),
+        ("What was the revenue in the third quarter?", "Revenue for Q3 was EUR 1.27 million.", ((), ())),
+        ("What was the revenue in Q2?", "Revenue grew strongly.", ((), ())),  # no other quarter given
+    ],
+)
+def test_another_quarter_s_figure(question: str, sentence: str, expected: tuple[tuple[str, ...], ...]) -> None:
+    assert other_year(question, sentence, MINUTES) == expected
