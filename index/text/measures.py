@@ -100,7 +100,7 @@ _ASKS = (
             r"|^\s*how much\b.*\b(?:sell|sold|buy|bought|rent|rented|lease|leased|hire|hired)\b(?:\s+[\w'’-]+){0,6}"
             r"\s+for\s*\??\s*$"
             r"|^\s*what (?:is|was|are|were|will be) (?:the |its |their )?(?:price|cost|fee|fare|salary|wage|"
-            r"ticket price|entry fee|admission)s? (?:of|for|to)\b"
+            r"ticket price|entry fee|admission|budget)s?(?: range| band| bracket)? (?:of|for|to)\b"
             # "What price is Barclays putting on ...?", "What salary would members be paid?", "What fee did
             # Birmingham pay?": the sum asked for as the question's object
             r"|^\s*what (?:[\w-]+ )?(?:price|fee|fare|salary|wage|sum)s? (?:is|was|are|were|will|would|did|does|do|"

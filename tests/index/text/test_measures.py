@@ -37,6 +37,8 @@ from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measu
         ("What salary would members of the new chamber be paid?", "money"),
         ("What fee did the club pay to sign him?", "money"),
         ("What reduced price would pensioners pay for the card?", "money"),
+        ("What is the salary range for the new engineer posts?", "money"),  # a new user's (sixteenth session)
+        ("What is the budget for the offsite?", "money"),
         # a race's time, not a time of day
         ("What was the runner's winning time in the half-marathon?", "race_time"),
         ("What time did Collins run when he took silver?", "race_time"),
