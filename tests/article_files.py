@@ -154,3 +154,38 @@ def typeset_pdf(lines: Sequence[str], title: str = "") -> bytes:
     for row, line in enumerate(lines):
         pdf.text(20, 30 + 4.8 * row, line)
     return bytes(pdf.output())
+
+
+JUSTIFIED_HEADING = "Probation and reviews"
+JUSTIFIED_PARAGRAPHS = (
+    "The probation period is six months. During probation, the notice period is two weeks for both sides. "
+    "Your manager holds check-in conversations after 30, 60 and 90 days and a probation review in the fifth "
+    "month.",
+    "After probation, the notice period follows your contract, usually three months to the end of a month. "
+    "Notice is given in writing to People & Culture, who confirm the last working day within a week.",
+)
+JUSTIFIED_LIST = ("Laptop: a 14-inch MacBook Pro", "Security key: a YubiKey", "Accounts: Slack and Chronos")
+
+
+def justified_pdf(font: str = "Helvetica") -> bytes:
+    """A page as an office tool writes it (the onboarding guide of trial s16): a 16 pt heading, paragraphs
+    of justified 11 pt lines 6 mm apart (1.5 line spacing) with 3 mm between them, then a list of short lines.
+
+    ``font``: ``Helvetica`` (a core font, justified by word spacing) or ``DejaVu`` (an embedded
+    TrueType font, justified by moving the words).
+    """
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    if font == "DejaVu":
+        pdf.add_font("DejaVu", fname=UNICODE_FONT)
+    pdf.set_font(font, size=16)
+    pdf.multi_cell(0, 10, JUSTIFIED_HEADING, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(font, size=11)
+    for paragraph in JUSTIFIED_PARAGRAPHS:
+        pdf.multi_cell(0, 6, paragraph, align="J", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    for item in JUSTIFIED_LIST:
+        pdf.multi_cell(0, 6, item, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -1,5 +1,7 @@
 """PDFs as real users' files are typeset (issue 15): two columns read in reading order, words
-hyphenated at line ends stored whole, ligature glyphs stored as their letters; page offsets kept."""
+hyphenated at line ends stored whole, ligature glyphs stored as their letters; page offsets kept.
+Justified, 1.5-spaced paragraphs (trial s16) read as the page shows them: one space between
+words, the lines of a paragraph joined, a blank line between paragraphs."""
 
 from __future__ import annotations
 
@@ -8,7 +10,16 @@ import pytest
 from citeqa.index.corpus.pdf import dehyphenate, page_of
 from citeqa.index.corpus.readers import read_document
 from citeqa.index.domain import Document
-from tests.article_files import COLUMN_LEFT, COLUMN_RIGHT, two_column_pdf, typeset_pdf
+from tests.article_files import (
+    COLUMN_LEFT,
+    COLUMN_RIGHT,
+    JUSTIFIED_HEADING,
+    JUSTIFIED_LIST,
+    JUSTIFIED_PARAGRAPHS,
+    justified_pdf,
+    two_column_pdf,
+    typeset_pdf,
+)
 
 TYPESET = (
     "The new parking regu-",
@@ -39,9 +50,16 @@ def test_two_column_pages_are_read_column_by_column(row_by_row: bool) -> None:
 
 def test_words_hyphenated_at_line_ends_are_stored_whole() -> None:
     doc = read(typeset_pdf(TYPESET))
-    assert doc.text.startswith("The new parking regulation\napplies to all Residents\nof the first district")
+    assert doc.text.startswith("The new parking regulation applies to all Residents of the first district")
     assert "regu-" not in doc.text and "Resi-" not in doc.text
-    assert "the well-\nknown rule" in doc.text  # the document writes it with its hyphen: not a broken word
+    assert "the well-known rule of the ward" in doc.text  # the document writes it with its hyphen: not a broken word
+
+
+@pytest.mark.parametrize("font", ["Helvetica", "DejaVu"])
+def test_justified_paragraphs_read_as_the_page_shows_them(font: str) -> None:
+    doc = read(justified_pdf(font))
+    assert doc.text == "\n\n".join([JUSTIFIED_HEADING, *JUSTIFIED_PARAGRAPHS, *JUSTIFIED_LIST])
+    assert "  " not in doc.text
 
 
 def test_ligature_glyphs_are_stored_as_their_letters() -> None:
