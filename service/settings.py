@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from citeqa.index.embedding.base import Backend, default_cache_dir
@@ -18,6 +18,9 @@ from citeqa.index.limits import MAX_K, MAX_QUESTION_CHARS
 from citeqa.index.retrieval.fusion import FusionMode, RetrievalParams
 from citeqa.index.store.kinds import IndexKind
 from citeqa.index.text.chunking import ChunkingParams
+
+PATH_SETTINGS = frozenset({"corpus_dir", "index_dir", "model", "model_cache_dir", "abstain_model_file"})
+"""Settings naming a file or directory (or a model by name or path): an empty value counts as unset."""
 
 
 class Settings(BaseSettings):
@@ -181,6 +184,15 @@ class Settings(BaseSettings):
         0, ge=0, description="Requests per minute per client address to /v1/ (0: no rate limit); beyond it 429."
     )
     rate_limit_burst: int = Field(20, ge=1, description="Requests a client may send at once before the rate applies.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_paths_are_unset(cls, data: Any) -> Any:
+        """Drop the ``PATH_SETTINGS`` given as an empty string (``CITEQA_ABSTAIN_MODEL_FILE=``), which would be
+        the path ``.`` (the working directory): they take their defaults and count as unset."""
+        if not isinstance(data, dict):
+            return data
+        return {k: v for k, v in data.items() if not (k in PATH_SETTINGS and isinstance(v, str) and not v.strip())}
 
 
 @lru_cache(maxsize=1)

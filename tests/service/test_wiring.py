@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +14,7 @@ from pydantic import ValidationError
 
 from citeqa.index.store.dense import BLAS_QUERIES, default_nprobe, search_params_of
 from citeqa.service import wiring
-from citeqa.service.settings import Settings
+from citeqa.service.settings import PATH_SETTINGS, Settings
 from tests.conftest import ROOT, build_test_index
 
 
@@ -80,3 +84,30 @@ def test_the_model_cache_is_per_user_unless_set(tmp_path: Path, monkeypatch: pyt
     assert Settings().model_cache_dir == tmp_path / "home" / ".cache" / "citeqa" / "models"
     monkeypatch.setenv("CITEQA_MODEL_CACHE_DIR", "data/models")
     assert Settings().model_cache_dir == Path("data/models")
+
+
+@pytest.mark.parametrize("field", sorted(PATH_SETTINGS))
+@pytest.mark.parametrize("value", ["", "  "])
+def test_a_path_setting_set_empty_counts_as_unset(field: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trial s16: ``CITEQA_ABSTAIN_MODEL_FILE=`` was the path ``.`` ("Is a directory: '.'"), and an empty
+    ``CITEQA_CORPUS_DIR`` or ``CITEQA_MODEL_CACHE_DIR`` the working directory."""
+    monkeypatch.setenv(f"CITEQA_{field.upper()}", value)
+    settings = Settings()
+    assert getattr(settings, field) == getattr(Settings(_env_prefix="CITEQA_UNSET_"), field)
+    assert field not in settings.model_fields_set
+
+
+def test_an_empty_abstention_model_file_serves_the_packaged_model(default_index: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITEQA_")}
+    env |= {"HF_HUB_OFFLINE": "1", "CITEQA_ABSTAIN_MODEL_FILE": "", "CITEQA_INDEX_DIR": str(default_index)}
+    result = subprocess.run(
+        [sys.executable, "-m", "citeqa.service.cli", "ask", "Who is Mark Rutte?", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["citations"][0]["doc_id"] == "japan-nato-rutte-visit"
