@@ -1,4 +1,7 @@
-"""Every ```python example in the ecosystem pages of docs/ runs against a real server (docs stay honest)."""
+"""Every ```python example in the ecosystem pages of docs/ runs against a real server (docs stay honest).
+
+A comment ending in ``...`` after a ``print(...)`` shows how a printed line starts (an error's text:
+``# 422 invalid_input question: empty or only spaces: ...``); some printed line must start so."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ EXAMPLES = [
     for page in PAGES
     for n, code in enumerate(re.findall(r"```python\n(.*?)```", (ROOT / "docs" / page).read_text(), re.S))
 ]
+PRINTED_START = re.compile(r"^\s*print\(.*\)  # (.+?)\s*\.\.\.$", re.M)
 
 
 def test_every_page_has_an_example() -> None:
@@ -37,3 +41,12 @@ def test_example_runs_against_a_real_server(server: Server, tmp_path: Path, page
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip(), "the example prints nothing"
+    printed = done.stdout.splitlines()
+    for start in PRINTED_START.findall(code):
+        assert any(line.startswith(start) for line in printed), f"no printed line starts {start!r}:\n{done.stdout}"
+
+
+def test_printed_starts_are_checked_where_pages_show_errors() -> None:
+    shown = {(page, start) for page, _, code in (p.values for p in EXAMPLES) for start in PRINTED_START.findall(code)}
+    assert ("client.md", "422 invalid_input question: empty or only spaces:") in shown
+    assert ("mcp.md", "True Error executing tool ask: question: empty or only spaces:") in shown

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,7 +20,7 @@ from starlette.types import Send
 
 from citeqa.index.errors import CiteqaError
 
-__all__ = ["error_body", "error_response", "install_error_handlers", "send_error"]
+__all__ = ["REQUEST_FORMATS", "error_body", "error_response", "field_errors", "install_error_handlers", "send_error"]
 
 log = logging.getLogger("citeqa")
 
@@ -34,21 +35,33 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
 
+REQUEST_FORMATS = " (request formats: /openapi.json)"
+"""What a 422 of the HTTP API adds to the fields' errors; MCP tools, which have their own schemas, leave it out."""
 _SEND_JSON = "send a JSON object with Content-Type: application/json (see /openapi.json)"
 _TOO_DEEP = f"body: not acceptable JSON (nested too deeply): {_SEND_JSON}"
 
 
-def _validation_message(exc: RequestValidationError, content_type: str) -> str:
+def field_errors(errors: Sequence[Mapping[str, Any]]) -> str:
+    """``field: what is wrong`` for each of the first three of pydantic's ``errors``, joined by ``; ``.
+
+    The one wording of invalid input, for ``/v1/`` requests and the MCP tools alike.
+    """
     parts = []
-    for err in exc.errors()[:3]:
+    for err in errors[:3]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+def _validation_message(exc: RequestValidationError, content_type: str) -> str:
+    errors = exc.errors()[:3]
+    for err in errors:
         if err.get("type") == "json_invalid":
             too_deep = "recursion limit" in str((err.get("ctx") or {}).get("error", ""))  # pydantic's parser
             return _TOO_DEEP if too_deep else f"body: not valid JSON: {_SEND_JSON}"
         if tuple(err.get("loc", ())) == ("body",) and "json" not in content_type:
             return f"body: not read as JSON (Content-Type: {content_type or 'none'}): {_SEND_JSON}"
-        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-        parts.append(f"{where}: {err.get('msg', 'invalid')}")
-    return "; ".join(parts) + " (request formats: /openapi.json)"
+    return field_errors(errors) + REQUEST_FORMATS
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -13,7 +13,9 @@ It runs two ways, over one ``Backend`` (the four calls the tools need):
 Tool results are structured (``AskOutput``, ``SearchOutput``, ``DocumentOutput``). Expected
 failures (empty question, unknown document, wrong key, no index yet) come back as tool errors
 (``isError``) whose text is the SDK's ``Error executing tool NAME: `` and the API's message;
-resources raise MCP errors with that message.
+resources raise MCP errors with that message. The text is the same on the three transports
+(``_message``): the HTTP API's pointer to its request formats is left out, and a document id
+that the HTTP client would refuse before sending is refused by the tool itself.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from citeqa.index.engine import Engine
 from citeqa.index.errors import CiteqaError, DocumentNotFound, InvalidInput
 from citeqa.index.limits import DEFAULT_K, MAX_K, MAX_QUESTION_CHARS
 from citeqa.service.api.auth import require_client
-from citeqa.service.api.errors import send_error
+from citeqa.service.api.errors import REQUEST_FORMATS, field_errors, send_error
 from citeqa.service.api.limits import check_question_limits
 from citeqa.service.api.mcp_results import (
     DOCUMENT_URI,
@@ -49,8 +51,8 @@ from citeqa.service.api.mcp_results import (
     search_output,
 )
 from citeqa.service.api.schemas import AskRequest, AskResponse, DocumentOut, PassageOut, SearchRequest
-from citeqa.service.client import AsyncClient
-from citeqa.service.client.errors import ApiError, NotFound
+from citeqa.service.client import AsyncClient, arguments
+from citeqa.service.client.errors import ApiError, InvalidArgument, NotFound
 from citeqa.service.client.models import Answer, Document, DocumentSummary, SearchResult
 from citeqa.service.settings import Settings
 
@@ -100,6 +102,7 @@ class Backend(Protocol):
 
 
 AskFn = Callable[[str, int], Awaitable[Any]]
+LIST_URI = "citeqa://documents"
 
 
 class EngineBackend:
@@ -154,8 +157,27 @@ def _validated(model: type[BaseModel], **fields: Any) -> Any:
     try:
         return model(**fields)
     except ValidationError as exc:
-        parts = [f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}" for e in exc.errors()[:3]]
-        raise InvalidInput("; ".join(parts)) from None
+        raise InvalidInput(field_errors(exc.errors())) from None
+
+
+def _message(exc: CiteqaError | ApiError) -> str:
+    """The text of a tool error, the same whichever the transport: the API's message, without the
+    pointer to ``/openapi.json`` that a 422 of the HTTP API (``citeqa mcp --url``) adds."""
+    return exc.message.removesuffix(REQUEST_FORMATS) if isinstance(exc, ApiError) else exc.message
+
+
+def _document_id(doc_id: str) -> str:
+    """``doc_id``, unless no document can have it (empty, with a '/', '.' or '..': ``arguments.doc_id``).
+
+    The HTTP client refuses such an id before sending it, in its own words; the tool refuses it
+    first, so every transport says the same.
+    """
+    try:
+        return arguments.doc_id(doc_id)
+    except InvalidArgument:
+        raise ToolError(
+            f"no document {doc_id!r}: give the doc_id of a citation or passage (resource {LIST_URI} lists them)"
+        ) from None
 
 
 def create_mcp_server(backend: Backend) -> MCPServer[Any]:
@@ -173,26 +195,26 @@ def create_mcp_server(backend: Backend) -> MCPServer[Any]:
         try:
             return ask_output(await backend.ask(question, k))
         except (CiteqaError, ApiError) as exc:
-            raise ToolError(exc.message) from None
+            raise ToolError(_message(exc)) from None
 
     @server.tool(description=SEARCH_DESCRIPTION, structured_output=True)
     async def search(query: str, k: int = 5) -> SearchOutput:
         try:
             result = await backend.search(query, k)
         except (CiteqaError, ApiError) as exc:
-            raise ToolError(exc.message) from None
+            raise ToolError(_message(exc)) from None
         return search_output(result)
 
     @server.tool(description=DOCUMENT_DESCRIPTION, structured_output=True)
     async def get_document(doc_id: str) -> DocumentOutput:
         try:
-            d = await backend.document(doc_id)
+            d = await backend.document(_document_id(doc_id))
         except (CiteqaError, ApiError) as exc:
-            raise ToolError(exc.message) from None
+            raise ToolError(_message(exc)) from None
         return document_output(d)
 
     @server.resource(
-        "citeqa://documents",
+        LIST_URI,
         name="documents",
         description="The indexed documents (doc_id, title, url, date, chunks) as JSON.",
         mime_type="application/json",
@@ -201,7 +223,7 @@ def create_mcp_server(backend: Backend) -> MCPServer[Any]:
         try:
             listed = await backend.documents()
         except (CiteqaError, ApiError) as exc:
-            raise ResourceError(exc.message) from None
+            raise ResourceError(_message(exc)) from None
         return json.dumps([asdict(d) for d in listed], ensure_ascii=False)
 
     @server.resource(
@@ -214,9 +236,9 @@ def create_mcp_server(backend: Backend) -> MCPServer[Any]:
         try:
             return (await backend.document(doc_id)).text
         except (DocumentNotFound, NotFound) as exc:
-            raise ResourceNotFoundError(exc.message) from None
+            raise ResourceNotFoundError(_message(exc)) from None
         except (CiteqaError, ApiError) as exc:
-            raise ResourceError(exc.message) from None
+            raise ResourceError(_message(exc)) from None
 
     return server
 

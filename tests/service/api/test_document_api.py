@@ -14,7 +14,15 @@ from fastapi.testclient import TestClient
 
 from citeqa.service.api.app import create_app
 from citeqa.service.settings import Settings
-from tests.article_files import ARTICLE_AUTHOR, ARTICLE_TITLE, ARTICLE_URL, article_html, report_pdf, typeset_pdf
+from tests.article_files import (
+    ARTICLE_AUTHOR,
+    ARTICLE_TITLE,
+    ARTICLE_URL,
+    article_html,
+    justified_pdf,
+    report_pdf,
+    typeset_pdf,
+)
 from tests.conftest import ROOT, build_test_index, wait_ready
 
 KEY = "test-admin-key-123"
@@ -207,6 +215,37 @@ def test_an_upload_in_latin1_is_read_with_its_accents_and_a_warning(docs_client:
     ]
     assert "Liège" in docs_client.get("/v1/documents/liege").json()["text"]
     assert docs_client.delete("/v1/documents/liege", headers=ADMIN).json()["warnings"] == []
+
+
+def test_an_upload_with_almost_no_words_is_added_with_a_warning(docs_client: TestClient) -> None:
+    junk = "".join("4.#|%&|1?7?8);%@4=@8^)-<{>[^,7,9+/10@,))>"[(i * 7) % 41] for i in range(3000))
+    files = {"file": ("junk-ascii.md", junk.encode(), "text/markdown")}
+    response = docs_client.post("/v1/documents", files=files, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    assert response.json()["warnings"] == [
+        "junk-ascii.md: almost no words: only 0% of its characters are letters (the rest digits, punctuation or "
+        "symbols); answers are sentences, so check that this is the text you meant to index"
+    ]
+    assert docs_client.delete("/v1/documents/junk-ascii", headers=ADMIN).status_code == 200
+
+
+def test_a_justified_pdf_is_answered_with_a_whole_sentence(docs_client: TestClient) -> None:
+    """Trial s16: the lines of a justified, 1.5-spaced paragraph became paragraphs of their own with
+    double spaces, so a quote was a line's fragment ("It  is") or the answer was refused."""
+    files = {"file": ("onboarding.pdf", justified_pdf("DejaVu"), "application/pdf")}
+    assert docs_client.post("/v1/documents", files=files, headers=ADMIN).status_code == 201
+    try:
+        text = docs_client.get("/v1/documents/onboarding").json()["text"]
+        assert "  " not in text
+        answer = docs_client.post("/v1/ask", json={"question": "What is the notice period during probation?"})
+        body = answer.json()
+        assert body["answerable"], body["reason"]
+        cited = body["citations"][0]
+        assert (cited["doc_id"], cited["page"]) == ("onboarding", 1)
+        assert cited["quote"] == "During probation, the notice period is two weeks for both sides."
+        assert text[cited["start"] : cited["end"]] == cited["quote"]
+    finally:
+        docs_client.delete("/v1/documents/onboarding", headers=ADMIN)
 
 
 @pytest.mark.parametrize("name", ["harbour-" * 25 + "reopens.txt", "harbour-" * 40 + "reopens.txt"])

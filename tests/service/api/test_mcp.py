@@ -264,3 +264,37 @@ def test_the_sdk_loads_with_the_first_mcp_request_and_stops_with_the_app(tmp_pat
         "assert task.done() and not task.cancelled() and task.exception() is None\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
+
+
+BAD_CALLS = [
+    ("ask", {"question": "  "}),
+    ("ask", {"question": "what is NSATU?", "k": 50}),
+    ("ask", {"question": "what is NSATU?", "k": 0}),
+    ("ask", {"question": "x" * 1001}),
+    ("ask", {"question": "¿Qué es NSATU?"}),
+    ("search", {"query": ""}),
+    ("search", {"query": "NSATU", "k": 21}),
+    ("get_document", {"doc_id": "no-such-doc"}),
+    ("get_document", {"doc_id": "no-such-doc/x"}),
+    ("get_document", {"doc_id": ""}),
+]
+
+
+def test_the_three_transports_give_the_same_error_text(server: Server, default_index: Path, tmp_path: Path) -> None:
+    """Trial s16: ``citeqa mcp --url`` added "(request formats: /openapi.json)" to its tool errors."""
+
+    async def errors(kind: str) -> list[str]:
+        with anyio.fail_after(SESSION_TIMEOUT):
+            async with session_for(kind, server, default_index, tmp_path) as session:
+                results = [await session.call_tool(tool, arguments) for tool, arguments in BAD_CALLS]
+        assert all(result.is_error for result in results), kind
+        return [text_of(result) for result in results]
+
+    local, url, http = (anyio.run(errors, kind) for kind in ("stdio-local", "stdio-url", "http"))
+    assert url == local and http == local, list(zip(local, url, http, strict=True))
+    assert local[0] == "Error executing tool ask: question: empty or only spaces: write the question"
+    assert local[-1] == (
+        "Error executing tool get_document: no document '': give the doc_id of a citation or passage "
+        "(resource citeqa://documents lists them)"
+    )
+    assert not any("openapi" in text for text in local)
