@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from citeqa.index.embedding.base import Backend, default_cache_dir
@@ -184,6 +184,15 @@ class Settings(BaseSettings):
         0, ge=0, description="Requests per minute per client address to /v1/ (0: no rate limit); beyond it 429."
     )
     rate_limit_burst: int = Field(20, ge=1, description="Requests a client may send at once before the rate applies.")
+
+    @field_validator("api_key", "admin_api_key")
+    @classmethod
+    def _keys_are_not_empty(cls, value: SecretStr | None) -> SecretStr | None:
+        """Refuse a key given empty (``CITEQA_ADMIN_API_KEY=``, or ``=$KEY`` with ``KEY`` unset): it would accept
+        requests sending an empty key, so an endpoint meant to be locked would be open."""
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("an empty key would accept requests sending an empty key; set a key, or unset it")
+        return value
 
     @model_validator(mode="before")
     @classmethod

@@ -111,3 +111,12 @@ def test_an_empty_abstention_model_file_serves_the_packaged_model(default_index:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["citations"][0]["doc_id"] == "japan-nato-rutte-visit"
+
+
+@pytest.mark.parametrize("variable", ["CITEQA_API_KEY", "CITEQA_ADMIN_API_KEY"])
+@pytest.mark.parametrize("value", ["", "  "])
+def test_a_key_set_empty_is_refused(variable: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty admin key used to open the admin endpoints to requests sending an empty key."""
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValidationError, match="empty key"):
+        Settings()
