@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -95,22 +91,6 @@ def test_a_path_setting_set_empty_counts_as_unset(field: str, value: str, monkey
     settings = Settings()
     assert getattr(settings, field) == getattr(Settings(_env_prefix="CITEQA_UNSET_"), field)
     assert field not in settings.model_fields_set
-
-
-def test_an_empty_abstention_model_file_serves_the_packaged_model(default_index: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CITEQA_")}
-    env |= {"HF_HUB_OFFLINE": "1", "CITEQA_ABSTAIN_MODEL_FILE": "", "CITEQA_INDEX_DIR": str(default_index)}
-    result = subprocess.run(
-        [sys.executable, "-m", "citeqa.service.cli", "ask", "Who is Mark Rutte?", "--json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["citations"][0]["doc_id"] == "japan-nato-rutte-visit"
 
 
 @pytest.mark.parametrize("variable", ["CITEQA_API_KEY", "CITEQA_ADMIN_API_KEY"])

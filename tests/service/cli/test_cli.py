@@ -15,10 +15,16 @@ from tests.conftest import ROOT
 
 
 def citeqa(
-    *args: str, index: Path | None = None, cwd: Path = ROOT, corpus: Path | None = None
+    *args: str,
+    index: Path | None = None,
+    cwd: Path = ROOT,
+    corpus: Path | None = None,
+    settings: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``citeqa ARGS`` in ``cwd``, with no ``CITEQA_*`` variable but the index (and corpus) given (no stdin)."""
+    """``citeqa ARGS`` in ``cwd``, with no ``CITEQA_*`` variable but the index (and corpus) and ``settings``
+    given (no stdin)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITEQA_")} | {"HF_HUB_OFFLINE": "1"}
+    env |= settings or {}
     if index is not None:
         env["CITEQA_INDEX_DIR"] = str(index)
     if corpus is not None:
@@ -495,3 +501,11 @@ def test_version() -> None:
 def test_serve_help_points_at_the_settings() -> None:
     result = citeqa("serve", "--help")
     assert "CITEQA_" in result.stdout and "docs/configuration.md" in result.stdout
+
+
+def test_an_empty_abstention_model_file_serves_the_packaged_model(default_index: Path) -> None:
+    result = citeqa(
+        "ask", "Who is Mark Rutte?", "--json", index=default_index, settings={"CITEQA_ABSTAIN_MODEL_FILE": ""}
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["citations"][0]["doc_id"] == "japan-nato-rutte-visit"
