@@ -107,7 +107,7 @@ def is_followup(question: str) -> bool:
     """True when ``question`` leans on an earlier turn: it has no content word of its own ("Why?"), or
     a pronoun with no name before it to refer to ("When did he build it?", not "Did Japan raise its
     budget?")."""
-    if not content_terms(question) or _DEMONSTRATIVE.search(question):
+    if not content_terms(question):
         return True
     return any(not new_names(question[: m.start()], "", "") for m in _REFERRING.finditer(question))
 
@@ -137,12 +137,17 @@ def resolve_followup(question: str, history: Sequence[Turn], choose: Choose | No
     lead, final = split_lead_in(question)
     if lead and is_followup(final):
         return resolve_followup(final, [*history, Turn(lead)], choose)
-    if not history or not is_followup(question):
+    if not history:
         return question
+    if not is_followup(question):
+        # "that case" only when the last turn named a case: "that" is more often a conjunction ("said that
+        # profits fell") or a relative pronoun, and a question with words of its own stands alone
+        last = history[-1]
+        return _DEMONSTRATIVE.sub(lambda m: _named_kind(m, [normalise(last.answer), last.question]), question)
     resolved, topic = _resolve(question, history, choose)
     if not topic or set(content_terms(topic)) <= set(content_terms(resolved)):
         return resolved
-    if content_terms(resolved) and not _NON_PERSONAL.search(resolved) and not _DEMONSTRATIVE.search(resolved):
+    if content_terms(resolved) and not _NON_PERSONAL.search(resolved):
         return resolved  # its people are named: the topic would pull retrieval back to the last answer
     return f"{resolved} ({topic})"
 
@@ -176,7 +181,7 @@ def _named_kind(demonstrative: re.Match[str], texts: Sequence[str]) -> str:
     question) naming a thing of its kind, "<kind>, <Name>" or "<Name>, the <kind>" ("a 2009 case, Pemberton
     v Sykes, ..." makes "that case" "Pemberton v Sykes"), or a name ending or opening with it ("that
     brewery": "Dunmore Brewery", "that bank": "Bank of America"); the demonstrative as written when none
-    does (the conversation's topic is then added)."""
+    does."""
     kind = re.escape(demonstrative.group("kind").lower())
     after = re.compile(r"\b(?i:" + kind + r")s?[,:]?\s+(?:(?:called|named|known as)\s+)?(" + _LONG_NAME + ")")
     before = re.compile("(" + _LONG_NAME + r")[,]?\s+(?:the|an?)\s+(?:[\w-]+\s+){0,3}?(?i:" + kind + r")\b")

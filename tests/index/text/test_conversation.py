@@ -341,12 +341,15 @@ CASE = Turn(
             "What is that film about?",
             "What is Vera Drake about?",
         ),
-        # nothing of that kind named: the demonstrative stays and the conversation's topic is added
+        # nothing of that kind named: the question stands as asked, and so does a "that" that is no
+        # demonstrative (a standalone question got the last turn's topic)
         (
             [Turn("Who sponsored the summit?", "The summit's main sponsor was AT&T. [1]")],
             "What did that company say?",
-            "What did that company say? (sponsored the summit)",
+            "What did that company say?",
         ),
+        ([CASE], "Which firm said that profits fell?", "Which firm said that profits fell?"),
+        ([CASE], "Is that true?", "Is that true?"),
         # a time is not a name
         (
             [Turn("When was it built?", "It was built in 1901. [1]")],
