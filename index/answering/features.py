@@ -312,7 +312,7 @@ def opens_with_title(doc: Document, spans: Sequence[tuple[int, int]]) -> bool:
 # what marks a line as a heading rather than a sentence: Markdown's "#", a line in bold ("**Is there a free
 # trial?**"), or no closing punctuation (a table row, "| P1 | 2 hours |", or a list item, "- 28 days", is a
 # fact, not a heading)
-_HEADING_MARKS = re.compile(r"^(?:#{1,6}\s|\*\*.*\*\*$|__.*__$)")
+_HEADING_LINE_MARKS = re.compile(r"^(?:#{1,6}\s|\*\*.*\*\*$|__.*__$)")
 _SENTENCE_END = re.compile(r"[.!:;…\"”’')\]]$")
 _NOT_A_HEADING = re.compile(r"^(?:[|*•–-]|\d+[.)]\s)")
 # a line holding a number, a fixture ("Ipswich v Bolton"), a pairing ("Animation - Brush Head") or a list is a
@@ -340,7 +340,7 @@ def heading_line(text: str, start: int, end: int) -> bool:
     line = text[start:end].strip()
     if line.endswith("?"):
         return True
-    if _HEADING_MARKS.match(line):  # unless it holds a fact: "## v2.3.1 (2024-10-30)" dates a release
+    if _HEADING_LINE_MARKS.match(line):  # unless it holds a fact: "## v2.3.1 (2024-10-30)" dates a release
         return not re.search(r"\d", line)
     if _NOT_A_HEADING.match(line) or _SENTENCE_END.search(line) or _A_FACT.search(line):
         return False

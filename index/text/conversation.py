@@ -182,12 +182,11 @@ def _named_kind(demonstrative: re.Match[str], texts: Sequence[str]) -> str:
     v Sykes, ..." makes "that case" "Pemberton v Sykes"), or a name ending or opening with it ("that
     brewery": "Dunmore Brewery", "that bank": "Bank of America"); the demonstrative as written when none
     does."""
-    kind = re.escape(demonstrative.group("kind").lower())
+    word = demonstrative.group("kind").lower()
+    kind, titled = re.escape(word), re.escape(word[:1].upper() + word[1:])
     after = re.compile(r"\b(?i:" + kind + r")s?[,:]?\s+(?:(?:called|named|known as)\s+)?(" + _LONG_NAME + ")")
     before = re.compile("(" + _LONG_NAME + r")[,]?\s+(?:the|an?)\s+(?:[\w-]+\s+){0,3}?(?i:" + kind + r")\b")
     # "that brewery" after "the Dunmore Brewery": a name whose last word is the kind
-    kind_word = demonstrative.group("kind").lower()
-    titled = re.escape(kind_word[:1].upper() + kind_word[1:])
     ending = re.compile(r"((?:[" + UPPER + r"][\w'’&#+.-]*\s+)+" + titled + r")\b")
     # "that bank" after "the Bank of America"
     opening = re.compile("(" + titled + r"\s+(?:of|for)\s+(?:the\s+)?" + _LONG_NAME + ")")
