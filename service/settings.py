@@ -22,6 +22,10 @@ from citeqa.index.text.chunking import ChunkingParams
 PATH_SETTINGS = frozenset({"corpus_dir", "index_dir", "model", "model_cache_dir", "abstain_model_file"})
 """Settings naming a file or directory (or a model by name or path): an empty value counts as unset."""
 
+EMPTY_IS_UNSET = PATH_SETTINGS | {"host"}
+"""Settings whose empty value counts as unset: the paths, and the bind address (an empty ``CITEQA_HOST`` would
+bind every interface, not the default loopback)."""
+
 
 class Settings(BaseSettings):
     """Service and build settings. Environment variables: ``CITEQA_<FIELD>`` (e.g. ``CITEQA_PORT``).
@@ -197,11 +201,12 @@ class Settings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _empty_paths_are_unset(cls, data: Any) -> Any:
-        """Drop the ``PATH_SETTINGS`` given as an empty string (``CITEQA_ABSTAIN_MODEL_FILE=``), which would be
-        the path ``.`` (the working directory): they take their defaults and count as unset."""
+        """Drop the ``EMPTY_IS_UNSET`` settings given as an empty string: ``CITEQA_ABSTAIN_MODEL_FILE=`` would be
+        the path ``.`` (the working directory) and ``CITEQA_HOST=`` every interface; they take their defaults
+        and count as unset."""
         if not isinstance(data, dict):
             return data
-        return {k: v for k, v in data.items() if not (k in PATH_SETTINGS and isinstance(v, str) and not v.strip())}
+        return {k: v for k, v in data.items() if not (k in EMPTY_IS_UNSET and isinstance(v, str) and not v.strip())}
 
 
 @lru_cache(maxsize=1)

@@ -32,6 +32,7 @@ from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms, normalise
 PERSONAL = frozenset("he she him her his hers".split())
 REFERRING = PERSONAL | frozenset("it its they them their theirs".split())
 MAX_CONTEXT_CHARS = 200
+_DETERMINERS = frozenset("the a an our your my this that".split())
 # a pronoun, not an acronym spelt alike ("the IT helpdesk", "HE funding"): not in capitals throughout
 _NOT_CAPITALS = r"(?!(?-i:[A-Z]{2,}\b))"
 _PRONOUN = re.compile(r"\b" + _NOT_CAPITALS + r"(?:" + "|".join(sorted(PERSONAL)) + r")\b", re.IGNORECASE)
@@ -139,6 +140,10 @@ def resolve_followup(question: str, history: Sequence[Turn], choose: Choose | No
         return resolve_followup(final, [*history, Turn(lead)], choose)
     if not history:
         return question
+    turns = [Turn(_unshout(turn.question), turn.answer) for turn in history]
+    if _unshout(question) != question or turns != list(history):
+        resolved = resolve_followup(_unshout(question), turns, choose)
+        return question if resolved == _unshout(question) else resolved
     if not is_followup(question):
         # "that case" only when the last turn named a case: "that" is more often a conjunction ("said that
         # profits fell") or a relative pronoun, and a question with words of its own stands alone
@@ -150,6 +155,26 @@ def resolve_followup(question: str, history: Sequence[Turn], choose: Choose | No
     if content_terms(resolved) and not _NON_PERSONAL.search(resolved):
         return resolved  # its people are named: the topic would pull retrieval back to the last answer
     return f"{resolved} ({topic})"
+
+
+def _shouted(text: str) -> bool:
+    """True for a question typed in capitals throughout ("WHEN DID HE BUILD IT?"): its "HE" and "IT" are
+    pronouns, not the acronyms they would be among lower-case words."""
+    return any(c.isalpha() for c in text) and not any(c.islower() for c in text)
+
+
+def _unshout(text: str) -> str:
+    """A question typed in capitals throughout, in lower case, so that its pronouns refer and its other words
+    are no names ("when did he build it?"); a pronoun's spelling after an article or a possessive is an acronym
+    and keeps its capitals ("what does the IT desk do?"). Other text unchanged."""
+    if not _shouted(text):
+        return text
+    words = re.split(r"(\w+)", text)  # separators at even places, words at odd ones
+    for i in range(1, len(words), 2):
+        after_determiner = i > 1 and words[i - 2].lower() in _DETERMINERS and not words[i - 1].strip()
+        if not (after_determiner and words[i].lower() in REFERRING):
+            words[i] = words[i].lower()
+    return "".join(words)
 
 
 def _resolve(question: str, history: Sequence[Turn], choose: Choose | None, answer: str = "") -> tuple[str, str]:

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from citeqa.index.store.dense import BLAS_QUERIES, default_nprobe, search_params_of
 from citeqa.service import wiring
-from citeqa.service.settings import PATH_SETTINGS, Settings
+from citeqa.service.settings import EMPTY_IS_UNSET, Settings
 from tests.conftest import ROOT, build_test_index
 
 
@@ -82,11 +82,12 @@ def test_the_model_cache_is_per_user_unless_set(tmp_path: Path, monkeypatch: pyt
     assert Settings().model_cache_dir == Path("data/models")
 
 
-@pytest.mark.parametrize("field", sorted(PATH_SETTINGS))
+@pytest.mark.parametrize("field", sorted(EMPTY_IS_UNSET))
 @pytest.mark.parametrize("value", ["", "  "])
-def test_a_path_setting_set_empty_counts_as_unset(field: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_setting_set_empty_counts_as_unset(field: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Trial s16: ``CITEQA_ABSTAIN_MODEL_FILE=`` was the path ``.`` ("Is a directory: '.'"), and an empty
-    ``CITEQA_CORPUS_DIR`` or ``CITEQA_MODEL_CACHE_DIR`` the working directory."""
+    ``CITEQA_CORPUS_DIR`` or ``CITEQA_MODEL_CACHE_DIR`` the working directory; an empty ``CITEQA_HOST`` bound
+    every interface instead of the loopback."""
     monkeypatch.setenv(f"CITEQA_{field.upper()}", value)
     settings = Settings()
     assert getattr(settings, field) == getattr(Settings(_env_prefix="CITEQA_UNSET_"), field)

@@ -382,6 +382,22 @@ def test_an_acronym_spelt_like_a_pronoun_is_no_pronoun(question: str) -> None:
     assert resolve_followup(question, [POLICY]) == question
 
 
+@pytest.mark.parametrize(
+    ("question", "resolved"),
+    [
+        ("WHEN DID SHE APPROVE IT?", "when did Inés Okonkwo-Lefèvre approve the travel policy?"),
+        ("IS SHE STILL IN FINANCE?", "is Inés Okonkwo-Lefèvre still in finance?"),
+        # capitals throughout, yet still an acronym after an article; a question standing alone is untouched
+        ("WHAT DOES THE IT DESK DO?", "WHAT DOES THE IT DESK DO?"),
+        ("WHERE IS THE HEAD OFFICE?", "WHERE IS THE HEAD OFFICE?"),
+    ],
+)
+def test_a_followup_typed_in_capitals_is_resolved(question: str, resolved: str) -> None:
+    """Sixteenth session: "WHEN DID HE BUILD IT?" was left as it was, every word in capitals read as an acronym."""
+    assert resolve_followup(question, [POLICY]) == resolved
+    assert resolve_followup(question, [Turn(POLICY.question.upper(), POLICY.answer)]) == resolved
+
+
 def test_a_pronoun_in_lower_case_is_still_resolved() -> None:
     assert resolve_followup("When did she approve it?", [POLICY]) == (
         "When did Inés Okonkwo-Lefèvre approve the travel policy?"

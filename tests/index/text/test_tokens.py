@@ -53,6 +53,9 @@ def test_text_is_normalised_for_matching(stored: str, typed: str) -> None:
         ("£10M, 2nd, 9am, 100kg", ["10", "m", "2", "nd", "9", "am", "100", "kg"]),  # units and suffixes apart
         ("3.5% at 10:30, 1,200 people", ["3.5", "at", "10:30", "1,200", "people"]),
         ("The end.Next one", ["the", "end", "next", "one"]),
+        # a version is one term, with or without its "v"; "v2" alone is a term like "G20"
+        ("v2.3.1 and 2.3.1, V2.4.0-rc.2", ["2.3.1", "and", "2.3.1", "2.4.0", "rc", "2"]),
+        ("v2 (v3.1)", ["v2", "3.1"]),
     ],
 )
 def test_terms_with_symbols_are_terms(text: str, expected: list[str]) -> None:
@@ -64,6 +67,15 @@ def test_c_cpp_and_csharp_are_three_terms_in_the_lexical_index() -> None:
     scores = index.score_many(["C", "C++", "C#"])
     assert list(scores.argmax(axis=1)) == [0, 1, 2]
     assert all((row > 0).sum() == 1 for row in scores)
+
+
+def test_a_version_is_told_from_its_neighbours_in_the_lexical_index() -> None:
+    """Sixteenth session's trial: "v2.3.1" was the terms "v2" and "3.1", so "When was v2.3.1 released?" read the
+    v2.4.0 sentence as well as any."""
+    index = build_lexical(["v2.3.1 was released on 4 March.", "v2.4.0 was released on 9 June.", "3.1 million"])
+    scores = index.score_many(["v2.3.1", "2.3.1", "version 2.4.0"])
+    assert list(scores.argmax(axis=1)) == [0, 0, 1]
+    assert scores[0][2] == 0
 
 
 def test_symbol_terms_are_not_stemmed_and_words_are() -> None:
@@ -146,14 +158,17 @@ def test_ambiguous_forms_are_tried_for_a_question_s_verb_the_index_lacks() -> No
 # ``CONTENT_TERMS_VERSION``: indexes store content terms (``citeqa.index.store.terms``) and read them only
 # under the version they were made with. When this fails, ``content_terms`` reads text otherwise: bump
 # ``CONTENT_TERMS_VERSION`` (stored terms then go unread until ``citeqa build``) and record the new digest.
-CONTENT_TERMS_DIGESTS = {1: "fdeecc7ec29cd1b8f750c74e6c45cece827b290da29efefbad7bb57c563a9236"}
+CONTENT_TERMS_DIGESTS = {
+    1: "fdeecc7ec29cd1b8f750c74e6c45cece827b290da29efefbad7bb57c563a9236",
+    2: "a320fb1db2e917288d1d7d1477c1edbd8fb240a88a750c2f8681313a0c932667",  # a version without its "v"
+}
 
 
 def test_content_terms_are_those_their_version_stored() -> None:
     from tests.conftest import BBC_NEWS
 
     lines = [
-        "C++, C# and F#; .NET (AT&T) S&P 500 4G MP3 1990s £10m 2nd “quoted” «cité» José ﬁnal ＲＸ９ it’s U.S.",
+        "C++, C# and F#; .NET (AT&T) S&P 500 4G MP3 1990s £10m 2nd “quoted” «cité» José ﬁnal ＲＸ９ it’s U.S. v2.3.1",
         "met",
     ]
     for path in sorted(BBC_NEWS.glob("*/*.txt")):
