@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from citeqa.index.answering.abstention import AbstainModel, load_abstain_model
 from citeqa.index.answering.features import (
@@ -32,7 +35,9 @@ from citeqa.index.answering.features import (
     answer_signals,
     candidate_features,
     document_terms,
+    header_index,
     heading_line,
+    heads_text,
     opens_with_title,
     parse_question,
     with_similarity,
@@ -235,6 +240,7 @@ class Extractor:
         self._caches = threading.Lock()  # the server answers on one thread while follow-ups read these on another
         self.max_idf = lexical.term_idf("\0never-a-term")
         self._vocab_prefixes: frozenset[str] | None = None
+        self._sorted_vocab: list[str] | None = None
 
     def answer_many(
         self,
@@ -260,9 +266,32 @@ class Extractor:
         for i, (q, pool) in enumerate(zip(parsed, pools, strict=True)):
             stored = self.sentences.vectors_of([(c.doc_id, c.index) for c in pool])
             similarities = (stored @ question_vectors[i]).tolist()
+            self._with_headers(pool, stored, question_vectors[i], similarities)
             scored = with_similarity(pool, similarities)
             out.append(Prepared(q, tuple(passages[i]), tuple(c for c in scored if HEADING not in c.features)))
         return out
+
+    def _with_headers(
+        self, pool: Sequence[Candidate], stored: Vectors, question: Vectors, similarities: list[float]
+    ) -> None:
+        """Set the ``similarities`` of ``pool``'s table rows (``stored``: their vectors, ``question``: the question's
+        unit vector) to the question's cosine with the row and its header read as one: the sum of their vectors.
+        "| Python | 0.64 ms |" alone is far from "What is the p50 latency of the Python binding?"; under "| Binding
+        | p50 latency |" it is not."""
+        rows = {}
+        for k, c in enumerate(pool):
+            text = self.documents[c.doc_id].text
+            if (
+                text.startswith("|", c.start)
+                and (h := header_index(text, self.spans_of(c.doc_id), c.start)) is not None
+            ):
+                rows[k] = (c.doc_id, h)
+        if not rows:
+            return
+        joined = stored[list(rows)] + self.sentences.vectors_of(list(rows.values()))
+        cosines = (joined @ question) / np.maximum(np.linalg.norm(joined, axis=1), 1e-9)
+        for k, cosine in zip(rows, cosines.tolist(), strict=True):
+            similarities[k] = cosine
 
     def spans_of(self, doc_id: str) -> list[tuple[int, int]]:
         """Sentence spans of a whole document, as stored in the index (kept as lists once read)."""
@@ -346,7 +375,8 @@ class Extractor:
         # a common word ("get", "show": specificity under COMMON_WORD) is not the reason
         small = len(self.documents) < FULL_ABSENCE
         says = {t: 1.0 if not small else specificity(surface.get(t, t)) for t in q.absent}
-        telling = [t for t in q.absent if says[t] >= COMMON_WORD]
+        # nor a word that begins a passage's word: "Postgres" is not missing where "PostgreSQL" is
+        telling = [t for t in q.absent if says[t] >= COMMON_WORD and not self._begins_a_term(t)]
         if telling:
             terms = tuple(dict.fromkeys(surface.get(t, t) for t in telling))
             return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)
@@ -462,15 +492,28 @@ class Extractor:
         rare = [
             word
             for t, word in written.items()
-            if not any(c.isdigit() for c in t)  # a year or number: `_other_year` reads the article's date too
-            and specificity(word) >= TOPICAL
-            and (len(t) < 5 or t[:5] not in prefixes)
+            if _IDENTIFIER.fullmatch(t)  # "2.5.0", "CVE-2025-99999", "24/0199/FUL": no neighbour's will do
+            or (
+                not any(c.isdigit() for c in t)  # a year or number: `_other_year` reads the article's date too
+                and specificity(word) >= TOPICAL
+                and (len(t) < 5 or t[:5] not in prefixes)
+            )
         ]
         if not rare:
             return None
         # every word no passage mentions, the rare ones first ("moons" decides, "Jupiter" is missing too)
         terms = tuple(dict.fromkeys([*rare, *written.values()]))
         return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)
+
+    def _begins_a_term(self, term: str) -> bool:
+        """Whether ``term`` (5 letters or more) is the beginning of a longer term of the lexical index ("postgr" of
+        "postgresql")."""
+        if len(term) < 5:
+            return False
+        if self._sorted_vocab is None:
+            self._sorted_vocab = sorted(self.lexical.vocab)
+        i = bisect_left(self._sorted_vocab, term)
+        return i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(term)
 
     def _prefixes(self) -> frozenset[str]:
         """The first five letters of every term of the lexical index (computed once)."""
@@ -663,9 +706,14 @@ class Extractor:
         chosen = [(best.start, best.end)]
         i = best.index
         sentence = text[best.start : best.end]
-        if best.features.get("pronoun") and i > 1 and _REFERS_BACK.match(sentence.lstrip()):
+        # a heading or a table's header is never quoted beside the answer ("Deadlines", "|---|---|")
+        before_heads = i == 0 or heads_text(text, *spans[i - 1])
+        after_heads = i + 1 >= len(spans) or heads_text(text, *spans[i + 1])
+        if best.features.get("pronoun") and i > 1 and not before_heads and _REFERS_BACK.match(sentence.lstrip()):
             chosen.insert(0, _opening_quote(text, spans, i - 1))
-        elif i + 1 < len(spans) and (
+        elif (header := header_index(text, spans, best.start)) is not None:
+            chosen.insert(0, spans[header])  # a table's row under its header ("| Band | Annual charge |")
+        elif not after_heads and (
             q.kind == "definition" or sentence.rstrip().endswith(":") or best.features.get("echo", 0.0) >= ECHO
         ):
             following = self._defining(q, best.doc_id, i, sentence) if q.kind == "definition" else i + 1
@@ -725,6 +773,10 @@ class Extractor:
 
 
 _HEADING_MARKS = re.compile(r"#{1,6}[ \t]+")
+# a term naming one thing by its number, which another number does not answer for: a release ("2.5.0",
+# "3.0.0-rc.1"), a long or zero-led number ("99999" of "CVE-2025-99999", "0199" of "24/0199/FUL"), letters
+# with digits ("rc3", "a380"); not a year, a count or an amount ("2019", "12", "3.5", "1,200")
+_IDENTIFIER = re.compile(r"\d+(?:\.\d+){2,}(?:-\S+)?|0\d+|\d{5,}|(?=\S*\d)(?=\S*[^\W\d_])[\w.-]{3,}")
 # a glossary's entry: a term in capitals, then a dash or a colon ("SOC - Security operations centre")
 _ENTRY = re.compile(r"\s*[A-Z][A-Z0-9&]{1,9}\s*[-–—:]\s")
 

@@ -23,6 +23,7 @@ from citeqa.index.domain import Document
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.store.lexical import LexicalIndex
 from citeqa.index.store.terms import ContentTerms, sentence_terms, title_terms, whole_terms
+from citeqa.index.text import tables
 from citeqa.index.text.people import accepts_organisation, asks_for_person, new_people
 from citeqa.index.text.questions import (
     focus_terms,
@@ -320,7 +321,25 @@ _NOT_A_HEADING = re.compile(r"^(?:[|*•–-]|\d+[.)]\s)")
 _A_FACT = re.compile(r"\d|\sv\s|\s[-–—]\s|[,:|]")
 
 
+_NO_ROW = (tables.Role.HEADER, tables.Role.SEPARATOR)  # a table's lines that hold no fact of their own
+
+
+def header_index(text: str, spans: Sequence[tuple[int, int]], start: int) -> int | None:
+    """The index in ``spans`` of the sentence that is the header row of the table row starting at ``start``."""
+    header = tables.header_of(text, start)
+    if header is None:
+        return None
+    j = bisect_left(spans, (header[0],))
+    return j if j < len(spans) and spans[j][0] < header[1] else None
+
+
 HEADING = "heading"  # marks a candidate that is a heading line (``heading_line``), not one of the ranker's features
+
+
+def heads_text(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` says nothing of its own: a heading line (``heading_line``), or a table's header
+    or separator row."""
+    return heading_line(text, start, end) or tables.role(text, start, end) in _NO_ROW
 
 
 def heading_line(text: str, start: int, end: int) -> bool:
@@ -383,6 +402,11 @@ def candidate_features(
             sentence = doc.text[start:end]
             present = known.sentence(i)
             own, own_prefixes = hits.sentence(doc.doc_id, known, i)
+            in_table = tables.role(doc.text, start, end)
+            if in_table is tables.Role.ROW and (header := header_index(doc.text, spans, start)) is not None:
+                # a table's row says what it says under its header: "| D | £2,268.60 |" is Band D's annual charge
+                heads, head_prefixes = hits.sentence(doc.doc_id, known, header)
+                own, own_prefixes = own | heads, own_prefixes | head_prefixes
             title, title_prefixes = hits.title(doc.doc_id, known)
             last, last_prefixes = hits.sentence(doc.doc_id, known, i - 1)
             following, following_prefixes = hits.sentence(doc.doc_id, known, i + 1)
@@ -415,7 +439,7 @@ def candidate_features(
             person = float(bool(new_people(read, q.text, context))) if q.asks_person else 0.0
             features["person"] = person
             features["person_missing"] = 1.0 - person if q.asks_person else 0.0
-            if (i > 0 or not lead) and heading_line(doc.text, start, end):
+            if ((i > 0 or not lead) and heading_line(doc.text, start, end)) or in_table in _NO_ROW:
                 features[HEADING] = 1.0  # its similarity counts for its neighbours' gaps; it is never an answer
             out.append(Candidate(doc.doc_id, start, end, i, features))
     if q.kind in NUMBER_KINDS:

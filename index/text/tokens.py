@@ -11,7 +11,8 @@ Terms with symbols are terms: "C", "C++" and "C#" are three terms, as are "F#", 
 "AT&T" and "S&P" (then "500"); letters glued to a number are one term in any case ("MP3", "G20",
 "h5n1"), and so is a number glued to letters ("4G", "3D", "4g"), except a unit or suffix, which
 stays apart ("1990s", "£10m", "2nd" give "1990" "s", "10" "m", "2" "nd", as a question asking
-"10 million" expects). A version number is one term without its "v": "v2.3.1" and "2.3.1" are "2.3.1".
+"10 million" expects). A version number is one term without its "v": "v2.3.1" and "2.3.1" are "2.3.1", and
+"2.4.0-rc.2" is one term, not "2.4.0" (another release) then "rc" and "2".
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ _TOKEN = re.compile(
             rf"{_LETTERS}+&{_LETTERS}+",  # AT&T, S&P, R&D
             r"[A-Za-z]+\d+[A-Za-z\d]*(?![^\W\d_])",  # MP3, G20, RX9, A380, H5N1 (any case)
             rf"\d+(?!{_SUFFIXES}(?![^\W\d_]))[A-Za-z]+(?![^\W\d_])",  # 4G, 3D, 4g (not 1990s, 10m, 2nd)
+            r"\d+(?:\.\d+){2,}-[A-Za-z]+(?:\.?\d+)?(?![\w-]|\.\w)",  # with its pre-release: 2.4.0-rc.2
             r"\d+(?:[.,:]\d+)*",
             rf"{_LETTERS}+(?:['’]{_LETTERS}+)*",
         ]

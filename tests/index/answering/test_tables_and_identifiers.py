@@ -1,0 +1,101 @@
+"""Seventeenth session's trials (a town council's site, a library's documentation): a table's row answers
+under its header, a table's header or separator and a heading are never quoted, and a number that names one
+thing ("2.5.0", "24/0199/FUL", "CVE-2025-99999") is not answered for by another's."""
+
+from __future__ import annotations
+
+from citeqa.index.answering.abstention import load_abstain_model
+from citeqa.index.answering.extraction import Answer, Extractor
+from citeqa.index.domain import Document
+from citeqa.index.store.lexical import build_lexical
+from tests.index.answering.fixtures import encode, passage, stored_sentences
+
+BANDS = Document(
+    "council-tax-bands",
+    "Council tax bands",
+    "Council tax bands\n\nThe table below shows the total annual charge for each band.\n\n"
+    "| Band | Property value in 1991 | Annual charge |\n|---|---|---|\n| A | up to £40,000 | £1,512.40 |\n"
+    "| D | £68,001 to £88,000 | £2,268.60 |\n| H | more than £320,000 | £4,537.20 |\n\n"
+    "If you live alone you can claim a 25% single person discount.",
+)
+GRANTS = Document(
+    "grants",
+    "Community grants",
+    "Community grants\n\nThe council gives grants to local clubs.\n\nDeadlines\n\nThere are two funding rounds each "
+    "year. Applications for the spring round must arrive by 31 May.",
+)
+PLANNING = Document(
+    "planning",
+    "Planning applications",
+    "Planning applications\n\n24/0153/FUL - 7 Eel Lane. Erection of a two-storey rear extension.\n\n"
+    "24/0178/FUL - Saltings Farm. A caravan site of 40 pitches. More than 60 residents have written about "
+    "this application.\n\n24/0190/FUL - 2 Quay Street. Change of use to a cafe. Applicant: Mr D. Reilly.",
+)
+RELEASES = Document(
+    "changelog",
+    "Changelog",
+    "Changelog\n\n## 2.4.0 (released 2025-06-02)\n\n- Automatic reconnect.\n\n"
+    "## 2.4.0-rc.2 (released 2025-05-12)\n\n- Fixed a reconnect loop.\n\n"
+    "## 2.3.1 (released 2025-03-20)\n\n- Fixed CVE-2025-12345 in the TLS layer.",
+)
+
+
+def _ask(doc: Document, question: str) -> Answer:
+    """``question`` over ``doc`` alone, with the shipped model."""
+    documents = {doc.doc_id: doc}
+    extractor = Extractor(build_lexical([doc.title + "\n" + doc.text]), documents, stored_sentences(documents))
+    prepared = extractor.prepare_many([question], [[passage(doc)]], encode([question]))[0]
+    return extractor.finish(prepared, load_abstain_model(), 5)
+
+
+def test_a_tables_row_answers_under_its_header() -> None:
+    """ "What is the annual charge for a Band D property?" was answered with the header and the separator row."""
+    answer = _ask(BANDS, "What is the annual charge for a Band D property?")
+    assert answer.answerable, answer
+    assert [c.quote for c in answer.citations] == [
+        "| Band | Property value in 1991 | Annual charge |",
+        "| D | £68,001 to £88,000 | £2,268.60 |",
+    ]
+
+
+def test_a_tables_header_and_separator_are_never_answers() -> None:
+    documents = {BANDS.doc_id: BANDS}
+    extractor = Extractor(build_lexical([BANDS.text]), documents, stored_sentences(documents))
+    question = "Which band is the annual charge?"
+    prepared = extractor.prepare_many([question], [[passage(BANDS)]], encode([question]))[0]
+    quoted = {BANDS.text[c.start : c.end] for c in prepared.candidates}
+    assert "|---|---|---|" not in quoted and "| Band | Property value in 1991 | Annual charge |" not in quoted
+    assert "| D | £68,001 to £88,000 | £2,268.60 |" in quoted
+
+
+def test_a_heading_is_not_quoted_before_a_sentence_that_seems_to_lean_on_it() -> None:
+    """ "There are two funding rounds" opens like a sentence leaning on the one before: that was "Deadlines"."""
+    answer = _ask(GRANTS, "What is the deadline for the spring grants round?")
+    assert all(c.quote != "Deadlines" for c in answer.citations), answer
+
+
+def test_an_unknown_reference_number_is_not_answered_for_by_another() -> None:
+    """24/0199/FUL is no application of the list; 24/0178's objections and 24/0190's applicant were cited."""
+    answer = _ask(PLANNING, "What is planning application 24/0199/FUL about?")
+    assert not answer.answerable and answer.abstention is not None, answer
+    assert answer.abstention.code == "not_in_corpus" and "0199" in answer.abstention.terms
+
+
+def test_a_known_reference_number_is_answered() -> None:
+    answer = _ask(PLANNING, "What is planning application 24/0153/FUL about?")
+    assert answer.answerable and "24/0153/FUL" in answer.answer, answer
+
+
+def test_an_unknown_release_is_not_answered_for_by_another() -> None:
+    for question in (
+        "When was 2.5.0 released?",
+        "When was 3.0.0-rc.1 released?",
+        "Which version fixed CVE-2025-99999?",
+    ):
+        answer = _ask(RELEASES, question)
+        assert not answer.answerable, (question, answer)
+
+
+def test_a_release_and_its_pre_release_are_told_apart() -> None:
+    answer = _ask(RELEASES, "When was 2.4.0-rc.2 released?")
+    assert answer.answerable and answer.citations[0].quote == "2.4.0-rc.2 (released 2025-05-12)", answer
