@@ -11,6 +11,7 @@ from typing import Any
 from citeqa.index.engine import Engine
 from citeqa.index.errors import CiteqaError, NotReady
 from citeqa.index.store.dense import search_params_of
+from citeqa.index.store.loader import stored_terms_current
 from citeqa.index.store.manifest import published_version
 from citeqa.index.text.language import load_detector
 from citeqa.service.settings import Settings
@@ -54,6 +55,7 @@ class Runtime:
                 summary["search"],
             )
             _warn_unused_search_settings(self.settings, summary["search"])
+            warn_older_tokeniser(self.current)
         except CiteqaError as exc:
             self.error = exc.message
             log.error("index not loaded: %s", exc.message)
@@ -83,6 +85,7 @@ class Runtime:
             summary = index_summary(engine)
             log.info("index reloaded: version %s, search %s", summary["version"], summary["search"])
             _warn_unused_search_settings(self.settings, summary["search"])
+            warn_older_tokeniser(engine)
             return summary
 
     def load_in_background(self) -> threading.Thread:
@@ -95,6 +98,20 @@ def index_summary(engine: Engine) -> dict[str, Any]:
     """The manifest's summary of the served index plus ``search``: its FAISS structure and the query-time
     parameters in force (``{"kind": "ivf", "lists": 1000, "nprobe": 32}``), as /readyz reports them."""
     return engine.data.manifest.summary() | {"search": search_params_of(engine.data.faiss_index)}
+
+
+def warn_older_tokeniser(engine: Engine) -> bool:
+    """Log a warning, and return True, when the served index was built by a citeqa that read words otherwise
+    (``stored_terms_current``): its BM25 terms are the old ones ("v2.3.1" as "v2" and "3.1"), so a question's
+    term may find nothing there until ``citeqa build`` (``make serve`` runs it) writes a version of today's."""
+    if stored_terms_current(engine.data.manifest):
+        return False
+    log.warning(
+        "index version %s was built by an older citeqa that reads some words otherwise (versions, symbols): "
+        "run `citeqa build` to bring it up to date (it reuses every vector)",
+        engine.data.manifest.version,
+    )
+    return True
 
 
 def _warn_unused_search_settings(settings: Settings, search: dict[str, Any]) -> None:

@@ -71,6 +71,22 @@ def test_the_served_search_parameters_are_reported_and_useless_ones_warned(
     assert "CITEQA_IVF_NPROBE=4 has no effect: the index is flat" in caplog.text
 
 
+def test_an_index_of_an_older_tokeniser_is_warned_about(
+    default_index: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index whose BM25 terms an older citeqa wrote ("v2.3.1" as "v2" and "3.1") is served, with a warning
+    naming the fix; one of today's is not warned about."""
+    from citeqa.service import runtime
+
+    caplog.set_level("INFO", logger="citeqa")
+    served = runtime.Runtime(Settings(index_dir=default_index))
+    served.load()
+    assert served.current is not None and "older citeqa" not in caplog.text
+    monkeypatch.setattr(runtime, "stored_terms_current", lambda manifest: False)
+    assert runtime.warn_older_tokeniser(served.current)
+    assert "run `citeqa build` to bring it up to date" in caplog.text
+
+
 def test_the_model_cache_is_per_user_unless_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CITEQA_MODEL_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
