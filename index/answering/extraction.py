@@ -137,6 +137,10 @@ OFF_TOPIC_COVERAGE = 0.3
 # fitted: on our small-corpus sets (seed_own, small_own, small2_own) no answerable question has such a
 # word, and every unanswerable one that has one was already abstained on.
 TOPICAL = 0.8
+# the least share of a question's term weights that the rare words no passage of a small corpus uses must carry to
+# decide an abstention (``Extractor._unknown_topic``): "What is the boiling point of ethanol?" 0.73, "Why was
+# Wróbel disqualified ...?" 0.33, against 0.27 for the "lorry" and "never" of a new user's 13-term question
+MIN_UNKNOWN_SHARE = 0.3
 # A name of the question whose idf is at least DISTINCT_NAME times the corpus's highest (in BBC's 9,212
 # chunks: about ten chunks or fewer use it) picks out the few articles about its bearer: when the best
 # sentence's article never uses it and another candidate's article does, the answer is about someone else
@@ -481,28 +485,30 @@ class Extractor:
         )
 
     def _unknown_topic(self, q: QuestionTerms) -> Abstention | None:
-        """An abstention when a corpus of fewer than ``FULL_ABSENCE`` documents never uses a rare word of the
-        question (``TOPICAL``; not a number), nor a word sharing its first five letters. Its terms are every
-        word of the question no passage mentions, the rare ones first."""
+        """An abstention when a corpus of fewer than ``FULL_ABSENCE`` documents never uses a number of the
+        question that names one thing (``_IDENTIFIER``), or rare words of it (``TOPICAL``; not a number, nor
+        sharing a corpus word's first five letters) that carry at least ``MIN_UNKNOWN_SHARE`` of its weight. Its
+        terms are every word of the question no passage mentions, the deciding ones first."""
         if not q.absent or len(self.documents) >= FULL_ABSENCE:
             return None
         surface = surface_words(q.text)
         written = {t: surface.get(t, t) for t in q.absent}
         prefixes = self._prefixes()
+        identifiers = [t for t in q.absent if _IDENTIFIER.fullmatch(t)]  # "2.5.0", "CVE-2025-99999": no neighbour's
         rare = [
-            word
+            t
             for t, word in written.items()
-            if _IDENTIFIER.fullmatch(t)  # "2.5.0", "CVE-2025-99999", "24/0199/FUL": no neighbour's will do
-            or (
-                not any(c.isdigit() for c in t)  # a year or number: `_other_year` reads the article's date too
-                and specificity(word) >= TOPICAL
-                and (len(t) < 5 or t[:5] not in prefixes)
-            )
+            if not any(c.isdigit() for c in t)  # a year or number: `_other_year` reads the article's date too
+            and specificity(word) >= TOPICAL
+            and (len(t) < 5 or t[:5] not in prefixes)
         ]
-        if not rare:
+        # a long question's own circumstances ("I never know which day the lorry comes") are not what it asks
+        if sum(q.weights.get(t, 0.0) for t in rare) < MIN_UNKNOWN_SHARE * sum(q.weights.values()):
+            rare = []
+        if not identifiers and not rare:
             return None
-        # every word no passage mentions, the rare ones first ("moons" decides, "Jupiter" is missing too)
-        terms = tuple(dict.fromkeys([*rare, *written.values()]))
+        # every word no passage mentions, the deciding ones first ("moons" decides, "Jupiter" is missing too)
+        terms = tuple(dict.fromkeys([written[t] for t in (*identifiers, *rare)] + list(written.values())))
         return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)
 
     def _begins_a_term(self, term: str) -> bool:

@@ -1,6 +1,7 @@
 """Seventeenth session's trials (a town council's site, a library's documentation): a table's row answers
 under its header, a table's header or separator and a heading are never quoted, and a number that names one
-thing ("2.5.0", "24/0199/FUL", "CVE-2025-99999") is not answered for by another's."""
+thing ("2.5.0", "24/0199/FUL", "CVE-2025-99999") is not answered for by another's, while the words of a long
+question's circumstances that no page uses ("the lorry") do not decide an abstention."""
 
 from __future__ import annotations
 
@@ -99,3 +100,26 @@ def test_an_unknown_release_is_not_answered_for_by_another() -> None:
 def test_a_release_and_its_pre_release_are_told_apart() -> None:
     answer = _ask(RELEASES, "When was 2.4.0-rc.2 released?")
     assert answer.answerable and answer.citations[0].quote == "2.4.0-rc.2 (released 2025-05-12)", answer
+
+
+BINS = Document(
+    "bins",
+    "Bin collections",
+    "Bin collections\n\nBins are emptied once a week.\n\n| Area | Collection day |\n|---|---|\n"
+    "| Old Town | Monday |\n| Holloway Park estate | Wednesday |\n\nPut your bins out by 6.30 a.m.",
+)
+
+
+def test_a_long_questions_circumstances_do_not_decide_an_abstention() -> None:
+    """No page says "lorry" or "never": the words of the asker's circumstances, a small share of the question."""
+    question = (
+        "I live on the Holloway Park estate and I never know which day the lorry comes round to empty the bins, "
+        "can you tell me which day of the week it is?"
+    )
+    answer = _ask(BINS, question)
+    assert answer.abstention is None or answer.abstention.code != "not_in_corpus", answer
+
+
+def test_a_question_about_what_no_page_mentions_still_abstains() -> None:
+    answer = _ask(BINS, "When is the garden waste skip emptied?")
+    assert not answer.answerable and answer.abstention is not None and answer.abstention.code == "not_in_corpus"
