@@ -704,7 +704,10 @@ class Extractor:
         in a colon, a definition question, a sentence that only restates the question) or when that one
         holds the date or number asked for (``carried``: "She completed it in 1887."), or else the
         ``runner_up`` (a nearly as likely sentence of the same article), which replaces the best when
-        that is only the article's headline line. At most two sentences and ``MAX_TOTAL_CHARS``; each
+        that is only the article's headline line. A list item asked which release or when comes under the
+        heading that dates it (``_dated_section``), a release's heading with what it heads, a table's row
+        under its header row; a heading or a table's header is never quoted beside the best sentence.
+        At most two sentences and ``MAX_TOTAL_CHARS``; each
         becomes its own citation, reaching on to the sentence that closes a quotation it opens
         (``_closing_quote``)."""
         spans = self.spans_of(best.doc_id)
@@ -717,6 +720,10 @@ class Extractor:
         after_heads = i + 1 >= len(spans) or heads_text(text, *spans[i + 1])
         if best.features.get("pronoun") and i > 1 and not before_heads and _REFERS_BACK.match(sentence.lstrip()):
             chosen.insert(0, _opening_quote(text, spans, i - 1))
+        elif (section := self._dated_section(q, best)) is not None:
+            chosen.insert(0, spans[section])  # "## 2.2.0 (released 2024-10-01)" over "- Added the C# binding."
+        elif not after_heads and _HEADING_MARKS.match(text, best.start) and not _ASKS_RELEASE.match(q.text):
+            chosen.append(spans[i + 1])  # "What did 2.4.0-rc.2 fix?": its heading, then what it says under it
         elif (header := header_index(text, spans, best.start)) is not None:
             chosen.insert(0, spans[header])  # a table's row under its header ("| Band | Annual charge |")
         elif not after_heads and (
@@ -740,6 +747,24 @@ class Extractor:
         if len(closed) > 1 and sum(e - s for s, e in closed) > limit:
             closed = [c for c in closed if c[0] <= best.start < c[1]]
         return closed
+
+    def _dated_section(self, q: QuestionTerms, best: Candidate) -> int | None:
+        """For a question asking which release or when, the index of the Markdown heading that dates or numbers
+        the list ``best`` is an item of, when the item does not: a changelog's or a roadmap's fact is in the
+        heading over its list ("## 2.2.0 (released 2024-10-01)", "## Q4 2025"), its item only says what
+        ("- Added the C# binding for .NET 6."). None otherwise."""
+        text = self.documents[best.doc_id].text
+        if not _ASKS_RELEASE.match(q.text) or not _LIST_ITEM.match(text, best.start):
+            return None
+        if any(m.group(0) not in q.text for m in _DATING.finditer(text, best.start, best.end)):
+            return None  # the item dates itself ("- 2.4.0-rc.1 added reconnect"); "CVE-2024-31337" is the question's
+        spans = self.spans_of(best.doc_id)
+        for j in range(best.index - 1, max(best.index - 1 - MAX_LIST_ITEMS, -1), -1):
+            start, end = spans[j]
+            if _LIST_ITEM.match(text, start):
+                continue
+            return j if _HEADING_MARKS.match(text, start) and _DATING.search(text, start, end) else None
+        return None
 
     def _is_title_line(self, candidate: Candidate) -> bool:
         """Whether ``candidate`` is its article's first line repeating the title: no evidence of its own
@@ -779,6 +804,14 @@ class Extractor:
 
 
 _HEADING_MARKS = re.compile(r"#{1,6}[ \t]+")
+# a question asking which release or when ("Which version fixed ...?", "In which release was ...?", "When is ...?")
+_ASKS_RELEASE = re.compile(
+    r"\s*(?:(?:in\s+)?(?:which|what)\s+(?:version|release|quarter|year|month)s?\b|when\b)", re.IGNORECASE
+)
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•+]|\d+[.)])[ \t]+")
+# what dates or numbers a section: a version ("2.2.0"), a year, a quarter ("Q4 2025")
+_DATING = re.compile(r"\b\d+\.\d+(?:\.\d+)*\b|\b(?:1[89]|20)\d\d\b|\bQ[1-4]\b|\bH[12]\b")
+MAX_LIST_ITEMS = 40  # the most items a list's heading is looked for over
 # a term naming one thing by its number, which another number does not answer for: a release ("2.5.0",
 # "3.0.0-rc.1"), a long or zero-led number ("99999" of "CVE-2025-99999", "0199" of "24/0199/FUL"), letters
 # with digits ("rc3", "a380"); not a year, a count or an amount ("2019", "12", "3.5", "1,200")

@@ -123,3 +123,26 @@ def test_a_long_questions_circumstances_do_not_decide_an_abstention() -> None:
 def test_a_question_about_what_no_page_mentions_still_abstains() -> None:
     answer = _ask(BINS, "When is the garden waste skip emptied?")
     assert not answer.answerable and answer.abstention is not None and answer.abstention.code == "not_in_corpus"
+
+
+def test_a_list_item_is_quoted_under_the_heading_that_dates_it() -> None:
+    """ "Which version fixed CVE-2024-31337?" was answered with the changelog's item alone, which names no version."""
+    answer = _ask(RELEASES, "Which version fixed CVE-2025-12345?")
+    assert [c.quote for c in answer.citations] == [
+        "2.3.1 (released 2025-03-20)",
+        "- Fixed CVE-2025-12345 in the TLS layer.",
+    ], answer
+
+
+def test_a_release_heading_is_quoted_with_what_it_heads() -> None:
+    """ "What did 2.4.0-rc.2 fix?" was answered with the release's heading alone."""
+    documents = {RELEASES.doc_id: RELEASES}
+    extractor = Extractor(build_lexical([RELEASES.text]), documents, stored_sentences(documents))
+    question = "What did 2.4.0-rc.2 fix?"
+    prepared = extractor.prepare_many([question], [[passage(RELEASES)]], encode([question]))[0]
+    (heading,) = [c for c in prepared.candidates if RELEASES.text.startswith("## 2.4.0-rc.2", c.start)]
+    spans = extractor.choose(prepared.question, heading)
+    assert [RELEASES.text[s:e] for s, e in spans] == [
+        "## 2.4.0-rc.2 (released 2025-05-12)",
+        "- Fixed a reconnect loop.",
+    ]
