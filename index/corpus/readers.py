@@ -13,7 +13,8 @@ page named ``.txt`` is still read as HTML and a PDF without a suffix is still a 
 - Text and HTML bytes are decoded by ``citeqa.index.corpus.encoding``: UTF-8, else the encoding a
   page declares, else a detected one, with a warning naming it.
 - A document with almost no words (letters under ``MIN_LETTER_SHARE`` of the characters of its
-  text other than spaces: digits and punctuation, a file of junk) is warned about, not refused.
+  text other than spaces: digits and punctuation, a file of junk) is warned about, not refused, and so is
+  an HTML page whose article text is under ``MIN_HTML_WORDS`` words (navigation only).
 
 The heavy libraries are imported only when a file of their kind is read.
 """
@@ -43,6 +44,8 @@ MIN_LETTER_SHARE = 0.25
 """A document's text with fewer letters than this share of its characters (spaces aside) is warned about.
 English prose has about 0.8 (the lowest of the 2,225 BBC articles 0.84, release notes full of version
 numbers 0.81); 3,000 random digits and punctuation marks have none, a Markdown table of figures 0.06."""
+MIN_HTML_WORDS = 10
+"""An HTML page whose article text has fewer words than this is warned about (``_warn_little_article``)."""
 _HTML_START = re.compile(
     rb"\A(?:\s|<\?xml[^>]*\?>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
 )
@@ -68,8 +71,24 @@ def read_document(data: bytes, doc_id: str, source: str = "", warn: Warn | None 
     else:
         raw = decode_text(data, name, say, html=kind == "html")
         doc = read_html(raw, doc_id, source) if kind == "html" else parse_document(raw, doc_id, source, say)
+        if kind == "html":
+            _warn_little_article(doc.text, name, say)
     _warn_wordless(doc.text, name, say)
     return doc
+
+
+def _warn_little_article(text: str, name: str, warn: Warn) -> None:
+    """Warn when the article text found in an HTML page is under ``MIN_HTML_WORDS`` words: a page of navigation
+    only (a new user's ``<nav><a>Home</a></nav>`` page became the document "Home"), or one whose article the
+    reader could not tell from its surroundings."""
+    found = text.split()
+    if len(found) < MIN_HTML_WORDS:
+        shown = " ".join(found)
+        warn(
+            f"{name}: almost no article text found in the page ({len(found)} word{'' if len(found) == 1 else 's'}: "
+            f"{shown[:60]!r}); "
+            "it may hold navigation only: check that this is the page you meant to index"
+        )
 
 
 def _warn_wordless(text: str, name: str, warn: Warn) -> None:

@@ -79,7 +79,11 @@ def iter_corpus_files(root: Path, warn: Warn) -> Iterator[Path]:
         if path.is_symlink() and not path.resolve().is_relative_to(real_root):
             warn(f"{name}: skipped, symlink leads outside the corpus directory")
             continue
-        if not path.is_file():
+        if path.is_dir():
+            continue
+        if not path.is_file():  # what no reading of a file can be: a FIFO would block the build
+            what = "broken symlink" if path.is_symlink() else "not a regular file (a FIFO, socket or device)"
+            warn(f"{name}: skipped, {what}")
             continue
         if path.suffix.lower() not in READABLE_SUFFIXES:
             warn(f"{name}: skipped, unsupported file type {path.suffix!r} (supported: {SUPPORTED_TYPES})")

@@ -111,9 +111,13 @@ def test_nothing_outside_the_corpus_is_read(corpus: Path, tmp_path: Path, embedd
 
 
 def test_fifo_in_the_corpus_does_not_block(corpus: Path) -> None:
+    """A FIFO and a broken link are skipped with a warning naming them (a new user's FIFO went unmentioned)."""
     os.mkfifo(corpus / "pipe.txt")
-    documents, _ = read(corpus)
+    (corpus / "gone.txt").symlink_to(corpus / "missing.txt")
+    documents, warnings = read(corpus)
     assert [d.doc_id for d in documents] == ["good"]
+    assert any(w.startswith("pipe.txt: skipped, not a regular file") for w in warnings), warnings
+    assert any(w.startswith("gone.txt: skipped, broken symlink") for w in warnings), warnings
 
 
 def test_nothing_indexable_is_a_corpus_error(tmp_path: Path) -> None:

@@ -41,6 +41,21 @@ def test_html_page_gives_main_text_and_metadata() -> None:
         assert noise not in doc.text
 
 
+def test_an_html_page_of_navigation_only_is_warned_about() -> None:
+    """A new user's page of navigation only became the document "Home", without a word said."""
+    page = b"<html><body><nav><a href='/'>Home</a></nav><footer>(c) Council</footer></body></html>"
+    warnings: list[str] = []
+    doc = read_document(page, "navonly", "navonly.html", warnings.append)
+    assert doc.text.split() == ["Home"]
+    assert warnings == [
+        "navonly.html: almost no article text found in the page (1 word: 'Home'); it may hold navigation only: "
+        "check that this is the page you meant to index"
+    ]
+    warnings.clear()
+    read_document(article_html().encode(), "tidal", "tidal.html", warnings.append)
+    assert warnings == []
+
+
 def test_pdf_keeps_pages_so_offsets_name_their_page() -> None:
     doc = read_document(report_pdf(), "report", "report.pdf")
     assert doc is not None
