@@ -1,7 +1,8 @@
 """Four new users' own corpora and questions (eval/small2_corpus and small2_own.jsonl, eval/small3_corpus
 and small3_own.jsonl: eight invented articles each, 32 answerable and 18 unanswerable questions;
 eval/small4_corpus and small4_own.jsonl: eight more, 30 and 20; eval/small5_corpus and small5_own.jsonl: seven
-more, 20 and 14), written by helpers who had read none
+more, 20 and 14; eval/small6 and small7: a town council's site and a library's documentation, 79 and 22, 64
+and 20), written by helpers who had read none
 of our sets: the floors hold what the answer path gives, and the cases the trials met are tests. Real
 model, real index."""
 
@@ -26,6 +27,13 @@ QUESTIONS4 = ROOT / "eval" / "small4_own.jsonl"
 # A fourth (2026-12-01, tenth session): seven articles, 20 answerable and 14 unanswerable questions.
 CORPUS5 = ROOT / "eval" / "small5_corpus"
 QUESTIONS5 = ROOT / "eval" / "small5_own.jsonl"
+# Two more (2026-12-01, seventeenth session), not news: a town council's site (15 pages: Markdown, text, HTML
+# with tables, a PDF, a French and a Welsh page; 79 answerable, 22 unanswerable) and a database library's
+# documentation (13 pages: a changelog, tables of options and benchmarks, a security advisory; 64 and 20).
+CORPUS6 = ROOT / "eval" / "small6_corpus"
+QUESTIONS6 = ROOT / "eval" / "small6_own.jsonl"
+CORPUS7 = ROOT / "eval" / "small7_corpus"
+QUESTIONS7 = ROOT / "eval" / "small7_own.jsonl"
 
 
 def _engine(corpus: Path, tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Any:
@@ -59,6 +67,18 @@ def engine5(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> An
     return _engine(CORPUS5, tmp_path_factory, build_embedder)
 
 
+@pytest.fixture(scope="module")
+def engine6(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Any:
+    """The town council's site."""
+    return _engine(CORPUS6, tmp_path_factory, build_embedder)
+
+
+@pytest.fixture(scope="module")
+def engine7(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> Any:
+    """The database library's documentation."""
+    return _engine(CORPUS7, tmp_path_factory, build_embedder)
+
+
 @pytest.mark.parametrize(
     ("which", "questions", "floors"),
     [
@@ -71,6 +91,12 @@ def engine5(tmp_path_factory: pytest.TempPathFactory, build_embedder: Any) -> An
         # when written: 14/20 answers, 3/20 wrongly abstained, 7/14 abstained; 13/20 since its Markdown titles
         # lost their "#" (the new mayor's sentence, a near tie, lost to the former mayor's)
         ("engine5", QUESTIONS5, {"contains_answer": 13, "abstained_unanswerable": 8}),
+        # when written: 50/79 answers, 2/79 wrongly abstained, 11/22 abstained; 57, 0 and 11 after the fixes it
+        # led to (tables read under their headers, headings never quoted beside an answer, circumstances)
+        ("engine6", QUESTIONS6, {"contains_answer": 56, "abstained_unanswerable": 11}),
+        # when written: 40/64 answers, 6/64 wrongly abstained, 11/20 abstained; 44, 6 and 14 after the fixes (a
+        # release or a number naming one thing no page holds, a changelog's item under its dated heading)
+        ("engine7", QUESTIONS7, {"contains_answer": 43, "abstained_unanswerable": 13}),
     ],
 )
 def test_the_trials_question_sets(
@@ -79,10 +105,10 @@ def test_the_trials_question_sets(
     from citeqa.index.evaluation.calibration import answer_figures, read_labelled
 
     totals = answer_figures(request.getfixturevalue(which), read_labelled(questions), k=5)["totals"]
-    counts = {"engine4": (30, 20), "engine5": (20, 14)}.get(which, (32, 18))
+    counts = {"engine4": (30, 20), "engine5": (20, 14), "engine6": (79, 22), "engine7": (64, 20)}.get(which, (32, 18))
     assert (totals["answerable"], totals["unanswerable"]) == counts
     assert all(totals[name] >= floor for name, floor in floors.items()), totals
-    assert totals["abstained_answerable"] <= 3, totals
+    assert totals["abstained_answerable"] <= (6 if which == "engine7" else 3), totals
 
 
 @pytest.mark.parametrize(
