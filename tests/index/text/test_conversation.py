@@ -417,3 +417,185 @@ def test_a_topic_the_answer_uses_as_a_phrase_keeps_its_last_word() -> None:
     penetration)": "test" was read as the main verb. The answer uses "the penetration test" as a phrase."""
     turn = Turn("Which company did the penetration test?", "Kestrel Security did the penetration test in May. [1]")
     assert resolve_followup("How much did it cost?", [turn]) == "How much did it cost? (the penetration test)"
+
+
+INSTALL = Turn("How do I install Quillstone on macOS?", "Run brew install quillstone. [1]")
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "resolved"),
+    [
+        ([INSTALL], "And on Windows?", "How do I install Quillstone on Windows?"),
+        (
+            [Turn("How do I install Quillstone on Ubuntu 24.04?")],
+            "What about Windows 11?",
+            "How do I install Quillstone on Windows 11?",
+        ),
+        ([Turn("When was 2.4.0 released?")], "And 2.3.1?", "When was 2.3.1 released?"),
+        ([Turn("When was 2.4.0 released?")], "How about 2.4.0-rc.1?", "When was 2.4.0-rc.1 released?"),
+        (
+            [Turn("What is the p50 latency of the Python binding?")],
+            "And of the Go binding?",
+            "What is the p50 latency of the Go binding?",
+        ),
+        (
+            [Turn("What is the p50 latency of the Python binding?")],
+            "What about the Go binding?",
+            "What is the p50 latency of the Go binding?",
+        ),
+        (
+            [Turn("Who is the councillor for Riverside ward?")],
+            "And for Marsh End?",
+            "Who is the councillor for Marsh End?",
+        ),
+        ([Turn("How much is a resident parking permit?")], "And a visitor permit?", "How much is a visitor permit?"),
+        ([Turn("When is the library open on Mondays?")], "And on Saturdays?", "When is the library open on Saturdays?"),
+        ([Turn("Who won the league in 2022?")], "And in 2023?", "Who won the league in 2023?"),
+        ([Turn("Who won the 2022 league?")], "And 2023?", "Who won the 2023 league?"),
+        ([Turn("When was Quillstone released?")], "What about Larkspur?", "When was Larkspur released?"),
+        ([INSTALL], "And on Windows, then?", "How do I install Quillstone on Windows?"),
+        ([Turn("Who is Japan's defence minister?")], "What about China?", "Who is China's defence minister?"),
+        ([Turn("Who is Japan's defence minister?")], "And China's?", "Who is China's defence minister?"),
+        (
+            [Turn("Does Quillstone support Python 3.12?")],
+            "And Python 3.13?",
+            "Does Quillstone support Python 3.13?",
+        ),
+        # the last question was itself a follow-up: its resolved form is swapped
+        ([INSTALL, Turn("And on Windows?")], "And on Linux?", "How do I install Quillstone on Linux?"),
+        ([INSTALL, Turn("And on Windows?")], "How do I uninstall it?", "How do I uninstall Quillstone?"),
+    ],
+)
+def test_an_elliptical_follow_up_swaps_its_part_into_the_last_question(
+    history: list[Turn], question: str, resolved: str
+) -> None:
+    """Seventeenth session's trial: a docs bot's "And on Windows?" after "How do I install Quillstone on macOS?"
+    was left as it was, and retrieval saw "Windows" alone."""
+    assert resolve_followup(question, history) == resolved
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "resolved"),
+    [
+        # a question form of its own: a new question, resolved as before (its "it" leans on the last topic)
+        ([Turn("Who played in the final?")], "And who won the final?", "And who won the final?"),
+        (
+            [Turn("Who played in the final?")],
+            "And when was it played?",
+            "And when was it played? (played in the final)",
+        ),
+        # a clause, no part to swap
+        ([LIGHTHOUSE], "What about the claims that profits fell?", "What about the claims that profits fell?"),
+        ([CASE], "Which firm said that profits fell?", "Which firm said that profits fell?"),
+        # nothing corresponds: nothing invented
+        ([Turn("What was the revenue in Q3?")], "And the churn?", "And the churn?"),
+        ([Turn("Who won the league?")], "And in 2023?", "And in 2023?"),
+        ([Turn("How do I install Quillstone?")], "And on Windows?", "And on Windows?"),
+        ([LIGHTHOUSE], "And then?", "And then? (built the lighthouse)"),
+        # two names, either of which could be meant
+        ([INSTALL], "What about Windows?", "What about Windows?"),
+        ([Turn("What did Rutte say at Keio?")], "What about Trump?", "What about Trump?"),
+        # a pronoun, not a part: resolved as before
+        ([LIGHTHOUSE], "What about his fee?", "What about Tomas Brennan's fee?"),
+    ],
+)
+def test_a_follow_up_with_no_part_to_swap_is_left_as_asked(history: list[Turn], question: str, resolved: str) -> None:
+    """Seventeenth session's trial: only a short part with a counterpart in the last question is swapped; a
+    standalone question opening with "And" keeps its own question form."""
+    assert resolve_followup(question, history) == resolved
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "resolved"),
+    [
+        # "I" was a name: "How do I uninstall it? (I, Quillstone, Windows)"
+        (
+            [Turn("How do I install Quillstone on Windows 11?")],
+            "How do I uninstall it?",
+            "How do I uninstall Quillstone?",
+        ),
+        (
+            [Turn("Can I use Quillstone with Django?")],
+            "Does it support async views?",
+            "Does Quillstone support async views?",
+        ),
+        # "How long does it take?" asks about the installing, not Quillstone
+        ([INSTALL], "How long does it take?", "How long does it take? (Quillstone)"),
+        # a yes/no question's auxiliary was its topic's first word: "(Does Quillstone have an F# binding)"
+        (
+            [Turn("Does Quillstone have an F# binding?")],
+            "Which version added it?",
+            "Which version added it? (Quillstone, an F# binding)",
+        ),
+        # not "the default value of the default max_pool_size"
+        (
+            [Turn("What is the default max_pool_size?")],
+            "What is the default value of it in 2.4?",
+            "What is the default value of the max_pool_size in 2.4?",
+        ),
+        # what the asker acts on is no "its" after a phrase of its own: the giraffe's calf
+        (
+            [INSTALL],
+            "How long does a giraffe carry its calf?",
+            "How long does a giraffe carry its calf? (Quillstone)",
+        ),
+        # an expletive "it" beside one that refers
+        (
+            [Turn("What is the Pool?")],
+            "Is it safe to use it with asyncio?",
+            "Is it safe to use the Pool with asyncio?",
+        ),
+    ],
+)
+def test_a_topic_and_a_thing_leave_out_the_asker_and_the_auxiliary(
+    history: list[Turn], question: str, resolved: str
+) -> None:
+    """Seventeenth session's trial: a docs user's follow-ups leaned on "(I, Quillstone, Windows)"."""
+    assert resolve_followup(question, history) == resolved
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("How do I install Quillstone on Windows 11?", "Quillstone, Windows 11"),
+        ("Does Quillstone have an F# binding?", "Quillstone, an F# binding"),
+        ("Is Quillstone thread-safe?", "Quillstone thread-safe"),
+        ("Can I use Quillstone with Django?", "Quillstone with Django"),
+        ("Where do I'm supposed to put Quillstone?", "Quillstone"),
+    ],
+)
+def test_a_topic_has_no_asker_nor_auxiliary(question: str, topic: str) -> None:
+    """Seventeenth session's trial: "I" and "Does" opened topics."""
+    assert topic_of(question) == topic
+
+
+@pytest.mark.parametrize(
+    ("history", "question"),
+    [
+        (
+            [Turn("Who is Zoë Lindqvist?", "Zoë Lindqvist maintains Quillstone. [1]")],
+            "Is it safe to share a Pool between threads?",
+        ),
+        ([LIGHTHOUSE], "Is it true that the bridge closed?"),
+        ([LIGHTHOUSE], "Would it be possible to visit the keeper's house?"),
+        ([LIGHTHOUSE], "How long does it take to walk from the harbour to the pier?"),
+        ([LIGHTHOUSE], "Is it worth visiting the museum?"),
+        ([LIGHTHOUSE], "How long has it been since the keeper left?"),
+        ([LIGHTHOUSE], "How long will it be before the ferry runs again?"),
+        ([LIGHTHOUSE], "What do sailors call it when the fog rolls in?"),
+        ([LIGHTHOUSE], "How much did it cost Sony to make the film?"),
+    ],
+)
+def test_an_expletive_it_is_no_pronoun(history: list[Turn], question: str) -> None:
+    """Seventeenth session's trial: "Is it safe to share a Pool between threads?" after "Who is Zoë Lindqvist?"
+    leaned on "(Zoë Lindqvist)"; its "it" refers to nothing, and the question stands alone."""
+    assert not is_followup(question)
+    assert resolve_followup(question, history) == question
+
+
+@pytest.mark.parametrize(
+    "question", ["Is it safe?", "Is it true?", "Why is it slow to start?", "Is it easy to install?"]
+)
+def test_an_it_with_no_clause_of_its_own_still_refers(question: str) -> None:
+    """Seventeenth session's trial: "it" before an adjective alone, or a verb without its object, is the thing."""
+    assert is_followup(question)
