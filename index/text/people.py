@@ -54,10 +54,21 @@ _ASKS = re.compile(
 )
 
 
+# "Who should I email about a vulnerability?", "Who do we contact ...?": a way to reach someone, an address, a
+# desk or a team as well as a person
+_ASKS_CONTACT = re.compile(
+    r"^\s*who\s+(?:should|do|can|could|must|would|shall)\s+(?:i|we|you|they)\s+(?:email|e-mail|mail|contact|call|"
+    r"phone|ring|text|message|write\s+to|speak\s+to|talk\s+to|ask|report\s+(?:\w+\s+)?to|send\s+(?:\w+\s+){1,3}to|"
+    r"complain\s+to|turn\s+to|go\s+to)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_for_person(question: str) -> bool:
     """Whether ``question`` asks for a person: "who ...", "which (British) writer ...", "what is the
-    name of the woman ..."."""
-    return bool(_ASKS.search(question))
+    name of the woman ..."; not a who-question asking whom to reach ("Who should I email about ...?"),
+    which an address or a team answers as well."""
+    return bool(_ASKS.search(question)) and not _ASKS_CONTACT.match(question)
 
 
 # Who-questions an organisation answers as well as a person: "Who sponsored the summit?" ("The summit's main

@@ -37,6 +37,10 @@ ARTICLE = (
         ("When was the trust founded?", False),
         ("Which council welcomed the decision?", False),
         ("How many visitors came?", False),
+        # whom to reach: an address or a desk answers (seventeenth session's trial: "does not name the person")
+        ("Who should I email about a vulnerability I found?", False),
+        ("Who do we contact to report a missed bin?", False),
+        ("Who should the report be sent to?", True),
     ],
 )
 def test_questions_asking_for_a_person_are_told_apart(question: str, asks: bool) -> None:
