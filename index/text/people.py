@@ -79,7 +79,10 @@ _FIRM_OR_PERSON = re.compile(
     r"(?:is|was|are|were)\s+(?:the\s+)?(?:\w+\s+)?(?:sponsors?|owners?|buyers?|bidders?|backers?|funders?|"
     r"manufacturers?|makers?|publishers?|lenders?|insurers?|investors?)\b"
     r"|(?:sponsor(?:s|ed)?|own(?:s|ed)(?!\s+up)|bought|buys|acquired|acquires|purchased|funds|funded|bankrolled|"
-    r"manufactures|manufactured|publishes|published|insures|insured)\b)",
+    r"manufactures|manufactured|publishes|published|insures|insured)\b"
+    # "Who won the contract for the play area?": a firm wins a contract, a tender or a franchise
+    r"|(?:won|wins|was\s+awarded|got)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:contract|tender|bid|franchise|"
+    r"licen[cs]e|concession)s?\b)",
     re.IGNORECASE,
 )
 

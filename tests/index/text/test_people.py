@@ -59,6 +59,8 @@ def test_questions_asking_for_a_person_are_told_apart(question: str, asks: bool)
         ("Who runs Café Brisa?", False),
         ("Who supplied the cross for the opening goal?", False),
         ("Who won the award?", False),
+        ("Who won the contract for the Holloway Park play area?", True),  # a firm wins a contract
+        ("Who was awarded the bus franchise?", True),
     ],
 )
 def test_who_questions_a_firm_answers_as_well_as_a_person(question: str, either: bool) -> None:
