@@ -793,17 +793,23 @@ class Extractor:
 
     def _cite(self, number: int, doc_id: str, start: int, end: int, score: float) -> Citation:
         """Citation ``number`` of ``doc_id``'s text from ``start`` to ``end``: within ``_window``'s bounds, and
-        without the marks of a Markdown heading ("# Lindqvist promoted" quotes "Lindqvist promoted")."""
+        without the marks of a Markdown heading ("# Lindqvist promoted" quotes "Lindqvist promoted") or the
+        fence opening a code block ("```powershell" before "winget install Quillstone")."""
         doc = self.documents[doc_id]
         start, end = _window(doc.text, start, end)
         at_line_start = start == 0 or doc.text[start - 1] == "\n"
-        heading = _HEADING_MARKS.match(doc.text, start, end) if at_line_start else None
-        if heading is not None and heading.end() < end:
-            start = heading.end()
+        marks = (
+            (_HEADING_MARKS.match(doc.text, start, end) or _FENCE.match(doc.text, start, end))
+            if at_line_start
+            else None
+        )
+        if marks is not None and marks.end() < end and doc.text[marks.end() : end].strip():
+            start = marks.end()
         return Citation(number, doc.doc_id, doc.title, doc.url, doc.text[start:end], start, end, round(score, 4))
 
 
 _HEADING_MARKS = re.compile(r"#{1,6}[ \t]+")
+_FENCE = re.compile(r"(?:```|~~~)[\w+#.-]*[ \t]*\n")  # a Markdown code block's opening fence and its language
 # a question asking which release or when ("Which version fixed ...?", "In which release was ...?", "When is ...?")
 _ASKS_RELEASE = re.compile(
     r"\s*(?:(?:in\s+)?(?:which|what)\s+(?:version|release|quarter|year|month)s?\b|when\b)", re.IGNORECASE

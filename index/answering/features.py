@@ -321,6 +321,7 @@ _NOT_A_HEADING = re.compile(r"^(?:[|*•–-]|\d+[.)]\s)")
 _A_FACT = re.compile(r"\d|\sv\s|\s[-–—]\s|[,:|]")
 
 
+_FENCE_ALONE = re.compile(r"(?:```|~~~)[\w+#.-]*")
 _NO_ROW = (tables.Role.HEADER, tables.Role.SEPARATOR)  # a table's lines that hold no fact of their own
 
 
@@ -337,9 +338,14 @@ HEADING = "heading"  # marks a candidate that is a heading line (``heading_line`
 
 
 def heads_text(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` says nothing of its own: a heading line (``heading_line``), or a table's header
-    or separator row."""
-    return heading_line(text, start, end) or tables.role(text, start, end) in _NO_ROW
+    """Whether ``text[start:end]`` says nothing of its own: a heading line (``heading_line``), a table's header
+    or separator row, or a code block's fence alone ("```")."""
+    return heading_line(text, start, end) or tables.role(text, start, end) in _NO_ROW or is_fence(text[start:end])
+
+
+def is_fence(sentence: str) -> bool:
+    """Whether ``sentence`` is a Markdown code fence alone ("```", "```powershell"): nothing to quote."""
+    return _FENCE_ALONE.fullmatch(sentence.strip()) is not None
 
 
 def heading_line(text: str, start: int, end: int) -> bool:
@@ -439,7 +445,11 @@ def candidate_features(
             person = float(bool(new_people(read, q.text, context))) if q.asks_person else 0.0
             features["person"] = person
             features["person_missing"] = 1.0 - person if q.asks_person else 0.0
-            if ((i > 0 or not lead) and heading_line(doc.text, start, end)) or in_table in _NO_ROW:
+            if (
+                ((i > 0 or not lead) and heading_line(doc.text, start, end))
+                or in_table in _NO_ROW
+                or is_fence(sentence)
+            ):
                 features[HEADING] = 1.0  # its similarity counts for its neighbours' gaps; it is never an answer
             out.append(Candidate(doc.doc_id, start, end, i, features))
     if q.kind in NUMBER_KINDS:

@@ -28,3 +28,31 @@ def test_a_heading_is_quoted_without_its_marks(start: int, end: int, quote: str)
     citation = Extractor._cite(extractor, 1, doc.doc_id, start, end, 0.5)  # type: ignore[arg-type]
     assert citation.quote == quote
     assert TEXT[citation.start : citation.end] == citation.quote
+
+
+CODE = "Install it with winget:\n```powershell\nwinget install Quillstone.Quillstone\n```\nDone."
+
+
+@pytest.mark.parametrize(
+    ("line", "quote"),
+    [
+        ("```powershell\nwinget install Quillstone.Quillstone", "winget install Quillstone.Quillstone"),
+        ("Install it with winget:", "Install it with winget:"),
+    ],
+)
+def test_a_code_block_is_quoted_without_its_fence(line: str, quote: str) -> None:
+    """Seventeenth session's trial: "```powershell dotnet add package ..." was quoted fence and all."""
+    doc = Document("install", "Install", CODE)
+    extractor = SimpleNamespace(documents={doc.doc_id: doc})
+    start = CODE.index(line)
+    citation = Extractor._cite(extractor, 1, doc.doc_id, start, start + len(line), 0.5)  # type: ignore[arg-type]
+    assert citation.quote == quote
+    assert CODE[citation.start : citation.end] == citation.quote
+
+
+def test_a_fence_alone_is_never_an_answer() -> None:
+    from citeqa.index.answering.features import heads_text
+
+    start = CODE.index("```\nDone")
+    assert heads_text(CODE, start, start + 3)
+    assert not heads_text(CODE, 0, len("Install it with winget:"))
