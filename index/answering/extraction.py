@@ -99,7 +99,9 @@ QUOTE_REACH = 3  # sentences after one that opens a quotation searched for the o
 # A sentence that names its subject by what came before: a personal pronoun, or "this"/"these"/"those"
 # standing alone ("This means ..."), not as a determiner ("This year's artistic director, Caspian Thrule, ...").
 _REFERS_BACK = re.compile(
-    r"^[\"“]?(?:he|she|it|they|his|her|its|their|there|such|(?:this|these|those) (?:is|was|are|were|has|have|"
+    # not an existential "there" ("There are two funding rounds each year.")
+    r"^[\"“]?(?:he|she|it|they|his|her|its|their|there(?! (?:is|are|was|were|will|have|has|had)\b)|such|"
+    r"(?:this|these|those) (?:is|was|are|were|has|have|"
     r"had|will|would|could|can|may|might|must|should|means|meant|comes|came|follows|followed|includes|included|"
     r"led|leads|made|makes|marks|marked)|the (?:company|firm|group|club|player|band|singer|star|actor|film|bank|"
     r"government|minister|chancellor|party|team|side|firm's|company's|move|deal|report|study|survey|plan|bill|"
