@@ -5,6 +5,8 @@ question's circumstances that no page uses ("the lorry") do not decide an absten
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from citeqa.index.answering.abstention import load_abstain_model
 from citeqa.index.answering.extraction import Answer, Extractor
 from citeqa.index.domain import Document
@@ -146,3 +148,23 @@ def test_a_release_heading_is_quoted_with_what_it_heads() -> None:
         "## 2.4.0-rc.2 (released 2025-05-12)",
         "- Fixed a reconnect loop.",
     ]
+
+
+def test_an_existential_there_does_not_lean_on_the_sentence_before() -> None:
+    """ "There are two funding rounds" brought the sentence before it into the answer; "There he met ..." leans."""
+    doc = Document(
+        "rounds",
+        "Grants",
+        "The council gives grants to local clubs. There are two funding rounds each year. There he met the mayor.",
+    )
+    documents = {doc.doc_id: doc}
+    extractor = Extractor(build_lexical([doc.text]), documents, stored_sentences(documents))
+    question = "How many funding rounds are there?"
+    prepared = extractor.prepare_many([question], [[passage(doc)]], encode([question]))[0]
+    by_text = {doc.text[c.start : c.end]: c for c in prepared.candidates}
+    for sentence, first in [
+        ("There are two funding rounds each year.", "There are two funding rounds each year."),
+        ("There he met the mayor.", "There are two funding rounds each year."),
+    ]:
+        best = replace(by_text[sentence], features={**by_text[sentence].features, "pronoun": 1.0})
+        assert doc.text[slice(*extractor.choose(prepared.question, best)[0])] == first
