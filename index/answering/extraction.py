@@ -822,8 +822,11 @@ _DATING = re.compile(r"\b\d+\.\d+(?:\.\d+)*\b|\b(?:1[89]|20)\d\d\b|\bQ[1-4]\b|\b
 MAX_LIST_ITEMS = 40  # the most items a list's heading is looked for over
 # a term naming one thing by its number, which another number does not answer for: a release ("2.5.0",
 # "3.0.0-rc.1"), a long or zero-led number ("99999" of "CVE-2025-99999", "0199" of "24/0199/FUL"), letters
-# with digits ("rc3", "a380"); not a year, a count or an amount ("2019", "12", "3.5", "1,200")
-_IDENTIFIER = re.compile(r"\d+(?:\.\d+){2,}(?:-\S+)?|0\d+|\d{5,}|(?=\S*\d)(?=\S*[^\W\d_])[\w.-]{3,}")
+# with digits ("rc3", "a380"), a name written with underscores ("quill_pool_lifetime_ms"); not a year, a count or
+# an amount ("2019", "12", "3.5", "1,200")
+_IDENTIFIER = re.compile(
+    r"\d+(?:\.\d+){2,}(?:-\S+)?|0\d+|\d{5,}|(?=\S*\d)(?=\S*[^\W\d_])[\w.-]{3,}|[^\W\d_]\w*(?:_[^\W_]+)+"
+)
 # a glossary's entry: a term in capitals, then a dash or a colon ("SOC - Security operations centre")
 _ENTRY = re.compile(r"\s*[A-Z][A-Z0-9&]{1,9}\s*[-–—:]\s")
 

@@ -12,7 +12,9 @@ Terms with symbols are terms: "C", "C++" and "C#" are three terms, as are "F#", 
 "h5n1"), and so is a number glued to letters ("4G", "3D", "4g"), except a unit or suffix, which
 stays apart ("1990s", "£10m", "2nd" give "1990" "s", "10" "m", "2" "nd", as a question asking
 "10 million" expects). A version number is one term without its "v": "v2.3.1" and "2.3.1" are "2.3.1", and
-"2.4.0-rc.2" is one term, not "2.4.0" (another release) then "rc" and "2".
+"2.4.0-rc.2" is one term, not "2.4.0" (another release) then "rc" and "2". An identifier with underscores
+is a term as well as its words: "max_pool_size" gives "max", "pool", "size" and "max_pool_size", so that it
+is told apart from "min_pool_size" and still found by "max pool size".
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ import Stemmer
 # Invisible format characters that split words without being seen: soft hyphen, zero-width
 # space/non-joiner/joiner, word joiner, byte-order mark.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_KEEP = re.compile(r"[+#&.\d]")  # terms the stemmer must not touch
+_KEEP = re.compile(r"[+#&._\d]")  # terms the stemmer must not touch
+# an identifier written with underscores: "max_pool_size", "QUILL_TIMEOUT_MS" (told apart from "min_pool_size")
+_IDENTIFIER = re.compile(r"(?<![\w])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w])")
 _LETTERS = r"[^\W\d_]"
 # Capital letters of the Latin script, accented ones too, for patterns of names ("Émilie", "Ó Súilleabháin",
 # "Åsa"): a character class body, as in f"[{UPPER}]".
@@ -157,6 +161,8 @@ def words(text: str) -> list[str]:
             out.append(bare.casefold())
         else:
             out.extend(_fold(m.group(0)) for m in _TOKEN.finditer(piece))
+            if "_" in piece:  # an identifier is a term as well as its words: "max_pool_size", then "max" ...
+                out.extend(_fold(m.group(0)) for m in _IDENTIFIER.finditer(piece))
     return out
 
 
