@@ -168,3 +168,20 @@ def test_an_existential_there_does_not_lean_on_the_sentence_before() -> None:
     ]:
         best = replace(by_text[sentence], features={**by_text[sentence].features, "pronoun": 1.0})
         assert doc.text[slice(*extractor.choose(prepared.question, best)[0])] == first
+
+
+OPTIONS = Document(
+    "configuration",
+    "Configuration",
+    "Configuration\n\nThe pool keeps `min_pool_size` connections open; the default is 2.\n\n"
+    "The pool opens at most `max_pool_size` connections; the default is 16.",
+)
+
+
+def test_a_name_with_underscores_is_told_from_its_neighbour() -> None:
+    """ "What is the default of min_pool_size?" got the max_pool_size sentence: the words min, pool, size all but
+    matched it."""
+    answer = _ask(OPTIONS, "What is the default of min_pool_size?")
+    assert answer.answerable and "min_pool_size" in answer.citations[0].quote, answer
+    unknown = _ask(OPTIONS, "What is the default of QUILL_POOL_LIFETIME_MS?")
+    assert not unknown.answerable and unknown.abstention is not None and unknown.abstention.code == "not_in_corpus"
