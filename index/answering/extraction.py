@@ -194,15 +194,20 @@ class Answer:
 VERDICT_REACH = 5  # candidates of the best one's article searched for the sentence saying what a verdict was
 
 
+CONTACTS = ("email", "phone")  # measures naming a way to reach someone (``asked_first``)
+CONTACT_REACH = 5  # the ranked sentences searched for the email address or phone number asked for
+
+
 def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[str, Document]) -> list[Candidate]:
     """``ranked`` with the sentence holding what is asked first, when a pattern can tell it and the ranker
-    put another sentence first: for a definition question, the best sentence spelling out the acronym
-    ("... heart failure with preserved ejection fraction (HFpEF) ...", "HFpEF stands for ...": ``type``
-    1); for "What verdict did the jury reach?", the best of the first ``VERDICT_REACH`` sentences of the
-    best one's article saying what it was ("found Sam Hollis guilty") when the best does not ("The verdict
-    came after four hours of deliberation"). Otherwise ``ranked`` unchanged. (Doing the same for a measure
-    asked for, "What was Gardener's winning time?", answered 3 more questions of every development set and 13
-    more near misses with another entity's figure: not done.)"""
+        put another sentence first: for a definition question, the best sentence spelling out the acronym
+        ("... heart failure with preserved ejection fraction (HFpEF) ...", "HFpEF stands for ...": ``type``
+        1); for "What verdict did the jury reach?", the best of the first ``VERDICT_REACH`` sentences of the
+        best one's article saying what it was ("found Sam Hollis guilty") when the best does not ("The verdict
+        came after four hours of deliberation"). Otherwise ``ranked`` unchanged. (Doing the same for a measure
+        asked for, "What was Gardener's winning time?", answered 3 more questions of every development set and 13
+        more near misses with another entity's figure: not done.) For an email address or a phone number asked for,
+    the best of the first ``CONTACT_REACH`` that gives one: a way to reach someone is told by its shape."""
     if not ranked:
         return ranked
     first: Candidate | None = None
@@ -216,6 +221,12 @@ def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[st
         if not says(ranked[0]):
             same = [c for c in ranked if c.doc_id == ranked[0].doc_id][:VERDICT_REACH]
             first = next((c for c in same if says(c)), None)
+    elif (contact := asked_measure(q.text)) in CONTACTS:
+        # "What is Declan O'Neill's email address?": of the first ``CONTACT_REACH``, the best giving one
+        def gives(c: Candidate) -> bool:
+            return gives_measure(contact, documents[c.doc_id].text[c.start : c.end], q.text)
+
+        first = next((c for c in ranked[:CONTACT_REACH] if gives(c)), None)
     if first is None or first is ranked[0]:
         return ranked
     return [first, *(c for c in ranked if c is not first)]

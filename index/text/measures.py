@@ -6,7 +6,8 @@ a half": the answer to a weight holds a weight ("210g", "1.2 kilograms"). The sa
 tall / deep / wide" (a length), "how long" (a length or a duration), "how many years" (a duration),
 "within what timeframe" (a duration or a date), "how old" (an age), "how many people" (a count: a
 number that is not a sum of money, a share, a year, a date, a time of day, a score or an age) and
-"how much does it cost" (a sum with its currency, or "free"). Surface patterns of English prose,
+"how much does it cost" (a sum with its currency, or "free"); "What is X's email address / phone number?" (an
+address, a number to call). Surface patterns of English prose,
 never a list of answers; checked by tests/index/text/test_measures.py and, through the answer step,
 tests/index/answering/test_near_misses.py.
 
@@ -28,6 +29,8 @@ MEASURE_NAMES = {
     "when_by": "time or date",
     "age": "age",
     "count": "number",
+    "email": "email address",
+    "phone": "phone number",
     "money": "sum of money",
     "race_time": "time",
 }
@@ -90,6 +93,20 @@ _ASKS = (
         ),
     ),
     ("count", re.compile(r"^\s*how many\b", re.I)),
+    # a way to reach someone: "What is Declan O'Neill's email address?", "Email address for parking permits?",
+    # "What is the council's main phone number?"
+    (
+        "email",
+        re.compile(
+            r"\be-?mail\s+address(?:es)?\b|^\s*(?:what|which)(?:['’]s|\s+is|\s+was|\s+are)?\s+"
+            r"(?:the\s+|[\w'’. -]+?['’]s?\s+)?e-?mail(?:\s+(?:of|for|to)\b|\s*\??\s*$)",
+            re.I,
+        ),
+    ),
+    (
+        "phone",
+        re.compile(r"\b(?:(?:tele)?phone|contact|helpline|fax)\s+numbers?\b|\bnumber\s+to\s+(?:call|ring)\b", re.I),
+    ),
     (
         "money",
         re.compile(
@@ -145,6 +162,11 @@ _MAGNITUDE = r"(?:m|bn|k|million|billion|trillion)"
 CODED_SUM = (
     r"\b" + CURRENCY_CODES + r"\s?\d[\d,.]*(?:\s?" + _MAGNITUDE + r")?\b"
     r"|\b\d[\d,.]*\s?(?:" + _MAGNITUDE + r"\s?)?" + CURRENCY_CODES + r"\b"
+)
+_GIVES["email"] = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# "01632 960 400", "+44 (0)1632 960400", "(555) 123-4567"; not "2019-2020"
+_GIVES["phone"] = re.compile(
+    r"(?<![\w/])(?:\+\d{1,3}[ -]?)?(?:\(0\)\s?)?\(?\d{2,5}\)?[ -]?\d{3,4}[ -]?\d{3,4}(?![\w/])"
 )
 _GIVES["money"] = re.compile(
     CODED_SUM

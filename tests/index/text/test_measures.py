@@ -50,6 +50,15 @@ from citeqa.index.text.measures import MEASURE_NAMES, asked_measure, gives_measu
         ("What percentage of staff voted?", None),
         ("When did the ferry sink?", None),
         ("Who weighed in on the debate?", None),
+        # a way to reach someone (seventeenth session's trial: a council's contact pages)
+        ("What is Declan O'Neill's email address?", "email"),
+        ("Email address for parking permits?", "email"),
+        ("What is the email of the press office?", "email"),
+        ("What emails did the minister send?", None),
+        ("Who should I email about a vulnerability?", None),
+        ("What is the council's main phone number?", "phone"),
+        ("How much is a phone bill?", None),  # no sum asked by its verb
+        ("Did he phone her?", None),
     ],
 )
 def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> None:
@@ -125,6 +134,11 @@ def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> Non
         # the kind of day counted between the number and the unit
         ("time", "Full-time employees receive 28 working days of paid annual leave.", True),
         ("time", "Refunds are paid within 10 business days.", True),
+        ("email", "Write to d.oneill@marshferry-tc.gov.uk with your ward.", True),
+        ("email", "Email the parking team.", False),
+        ("phone", "Call 01632 960 400 on weekdays.", True),
+        ("phone", "Call +44 (0)1632 960400.", True),
+        ("phone", "Visitors rose from 2019-2020 by 1,200,000.", False),  # years and a count are no number to call
     ],
 )
 def test_whether_a_sentence_gives_the_measure(kind: str, sentence: str, gives: bool) -> None:
@@ -161,7 +175,7 @@ def test_a_number_with_a_fraction_is_a_count_only_of_a_rate_or_with_a_magnitude(
 
 def test_every_kind_has_a_readable_name() -> None:
     questions = ("How heavy?", "How tall?", "How long?", "How many days?", "How soon?", "How old?")
-    questions += ("How many?", "How much money?", "What was her winning time?")
+    questions += ("How many?", "How much money?", "What was her winning time?", "Email address?", "Phone number?")
     kinds = {asked_measure(q) for q in questions}
     assert kinds == set(MEASURE_NAMES)
     with pytest.raises(KeyError):
