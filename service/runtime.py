@@ -58,7 +58,7 @@ class Runtime:
             warn_older_tokeniser(self.current)
         except CiteqaError as exc:
             self.error = exc.message
-            log.error("index not loaded: %s", exc.message)
+            log.error("not ready, nothing served: %s", exc.message)  # the index or the answer model
 
     def reload(self) -> dict[str, object]:
         """Load and verify the published index off the request path, then swap it in.

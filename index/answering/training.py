@@ -181,8 +181,20 @@ def cross_validate(
     return sorted(rows, key=lambda r: order[r["id"]])
 
 
+def served_rows(extractor: Extractor, examples: Sequence[Example], model: AbstainModel) -> list[dict[str, Any]]:
+    """``cross_validate``'s rows for ``model`` as it is, fitted on none of ``examples`` (fold -1): the figures a
+    refit's out-of-fold ones are to be weighed against."""
+    return [_measure(extractor, e, model, -1, None) for e in examples]
+
+
+def totals_utility(totals: dict[str, int]) -> int:
+    """``utility`` of ``summarise``'s totals: answers holding an acceptable answer, plus unanswerable questions
+    abstained on, less twice the answerable ones abstained on."""
+    return totals["contains_answer"] + totals["abstained_unanswerable"] - 2 * totals["wrongly_abstained"]
+
+
 def _measure(
-    extractor: Extractor, e: Example, model: AbstainModel, fold: int, params: TrainingParams
+    extractor: Extractor, e: Example, model: AbstainModel, fold: int, params: TrainingParams | None
 ) -> dict[str, Any]:
     answer = extractor.finish(e.prepared, model, 5)
     ranked = model.ranker.rank(e.prepared.candidates) if model.ranker else []
@@ -190,7 +202,7 @@ def _measure(
     return {
         "id": e.question.id,
         "fold": fold,
-        "params": vars(params),
+        "params": vars(params) if params is not None else None,
         "answerable": e.question.answerable,
         "abstained": not answer.answerable,
         "contains": answer.answerable and holds_answer(answer.answer, e.question.answers),

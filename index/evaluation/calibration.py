@@ -22,7 +22,9 @@ from citeqa.index.answering.training import (
     fit_answer_model,
     make_examples,
     select_params,
+    served_rows,
     summarise,
+    totals_utility,
 )
 from citeqa.index.answering.training import question_signals as question_signals_for
 from citeqa.index.domain import Document
@@ -145,10 +147,16 @@ class Calibration:
     by_article: bool = True
     threshold_before: float = 0.5
     max_wrong_abstain: float = TrainingParams.max_wrong_abstain
+    current: dict[str, int] | None = None
 
     @property
     def improved(self) -> bool:
-        """Whether the new model answers more of the questions right (abstained or not) than the prior."""
+        """Whether the new model does better than the prior: out of fold when measured (``cross_validation``
+        against the prior's ``current`` figures on the same questions, by ``training.totals_utility``; out of
+        sample for the prior too unless it was fitted on them), else by abstention accuracy on the questions it
+        was fitted on (flattering)."""
+        if self.cross_validation is not None and self.current is not None:
+            return totals_utility(self.cross_validation) > totals_utility(self.current)
         return self.accuracy_after > self.accuracy_before
 
 
@@ -184,12 +192,14 @@ def calibrate(
         raise QuestionSetError("--select and --folds refit the model: leave out --threshold-only")
     if folds == 1 or folds < 0:
         raise QuestionSetError(f"--folds must be 2 or more (or 0 for none), not {folds}")
+    _check_distinct(questions)
     questions = with_articles(questions, engine.data.documents)
     if folds:
         _check_folds(folds, questions)
     examples = prepare_questions(engine, questions)
     ranker = prior.ranker or engine.extractor.ranker
     before = served_accuracy(engine, examples, prior)
+    current = summarise(served_rows(engine.extractor, examples, prior))["all"] if folds else None
     note = f"calibrated on {len(questions)} questions ({sum(labels)} answerable)"
     params: TrainingParams | None = None
     measured: dict[str, int] | None = None
@@ -232,7 +242,28 @@ def calibrate(
         by_article,
         prior.threshold,
         cap,
+        current,
     )
+
+
+def _check_distinct(questions: Sequence[Question]) -> None:
+    """Refuse a question given twice (the same id, or the same words, as when two files overlap): cross-validation
+    would score questions it was fitted on, and the threshold would lean on the copies."""
+    seen: dict[str, str] = {}
+    ids: set[str] = set()
+    for q in questions:
+        if q.id in ids:
+            raise QuestionSetError(
+                f"question id {q.id!r} appears twice among the files: ids must be unique across them"
+            )
+        ids.add(q.id)
+        words = " ".join(q.question.casefold().split())
+        if words in seen:
+            raise QuestionSetError(
+                f"question {q.id!r} repeats question {seen[words]!r} ({q.question!r}): remove the copy, or "
+                "cross-validation scores questions it was fitted on"
+            )
+        seen[words] = q.id
 
 
 def _check_folds(folds: int, questions: Sequence[Question]) -> None:

@@ -1,15 +1,16 @@
 """Evaluation reports: report.json, questions.csv, summary.md and PNG charts, written atomically.
 
 Everything is written into a staging directory next to the destination, which then replaces
-the destination with ``os.replace``: a failed run never leaves a half-written report.
+the destination with ``os.replace``: a failed run never leaves a half-written report. The destination
+must be new, empty or an earlier report (``check_destination``): nothing else is ever replaced.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import secrets
 import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,8 @@ QUESTIONS_FILE = "questions.csv"
 SUMMARY_FILE = "summary.md"
 RECALL_CHART = "recall_at_k.png"
 LATENCY_CHART = "latency.png"
+REPORT_FILES = frozenset({REPORT_FILE, QUESTIONS_FILE, SUMMARY_FILE, RECALL_CHART, LATENCY_CHART})
+"""Every file ``write_report`` writes: a directory holding nothing else (report.json among them) is a report."""
 CSV_COLUMNS = (
     "id",
     "question",
@@ -58,6 +61,8 @@ def report_data(result: EvalResult, source: str, settings: dict[str, Any], by: s
         "curves": {f"recall@1..{result.k}": {n: [_round(v) for v in c] for n, c in result.curves.items()}},
         "failed": [r.question.id for r in result.rows if r.failed],
         "unknown_doc_ids": {"ids": list(result.unknown.ids), "questions": result.unknown.questions},
+        "evidence_not_found": list(result.evidence_not_found),
+        "without_answers": list(result.without_answers),
     }
 
 
@@ -66,32 +71,81 @@ def write_report(
 ) -> dict[str, Any]:
     """Write the whole report to ``out`` (replacing an older one) and return the report.json data.
 
-    Raises ``StorageError`` when ``out``'s directory cannot be made or written."""
+    Raises ``InvalidInput`` when ``out`` is neither new, nor empty, nor an earlier report
+    (``check_destination``), ``StorageError`` when its directory cannot be made or written."""
     data = report_data(result, source, settings, by)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    except OSError as exc:
-        why = exc.strerror or exc
-        raise StorageError(f"cannot write the report to {out} ({why}): choose a writable --out") from None
+    final = check_destination(out)
+    staging = _staging_dir(final, out)
     try:
         (staging / REPORT_FILE).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         _write_questions(result.rows, staging / QUESTIONS_FILE, frozenset(result.unknown.ids), by)
         (staging / SUMMARY_FILE).write_text(summary_markdown(result, data), encoding="utf-8")
         _write_charts(result, staging)
-        _replace_dir(staging, out)
+        check_destination(out)  # again: something may have been put there during the run
+        replace_dir(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return data
 
 
-def _replace_dir(staging: Path, out: Path) -> None:
-    if out.exists() and not out.is_dir():
+def check_destination(out: Path) -> Path:
+    """``out`` made absolute (``.``, ``..`` and links resolved), when a report may be written there: it does
+    not exist, or is an empty directory, or an earlier report (``is_report``). Anything else raises
+    ``InvalidInput`` naming what it holds, and so does a directory holding the working directory; a report
+    never replaces anything else. For example ``--out notes`` where notes/ holds notes.txt raises
+    "--out notes holds other files (notes.txt): give a new or empty directory, or an earlier report's"."""
+    final = out.resolve()
+    if final.exists() and not final.is_dir():
         raise InvalidInput(f"{out} exists and is not a directory: choose another --out")
-    replace_dir(staging, out)
+    try:
+        held = sorted(p.name for p in final.iterdir()) if final.is_dir() else []
+    except OSError as exc:
+        raise StorageError(f"cannot read --out {out} ({exc.strerror or exc}): choose a readable --out") from None
+    if held and not is_report(final, held):
+        other = [name for name in held if name not in REPORT_FILES]
+        what = f"holds other files ({_some(other)})" if other else f"holds a {REPORT_FILE} not written by citeqa eval"
+        raise InvalidInput(f"--out {out} {what}: give a new or empty directory, or an earlier report's")
+    if final == Path.cwd().resolve() or final in Path.cwd().resolve().parents:
+        raise InvalidInput(f"--out {out} is the working directory or holds it: give a new or empty directory")
+    return final
 
 
+def is_report(directory: Path, names: Sequence[str]) -> bool:
+    """Whether ``directory``, holding the files ``names``, is a report ``write_report`` wrote: nothing but
+    ``REPORT_FILES``, and a report.json holding citeqa's version and figures."""
+    if not set(names) <= REPORT_FILES or REPORT_FILE not in names:
+        return False
+    try:
+        data = json.loads((directory / REPORT_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and "citeqa_version" in data and isinstance(data.get("figures"), dict)
+
+
+def _some(names: Sequence[str], shown: int = 3) -> str:
+    """Up to ``shown`` names and how many more: ``_some(["a", "b", "c", "d", "e"])`` is "a, b, c and 2 more"."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def _staging_dir(final: Path, out: Path) -> Path:
+    """A new directory beside ``final``, made as ``mkdir`` makes one (the umask decides its mode)."""
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            staging = final.with_name(f".{final.name}.staging-{secrets.token_hex(4)}")
+            try:
+                staging.mkdir()
+                return staging
+            except FileExistsError:
+                continue
+    except OSError as exc:
+        why = exc.strerror or exc
+        raise StorageError(f"cannot write the report to {out} ({why}): choose a writable --out") from None
+
+
+NO_ANSWERS_VERDICT = "answered (no answers to check)"
 VERDICTS = {
     "correct": "answered, with an acceptable answer (and its document retrieved, when one is named)",
     "wrong answer": "answered, but the answer holds none of the acceptable answers",
@@ -100,6 +154,7 @@ VERDICTS = {
     "abstained": "unanswerable, and abstained",
     "should have abstained": "unanswerable, but answered",
     "wrongly abstained": "answerable, but abstained",
+    NO_ANSWERS_VERDICT: "answerable and answered, but the question has no answers to check the answer against",
     "retrieved": "retrieval only: the named document is among the top k",
     "missed": "retrieval only: the named document is not among the top k",
 }
@@ -120,7 +175,7 @@ def _verdict(row: Scored, unknown: frozenset[str] = frozenset()) -> str:
         return "wrong answer"
     if row.failed:
         return "document not in index" if row.relevant and set(row.relevant) <= unknown else "document missed"
-    return "correct"
+    return NO_ANSWERS_VERDICT if row.without_answers else "correct"
 
 
 def verdicts_by(result: EvalResult, by: str) -> dict[str, dict[str, int]]:
@@ -193,14 +248,29 @@ def summary_markdown(result: EvalResult, data: dict[str, Any]) -> str:
         "| figure | value |",
         "|---|---|",
     ]
+    model = answer_model_line(data["settings"].get("answer_model"))
+    if model:
+        lines[4:4] = [model, ""]
     lines += [f"| {name} | {format_figure(v)} |" for name, v in data["figures"].items()]
     if result.unknown.ids:
-        shown = ", ".join(f"`{d}`" for d in result.unknown.ids[:20])
-        more = f" and {len(result.unknown.ids) - 20} more" if len(result.unknown.ids) > 20 else ""
         lines += [
             "",
             f"**Warning:** {result.unknown.questions} question(s) name documents the index does not hold "
-            f"({shown}{more}); the document figures count them as misses.",
+            f"({_listed(result.unknown.ids)}); the document figures count them as misses.",
+        ]
+    if result.evidence_not_found:
+        lines += [
+            "",
+            f"**Warning:** {len(result.evidence_not_found)} question(s) have evidence found in none of their "
+            f"documents ({_listed(result.evidence_not_found)}); no evidence figure nor answer.evidence_support "
+            "counts them.",
+        ]
+    if result.without_answers:
+        lines += [
+            "",
+            f"**Warning:** {len(result.without_answers)} answerable question(s) have no answers to check "
+            f"({_listed(result.without_answers)}); their verdict is `{NO_ANSWERS_VERDICT}` when answered and "
+            "no answer figure counts them.",
         ]
     if "by" in data:
         by = data["by"]["field"]
@@ -216,11 +286,42 @@ def summary_markdown(result: EvalResult, data: dict[str, Any]) -> str:
             expected = " / ".join(r.question.answers) or ", ".join(r.relevant)
             lines.append(
                 f"| {r.question.id} | {_cell(r.question.question)} | {_verdict(r, unknown)} | {_cell(expected)} | "
-                f"{_cell(r.observation.answer[:200])} |"
+                f"{_cell(shorten(r.observation.answer, 200))} |"
             )
         if len(failed) > 200:
             lines.append(f"\n... and {len(failed) - 200} more in {QUESTIONS_FILE}.")
     return "\n".join(lines) + "\n"
+
+
+def answer_model_line(model: dict[str, Any] | None) -> str | None:
+    """summary.md's line naming the answer model a run measured (``settings.answer_model``), e.g.
+    "Answer model: shipped (sha256 3f2a0c9e1b7d), threshold 0.3464 (the model file)."; None when the
+    settings do not say (an older report, a retrieval-only run)."""
+    if not model:
+        return None
+    if model.get("file") is None:
+        server = f" of {model['server']}" if model.get("server") else ""
+        return f"Answer model{server}: not known (a server does not report which answer model it serves)."
+    threshold = f"threshold {format_figure(model.get('threshold'))} ({model.get('threshold_from', '')})"
+    return f"Answer model: {model['file']} (sha256 {model.get('sha256')}), {threshold}."
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters: cut at the last space that keeps at least half of it, and
+    "…" added. ``shorten("through the Room Booking system for students", 30)`` is "through the Room Booking…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def _listed(ids: Sequence[str], shown: int = 20) -> str:
+    """Up to ``shown`` ids in backquotes and how many more, for summary.md."""
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return ", ".join(f"`{i}`" for i in ids[:shown]) + more
 
 
 def _write_charts(result: EvalResult, directory: Path) -> None:

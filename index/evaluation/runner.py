@@ -144,6 +144,19 @@ class Scored:
             return True
         return self.metrics.get("answer.containment") == 0.0 or self.metrics.get(f"document.hit@{self.k}") == 0.0
 
+    @property
+    def evidence_not_found(self) -> bool:
+        """The question has ``evidence`` that none of its relevant documents holds (a typo, most often): it
+        counts in no evidence figure (``evidence.*``, ``answer.evidence_support``)."""
+        return self.question.evidence is not None and f"evidence.hit@{self.k}" not in self.metrics
+
+    @property
+    def without_answers(self) -> bool:
+        """An answerable question with no acceptable answers, in a run that answers: its answer cannot be
+        checked, so it counts in no answer figure and is never ``correct``."""
+        answered_run = self.observation.answerable is not None
+        return answered_run and self.question.answerable and not self.question.answers
+
 
 @dataclass(frozen=True)
 class UnknownDocuments:
@@ -164,6 +177,16 @@ class EvalResult:
     k: int
     run: dict[str, Any]
     unknown: UnknownDocuments = UnknownDocuments()
+
+    @property
+    def evidence_not_found(self) -> tuple[str, ...]:
+        """Ids of the questions whose evidence none of their documents holds (``Scored.evidence_not_found``)."""
+        return tuple(r.question.id for r in self.rows if r.evidence_not_found)
+
+    @property
+    def without_answers(self) -> tuple[str, ...]:
+        """Ids of the answerable questions with no answers to check (``Scored.without_answers``)."""
+        return tuple(r.question.id for r in self.rows if r.without_answers)
 
 
 def evaluate(
@@ -248,7 +271,8 @@ class _Scorer:
             values.update({f"document.{n}": v for n, v in m.ranking_metrics(ranking, relevant, self.k).items()})
             doc_rank = m.first_relevant_rank(ranking, relevant)
         evidence_rank = None
-        if q.evidence is not None and any(self.evidence_spans(d, q.evidence) for d in relevant):
+        evidence_found = q.evidence is not None and any(self.evidence_spans(d, q.evidence) for d in relevant)
+        if evidence_found and q.evidence is not None:  # (the second test only narrows the type)
             passage_hits = [
                 "evidence" if self._holds_evidence(p, q.evidence) else f"p{i}" for i, p in enumerate(o.passages)
             ]
@@ -256,7 +280,7 @@ class _Scorer:
             values.update({f"evidence.{n}": v for n, v in m.ranking_metrics(units, {"evidence": 1.0}, self.k).items()})
             evidence_rank = m.first_relevant_rank(units, {"evidence": 1.0})
         if not self.runner.retrieval_only:
-            values.update(self._answer_metrics(q, o))
+            values.update(self._answer_metrics(q, o, evidence_found))
         values["latency_ms"] = o.latency_ms
         return Scored(q, o, ranking, relevant, doc_rank, evidence_rank, self.k, values)
 
@@ -268,7 +292,9 @@ class _Scorer:
         text = self.text(doc_id)
         return text is not None and text[start:end] == quote
 
-    def _answer_metrics(self, q: Question, o: Observation) -> dict[str, float | None]:
+    def _answer_metrics(self, q: Question, o: Observation, evidence_found: bool) -> dict[str, float | None]:
+        """The answer figures of one question; ``answer.evidence_support`` only when its evidence was found
+        in a relevant document (as ``evidence.*``): a typo in a label is not the service's failure."""
         out: dict[str, float | None] = {}
         answered = bool(o.answerable)
         if q.answerable and q.answers:
@@ -277,7 +303,7 @@ class _Scorer:
         if o.citations:
             valid = [self._quote_matches(d, s, e, quote) for d, s, e, quote in o.citations]
             out["answer.citation_validity"] = sum(valid) / len(valid)
-        if q.answerable and q.evidence is not None:
+        if q.answerable and evidence_found and q.evidence is not None:
             out["answer.evidence_support"] = float(
                 answered
                 and any(
@@ -289,9 +315,26 @@ class _Scorer:
         return out
 
 
+ANSWER_FIGURES = ("answer.containment", "answer.token_f1", "answer.citation_validity", "answer.evidence_support")
+
+
+def figure_order(k: int) -> tuple[str, ...]:
+    """The order of the per-question figures, whatever order the questions gave them in, so that every
+    run's figures line up: ``figure_order(5)[:2]`` is ``("document.hit@5", "document.recall@5")``, then
+    the document and evidence figures and ``ANSWER_FIGURES``."""
+    ranking = tuple(m.ranking_metrics([], {"x": 1.0}, k))
+    return (
+        *(f"document.{n}" for n in ranking),
+        *(f"evidence.{n}" for n in ranking),
+        *ANSWER_FIGURES,
+    )
+
+
 def aggregate(rows: Sequence[Scored], k: int, retrieval_only: bool = False) -> dict[str, float | None]:
-    """Averages of the per-question metrics, abstention figures and latency percentiles."""
-    names = dict.fromkeys(n for r in rows for n in r.metrics if n != "latency_ms")
+    """Averages of the per-question metrics (in ``figure_order``), abstention figures and latency percentiles."""
+    present = {n for r in rows for n in r.metrics if n != "latency_ms"}
+    order = figure_order(k)
+    names = [n for n in order if n in present] + sorted(present - set(order))
     figures: dict[str, float | None] = {name: m.mean(r.metrics.get(name) for r in rows) for name in names}
     if not retrieval_only:
         ab = m.abstention_metrics([bool(r.observation.answerable) for r in rows], [r.question.answerable for r in rows])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,7 +12,13 @@ from typing import Any
 
 from citeqa.index.errors import InvalidInput
 from citeqa.index.evaluation.question_sets import QuestionSet, load_question_set
-from citeqa.index.evaluation.report import read_report_figures, reported_figures, write_report
+from citeqa.index.evaluation.report import (
+    NO_ANSWERS_VERDICT,
+    check_destination,
+    read_report_figures,
+    reported_figures,
+    write_report,
+)
 from citeqa.index.evaluation.runner import (
     Difference,
     EvalResult,
@@ -51,6 +58,8 @@ class EvalOutcome:
     report: dict[str, Any]
     differences: list[Difference]
     unknown: UnknownDocuments
+    evidence_not_found: tuple[str, ...] = ()
+    without_answers: tuple[str, ...] = ()
 
     @property
     def regressions(self) -> list[Difference]:
@@ -68,6 +77,33 @@ def unknown_documents_warning(unknown: UnknownDocuments, url: str | None) -> str
         f"warning: {unknown.questions} question(s) name documents not in {where}: {shown}{more}; "
         "their document figures count as misses: fix their doc_id or evaluate the index they were written for"
     )
+
+
+def evidence_not_found_warning(ids: tuple[str, ...]) -> str | None:
+    """One line naming up to three questions whose evidence none of their documents holds, or None."""
+    if not ids:
+        return None
+    return (
+        f"warning: {len(ids)} question(s) have evidence found in none of their documents: {_some(ids)}; "
+        "no evidence figure nor answer.evidence_support counts them: fix their evidence (a verbatim fragment "
+        "of the document) or doc_id"
+    )
+
+
+def without_answers_warning(ids: tuple[str, ...]) -> str | None:
+    """One line naming up to three answerable questions with no answers to check, or None."""
+    if not ids:
+        return None
+    return (
+        f"warning: {len(ids)} answerable question(s) have no answers to check: {_some(ids)}; "
+        f"their verdict is {NO_ANSWERS_VERDICT!r} when answered and no answer figure counts them: "
+        "give their acceptable answers"
+    )
+
+
+def _some(ids: tuple[str, ...]) -> str:
+    more = f" and {len(ids) - 3} more" if len(ids) > 3 else ""
+    return ", ".join(repr(i) for i in ids[:3]) + more
 
 
 def regressions_message(regressions: list[Difference], baseline: Path | None) -> str:
@@ -98,13 +134,16 @@ def parse_tolerances(values: list[str]) -> tuple[float, dict[str, float]]:
     return default, named
 
 
+PER_QUESTION_FIELDS = ("id", "question", "answers", "evidence")
+"""Fields every question has its own value of: nothing for ``--by`` to count by."""
+
+
 def run_eval(options: EvalOptions, settings: Settings, progress: PhaseProgress | None = None) -> EvalOutcome:
+    check_destination(options.out)  # before the run: a directory that is not a report is never replaced
     baseline = read_report_figures(options.baseline) if options.baseline else None
     qset = load_question_set(options.questions, options.split, options.slice_docs)
-    if options.by and not any(q.field(options.by) is not None for q in qset.questions):
-        own = sorted({name for q in qset.questions for name in q.extra})
-        has = f"its own fields: {', '.join(own)}; or answerable, doc_id" if own else "try answerable or doc_id"
-        raise InvalidInput(f"--by {options.by}: no question of {options.questions} has that field ({has})")
+    if options.by:
+        check_by(options.by, qset, options.questions)
     with _runner(options, settings, qset, progress) as runner:
         result = evaluate(
             qset,
@@ -117,7 +156,21 @@ def run_eval(options: EvalOptions, settings: Settings, progress: PhaseProgress |
     # the figures as reported: a rerun equal to its baseline report shows no "changed" line
     current = reported_figures(result.figures)
     differences = compare(baseline, current, options.tolerance, options.tolerances) if baseline else []
-    return EvalOutcome(report, differences, result.unknown)
+    return EvalOutcome(report, differences, result.unknown, result.evidence_not_found, result.without_answers)
+
+
+def check_by(by: str, qset: QuestionSet, source: Path) -> None:
+    """Raise ``InvalidInput`` unless ``--by``'s field ``by`` groups the questions of ``qset``: a field of the
+    set's own (``style``), ``answerable`` or ``doc_id``, which some question has. The message names those:
+    "--by stile: no question of q.jsonl has that field (its own fields: style; or answerable, doc_id)"."""
+    own = sorted({name for q in qset.questions for name in q.extra})
+    usable = f"a field of your own ({', '.join(own)}), or answerable or doc_id" if own else "answerable or doc_id"
+    if by in PER_QUESTION_FIELDS:
+        fields = ", ".join(PER_QUESTION_FIELDS[:-1]) + f" and {PER_QUESTION_FIELDS[-1]}"
+        raise InvalidInput(f"--by {by}: {fields} are per question, nothing to count by: give {usable}")
+    if not any(q.field(by) is not None for q in qset.questions):
+        has = f"its own fields: {', '.join(own)}; or answerable, doc_id" if own else "try answerable or doc_id"
+        raise InvalidInput(f"--by {by}: no question of {source} has that field ({has})")
 
 
 @contextmanager
@@ -165,6 +218,8 @@ def _settings_summary(options: EvalOptions, settings: Settings) -> dict[str, Any
         "batch_size": options.batch_size,
         "retrieval_only": options.retrieval_only,
     }
+    if not options.retrieval_only:
+        summary["answer_model"] = answer_model_summary(settings, options.url)
     if options.url is None:  # a server's own settings are not visible from here
         summary.update(
             {
@@ -178,12 +233,41 @@ def _settings_summary(options: EvalOptions, settings: Settings) -> dict[str, Any
     return summary
 
 
+def answer_model_summary(settings: Settings, url: str | None = None) -> dict[str, Any]:
+    """The answer model a run measures, for report.json's ``settings.answer_model``: its file
+    (``CITEQA_ABSTAIN_MODEL_FILE``, or "shipped"), the first 12 hex digits of its content's SHA-256, the
+    threshold in force and where it comes from ("the model file" or "CITEQA_ABSTAIN_THRESHOLD"). A server
+    (``url``) does not report its model: ``{"file": None, "sha256": None, "threshold": None, "server": url}``."""
+    if url is not None:
+        return {"file": None, "sha256": None, "threshold": None, "server": url}
+    path = settings.abstain_model_file
+    content = path.read_bytes() if path is not None else _shipped_model_bytes()
+    return {
+        "file": str(path) if path is not None else "shipped",
+        "sha256": hashlib.sha256(content).hexdigest()[:12],
+        "threshold": wiring.abstain_model(settings).threshold,
+        "threshold_from": "the model file" if settings.abstain_threshold is None else "CITEQA_ABSTAIN_THRESHOLD",
+    }
+
+
+def _shipped_model_bytes() -> bytes:
+    from importlib import resources
+
+    from citeqa.index.answering.abstention import DEFAULT_MODEL_FILE
+
+    return resources.files("citeqa.index.answering").joinpath(DEFAULT_MODEL_FILE).read_bytes()
+
+
 __all__ = [
     "EvalOptions",
     "EvalOutcome",
     "EvalResult",
+    "answer_model_summary",
+    "check_by",
+    "evidence_not_found_warning",
     "parse_tolerances",
     "regressions_message",
     "run_eval",
     "unknown_documents_warning",
+    "without_answers_warning",
 ]

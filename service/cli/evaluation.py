@@ -59,13 +59,21 @@ def calibrate(
             "the figures to expect on unseen questions.",
         ),
     ] = 0,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="With --write, write the fit even when it does worse than the current model (--folds)."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Fit the answer model and its threshold on labelled questions.
 
     The answer model is the sentence ranker and the answerability model. Prints the threshold, the
     abstention accuracy before and after and the precision/recall curve; with --folds, the answers
-    and abstentions of a cross-validation by article.
+    and abstentions of a cross-validation by article beside the current model's on the same questions.
+    --write writes only a fit that does better than the current model where that can be told (out of
+    fold with --folds; with --threshold-only, on these questions); --force writes it anyway.
 
     Example: citeqa calibrate train_a.jsonl train_b.jsonl --select --folds 5 --write answer.json
     """
@@ -87,6 +95,7 @@ def calibrate(
             select=select,
             folds=folds,
             as_json=as_json,
+            force=force,
         )
     except CiteqaError as exc:
         fail(exc.message)
@@ -99,7 +108,13 @@ def eval_(
     questions: Annotated[Path, typer.Argument(help="Question set: .jsonl, .csv, or a BEIR folder.")],
     url: Annotated[str | None, typer.Option("--url", help="Evaluate a running server (http://HOST:PORT).")] = None,
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=20, help="Passages per question (1 to 20).")] = 10,
-    out: Annotated[Path, typer.Option("--out", help="Report directory (replaced atomically).")] = Path("data/eval"),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Report directory: new, empty or an earlier report (replaced atomically; never anything else).",
+        ),
+    ] = Path("data/eval/last"),
     baseline: Annotated[
         Path | None, typer.Option("--baseline", help="Earlier report.json: exit 1 when a figure falls below it.")
     ] = None,
@@ -136,10 +151,12 @@ def eval_(
     from citeqa.index.evaluation.report import format_differences, format_figure, verdict_table
     from citeqa.service.cli.evaluate import (
         EvalOptions,
+        evidence_not_found_warning,
         parse_tolerances,
         regressions_message,
         run_eval,
         unknown_documents_warning,
+        without_answers_warning,
     )
 
     settings = settings_from(index=index)
@@ -172,9 +189,14 @@ def eval_(
         if by:
             typer.echo("\n".join(verdict_table(outcome.report["by"]["groups"], by)))
         typer.echo(f"report: {out}")
-    warning = unknown_documents_warning(outcome.unknown, url)
-    if warning:
-        typer.echo(warning, err=True)
+    warnings = (
+        unknown_documents_warning(outcome.unknown, url),
+        evidence_not_found_warning(outcome.evidence_not_found),
+        without_answers_warning(outcome.without_answers),
+    )
+    for warning in warnings:
+        if warning:
+            typer.echo(warning, err=True)
     for line in format_differences(outcome.differences):
         typer.echo(line, err=True)
     if outcome.regressions:

@@ -292,13 +292,14 @@ def test_verdicts_by_a_field_have_the_same_columns_in_every_run(tmp_path: Path) 
         "abstained",
         "should have abstained",
         "wrongly abstained",
+        "answered (no answers to check)",
     )
     tables = {name: verdict_table(verdicts_by(result, "style"), "style") for name, result in runs.items()}
     assert tables["abstains"][0] == tables["answers"][0] == "| style | questions | " + " | ".join(verdicts) + " |"
     assert all(line.count("|") == len(verdicts) + 3 for table in tables.values() for line in table)
     assert tables["abstains"][2:] == [
-        "| own | 3 | 1 | 1 | 0 | 0 | 0 | 0 | 1 |",
-        "| unanswerable | 1 | 0 | 0 | 0 | 0 | 1 | 0 | 0 |",
+        "| own | 3 | 1 | 1 | 0 | 0 | 0 | 0 | 1 | 0 |",
+        "| unanswerable | 1 | 0 | 0 | 0 | 0 | 1 | 0 | 0 | 0 |",
     ]
     groups = write_report(runs["abstains"], tmp_path / "r", "t.jsonl", {}, by="style")["by"]["groups"]
     assert groups["unanswerable"] == {"questions": 1, **dict.fromkeys(verdicts, 0), "abstained": 1}

@@ -92,7 +92,7 @@ SMALL_OWN = ROOT / "eval" / "small_own.jsonl"  # 20 answerable and 18 unanswerab
 def test_calibrate_folds_measure_the_fit_out_of_fold(small_index: Path) -> None:
     """`--folds K` reports what `training.cross_validate` measures: each question answered by a model fitted
     without its article's questions."""
-    from citeqa.index.answering.training import TrainingParams, cross_validate, summarise
+    from citeqa.index.answering.training import TrainingParams, cross_validate, summarise, totals_utility
     from citeqa.index.evaluation.calibration import prepare_questions, read_labelled, with_articles
     from citeqa.service.settings import Settings
     from citeqa.service.wiring import load_engine
@@ -105,7 +105,7 @@ def test_calibrate_folds_measure_the_fit_out_of_fold(small_index: Path) -> None:
     # a question without a doc_id is put in the article holding its evidence, as `citeqa eval` finds it
     examples = prepare_questions(engine, with_articles(read_labelled(SMALL_OWN), engine.data.documents))
     expected = summarise(cross_validate(engine.extractor, examples, TrainingParams(3.0, 3.0), folds=3))["all"]
-    assert measured == {"folds": 3, **expected}
+    assert measured == {"folds": 3, **expected, "utility": totals_utility(expected)}
     assert (measured["answerable"], measured["unanswerable"]) == (20, 18)
     text = CliRunner().invoke(app, args[:-1]).output
     by = "by article, or by question where neither doc_id nor evidence names one"
@@ -262,7 +262,7 @@ def test_calibrate_threshold_only_says_to_keep_a_threshold_it_does_not_beat(defa
     """Every answer of seed_dev is already right (accuracy 1.000): no threshold improves on the current one."""
     where = [str(SEED_DEV), "--index", str(default_index), "--threshold-only"]
     text = CliRunner().invoke(app, ["calibrate", *where]).output
-    assert "abstention accuracy 1.000 before, 1.000 after" in text
+    assert "abstention accuracy 1.0000 before, 1.0000 after" in text
     assert "use it:" not in text
     payload = json.loads(CliRunner().invoke(app, ["calibrate", *where, "--json"]).stdout)
     current = f"{payload['threshold_before']:.4f}"
@@ -280,3 +280,53 @@ def test_questions_without_doc_id_fold_by_the_article_of_their_evidence(default_
     answerable = [q for q in questions if q.answerable]
     assert answerable and all(q.doc_id == "japan-nato-rutte-visit" for q in answerable)
     assert all(q.doc_id is None for q in questions if not q.answerable)  # no evidence: its own article
+
+
+def test_calibrate_weighs_the_refit_against_the_current_model_and_writes_only_a_better_one(
+    small_index: Path, tmp_path: Path
+) -> None:
+    """A new user's refit on 83 questions was worse out of fold than the shipped model (utility 50 against 57),
+    yet calibrate printed an in-sample "0.807 before, 0.867 after", said `improved` and wrote it. With --folds the
+    current model's figures on the same questions are given beside the refit's, `improved` compares the two,
+    and --write writes only a better model (--force: any)."""
+    out = tmp_path / "model.json"
+    args = ["calibrate", str(SMALL_OWN), "--index", str(small_index), "--folds", "3"]
+    payload = json.loads(CliRunner().invoke(app, [*args, "--json"]).stdout)
+    refit, current = payload["cross_validation"], payload["current"]
+    assert (current["answerable"], current["unanswerable"]) == (20, 18)
+    assert payload["improved"] is (refit["utility"] > current["utility"])
+    result = CliRunner().invoke(app, [*args, "--write", str(out)])
+    assert "the current model on the same questions, as it is" in result.output
+    if payload["improved"]:
+        assert result.exit_code == 0 and out.is_file(), result.output
+    else:
+        assert result.exit_code == 1 and not out.exists(), result.output
+        assert (
+            f"keep the current model: out of fold the refit does no better (utility {refit['utility']}" in result.output
+        )
+        assert result.output.rstrip().splitlines()[-1].startswith(f"error: {out} not written: keep the current model")
+
+
+def test_calibrate_threshold_only_does_not_write_a_threshold_it_does_not_beat(
+    default_index: Path, tmp_path: Path
+) -> None:
+    """`--threshold-only --write` wrote the worse threshold and dropped the advice to keep the current one."""
+    out = tmp_path / "threshold.json"
+    args = ["calibrate", str(SEED_DEV), "--index", str(default_index), "--threshold-only", "--write", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1 and not out.exists(), result.output
+    assert "keep the current threshold" in result.output and "--force writes it anyway" in result.output
+
+
+def test_calibrate_refuses_a_question_given_twice(default_index: Path) -> None:
+    """The same file twice: cross-validation would score questions it was fitted on."""
+    result = CliRunner().invoke(app, ["calibrate", str(SEED_DEV), str(SEED_DEV), "--index", str(default_index)])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "appears twice among the files" in result.output, result.output
+
+
+def test_calibrate_force_writes_a_threshold_it_does_not_beat(default_index: Path, tmp_path: Path) -> None:
+    out = tmp_path / "threshold.json"
+    args = ["calibrate", str(SEED_DEV), "--index", str(default_index), "--threshold-only", "--write", str(out)]
+    result = CliRunner().invoke(app, [*args, "--force"])
+    assert result.exit_code == 0 and out.is_file(), result.output
