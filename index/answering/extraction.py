@@ -200,14 +200,15 @@ CONTACT_REACH = 5  # the ranked sentences searched for the email address or phon
 
 def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[str, Document]) -> list[Candidate]:
     """``ranked`` with the sentence holding what is asked first, when a pattern can tell it and the ranker
-        put another sentence first: for a definition question, the best sentence spelling out the acronym
-        ("... heart failure with preserved ejection fraction (HFpEF) ...", "HFpEF stands for ...": ``type``
-        1); for "What verdict did the jury reach?", the best of the first ``VERDICT_REACH`` sentences of the
-        best one's article saying what it was ("found Sam Hollis guilty") when the best does not ("The verdict
-        came after four hours of deliberation"). Otherwise ``ranked`` unchanged. (Doing the same for a measure
-        asked for, "What was Gardener's winning time?", answered 3 more questions of every development set and 13
-        more near misses with another entity's figure: not done.) For an email address or a phone number asked for,
-    the best of the first ``CONTACT_REACH`` that gives one: a way to reach someone is told by its shape."""
+    put another sentence first: for a definition question, the best sentence spelling out the acronym
+    ("... heart failure with preserved ejection fraction (HFpEF) ...", "HFpEF stands for ...": ``type``
+    1); for "What verdict did the jury reach?", the best of the first ``VERDICT_REACH`` sentences of the
+    best one's article saying what it was ("found Sam Hollis guilty") when the best does not ("The verdict
+    came after four hours of deliberation"); for an email address or a phone number asked for, the best of
+    the first ``CONTACT_REACH`` giving one (a way to reach someone is told by its shape). Otherwise
+    ``ranked`` unchanged. (Doing the same for a measure asked for, "What was Gardener's winning time?",
+    answered 3 more questions of every development set and 13 more near misses with another entity's
+    figure: not done.)"""
     if not ranked:
         return ranked
     first: Candidate | None = None

@@ -321,6 +321,7 @@ _NOT_A_HEADING = re.compile(r"^(?:[|*•–-]|\d+[.)]\s)")
 _A_FACT = re.compile(r"\d|\sv\s|\s[-–—]\s|[,:|]")
 
 
+_TABLE_OPENINGS = frozenset("|-:")
 _FENCE_ALONE = re.compile(r"(?:```|~~~)[\w+#.-]*")
 _NO_ROW = (tables.Role.HEADER, tables.Role.SEPARATOR)  # a table's lines that hold no fact of their own
 
@@ -345,7 +346,8 @@ def heads_text(text: str, start: int, end: int) -> bool:
 
 def is_fence(sentence: str) -> bool:
     """Whether ``sentence`` is a Markdown code fence alone ("```", "```powershell"): nothing to quote."""
-    return _FENCE_ALONE.fullmatch(sentence.strip()) is not None
+    stripped = sentence.strip()
+    return stripped[:1] in "`~" and _FENCE_ALONE.fullmatch(stripped) is not None
 
 
 def heading_line(text: str, start: int, end: int) -> bool:
@@ -408,7 +410,8 @@ def candidate_features(
             sentence = doc.text[start:end]
             present = known.sentence(i)
             own, own_prefixes = hits.sentence(doc.doc_id, known, i)
-            in_table = tables.role(doc.text, start, end)
+            # only a line opening with a bar, a dash or a colon can be a table's ("|---|", ":--|--:")
+            in_table = tables.role(doc.text, start, end) if sentence[:1] in _TABLE_OPENINGS else tables.Role.NONE
             if in_table is tables.Role.ROW and (header := header_index(doc.text, spans, start)) is not None:
                 # a table's row says what it says under its header: "| D | £2,268.60 |" is Band D's annual charge
                 heads, head_prefixes = hits.sentence(doc.doc_id, known, header)
