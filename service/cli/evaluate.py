@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -60,6 +61,7 @@ class EvalOutcome:
     unknown: UnknownDocuments
     evidence_not_found: tuple[str, ...] = ()
     without_answers: tuple[str, ...] = ()
+    baseline_notes: tuple[str, ...] = ()
 
     @property
     def regressions(self) -> list[Difference]:
@@ -156,7 +158,35 @@ def run_eval(options: EvalOptions, settings: Settings, progress: PhaseProgress |
     # the figures as reported: a rerun equal to its baseline report shows no "changed" line
     current = reported_figures(result.figures)
     differences = compare(baseline, current, options.tolerance, options.tolerances) if baseline else []
-    return EvalOutcome(report, differences, result.unknown, result.evidence_not_found, result.without_answers)
+    notes = baseline_notes(options.baseline, report) if options.baseline else ()
+    return EvalOutcome(report, differences, result.unknown, result.evidence_not_found, result.without_answers, notes)
+
+
+def baseline_notes(path: Path, report: dict[str, Any]) -> tuple[str, ...]:
+    """Warnings that ``report`` is measured otherwise than the baseline report at ``path`` (already read as
+    figures, so readable): another question set (file name or number of questions), or another answer model
+    (``settings.answer_model``'s file or hash), so that a changed figure is not read as a change of citeqa's."""
+    path = path / "report.json" if path.is_dir() else path
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return ()
+    notes = []
+    before = (Path(str(earlier.get("questions_file", ""))).name, (earlier.get("run") or {}).get("questions"))
+    now = (Path(str(report.get("questions_file", ""))).name, (report.get("run") or {}).get("questions"))
+    if before != now:
+        notes.append(
+            f"warning: the baseline measured another question set ({before[0]}, {before[1]} questions; this run "
+            f"{now[0]}, {now[1]}): its figures are not this set's"
+        )
+    model_before = ((earlier.get("settings") or {}).get("answer_model")) or {}
+    model_now = ((report.get("settings") or {}).get("answer_model")) or {}
+    if model_before and model_now and model_before.get("sha256") != model_now.get("sha256"):
+        notes.append(
+            f"note: the baseline was measured with another answer model ({model_before.get('file')}, "
+            f"{model_before.get('sha256')}; this run {model_now.get('file')}, {model_now.get('sha256')})"
+        )
+    return tuple(notes)
 
 
 def check_by(by: str, qset: QuestionSet, source: Path) -> None:

@@ -193,6 +193,7 @@ def eval_(
         unknown_documents_warning(outcome.unknown, url),
         evidence_not_found_warning(outcome.evidence_not_found),
         without_answers_warning(outcome.without_answers),
+        *outcome.baseline_notes,
     )
     for warning in warnings:
         if warning:

@@ -147,3 +147,18 @@ def test_labels_eval_cannot_score_are_warned_about(small_index: Path, tmp_path: 
     ) in result.output
     data = json.loads((out / "report.json").read_text())
     assert (data["evidence_not_found"], data["without_answers"]) == (["sm-02"], ["sm-03"])
+
+
+def test_a_baseline_of_another_question_set_or_answer_model_is_said_to_be(small_index: Path, tmp_path: Path) -> None:
+    """A new user compared a 3-question run with an 84-question baseline and was told only that a figure fell."""
+    first = tmp_path / "first"
+    base = ["eval", str(three_questions(tmp_path)), "--index", str(small_index), "-k", "5"]
+    assert CliRunner().invoke(app, [*base, "--out", str(first)]).exit_code == 0
+    again = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "again"), "--baseline", str(first)])
+    assert "another question set" not in again.output and "another answer model" not in again.output
+    other = ["eval", str(SMALL_OWN), "--index", str(small_index), "-k", "5", "--out", str(tmp_path / "other")]
+    result = CliRunner().invoke(app, [*other, "--baseline", str(first), "--tolerance", "1"])
+    assert (
+        "warning: the baseline measured another question set (three.jsonl, 3 questions; this run small_own.jsonl, 38)"
+        in (result.output)
+    )
