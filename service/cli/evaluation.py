@@ -99,8 +99,8 @@ def calibrate(
         )
     except CiteqaError as exc:
         fail(exc.message)
-    except OSError as exc:
-        fail(f"cannot write {write}: {exc}")
+    except OSError as exc:  # the reason alone: the message would name the temporary file written beside it
+        fail(f"cannot write {write} ({exc.strerror or type(exc).__name__}): give --write a file path you can write")
 
 
 @app.command("eval")

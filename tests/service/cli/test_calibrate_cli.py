@@ -330,3 +330,12 @@ def test_calibrate_force_writes_a_threshold_it_does_not_beat(default_index: Path
     args = ["calibrate", str(SEED_DEV), "--index", str(default_index), "--threshold-only", "--write", str(out)]
     result = CliRunner().invoke(app, [*args, "--force"])
     assert result.exit_code == 0 and out.is_file(), result.output
+
+
+def test_calibrate_write_to_a_directory_is_one_line_without_a_temporary_path(
+    default_index: Path, tmp_path: Path
+) -> None:
+    args = ["calibrate", str(SEED_DEV), "--index", str(default_index), "--write", str(tmp_path), "--force"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert result.output.startswith(f"error: cannot write {tmp_path} (") and ".tmp" not in result.output
