@@ -63,6 +63,7 @@ def report_data(result: EvalResult, source: str, settings: dict[str, Any], by: s
         "unknown_doc_ids": {"ids": list(result.unknown.ids), "questions": result.unknown.questions},
         "evidence_not_found": list(result.evidence_not_found),
         "without_answers": list(result.without_answers),
+        "refused_language": list(result.refused_language),
     }
 
 

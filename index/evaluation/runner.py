@@ -62,8 +62,12 @@ def refusal_observation(message: str, latency_ms: float) -> Observation:
     """A question the service refused (another language): an abstention citing nothing, its ``answer`` the
     refusal's message."""
     return Observation(
-        answerable=False, answer=f"unsupported_language: {message}", passages=(), citations=(), latency_ms=latency_ms
+        answerable=False, answer=f"{REFUSED_LANGUAGE}{message}", passages=(), citations=(), latency_ms=latency_ms
     )
+
+
+REFUSED_LANGUAGE = "unsupported_language: "
+"""How ``refusal_observation``'s answer begins."""
 
 
 class Runner(Protocol):
@@ -187,6 +191,12 @@ class EvalResult:
     def without_answers(self) -> tuple[str, ...]:
         """Ids of the answerable questions with no answers to check (``Scored.without_answers``)."""
         return tuple(r.question.id for r in self.rows if r.without_answers)
+
+    @property
+    def refused_language(self) -> tuple[str, ...]:
+        """Ids of the questions refused as written in a language the model does not handle (``refusal_observation``:
+        abstentions, counted as such)."""
+        return tuple(r.question.id for r in self.rows if r.observation.answer.startswith(REFUSED_LANGUAGE))
 
 
 def evaluate(

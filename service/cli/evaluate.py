@@ -62,6 +62,7 @@ class EvalOutcome:
     evidence_not_found: tuple[str, ...] = ()
     without_answers: tuple[str, ...] = ()
     baseline_notes: tuple[str, ...] = ()
+    refused_language: tuple[str, ...] = ()
 
     @property
     def regressions(self) -> list[Difference]:
@@ -89,6 +90,16 @@ def evidence_not_found_warning(ids: tuple[str, ...]) -> str | None:
         f"warning: {len(ids)} question(s) have evidence found in none of their documents: {_some(ids)}; "
         "no evidence figure nor answer.evidence_support counts them: fix their evidence (a verbatim fragment "
         "of the document) or doc_id"
+    )
+
+
+def refused_language_warning(ids: tuple[str, ...]) -> str | None:
+    """One line naming up to three questions refused as not in English, or None."""
+    if not ids:
+        return None
+    return (
+        f"warning: {len(ids)} question(s) were refused as written in a language the model does not handle: "
+        f"{_some(ids)}; they count as abstentions (unsupported_language): ask them in English"
     )
 
 
@@ -159,7 +170,15 @@ def run_eval(options: EvalOptions, settings: Settings, progress: PhaseProgress |
     current = reported_figures(result.figures)
     differences = compare(baseline, current, options.tolerance, options.tolerances) if baseline else []
     notes = baseline_notes(options.baseline, report) if options.baseline else ()
-    return EvalOutcome(report, differences, result.unknown, result.evidence_not_found, result.without_answers, notes)
+    return EvalOutcome(
+        report,
+        differences,
+        result.unknown,
+        result.evidence_not_found,
+        result.without_answers,
+        notes,
+        result.refused_language,
+    )
 
 
 def baseline_notes(path: Path, report: dict[str, Any]) -> tuple[str, ...]:
@@ -296,6 +315,7 @@ __all__ = [
     "check_by",
     "evidence_not_found_warning",
     "parse_tolerances",
+    "refused_language_warning",
     "regressions_message",
     "run_eval",
     "unknown_documents_warning",

@@ -153,6 +153,7 @@ def eval_(
         EvalOptions,
         evidence_not_found_warning,
         parse_tolerances,
+        refused_language_warning,
         regressions_message,
         run_eval,
         unknown_documents_warning,
@@ -193,6 +194,7 @@ def eval_(
         unknown_documents_warning(outcome.unknown, url),
         evidence_not_found_warning(outcome.evidence_not_found),
         without_answers_warning(outcome.without_answers),
+        refused_language_warning(outcome.refused_language),
         *outcome.baseline_notes,
     )
     for warning in warnings:

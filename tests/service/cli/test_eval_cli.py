@@ -162,3 +162,17 @@ def test_a_baseline_of_another_question_set_or_answer_model_is_said_to_be(small_
         "warning: the baseline measured another question set (three.jsonl, 3 questions; this run small_own.jsonl, 38)"
         in (result.output)
     )
+
+
+def test_questions_refused_as_another_language_are_warned_about(small_index: Path, tmp_path: Path) -> None:
+    """A question in Spanish became a wrong abstention, its answer column the refusal, without a word said."""
+    first = json.loads(SMALL_OWN.read_text(encoding="utf-8").splitlines()[0])["id"]
+    spanish = {first: {"question": "¿Cuándo se construyó el nuevo puente sobre el río y quién lo pagó?"}}
+    out = tmp_path / "report"
+    args = ["eval", str(three_questions(tmp_path, **spanish)), "--index", str(small_index), "-k", "5"]
+    result = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"warning: 1 question(s) were refused as written in a language the model does not handle: {first!r}" in (
+        result.output
+    )
+    assert json.loads((out / "report.json").read_text())["refused_language"] == [first]
