@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 
 import pytest
@@ -107,10 +108,17 @@ def test_terms_are_stable_under_normal_forms(text: str) -> None:
 
 
 def _words_by_regex(text: str) -> list[str]:
-    """The reference: every token found by ``_TOKEN`` over the whole normalised text."""
-    from citeqa.index.text.tokens import _TOKEN, _fold
+    """The reference: every token found by ``_TOKEN`` over the whole normalised text, each whitespace-separated
+    piece's followed by the names with underscores in it (``_IDENTIFIER``: "max_pool_size" after its words)."""
+    from citeqa.index.text.tokens import _IDENTIFIER, _TOKEN, _fold
 
-    return [_fold(m.group(0)) for m in _TOKEN.finditer(normalise(text))]
+    normalised = normalise(text)
+    tokens = list(_TOKEN.finditer(normalised))
+    out = []
+    for piece in re.finditer(r"\S+", normalised):
+        out += [_fold(m.group(0)) for m in tokens if piece.start() <= m.start() < piece.end()]
+        out += [_fold(m.group(0)) for m in _IDENTIFIER.finditer(piece.group(0))]
+    return out
 
 
 def test_fast_path_gives_the_tokens_of_the_regex_on_the_bbc_corpus() -> None:
