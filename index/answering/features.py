@@ -341,7 +341,13 @@ HEADING = "heading"  # marks a candidate that is a heading line (``heading_line`
 def heads_text(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` says nothing of its own: a heading line (``heading_line``), a table's header
     or separator row, or a code block's fence alone ("```")."""
-    return heading_line(text, start, end) or tables.role(text, start, end) in _NO_ROW or is_fence(text[start:end])
+    return heading_line(text, start, end) or table_role(text, start, end) in _NO_ROW or is_fence(text[start:end])
+
+
+def table_role(text: str, start: int, end: int) -> tables.Role:
+    """``tables.role`` of the sentence ``text[start:end]``, read only when it can be a table's line: one opening
+    with a bar, a dash or a colon ("|---|", ":--|--:"); the rest are ``Role.NONE`` without a look."""
+    return tables.role(text, start, end) if text[start : start + 1] in _TABLE_OPENINGS else tables.Role.NONE
 
 
 def is_fence(sentence: str) -> bool:
@@ -410,8 +416,7 @@ def candidate_features(
             sentence = doc.text[start:end]
             present = known.sentence(i)
             own, own_prefixes = hits.sentence(doc.doc_id, known, i)
-            # only a line opening with a bar, a dash or a colon can be a table's ("|---|", ":--|--:")
-            in_table = tables.role(doc.text, start, end) if sentence[:1] in _TABLE_OPENINGS else tables.Role.NONE
+            in_table = table_role(doc.text, start, end)
             if in_table is tables.Role.ROW and (header := header_index(doc.text, spans, start)) is not None:
                 # a table's row says what it says under its header: "| D | £2,268.60 |" is Band D's annual charge
                 heads, head_prefixes = hits.sentence(doc.doc_id, known, header)

@@ -34,7 +34,7 @@ import Stemmer
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _KEEP = re.compile(r"[+#&._\d]")  # terms the stemmer must not touch
 # an identifier written with underscores: "max_pool_size", "QUILL_TIMEOUT_MS" (told apart from "min_pool_size")
-_IDENTIFIER = re.compile(r"(?<![\w])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w])")
+_UNDERSCORED = re.compile(r"(?<![\w])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w])")
 _LETTERS = r"[^\W\d_]"
 # Capital letters of the Latin script, accented ones too, for patterns of names ("Émilie", "Ó Súilleabháin",
 # "Åsa"): a character class body, as in f"[{UPPER}]".
@@ -162,7 +162,7 @@ def words(text: str) -> list[str]:
         else:
             out.extend(_fold(m.group(0)) for m in _TOKEN.finditer(piece))
             if "_" in piece:  # an identifier is a term as well as its words: "max_pool_size", then "max" ...
-                out.extend(_fold(m.group(0)) for m in _IDENTIFIER.finditer(piece))
+                out.extend(_fold(m.group(0)) for m in _UNDERSCORED.finditer(piece))
     return out
 
 

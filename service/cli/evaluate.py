@@ -82,35 +82,37 @@ def unknown_documents_warning(unknown: UnknownDocuments, url: str | None) -> str
     )
 
 
+def _ids_warning(ids: tuple[str, ...], said: str, then: str) -> str | None:
+    """``warning: N question(s) <said>: <up to three ids>; <then>``, or None without ``ids``."""
+    return f"warning: {len(ids)} {said}: {_some(ids)}; {then}" if ids else None
+
+
 def evidence_not_found_warning(ids: tuple[str, ...]) -> str | None:
     """One line naming up to three questions whose evidence none of their documents holds, or None."""
-    if not ids:
-        return None
-    return (
-        f"warning: {len(ids)} question(s) have evidence found in none of their documents: {_some(ids)}; "
+    return _ids_warning(
+        ids,
+        "question(s) have evidence found in none of their documents",
         "no evidence figure nor answer.evidence_support counts them: fix their evidence (a verbatim fragment "
-        "of the document) or doc_id"
+        "of the document) or doc_id",
     )
 
 
 def refused_language_warning(ids: tuple[str, ...]) -> str | None:
     """One line naming up to three questions refused as not in English, or None."""
-    if not ids:
-        return None
-    return (
-        f"warning: {len(ids)} question(s) were refused as written in a language the model does not handle: "
-        f"{_some(ids)}; they count as abstentions (unsupported_language): ask them in English"
+    return _ids_warning(
+        ids,
+        "question(s) were refused as written in a language the model does not handle",
+        "they count as abstentions (unsupported_language): ask them in English",
     )
 
 
 def without_answers_warning(ids: tuple[str, ...]) -> str | None:
     """One line naming up to three answerable questions with no answers to check, or None."""
-    if not ids:
-        return None
-    return (
-        f"warning: {len(ids)} answerable question(s) have no answers to check: {_some(ids)}; "
+    return _ids_warning(
+        ids,
+        "answerable question(s) have no answers to check",
         f"their verdict is {NO_ANSWERS_VERDICT!r} when answered and no answer figure counts them: "
-        "give their acceptable answers"
+        "give their acceptable answers",
     )
 
 

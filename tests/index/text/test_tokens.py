@@ -109,15 +109,15 @@ def test_terms_are_stable_under_normal_forms(text: str) -> None:
 
 def _words_by_regex(text: str) -> list[str]:
     """The reference: every token found by ``_TOKEN`` over the whole normalised text, each whitespace-separated
-    piece's followed by the names with underscores in it (``_IDENTIFIER``: "max_pool_size" after its words)."""
-    from citeqa.index.text.tokens import _IDENTIFIER, _TOKEN, _fold
+    piece's followed by the names with underscores in it (``_UNDERSCORED``: "max_pool_size" after its words)."""
+    from citeqa.index.text.tokens import _TOKEN, _UNDERSCORED, _fold
 
     normalised = normalise(text)
     tokens = list(_TOKEN.finditer(normalised))
     out = []
     for piece in re.finditer(r"\S+", normalised):
         out += [_fold(m.group(0)) for m in tokens if piece.start() <= m.start() < piece.end()]
-        out += [_fold(m.group(0)) for m in _IDENTIFIER.finditer(piece.group(0))]
+        out += [_fold(m.group(0)) for m in _UNDERSCORED.finditer(piece.group(0))]
     return out
 
 
