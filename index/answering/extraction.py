@@ -61,7 +61,9 @@ from citeqa.index.text.events import (
 from citeqa.index.text.measures import MEASURE_NAMES, age_of_someone_else, asked_measure, gives_measure
 from citeqa.index.text.people import asks_for_someone_unnamed, missing_role, names_someone_new, untold_maker
 from citeqa.index.text.questions import (
+    asks_present,
     other_year,
+    past_scoped,
     question_type,
     reversed_result,
     reversed_route,
@@ -196,6 +198,7 @@ VERDICT_REACH = 5  # candidates of the best one's article searched for the sente
 
 CONTACTS = ("email", "phone")  # measures naming a way to reach someone (``asked_first``)
 CONTACT_REACH = 5  # the ranked sentences searched for the email address or phone number asked for
+PRESENT_REACH = 3  # the ranked sentences searched for one not scoped to the past, for a question in the present
 
 
 def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[str, Document]) -> list[Candidate]:
@@ -205,10 +208,12 @@ def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[st
     1); for "What verdict did the jury reach?", the best of the first ``VERDICT_REACH`` sentences of the
     best one's article saying what it was ("found Sam Hollis guilty") when the best does not ("The verdict
     came after four hours of deliberation"); for an email address or a phone number asked for, the best of
-    the first ``CONTACT_REACH`` giving one (a way to reach someone is told by its shape). Otherwise
-    ``ranked`` unchanged. (Doing the same for a measure asked for, "What was Gardener's winning time?",
-    answered 3 more questions of every development set and 13 more near misses with another entity's
-    figure: not done.)"""
+    the first ``CONTACT_REACH`` giving one (a way to reach someone is told by its shape); for a question
+    in the present tense ("What is the default value of max_pool_size?") whose best sentence tells how
+    things were before a change ("Before version 3.0.0 the default ... was 10."), the best of the first
+    ``PRESENT_REACH`` that does not. Otherwise ``ranked`` unchanged. (Doing the same for a measure asked
+    for, "What was Gardener's winning time?", answered 3 more questions of every development set and 13
+    more near misses with another entity's figure: not done.)"""
     if not ranked:
         return ranked
     first: Candidate | None = None
@@ -228,6 +233,13 @@ def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[st
             return gives_measure(contact, documents[c.doc_id].text[c.start : c.end], q.text)
 
         first = next((c for c in ranked[:CONTACT_REACH] if gives(c)), None)
+    if first is None and asks_present(q.text):
+
+        def past(c: Candidate) -> bool:
+            return past_scoped(documents[c.doc_id].text[c.start : c.end])
+
+        if past(ranked[0]):
+            first = next((c for c in ranked[1:PRESENT_REACH] if not past(c)), None)
     if first is None or first is ranked[0]:
         return ranked
     return [first, *(c for c in ranked if c is not first)]

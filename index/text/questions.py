@@ -697,3 +697,33 @@ def focus_terms(question: str) -> list[str]:
         if len(found) >= 3:
             break
     return found
+
+
+_PRESENT_ASKED = re.compile(r"^\W*(?:(?:\w+\s+){0,4}?)(?:is|are|does|do|has|have)\b|^\W*\w+['’]s\b", re.IGNORECASE)
+_PAST_ASKED = re.compile(
+    r"\b(?:was|were|did|had|used to|before|previously|formerly|originally|earlier|former|old|older|until|ago|"
+    r"prior|then|at first|in (?:1[89]|20)\d\d|(?:1[89]|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_PAST_SCOPE = re.compile(
+    r"^\W*(?:(?:Before|Until|Till|Up to|Prior to)\s+(?:(?:version|release)\s+|v)?\d|"
+    r"(?:Before|Until|Prior to)\s+(?:" + _MONTH + r"\b|(?:1[89]|20)\d\d\b|last\b)|"
+    r"(?:Previously|Formerly|Originally|In the past|"
+    r"In (?:earlier|older|previous|former) (?:versions|releases|years))\b)",
+    re.IGNORECASE,
+)
+_PAST_VERB = re.compile(r"\b(?:was|were|had|used to|did)\b", re.IGNORECASE)
+
+
+def asks_present(question: str) -> bool:
+    """Whether ``question`` asks how things are now: its verb is in the present tense ("What is the default
+    value of max_pool_size?", "Who's the mayor?") and nothing in it points back in time (a past tense,
+    "before", "originally", a year)."""
+    return bool(_PRESENT_ASKED.match(question)) and not _PAST_ASKED.search(question)
+
+
+def past_scoped(sentence: str) -> bool:
+    """Whether ``sentence`` tells how things were before a change, scoped so from its first words ("Before
+    version 3.0.0 the default of max_pool_size was 10.", "Until 2019 the mayor was ...", "Previously,
+    ... were ..."): no answer to a question asking how they are now."""
+    return bool(_PAST_SCOPE.match(sentence)) and bool(_PAST_VERB.search(sentence))

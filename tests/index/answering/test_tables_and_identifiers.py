@@ -185,3 +185,18 @@ def test_a_name_with_underscores_is_told_from_its_neighbour() -> None:
     assert answer.answerable and "min_pool_size" in answer.citations[0].quote, answer
     unknown = _ask(OPTIONS, "What is the default of QUILL_POOL_LIFETIME_MS?")
     assert not unknown.answerable and unknown.abstention is not None and unknown.abstention.code == "not_in_corpus"
+
+
+DEFAULTS = Document(
+    "configuration-reference",
+    "Configuration reference",
+    "Configuration reference\n\n| Option | Default |\n|---|---|\n| `max_pool_size` | 16 |\n\n"
+    "Before version 3.0.0 the default of `max_pool_size` was 10.",
+)
+
+
+def test_a_question_in_the_present_is_not_answered_with_how_things_were() -> None:
+    """ "What is the default value of max_pool_size?" was answered "Before version 3.0.0 the default of
+    max_pool_size was 10." (a question asked in the past is left to the ranker: ``asks_present``)."""
+    now = _ask(DEFAULTS, "What is the default value of max_pool_size?")
+    assert now.answerable and "| `max_pool_size` | 16 |" in now.answer and "Before" not in now.answer, now

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from citeqa.index.text.questions import (
+    asks_present,
     focus_terms,
     new_names,
     other_year,
+    past_scoped,
     question_type,
     specific_terms,
     spells_out,
@@ -479,3 +481,34 @@ MINUTES = "Q3 results\nRevenue for Q3 was EUR 1.27 million, up 18% on Q3 2023."
 )
 def test_another_quarter_s_figure(question: str, sentence: str, expected: tuple[tuple[str, ...], ...]) -> None:
     assert other_year(question, sentence, MINUTES) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "present"),
+    [
+        ("What is the default value of max_pool_size?", True),
+        ("Who's the mayor?", True),
+        ("How many connections does the pool keep open?", True),
+        ("What was the default value of max_pool_size?", False),
+        ("What is the default value of max_pool_size before version 3.0.0?", False),
+        ("What is the population in 2019?", False),
+        ("Who won the Carrow Cup?", False),  # no present tense
+    ],
+)
+def test_a_question_asking_how_things_are_now(question: str, present: bool) -> None:
+    assert asks_present(question) is present
+
+
+@pytest.mark.parametrize(
+    ("sentence", "scoped"),
+    [
+        ("Before version 3.0.0 the default of max_pool_size was 10.", True),
+        ("Until 2019 the mayor was Councillor Ashdown.", True),
+        ("Previously, permits were free for carers.", True),
+        ("Before you start, check that the pool is empty.", False),  # no past, no version or date
+        ("Until March 2026 the bridge is closed.", False),  # the present tense
+        ("The default max_pool_size rose from 10 to 16.", False),
+    ],
+)
+def test_a_sentence_telling_how_things_were_before_a_change(sentence: str, scoped: bool) -> None:
+    assert past_scoped(sentence) is scoped
