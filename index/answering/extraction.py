@@ -61,7 +61,9 @@ from citeqa.index.text.events import (
 from citeqa.index.text.measures import MEASURE_NAMES, age_of_someone_else, asked_measure, gives_measure
 from citeqa.index.text.people import asks_for_someone_unnamed, missing_role, names_someone_new, untold_maker
 from citeqa.index.text.questions import (
+    acronyms,
     asks_present,
+    expanded_in,
     other_year,
     past_scoped,
     question_type,
@@ -406,7 +408,15 @@ class Extractor:
         small = len(self.documents) < FULL_ABSENCE
         says = {t: 1.0 if not small else specificity(surface.get(t, t)) for t in q.absent}
         # nor a word that begins a passage's word: "Postgres" is not missing where "PostgreSQL" is
-        telling = [t for t in q.absent if says[t] >= COMMON_WORD and not self._begins_a_term(t)]
+        # nor an acronym a passage writes out ("IB": "International Baccalaureate"), nor a letter left of "60s"
+        telling = [
+            t
+            for t in q.absent
+            if says[t] >= COMMON_WORD
+            and len(t) > 1
+            and not self._begins_a_term(t)
+            and not self._written_out(surface.get(t, t))
+        ]
         if telling:
             terms = tuple(dict.fromkeys(surface.get(t, t) for t in telling))
             return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)
@@ -438,9 +448,15 @@ class Extractor:
         return Abstention("low_confidence", f"no sentence clearly answers it ({_below(p, threshold)})")
 
     def _missing(self, q: QuestionTerms, doc_id: str) -> list[str]:
-        """The question's terms that document ``doc_id`` never uses, rarest first."""
+        """The question's terms that document ``doc_id`` never uses, rarest first; an acronym it writes out ("IB":
+        "International Baccalaureate", ``expanded_in``) is used."""
         in_doc = self.terms_of(doc_id).every
-        return sorted((t for t in q.weights if t not in in_doc), key=lambda t: -q.weights[t])
+        missing = [t for t in q.weights if t not in in_doc]
+        if missing:
+            doc, surface = self.documents[doc_id], surface_words(q.text)
+            about = f"{doc.title}\n{doc.text}"
+            missing = [t for t in missing if not expanded_in(surface.get(t, t), about)]
+        return sorted(missing, key=lambda t: -q.weights[t])
 
     @staticmethod
     def _off_topic(signals: dict[str, float]) -> Abstention | None:
@@ -525,8 +541,10 @@ class Extractor:
             t
             for t, word in written.items()
             if not any(c.isdigit() for c in t)  # a year or number: `_other_year` reads the article's date too
+            and len(t) > 1  # the "s" of "over 60s"
             and specificity(word) >= TOPICAL
             and (len(t) < 5 or t[:5] not in prefixes)
+            and not self._written_out(word)
         ]
         # a long question's own circumstances ("I never know which day the lorry comes") are not what it asks
         if sum(q.weights.get(t, 0.0) for t in rare) < MIN_UNKNOWN_SHARE * sum(q.weights.values()):
@@ -536,6 +554,13 @@ class Extractor:
         # every word no passage mentions, the deciding ones first ("moons" decides, "Jupiter" is missing too)
         terms = tuple(dict.fromkeys([written[t] for t in (*identifiers, *rare)] + list(written.values())))
         return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)
+
+    def _written_out(self, word: str) -> bool:
+        """Whether ``word`` is an acronym ("IB", "VC's") some document writes out ("International Baccalaureate",
+        "Vice-Chancellor": ``expanded_in``); only read for a small corpus's absent words."""
+        if not acronyms(word):
+            return False
+        return any(expanded_in(word, f"{d.title}\n{d.text}") for d in self.documents.values())
 
     def _begins_a_term(self, term: str) -> bool:
         """Whether ``term`` (5 letters or more) is the beginning of a longer term of the lexical index ("postgr" of
@@ -847,9 +872,12 @@ MAX_LIST_ITEMS = 40  # the most items a list's heading is looked for over
 # a term naming one thing by its number, which another number does not answer for: a release ("2.5.0",
 # "3.0.0-rc.1"), a long or zero-led number ("99999" of "CVE-2025-99999", "0199" of "24/0199/FUL"), letters
 # with digits ("rc3", "a380"), a name written with underscores ("quill_pool_lifetime_ms"); not a year, a count or
-# an amount ("2019", "12", "3.5", "1,200")
+# an amount ("2019", "12", "3.5", "1,200"), nor a number with a plural, an ordinal's or a unit's ending ("over
+# 60s", "the 1990s", "5th", "10km")
 _IDENTIFIER = re.compile(
-    r"\d+(?:\.\d+){2,}(?:-\S+)?|0\d+|\d{5,}|(?=\S*\d)(?=\S*[^\W\d_])[\w.-]{3,}|[^\W\d_]\w*(?:_[^\W_]+)+"
+    r"\d+(?:\.\d+){2,}(?:-\S+)?|0\d+|\d{5,}"
+    r"|(?!\d+(?i:s|st|nd|rd|th|m|bn|k|km|kg|cm|mm|ml|am|pm|mph|ft|yrs?|x)\Z)(?=\S*\d)(?=\S*[^\W\d_])[\w.-]{3,}"
+    r"|[^\W\d_]\w*(?:_[^\W_]+)+"
 )
 # a glossary's entry: a term in capitals, then a dash or a colon ("SOC - Security operations centre")
 _ENTRY = re.compile(r"\s*[A-Z][A-Z0-9&]{1,9}\s*[-–—:]\s")

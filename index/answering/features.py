@@ -31,6 +31,7 @@ from citeqa.index.text.questions import (
     specific_terms,
     surface_words,
     type_match,
+    without_contractions,
     without_question_form,
 )
 from citeqa.index.text.specificity import specificity
@@ -38,6 +39,7 @@ from citeqa.index.text.tokens import (
     STOPWORDS,
     ambiguous_inflections,
     as_matched,
+    compounds,
     content_terms,
     inflections,
     lemma,
@@ -196,8 +198,9 @@ class Prepared:
 
 def parse_question(question: str, lexical: LexicalIndex) -> QuestionTerms:
     """Stemmed content terms of ``question`` (question-form words such as "how large" removed) with idf."""
-    asked = without_question_form(question)
-    terms = content_terms(asked)
+    asked = without_contractions(without_question_form(question))
+    own = set(compounds(asked))  # "Wi-Fi" asked: "wi", "fi", not "wifi" a third time
+    terms = [t for t in content_terms(asked) if t not in own]
     # a term the index lacks may be there as written ("met", read as "meet") or as an irregular form of
     # the word asked ("meet" asked, "met" written): looked up as whichever the index has; a form that other
     # words share ("found": find or found; "rewrote") is read as the text writes it, term and all

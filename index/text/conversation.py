@@ -600,7 +600,7 @@ def _people(question: str, answer: str) -> list[str]:
     context = question if not question.rstrip().endswith("?") else ""
     subject = _SUBJECT.match(question)
     own = subject.group("name") if subject and not re.search(r"['’]s$", subject.group("name")) else None
-    names = [c.strip() for c in new_names(question, "", context) if _names_someone(c)]
+    names = [c.strip() for c in new_names(question, "", context) if _names_someone(c) and not _role(c, question)]
     # the question's subject first, though one word: "he" after "Why did Vass sue Anna Keller?" is Vass
     named = list(dict.fromkeys([own, *_full_first(names)])) if own in names else _full_first(names)
     if not (answer and asks_for_someone_unnamed(question)):
@@ -640,12 +640,19 @@ def _agreeing(people: Sequence[str], pronoun: str, text: str) -> list[str]:
     return sorted(people, key=lambda p: marked(p, other) and not marked(p, wanted))
 
 
+def _role(name: str, text: str) -> bool:
+    """Whether ``name`` is an acronym ``text`` uses as a common noun, after an article: "the GP" in "Who is the
+    GP on Tuesdays?", "an MP" (a role, which a "she" does not mean)."""
+    return name.isupper() and re.search(r"\b(?:the|an?)\s+" + re.escape(name) + r"\b", text, re.IGNORECASE) is not None
+
+
 def _names_someone(phrase: str) -> bool:
-    """Whether a capitalised phrase can name someone: not only function words and dates ("On April"), nor the
-    asker ("I", "I'm", "I've")."""
+    """Whether a capitalised phrase can name someone: not only function words and dates ("On April",
+    "Tuesdays"), nor the asker ("I", "I'm", "I've")."""
     if _FIRST_PERSON.fullmatch(phrase.strip()):
         return False
-    return any(w.lower() not in STOPWORDS and w.lower() not in _CALENDAR for w in phrase.split())
+    # a day or a month names no one, in the plural too ("She is the only GP on Tuesdays.")
+    return any(w.lower() not in STOPWORDS and re.sub(r"s$", "", w.lower()) not in _CALENDAR for w in phrase.split())
 
 
 def _commonness(name: str) -> float:
@@ -662,6 +669,7 @@ def _possessive(pronoun: re.Match[str], person: str) -> str:
     word that is not a function word ("her job" but not "meet her", "give her the award")."""
     word = pronoun.group(0).lower()
     after = re.match(r"\s+([\w'’-]+)", pronoun.string[pronoun.end() :])
+    person = re.sub(r"['’]s$", "", person)  # a name taken from "Dr Whitlock's clinic" is "Dr Whitlock"
     if word in ("his", "hers") or (word == "her" and after and after.group(1).lower() not in STOPWORDS):
         return f"{person}'s"
     return person

@@ -64,11 +64,23 @@ _ASKS_CONTACT = re.compile(
 )
 
 
+# "Who gets the RSV vaccine?", "Who is eligible for the health check?": those a rule or an offer covers, a group
+# ("adults aged 75 to 79", "pregnant women") as well as a person
+_ASKS_GROUP = re.compile(
+    r"^\s*who\s+(?:gets|get|qualifies|qualify|needs|need"
+    r"|can\s+(?:get|have|apply|join|register|claim|use|book|enter|vote|attend|take\s+part)"
+    r"|(?:is|are)\s+(?:eligible|entitled|allowed|invited|offered|covered|exempt)"
+    r"|should\s+(?:get|have|take|apply|book|attend))\b",
+    re.IGNORECASE,
+)
+
+
 def asks_for_person(question: str) -> bool:
     """Whether ``question`` asks for a person: "who ...", "which (British) writer ...", "what is the
     name of the woman ..."; not a who-question asking whom to reach ("Who should I email about ...?"),
-    which an address or a team answers as well."""
-    return bool(_ASKS.search(question)) and not _ASKS_CONTACT.match(question)
+    which an address or a team answers as well, nor one asking whom a rule or an offer covers ("Who gets
+    the RSV vaccine?"), which a group answers."""
+    return bool(_ASKS.search(question)) and not _ASKS_CONTACT.match(question) and not _ASKS_GROUP.match(question)
 
 
 # Who-questions an organisation answers as well as a person: "Who sponsored the summit?" ("The summit's main

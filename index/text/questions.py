@@ -18,6 +18,9 @@ from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms, normalise,
 
 _MONTHS = "january february march april may june july august september october november december"
 _MONTH = "(?:" + "|".join(_MONTHS.split()) + ")"
+# a count and a unit of time, for spans counted from an event ("within 40 working days")
+_COUNT = r"(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_SPAN = r"(?:(?:working|business|calendar|school|clear)\s+)?(?:days?|weeks?|months?|years?)\b"
 _DATE = re.compile(
     r"\b(?:1[89]\d\d|20\d\d|\d{1,2}(?:st|nd|rd|th)?\s+"
     + _MONTH
@@ -27,7 +30,21 @@ _DATE = re.compile(
     r"|yesterday|today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{4}s)\b"
     # a time of day answers "when" too ("sails at 7am", "at 9 a.m.", "at 19:30", "at noon")
     r"|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm)\b|\b\d{1,2}(?:[:.]\d\d)?\s?[ap]\.m\.|\b\d{1,2}:\d\d\b"
-    r"|\b(?:noon|midday|midnight|dawn|dusk)\b|\bo'clock\b",
+    r"|\b(?:noon|midday|midnight|dawn|dusk)\b|\bo'clock\b"
+    # a point of a life or a course, counted from its start or from another event: "at 8 weeks", "from 16 weeks
+    # of pregnancy", "aged 12 to 13 years", "8, 12 and 16 weeks" (when a baby gets a vaccine), "within 40 working
+    # days", "2 days before the appointment"
+    r"|\b(?:at|from|between|after|by|within|until|aged?)\s+"
+    + _COUNT
+    + r"(?:\s*(?:,|and|or|to|-|–)\s*\d{1,3})*\s+"
+    + _SPAN
+    + r"|\b\d{1,3}(?:\s*,\s*\d{1,3})*,?\s+(?:and|or|to)\s+\d{1,3}\s+"
+    + _SPAN
+    + r"|\b"
+    + _COUNT
+    + r"\s+"
+    + _SPAN
+    + r"\s+(?:before|after|ahead|beforehand|ago|later|earlier)\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (
@@ -196,6 +213,24 @@ def spells_out(acronym: str, sentence: str) -> bool:
         if initials[: len(letters)] == letters or content[: len(letters)] == letters:
             return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _expansion(acronym: str) -> re.Pattern[str]:
+    letters = [c for c in acronym if c.isalpha()]
+    joint = r"(?:[\s-]+(?:(?:of|and|for|the|in|on|to|&)\s+)?)"
+    return re.compile(r"\b" + joint.join(f"{c.upper()}[a-z]+" for c in letters) + r"\b")
+
+
+def expanded_in(acronym: str, text: str) -> bool:
+    """Whether ``text`` writes out ``acronym`` (2 to 6 capitals, a possessive's "'s" aside) as capitalised words
+    whose initials spell it: "IB" in "the International Baccalaureate Diploma", "VC's" in "the Vice-Chancellor"
+    (joining words such as "of" may come between). A question's acronym a small corpus never uses is not
+    unknown when its words are there."""
+    bare = re.sub(r"['’]s$", "", acronym)
+    if not re.fullmatch(r"[A-Z]{2,6}", bare):
+        return False
+    return _expansion(bare).search(text) is not None
 
 
 def new_names(sentence: str, question: str, context: str = "") -> list[str]:
@@ -649,6 +684,25 @@ def _withheld_explicitly(question: str, sentence: str, said: set[str], asked: se
         return None
     found = next((f for f in _WOULD_NOT_SAY.finditer(sentence) if f.group(1).lower() == wh.group(1).lower()), None)
     return found.group(0) if found else None
+
+
+# a pronoun or an auxiliary contracted, with its apostrophe or without, as people type questions ("im late",
+# "whats the wifi password")
+_BARE_CONTRACTIONS = (
+    "im ive dont doesnt didnt cant couldnt wouldnt shouldnt isnt arent wasnt werent hasnt havent hadnt wont whats "
+    "whos wheres hows thats theres youre youve theyre theyve weve shes hes youll theyll itll"
+)
+_CONTRACTION = re.compile(
+    r"(?<![\w'’])(?:(?:" + "|".join(_BARE_CONTRACTIONS.split()) + r")|[a-z]+(?:n['’]t|['’](?:m|re|ve|ll|d)))(?![\w'’])",
+    re.IGNORECASE,
+)
+
+
+def without_contractions(question: str) -> str:
+    """``question`` without its contracted pronouns and auxiliaries ("I'm", "don't", "can't", "you're"), with
+    their apostrophes or without ("im", "dont", "whats"): the asker's grammar, which no answer need repeat.
+    "I'm", which no page of a clinic's site writes, decided that "what happens if im late" was not covered."""
+    return _CONTRACTION.sub(" ", question)
 
 
 def without_question_form(question: str) -> str:

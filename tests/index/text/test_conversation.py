@@ -599,3 +599,30 @@ def test_an_expletive_it_is_no_pronoun(history: list[Turn], question: str) -> No
 def test_an_it_with_no_clause_of_its_own_still_refers(question: str) -> None:
     """Seventeenth session's trial: "it" before an adjective alone, or a verb without its object, is the thing."""
     assert is_followup(question)
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "resolved"),
+    [
+        # a new user's clinic: the weekday in "She is the only GP on Tuesdays" was taken for the person
+        (
+            [Turn("Who is the GP on Tuesdays?", "She is the only GP at the practice on Tuesdays.")],
+            "What time does she start?",
+            "What time does she start?",
+        ),
+        # "the GP" is a role; the answer's doctor is meant
+        (
+            [Turn("Who is the GP on Tuesdays?", "Dr. Carver works on Tuesdays and Thursdays.")],
+            "What time does she start?",
+            "What time does Carver start?",
+        ),
+        # a name taken from a possessive is not made possessive twice ("Dr Whitlock's's clinic")
+        (
+            [Turn("what is Dr Whitlock's special interest?", "He has a special interest in sports medicine.")],
+            "when is his clinic?",
+            "when is Dr Whitlock's clinic?",
+        ),
+    ],
+)
+def test_a_day_a_role_and_a_possessive_are_no_person(history: list[Turn], question: str, resolved: str) -> None:
+    assert resolve_followup(question, history) == resolved

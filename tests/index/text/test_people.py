@@ -280,3 +280,18 @@ def test_a_firm_named_with_an_ampersand_is_someone_new() -> None:
         "P&O",
         "S&P",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("Who gets the RSV vaccine?", False),  # a group answers: "adults aged 75 to 79"
+        ("Who is eligible for the NHS health check?", False),
+        ("Who can apply for a carer's permit?", False),
+        ("Who should have the whooping cough vaccine?", False),
+        ("Who is the GP on Tuesdays?", True),
+        ("Who gave the lecture?", True),
+    ],
+)
+def test_a_question_about_whom_a_rule_covers_asks_for_no_person(question: str, person: bool) -> None:
+    assert asks_for_person(question) is person

@@ -6,6 +6,7 @@ import pytest
 
 from citeqa.index.text.questions import (
     asks_present,
+    expanded_in,
     focus_terms,
     new_names,
     other_year,
@@ -14,6 +15,7 @@ from citeqa.index.text.questions import (
     specific_terms,
     spells_out,
     type_match,
+    without_contractions,
 )
 
 
@@ -512,3 +514,53 @@ def test_a_question_asking_how_things_are_now(question: str, present: bool) -> N
 )
 def test_a_sentence_telling_how_things_were_before_a_change(sentence: str, scoped: bool) -> None:
     assert past_scoped(sentence) is scoped
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "| 6-in-1 | babies | 8, 12 and 16 weeks | 3 doses, 4 weeks apart |",
+        "Pregnant women are offered the vaccine from 16 weeks of pregnancy, ideally between 20 and 32 weeks.",
+        "We aim to give you a full written response within 40 working days.",
+        "We send a text reminder 2 days before the appointment.",
+        "He joined the club two years ago.",
+    ],
+)
+def test_a_point_counted_from_an_event_answers_when(sentence: str) -> None:
+    """A new user's clinic: "When does my baby get the 6 in 1 vaccine?" was refused, its answer giving an age."""
+    assert type_match("when", sentence, "When does my baby get the 6 in 1 vaccine?") == 1.0
+
+
+@pytest.mark.parametrize("sentence", ["He spent two years at Chelsea.", "The deal lasts 3 years.", "It costs £65."])
+def test_a_length_of_time_alone_does_not_answer_when(sentence: str) -> None:
+    assert type_match("when", sentence, "When did he join?") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("acronym", "text", "expanded"),
+    [
+        ("IB", "The International Baccalaureate Diploma is accepted with 32 points.", True),
+        ("VC's", "The Vice-Chancellor's Excellence Scholarship is awarded each year.", True),
+        ("NHS", "the National Health Service", True),
+        ("DPO", "Our Data Protection Officer is Mr. Tomasz Nowak.", True),
+        ("IB", "in brief", False),  # capitalised words only
+        ("RSV", "The flu vaccine is given every year.", False),
+        ("jab", "Just A Bit", False),  # no acronym
+    ],
+)
+def test_an_acronym_written_out(acronym: str, text: str, expanded: bool) -> None:
+    assert expanded_in(acronym, text) is expanded
+
+
+@pytest.mark.parametrize(
+    ("question", "left"),
+    [
+        ("what happens if im late", "what happens if late"),
+        ("whats the wifi password", "the wifi password"),
+        ("I don't know, can't you say?", "I know, you say?"),
+        ("Who’s Mr O'Neill?", "Who’s Mr O'Neill?"),  # "’s" is left to the tokeniser, a possessive's too
+        ("Is the imam at the mosque?", "Is the imam at the mosque?"),
+    ],
+)
+def test_a_questions_contractions_are_left_out(question: str, left: str) -> None:
+    assert " ".join(without_contractions(question).split()) == left
