@@ -5,6 +5,7 @@ brackets) followed by a space, unless what follows shows it goes on:
 
 - the next word starts in lower case or with more punctuation: "at 9 a.m. on Friday", "“Stop!” she
   shouted", "“I think ... maybe”", "Univ. of Graz";
+- the stop is inside a table's row (a line opening with "|"), which ends only with its line;
 - the stop ends a title or a word that is always followed by more ("Prof.", "Dr.", "Mt.", "Sept.",
   "e.g."), "No.", "Fig." or "p." before a number ("No. 5"; not "The answer was no. Nobody ..."), the
   number of a numbered item or heading ("1. Preheat the oven.", "## 2. Methods"), an initial or an
@@ -66,6 +67,8 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
         return False
     if following == "\n" and rest[1:].lstrip(" \t")[:1].islower():
         return False  # a hard-wrapped line going on in lower case: "called off at 3 p.m.\nand the fans"
+    if text[text.rfind("\n", 0, stop) + 1 : stop].lstrip(" \t").startswith("|"):
+        return False  # a table's row is one line, whatever its cells hold: "| Monday | 8:00 a.m. to 6:30 p.m. | ..."
     if text[stop] != "." or text[stop : stop + 2] == "..":
         return True
     begin = stop

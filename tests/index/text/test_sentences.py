@@ -57,6 +57,11 @@ from citeqa.index.text.sentences import sentence_spans
         ("Revenue was $4.2bn. Costs rose.", ["Revenue was $4.2bn.", "Costs rose."]),
         ("The deal was with AT&T. Shares rose.", ["The deal was with AT&T.", "Shares rose."]),
         ("They bought pens, paper etc. Then they left.", ["They bought pens, paper etc.", "Then they left."]),
+        # a table's row ends with its line, not at a cell's "p.m." (a clinic's opening hours were cut there)
+        (
+            "| Monday | 8:00 a.m. to 6:30 p.m. | closed |\n| Sat. | 9 a.m. |",
+            ["| Monday | 8:00 a.m. to 6:30 p.m. | closed |", "| Sat. | 9 a.m. |"],
+        ),
     ],
 )
 def test_sentence_spans(text: str, expected: list[str]) -> None:
