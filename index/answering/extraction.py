@@ -224,9 +224,9 @@ def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[st
     things were before a change ("Before version 3.0.0 the default ... was 10."), the best of the first
     ``PRESENT_REACH`` that does not; for a question naming a day of the week whose best sentence names
     another day and not that one ("What time do you open on Monday?" over "The early Wednesday opening
-    ..."), the best of the first ``DAY_REACH`` naming it. Otherwise ``ranked`` unchanged. (Doing the same for a measure asked
-    for, "What was Gardener's winning time?", answered 3 more questions of every development set and 13
-    more near misses with another entity's figure: not done.)"""
+    ..."), the best of the first ``DAY_REACH`` naming it. Otherwise ``ranked`` unchanged. (Doing the same
+    for a measure asked for, "What was Gardener's winning time?", answered 3 more questions of every
+    development set and 13 more near misses with another entity's figure: not done.)"""
     if not ranked:
         return ranked
     first: Candidate | None = None
