@@ -38,6 +38,7 @@ from citeqa.index.answering.features import (
     header_index,
     heading_line,
     heads_text,
+    hyphenated,
     opens_with_title,
     parse_question,
     with_similarity,
@@ -291,6 +292,7 @@ class Extractor:
         self.max_idf = lexical.term_idf("\0never-a-term")
         self._vocab_prefixes: frozenset[str] | None = None
         self._sorted_vocab: list[str] | None = None
+        self._hyphenated: Mapping[str, str] | None = None
 
     def answer_many(
         self,
@@ -307,7 +309,7 @@ class Extractor:
         self, questions: Sequence[str], passages: Sequence[Sequence[Passage]], question_vectors: Vectors
     ) -> list[Prepared]:
         """Candidate sentences (at most ``MAX_CANDIDATES`` a question) with all their features."""
-        parsed = [parse_question(q, self.lexical) for q in questions]
+        parsed = [parse_question(q, self.lexical, self._compounds) for q in questions]
         pools = [
             candidate_features(q, p, self.documents, self.spans_of, self.terms_of)[:MAX_CANDIDATES]
             for q, p in zip(parsed, passages, strict=True)
@@ -342,6 +344,13 @@ class Extractor:
         cosines = (joined @ question) / np.maximum(np.linalg.norm(joined, axis=1), 1e-9)
         for k, cosine in zip(rows, cosines.tolist(), strict=True):
             similarities[k] = cosine
+
+    def _compounds(self) -> Mapping[str, str]:
+        """The corpus's compounds written with hyphens, by the word they make written as one (``hyphenated``;
+        read once, when a question first holds a word no index term matches: 0.3 s over the whole BBC)."""
+        if self._hyphenated is None:
+            self._hyphenated = hyphenated(f"{d.title}\n{d.text}" for d in self.documents.values())
+        return self._hyphenated
 
     def spans_of(self, doc_id: str) -> list[tuple[int, int]]:
         """Sentence spans of a whole document, as stored in the index (kept as lists once read)."""

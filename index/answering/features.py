@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -39,7 +39,6 @@ from citeqa.index.text.tokens import (
     STOPWORDS,
     ambiguous_inflections,
     as_matched,
-    compounds,
     content_terms,
     inflections,
     lemma,
@@ -196,11 +195,34 @@ class Prepared:
     extra: dict[str, float] = field(default_factory=dict)
 
 
-def parse_question(question: str, lexical: LexicalIndex) -> QuestionTerms:
-    """Stemmed content terms of ``question`` (question-form words such as "how large" removed) with idf."""
+# a compound of letters joined by hyphens: "Wi-Fi", "e-mail", "co-operate" (not "6-in-1", "2024-25")
+_HYPHENATED = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w-])")
+
+
+def hyphenated(texts: Iterable[str]) -> dict[str, str]:
+    """The compounds written with hyphens in ``texts``, by the word they make written as one, case-folded:
+    {"wifi": "Wi-Fi", "email": "e-mail"} (the first spelling met)."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for m in _HYPHENATED.finditer(text):
+            found.setdefault(m.group(0).replace("-", "").casefold(), m.group(0))
+    return found
+
+
+def parse_question(
+    question: str, lexical: LexicalIndex, compounds: Callable[[], Mapping[str, str]] | None = None
+) -> QuestionTerms:
+    """Stemmed content terms of ``question`` (question-form words such as "how large" removed) with idf.
+    ``compounds`` gives the corpus's hyphenated compounds (``hyphenated``), read only when a word of the
+    question is no term of the index: a word the corpus writes with hyphens is read as the corpus writes it
+    ("whats the wifi password" over "Free Wi-Fi ...": "wi", "fi")."""
     asked = without_contractions(without_question_form(question))
-    own = set(compounds(asked))  # "Wi-Fi" asked: "wi", "fi", not "wifi" a third time
-    terms = [t for t in content_terms(asked) if t not in own]
+    if compounds is not None and any(t not in lexical.vocab for t in content_terms(asked)):
+        known = compounds()
+        for word in dict.fromkeys(words(asked)):
+            if word in known and surface_stem(word) not in lexical.vocab:
+                asked = re.sub(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", known[word], asked, flags=re.IGNORECASE)
+    terms = content_terms(asked)
     # a term the index lacks may be there as written ("met", read as "meet") or as an irregular form of
     # the word asked ("meet" asked, "met" written): looked up as whichever the index has; a form that other
     # words share ("found": find or found; "rewrote") is read as the text writes it, term and all

@@ -36,8 +36,6 @@ _KEEP = re.compile(r"[+#&._\d]")  # terms the stemmer must not touch
 # an identifier written with underscores: "max_pool_size", "QUILL_TIMEOUT_MS" (told apart from "min_pool_size")
 _UNDERSCORED = re.compile(r"(?<![\w])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w])")
 _LETTERS = r"[^\W\d_]"
-# a compound of letters joined by hyphens: "Wi-Fi", "e-mail", "co-operate" (not "6-in-1", "2024-25")
-_HYPHENATED = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w-])")
 # Capital letters of the Latin script, accented ones too, for patterns of names ("Émilie", "Ó Súilleabháin",
 # "Åsa"): a character class body, as in f"[{UPPER}]".
 UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
@@ -165,8 +163,6 @@ def words(text: str) -> list[str]:
             out.extend(_fold(m.group(0)) for m in _TOKEN.finditer(piece))
             if "_" in piece:  # an identifier is a term as well as its words: "max_pool_size", then "max" ...
                 out.extend(_fold(m.group(0)) for m in _UNDERSCORED.finditer(piece))
-            if "-" in piece:  # a compound is a term written as one word too: "Wi-Fi" is "wifi", "e-mail" "email"
-                out.extend(_fold(m.group(0).replace("-", "")) for m in _HYPHENATED.finditer(piece))
     return out
 
 
@@ -206,16 +202,7 @@ def content_terms(text: str) -> list[str]:
 # Bump when ``content_terms`` reads a text otherwise (``words``, ``normalise``, ``_fold``, ``lemma``, the
 # stemming): indexes store content terms (``citeqa.index.store.terms``) and must not be read with stale ones.
 # tests/index/text/test_tokens.py holds the terms of a fixed text and fails until this is bumped.
-CONTENT_TERMS_VERSION = 3
-
-
-def compounds(text: str) -> list[str]:
-    """The content terms ``text``'s hyphenated compounds make as one word ("Wi-Fi" -> "wifi"; ``words`` adds
-    them after the parts). A question's own compounds are left to their parts (``parse_question``): the
-    joined term would count the same words a second time; it is there to match a text that writes them as
-    one ("wifi" asked, "Wi-Fi" written)."""
-    joined = [m.group(0).replace("-", "") for m in _HYPHENATED.finditer(normalise(text))]
-    return content_terms(" ".join(joined)) if joined else []
+CONTENT_TERMS_VERSION = 2
 
 
 @lru_cache(maxsize=1)

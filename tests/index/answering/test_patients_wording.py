@@ -74,3 +74,17 @@ def test_a_day_asked_about_is_not_answered_with_another_days_hours() -> None:
     answer = _ask(HOURS, "what time do you open on monday")
     row = "| Monday | 8:00 a.m. to 6:30 p.m. | 8:30 a.m. to 12:30 p.m. | 8:00 a.m. to 6:30 p.m. |"
     assert answer.answerable and row in answer.answer and "Wednesday" not in answer.answer, answer.answer
+
+
+def test_a_word_the_corpus_writes_with_hyphens_is_read_as_written() -> None:
+    """ "wifi" asked over "Wi-Fi" written: the question's word is read as the corpus's compound ("wi", "fi"),
+    only when the index has no term for it (no index change: BM25 and the stored terms are as they were)."""
+    from citeqa.index.answering.features import hyphenated, parse_question
+    from citeqa.index.store.lexical import build_lexical
+
+    texts = ["Free Wi-Fi is available in the waiting room.", "Write an e-mail to reception.", "A 6-in-1 vaccine."]
+    known = hyphenated(texts)
+    assert known == {"wifi": "Wi-Fi", "email": "e-mail"}
+    lexical = build_lexical(texts)
+    assert set(parse_question("Is there wifi?", lexical, lambda: known).weights) == {"wi", "fi"}
+    assert parse_question("Is there wifi?", lexical).absent == ("wifi",)  # without the corpus's compounds

@@ -109,9 +109,8 @@ def test_terms_are_stable_under_normal_forms(text: str) -> None:
 
 def _words_by_regex(text: str) -> list[str]:
     """The reference: every token found by ``_TOKEN`` over the whole normalised text, each whitespace-separated
-    piece's followed by the names with underscores in it (``_UNDERSCORED``: "max_pool_size" after its words), then
-    its compounds written as one word (``_HYPHENATED``: "wifi" after "wi", "fi")."""
-    from citeqa.index.text.tokens import _HYPHENATED, _TOKEN, _UNDERSCORED, _fold
+    piece's followed by the names with underscores in it (``_UNDERSCORED``: "max_pool_size" after its words)."""
+    from citeqa.index.text.tokens import _TOKEN, _UNDERSCORED, _fold
 
     normalised = normalise(text)
     tokens = list(_TOKEN.finditer(normalised))
@@ -119,7 +118,6 @@ def _words_by_regex(text: str) -> list[str]:
     for piece in re.finditer(r"\S+", normalised):
         out += [_fold(m.group(0)) for m in tokens if piece.start() <= m.start() < piece.end()]
         out += [_fold(m.group(0)) for m in _UNDERSCORED.finditer(piece.group(0))]
-        out += [_fold(m.group(0).replace("-", "")) for m in _HYPHENATED.finditer(piece.group(0))]
     return out
 
 
@@ -176,7 +174,6 @@ def test_ambiguous_forms_are_tried_for_a_question_s_verb_the_index_lacks() -> No
 CONTENT_TERMS_DIGESTS = {
     1: "fdeecc7ec29cd1b8f750c74e6c45cece827b290da29efefbad7bb57c563a9236",
     2: "0ff4dd14451aa1ba1db150c3a515920619f4bc6880527eff0b81eeb1a3ba95e5",  # versions: "v2.3.1", "2.4.0-rc.2"
-    3: "998af509696b6de7760aa281cb16b55d8f5f960adada4d5c1c82c3ee1a72e414",  # compounds as one word: "wifi"
 }
 
 
@@ -185,7 +182,7 @@ def test_content_terms_are_those_their_version_stored() -> None:
 
     lines = [
         "C++, C# and F#; .NET (AT&T) S&P 500 4G MP3 1990s £10m 2nd “quoted” «cité» José ﬁnal ＲＸ９ it’s U.S. v2.3.1 "
-        "2.4.0-rc.2 max_pool_size Wi-Fi",
+        "2.4.0-rc.2 max_pool_size",
         "met",
     ]
     for path in sorted(BBC_NEWS.glob("*/*.txt")):
@@ -193,26 +190,3 @@ def test_content_terms_are_those_their_version_stored() -> None:
     read = json.dumps([content_terms(line) for line in lines], ensure_ascii=False)
     assert hashlib.sha256(read.encode("utf-8")).hexdigest() == CONTENT_TERMS_DIGESTS[CONTENT_TERMS_VERSION]
     assert content_terms_scheme().startswith(f"content_terms {CONTENT_TERMS_VERSION}; ")
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Free Wi-Fi", ["free", "wi", "fi", "wifi"]),  # "wifi" asked matches "Wi-Fi" written
-        ("e-mail us", ["e", "mail", "email", "us"]),
-        ("the 6-in-1 vaccine", ["the", "6", "in", "1", "vaccine"]),  # digits: no compound
-        ("2024-25", ["2024", "25"]),
-    ],
-)
-def test_a_hyphenated_compound_is_a_word_as_well_as_its_parts(text: str, expected: list[str]) -> None:
-    assert words(text) == expected
-
-
-def test_a_questions_own_compound_is_left_to_its_parts() -> None:
-    """A question writing "Wi-Fi" matches "wi" and "fi" (and a text's "wifi" through BM25); its content terms do
-    not count the compound a third time."""
-    from citeqa.index.answering.features import parse_question
-
-    lexical = build_lexical(["Free Wi-Fi is available in the waiting room.", "Wifi costs nothing here."])
-    assert set(parse_question("Is there Wi-Fi?", lexical).weights) == {"wi", "fi"}
-    assert set(parse_question("Is there wifi?", lexical).weights) == {"wifi"}
