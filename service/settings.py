@@ -6,6 +6,8 @@ them. docs/configuration.md lists every field (tests/test_docs.py checks it).
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +20,7 @@ from citeqa.index.limits import MAX_K, MAX_QUESTION_CHARS
 from citeqa.index.retrieval.fusion import FusionMode, RetrievalParams
 from citeqa.index.store.kinds import IndexKind
 from citeqa.index.text.chunking import ChunkingParams
+from citeqa.service.faults import PAUSE_ENV
 
 PATH_SETTINGS = frozenset({"corpus_dir", "index_dir", "model", "model_cache_dir", "abstain_model_file"})
 """Settings naming a file or directory (or a model by name or path): an empty value counts as unset."""
@@ -25,6 +28,12 @@ PATH_SETTINGS = frozenset({"corpus_dir", "index_dir", "model", "model_cache_dir"
 EMPTY_IS_UNSET = PATH_SETTINGS | {"host"}
 """Settings whose empty value counts as unset: the paths, and the bind address (an empty ``CITEQA_HOST`` would
 bind every interface, not the default loopback)."""
+
+
+NOT_SETTINGS = frozenset({PAUSE_ENV, "CITEQA_TEST_CHROMIUM", "CITEQA_REPLICAS", "CITEQA_PUBLIC_PORT"})
+"""``CITEQA_*`` variables that are no setting but are read by something else, so never warned about: the build's
+test hook (``service/faults.py``), the Chromium the tests drive, the replicas the compose builder job reloads
+(``deploy/reload_replicas.py``) and the port compose publishes (``compose.yaml``)."""
 
 
 class Settings(BaseSettings):
@@ -213,3 +222,23 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The settings of this process, read from the environment once."""
     return Settings()
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """A warning for each variable of ``environ`` named ``CITEQA_*`` (in any case, as the settings are read) that
+    is no setting and not in ``NOT_SETTINGS``, naming the closest setting when one is close; the settings
+    ignore such a variable. ``{"CITEQA_ADMIN_KEY": "k"}`` gives ``["CITEQA_ADMIN_KEY is not a citeqa setting and
+    is ignored: did you mean CITEQA_ADMIN_API_KEY? (docs/configuration.md lists the settings)"]``."""
+    prefix = str(Settings.model_config.get("env_prefix", "")).upper()
+    known = {name.upper(): f"{prefix}{name.upper()}" for name in Settings.model_fields}
+    warnings = []
+    for variable in sorted(environ):
+        name = variable.upper()
+        if not name.startswith(prefix) or name.removeprefix(prefix) in known or name in NOT_SETTINGS:
+            continue
+        close = difflib.get_close_matches(name.removeprefix(prefix), sorted(known), n=1)
+        guess = f": did you mean {known[close[0]]}?" if close else ""
+        warnings.append(
+            f"{variable} is not a citeqa setting and is ignored{guess} (docs/configuration.md lists the settings)"
+        )
+    return warnings

@@ -65,6 +65,18 @@ def article_html() -> str:
 """
 
 
+def dated_page(head: str = "", article: str = "", footer: str = "© 2025 Kelvmouth Council") -> bytes:
+    """The article's paragraphs as a page (UTF-8) with ``head`` in its <head>, ``article`` after the paragraphs
+    and ``footer`` below them: by default no date but a footer's copyright year."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE_PARAGRAPHS)
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{ARTICLE_TITLE}</title>{head}</head>"
+        "<body><main><article>"
+        f"<h1>{ARTICLE_TITLE}</h1>{paragraphs}{article}</article></main><footer><p>{footer}</p></footer>"
+        "</body></html>"
+    ).encode()
+
+
 PDF_TITLE = "Annual report of the Kelvmouth cooperative"
 PDF_AUTHOR = "Kelvmouth Energy Cooperative"
 PDF_PAGES = (

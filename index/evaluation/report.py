@@ -44,7 +44,12 @@ CSV_COLUMNS = (
     "verdict",
     "metrics",
     "latency_ms",
+    "abstention_code",
+    "reason",
 )
+"""questions.csv's columns, in order (``--by`` adds its field last); new ones are added at the end. An answered
+question (or a retrieval-only run) has ``abstention_code`` and ``reason`` empty; an abstention has ``/v1/ask``'s
+``abstention.code`` and ``reason``."""
 
 
 def report_data(result: EvalResult, source: str, settings: dict[str, Any], by: str | None = None) -> dict[str, Any]:
@@ -234,6 +239,8 @@ def _write_questions(
                     _verdict(r, unknown),
                     json.dumps(metrics, sort_keys=True),
                     round(r.observation.latency_ms, 2),
+                    r.observation.abstention_code or "",
+                    r.observation.reason or "",
                     *group,
                 ]
             )

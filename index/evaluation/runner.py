@@ -25,7 +25,9 @@ Span = tuple[str, int, int]
 
 @dataclass(frozen=True)
 class Observation:
-    """What the service returned for one question: passages, answer, citations, latency."""
+    """What the service returned for one question: passages, answer, citations, latency; for an abstention, its
+    ``abstention_code`` (``not_in_corpus``, ``low_confidence``...: ``/v1/ask``'s ``abstention.code``) and its
+    ``reason`` for people (None when answered, or retrieval only)."""
 
     answerable: bool | None
     answer: str
@@ -33,11 +35,14 @@ class Observation:
     citations: tuple[tuple[str, int, int, str], ...]
     latency_ms: float
     confidence: float | None = None
+    abstention_code: str | None = None
+    reason: str | None = None
 
     @classmethod
     def of(cls, answer: Any, latency_ms: float) -> Observation:
         """What ``answer`` says, an engine's ``Answer`` or the client's ``AskResponse`` (both have
-        ``answerable``, ``answer``, ``confidence``, ``passages`` and ``citations`` with offsets)."""
+        ``answerable``, ``answer``, ``confidence``, ``reason``, ``abstention`` with its ``code``, ``passages``
+        and ``citations`` with offsets)."""
         return cls(
             answerable=answer.answerable,
             answer=answer.answer,
@@ -45,6 +50,8 @@ class Observation:
             citations=tuple((c.doc_id, c.start, c.end, c.quote) for c in answer.citations),
             latency_ms=latency_ms,
             confidence=answer.confidence,
+            abstention_code=answer.abstention.code if answer.abstention is not None else None,
+            reason=answer.reason,
         )
 
 
@@ -60,13 +67,19 @@ def language_refusal(question: str) -> str | None:
 
 def refusal_observation(message: str, latency_ms: float) -> Observation:
     """A question the service refused (another language): an abstention citing nothing, its ``answer`` the
-    refusal's message."""
+    refusal's message, its code the API's error code (``unsupported_language``) and its reason the message."""
     return Observation(
-        answerable=False, answer=f"{REFUSED_LANGUAGE}{message}", passages=(), citations=(), latency_ms=latency_ms
+        answerable=False,
+        answer=f"{REFUSED_LANGUAGE}{message}",
+        passages=(),
+        citations=(),
+        latency_ms=latency_ms,
+        abstention_code=UnsupportedLanguage.code,
+        reason=message,
     )
 
 
-REFUSED_LANGUAGE = "unsupported_language: "
+REFUSED_LANGUAGE = f"{UnsupportedLanguage.code}: "
 """How ``refusal_observation``'s answer begins."""
 
 

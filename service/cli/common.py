@@ -5,6 +5,7 @@ Heavy modules (torch, FAISS) are imported inside commands, so ``--help`` stays f
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -71,16 +72,18 @@ def settings_from(
 
     A bad value fails with one line naming the setting, the value and what to do, e.g. ``CITEQA_PORT (or
     --port): Input should be less than or equal to 65535 (got 99999); give a valid value, or none for the
-    default (8000)``.
+    default (8000)``. A ``CITEQA_*`` variable that is no setting, which the settings ignore, is warned about on
+    stderr once the settings are read, with the setting it may be a misspelling of: "warning: CITEQA_ADMIN_KEY
+    is not a citeqa setting and is ignored: did you mean CITEQA_ADMIN_API_KEY? (...)".
     """
     from pydantic import ValidationError
 
-    from citeqa.service.settings import Settings
+    from citeqa.service.settings import Settings, unknown_variables
 
     given = {"corpus_dir": corpus, "index_dir": index, "model": model, **options}
     overrides = {name: value for name, value in given.items() if value is not None}
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else "settings"
@@ -91,6 +94,9 @@ def settings_from(
             f"invalid setting CITEQA_{name.upper()}{option}: {err['msg']} (got {err.get('input')!r}); "
             f"give a valid value, or none for the default{default}"
         )
+    for warning in unknown_variables(os.environ):
+        typer.echo(f"warning: {warning}", err=True)
+    return settings
 
 
 def engine_from(settings: Any) -> Any:

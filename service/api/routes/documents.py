@@ -1,19 +1,30 @@
 """HTTP document management (admin key): add a file or text, delete a document; the index follows.
 
 ``POST /v1/documents`` takes either ``multipart/form-data`` (a ``file`` field: HTML, PDF,
-Markdown or text; optional ``replace``) or JSON (``text`` with ``doc_id``, ``title`` and
-metadata). ``DELETE /v1/documents/{doc_id}`` removes one. Each change is rebuilt into a new
-index version (off the event loop, one change at a time) that the service then serves.
+Markdown or text; optional ``replace``: true, false, 1 or 0) or JSON (``text`` with ``doc_id``,
+``title`` and metadata; ``date`` in ISO 8601, ``replace`` a JSON boolean). ``DELETE
+/v1/documents/{doc_id}`` removes one. Each change is rebuilt into a new index version (off the
+event loop, one change at a time) that the service then serves.
 """
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+)
 from starlette.datastructures import UploadFile
 
 from citeqa.index.corpus.identity import DOC_ID_PATTERN, MAX_DOC_ID_CHARS, is_doc_id, normalise_doc_id
@@ -24,7 +35,10 @@ from citeqa.service.api.ingest import DocumentManager, Outcome, chunk_counts
 from citeqa.service.api.schemas import ERROR_RESPONSES, DocumentList, DocumentOut, DocumentSummary, ErrorResponse
 
 FORM_OVERHEAD = 65_536
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FORM_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+"""How a multipart form may spell ``replace`` (any case; left out: false). Anything else is a 422, never a guess:
+"yes" was taken as true and "nope" as false."""
+DATE_FORMS = "a date (2025-03-12) or a date and time (2025-03-12T10:00:00Z)"
 
 
 def _doc_id(value: str) -> str:
@@ -39,6 +53,22 @@ def _doc_id(value: str) -> str:
     return value
 
 
+def _iso_date(value: str) -> str:
+    """``value`` when it is an ISO 8601 date or date and time (``2025-03-12``, ``2025-03-12T10:00:00+01:00``);
+    otherwise a message saying which forms are, e.g. for "next tuesday"."""
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value[:80]!r} is not an ISO 8601 date: give {DATE_FORMS}, or leave it out") from None
+    return value
+
+
+IsoDate = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=100),
+    AfterValidator(_iso_date),
+    WithJsonSchema({"type": "string", "maxLength": 100}),
+]
 DocId = Annotated[str, AfterValidator(_doc_id), WithJsonSchema({"type": "string", "pattern": f"^{DOC_ID_PATTERN}$"})]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
@@ -52,11 +82,17 @@ class TextDocumentIn(BaseModel):
         description="Body text, stored verbatim; citation offsets point into it."
     )
     url: str | None = Field(None, max_length=2000, description="Source URL.")
-    date: str | None = Field(None, max_length=100, description="Publication date, e.g. `2025-06-01`.")
+    date: IsoDate | None = Field(
+        None,
+        description=f"Publication date, ISO 8601: {DATE_FORMS}; anything else is refused (422).",
+        examples=["2025-03-12", "2025-03-12T10:00:00Z"],
+    )
     metadata: dict[str, Annotated[str, StringConstraints(max_length=2000)]] = Field(
         default_factory=dict, max_length=50, description="Other metadata fields (author, section...)."
     )
-    replace: bool = Field(False, description="Replace an existing document with the same id.")
+    replace: StrictBool = Field(
+        False, description="Replace an existing document with the same id: `true` or `false` (a JSON boolean)."
+    )
 
 
 class ChangedDocument(BaseModel):
@@ -161,7 +197,11 @@ UPLOAD_BODY: dict[str, Any] = {
                     "required": ["file"],
                     "properties": {
                         "file": {"type": "string", "format": "binary", "description": "HTML, PDF, Markdown or text."},
-                        "replace": {"type": "boolean", "description": "Replace a document with the same id."},
+                        "replace": {
+                            "type": "boolean",
+                            "description": "Replace a document with the same id: `true` or `false` (also `1` or "
+                            "`0`); left out: false.",
+                        },
                     },
                 }
             },
@@ -215,10 +255,21 @@ async def _read_upload(request: Request, limit: int) -> tuple[str, bytes, bool]:
         if not isinstance(upload, UploadFile):
             raise InvalidInput("file: send the document as a multipart field named `file` (with a file name)")
         data = await upload.read(limit + 1)
-        replace = str(form.get("replace", "")).strip().lower() in TRUE_WORDS
+        replace = _form_flag("replace", form.get("replace"))
     if len(data) > limit:
         raise PayloadTooLarge(f"file is over the {limit}-byte limit (CITEQA_MAX_UPLOAD_BYTES)")
     return upload.filename or "upload", data, replace
+
+
+def _form_flag(name: str, value: object) -> bool:
+    """The boolean a form field ``name`` spells (``FORM_BOOLEANS``), false when it was not sent; ``InvalidInput``
+    (422) naming the field and the spellings otherwise."""
+    if value is None:
+        return False
+    if isinstance(value, str) and value.strip().lower() in FORM_BOOLEANS:
+        return FORM_BOOLEANS[value.strip().lower()]
+    sent = repr(value[:40]) if isinstance(value, str) else "a file"
+    raise InvalidInput(f"{name}: {sent} is not a boolean: send true or false (or 1 or 0)")
 
 
 async def _read_json(request: Request, limit: int) -> TextDocumentIn:

@@ -23,6 +23,7 @@ from tests.article_files import (
     PDF_PAGES,
     PDF_TITLE,
     article_html,
+    dated_page,
     report_pdf,
 )
 from tests.conftest import ROOT
@@ -54,6 +55,38 @@ def test_an_html_page_of_navigation_only_is_warned_about() -> None:
     warnings.clear()
     read_document(article_html().encode(), "tidal", "tidal.html", warnings.append)
     assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("page", "date"),
+    [
+        (dated_page(), None),
+        (dated_page(footer="Copyright 2023 Coastal Gazette, all rights reserved"), None),
+        (dated_page(article="<p>The first turbine was ordered in 2019, the last one in 2022.</p>"), None),
+        (dated_page('<meta property="article:published_time" content="2024-03-18T08:30:00Z">'), "2024-03-18"),
+        (dated_page('<meta name="date" content="2021-06-30">'), "2021-06-30"),
+        (
+            dated_page(
+                '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2022-07-04"}</script>'
+            ),
+            "2022-07-04",
+        ),
+        (dated_page(article='<p>Published <time datetime="2023-02-01">1 February</time>.</p>'), "2023-02-01"),
+        (
+            dated_page(
+                '<meta property="article:published_time" content="2021-01-05">'
+                '<meta property="article:modified_time" content="2024-06-01">'
+            ),
+            "2021-01-05",
+        ),
+    ],
+    ids=["copyright-sign", "copyright-word", "years-in-text", "meta", "meta-date", "json-ld", "time", "published"],
+)
+def test_an_html_page_s_date_comes_from_its_metadata_only(page: bytes, date: str | None) -> None:
+    """A new user's page without a date, its footer "© 2025", was listed as of 2025-01-01."""
+    doc = read_document(page, "tidal", "tidal.html")
+    assert doc.date == date
+    assert ARTICLE_PARAGRAPHS[0] in doc.text
 
 
 def test_pdf_keeps_pages_so_offsets_name_their_page() -> None:

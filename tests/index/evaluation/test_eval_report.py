@@ -5,6 +5,7 @@ answers shortened at a word (a scripted runner: plumbing only, no model)."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import re
@@ -168,6 +169,48 @@ def test_an_answerable_question_without_answers_is_not_counted_correct(tmp_path:
     retrieval = [Observation(None, "", (("a", 0, 29),), (), 1.0) for _ in range(6)]
     searched = evaluate(QuestionSet("t", "jsonl", (*QUESTIONS, *unlabelled)), ScriptedRunner(retrieval, True), k=5)
     assert searched.without_answers == ()  # a retrieval-only run checks no answer
+
+
+EARLIER_COLUMNS = [
+    "id",
+    "question",
+    "expected_answers",
+    "evidence",
+    "labelled_answerable",
+    "answerable",
+    "answer",
+    "confidence",
+    "relevant_docs",
+    "retrieved_docs",
+    "doc_rank",
+    "evidence_rank",
+    "verdict",
+    "metrics",
+    "latency_ms",
+]
+"""questions.csv's columns before the abstention's were added: still first, in this order."""
+
+
+@pytest.mark.parametrize("by", [None, "answerable"])
+def test_questions_csv_says_why_each_abstention_abstained(tmp_path: Path, by: str | None) -> None:
+    """A new user could not tell from questions.csv why a question was abstained on, nor so whether
+    recalibrating could change it: the abstention's code and reason are the last columns (before --by's)."""
+    scripted = observations()
+    reasons = [("not_in_corpus", "no passage mentions “light”"), ("low_confidence", "no sentence clearly answers it")]
+    for i, (code, reason) in zip((2, 3), reasons, strict=True):
+        scripted[i] = dataclasses.replace(scripted[i], abstention_code=code, reason=reason)
+    result = evaluate(QuestionSet("t", "jsonl", QUESTIONS), ScriptedRunner(scripted), k=5)
+    write_report(result, tmp_path / "report", "t.jsonl", {}, by)
+    with (tmp_path / "report" / "questions.csv").open(encoding="utf-8") as fh:
+        header, *rows = list(csv.reader(fh))
+    assert header == [*EARLIER_COLUMNS, "abstention_code", "reason", *([by] if by else [])]
+    cells = [dict(zip(header, row, strict=True)) for row in rows]
+    assert [(c["verdict"], c["abstention_code"], c["reason"]) for c in cells] == [
+        ("correct", "", ""),
+        ("wrong answer", "", ""),
+        ("abstained", "not_in_corpus", "no passage mentions “light”"),
+        ("wrongly abstained", "low_confidence", "no sentence clearly answers it"),
+    ]
 
 
 def test_figures_come_in_the_same_order_whatever_the_first_question_got() -> None:

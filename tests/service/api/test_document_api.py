@@ -19,6 +19,7 @@ from tests.article_files import (
     ARTICLE_TITLE,
     ARTICLE_URL,
     article_html,
+    dated_page,
     justified_pdf,
     report_pdf,
     typeset_pdf,
@@ -139,6 +140,9 @@ def test_an_unreadable_upload_is_named_as_sent(docs_client: TestClient) -> None:
         ({}, 415, "unsupported_media_type"),
         ({"json": {"doc_id": "news/2024/roof", "title": "t", "text": "b"}}, 422, "invalid_input"),
         ({"json": {"doc_id": "", "title": "t", "text": "b"}}, 422, "invalid_input"),
+        ({"json": {**NOTE, "date": "next tuesday"}}, 422, "invalid_input"),
+        ({"json": {**NOTE, "replace": "yes"}}, 422, "invalid_input"),
+        ({"data": {"replace": "yes"}, "files": {"file": ("a.txt", b"a new note", "text/plain")}}, 422, "invalid_input"),
     ],
 )
 def test_bad_requests_are_refused_and_change_nothing(
@@ -297,6 +301,70 @@ def test_replacing_says_replaced_and_a_taken_id_names_the_field(docs_client: Tes
     uploaded = docs_client.post("/v1/documents", files=files, data={"replace": "true"}, headers=ADMIN)
     assert (uploaded.status_code, uploaded.json()["action"]) == (201, "replaced")
     assert docs_client.delete("/v1/documents/tide-note", headers=ADMIN).json()["action"] == "removed"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"json": {**NOTE, "date": "next tuesday"}},
+            "date: Value error, 'next tuesday' is not an ISO 8601 date: give a date (2025-03-12) or a date and time "
+            "(2025-03-12T10:00:00Z), or leave it out (request formats: /openapi.json)",
+        ),
+        ({"json": {**NOTE, "date": "12/03/2025"}}, "date: Value error, '12/03/2025' is not an ISO 8601 date: give"),
+        ({"json": {**NOTE, "replace": "yes"}}, "replace: Input should be a valid boolean"),
+        ({"json": {**NOTE, "replace": 1}}, "replace: Input should be a valid boolean"),
+        (
+            {"data": {"replace": "yes"}, "files": {"file": ("a.txt", b"a new note", "text/plain")}},
+            "replace: 'yes' is not a boolean: send true or false (or 1 or 0)",
+        ),
+        (
+            {"data": {"replace": ""}, "files": {"file": ("a.txt", b"a new note", "text/plain")}},
+            "replace: '' is not a boolean: send true or false (or 1 or 0)",
+        ),
+    ],
+    ids=["date-words", "date-slashes", "json-replace-yes", "json-replace-1", "form-replace-yes", "form-replace-empty"],
+)
+def test_a_date_or_a_replace_that_is_not_one_is_refused_naming_the_field(
+    docs_client: TestClient, kwargs: dict[str, Any], message: str
+) -> None:
+    """A new user's trial: `"date": "next tuesday"` was stored as the date, and `"replace": "yes"` replaced."""
+    response = docs_client.post("/v1/documents", headers=ADMIN, **kwargs)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["message"].startswith(message)
+
+
+WORDS = {"0": 409, " FALSE ": 409, "false": 409, "1": 201, "True": 201}
+"""How a form spells replace, and the status it gets when a document with the id exists."""
+
+
+def test_iso_dates_and_form_booleans_are_taken(docs_client: TestClient) -> None:
+    note = {"doc_id": "buoy-note", "title": "Buoy", "text": "The yellow buoy marks the wreck of the Aurora."}
+    for date in ("2025-03-12", "2025-03-12T10:00:00Z", "2025-03-12T10:00:00+01:00"):
+        response = docs_client.post("/v1/documents", json={**note, "date": date, "replace": True}, headers=ADMIN)
+        assert response.status_code == 201, response.text
+        assert response.json()["documents"][0]["date"] == date
+    upload = {"file": ("buoy-note.txt", b"The yellow buoy marks the wreck of the Aurora, sunk in 1911.\n")}
+    sent = {w: docs_client.post("/v1/documents", files=upload, data={"replace": w}, headers=ADMIN) for w in WORDS}
+    assert {w: r.status_code for w, r in sent.items()} == WORDS, {w: r.text for w, r in sent.items()}
+    assert docs_client.delete("/v1/documents/buoy-note", headers=ADMIN).status_code == 200
+
+
+def test_an_html_page_without_a_date_is_listed_without_one(docs_client: TestClient) -> None:
+    """A new user's page without a date, its footer "© 2025", was listed as of 2025-01-01; the date of its
+    metadata is kept."""
+    note = "<p>The footer of this page gives a copyright year, and its head gives no date.</p>"
+    files = {"file": ("undated.html", dated_page(article=note), "text/html")}
+    response = docs_client.post("/v1/documents", files=files, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    assert response.json()["documents"][0]["date"] is None
+    listed = {d["doc_id"]: d for d in docs_client.get("/v1/documents").json()["documents"]}
+    assert listed["undated"]["date"] is None
+    dated = dated_page('<meta property="article:published_time" content="2024-03-18T08:30:00Z">', note)
+    files = {"file": ("undated.html", dated, "text/html")}
+    response = docs_client.post("/v1/documents", files=files, data={"replace": "true"}, headers=ADMIN)
+    assert (response.status_code, response.json()["documents"][0]["date"]) == (201, "2024-03-18")
+    assert docs_client.delete("/v1/documents/undated", headers=ADMIN).status_code == 200
 
 
 def test_a_citation_tells_its_document_version_from_a_replaced_one(docs_client: TestClient) -> None:

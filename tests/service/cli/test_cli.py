@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -461,9 +462,28 @@ def test_a_bad_setting_is_named_on_one_line(args: list[str], env: dict[str, str]
     assert result.stderr.startswith(f"error: {message}"), result.stderr
 
 
-def test_serve_on_a_port_in_use_fails_on_one_line_before_loading() -> None:
-    import socket
+MISSPELT = (
+    "warning: CITEQA_ADMIN_KEY is not a citeqa setting and is ignored: did you mean CITEQA_ADMIN_API_KEY? "
+    "(docs/configuration.md lists the settings)"
+)
 
+
+def test_a_misspelt_setting_is_warned_about_once_naming_the_setting(default_index: Path) -> None:
+    """A new user's CITEQA_ADMIN_KEY (the setting is CITEQA_ADMIN_API_KEY) was ignored without a word."""
+    misspelt = {"CITEQA_ADMIN_KEY": "k", "CITEQA_TEST_PAUSE_AT": "", "citeqa_log_level": "info"}
+    listed = citeqa("list", "--json", index=default_index, settings=misspelt)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stderr.splitlines() == [MISSPELT]
+    assert json.loads(listed.stdout)  # a warning, never a failure; stdout stays the JSON
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        served = citeqa("serve", "--port", str(port), settings=misspelt)
+    assert served.stderr.splitlines()[0] == MISSPELT and served.stderr.count("CITEQA_ADMIN_KEY") == 1
+
+
+def test_serve_on_a_port_in_use_fails_on_one_line_before_loading() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

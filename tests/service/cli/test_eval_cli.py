@@ -176,3 +176,32 @@ def test_questions_refused_as_another_language_are_warned_about(small_index: Pat
         result.output
     )
     assert json.loads((out / "report.json").read_text())["refused_language"] == [first]
+
+
+CODES = {"not_in_corpus", "no_passage", "low_confidence", "answer_type_missing", "off_topic", "terms_not_in_passage"}
+"""The codes of ``Abstention`` in ``index/answering/extraction.py`` (``AbstentionOut.code`` lists them)."""
+
+
+def test_questions_csv_gives_each_abstention_the_code_and_reason_ask_gives(small_index: Path, tmp_path: Path) -> None:
+    """A new user's questions.csv said which questions were abstained on but not why, so not whether a
+    recalibration could change them: `abstention_code` and `reason` are its last columns, as `citeqa ask --json`
+    gives them."""
+    import csv
+
+    out = tmp_path / "r"
+    args = ["eval", str(SMALL_OWN), "--index", str(small_index), "-k", "5", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    with (out / "questions.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[-3:] == ["latency_ms", "abstention_code", "reason"]
+    answered = [r for r in rows if r["answerable"] == "True"]
+    abstained = [r for r in rows if r["answerable"] == "False"]
+    assert answered and abstained
+    assert all(r["abstention_code"] == r["reason"] == "" for r in answered)
+    assert {r["abstention_code"] for r in abstained} <= CODES and all(r["reason"] for r in abstained)
+    first = abstained[0]
+    asked = CliRunner().invoke(app, ["ask", first["question"], "--index", str(small_index), "--json"])
+    assert asked.exit_code == 0, asked.output
+    answer = json.loads(asked.output)
+    assert (answer["abstention"]["code"], answer["reason"]) == (first["abstention_code"], first["reason"])
