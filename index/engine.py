@@ -7,6 +7,7 @@ in the index); the single-question forms call them. HTTP, CLI and evaluation all
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,12 @@ ANSWER_CANDIDATES = 8
 QUESTIONS_PER_CALL = 4
 # chunks whose sentences ``Engine.most_tied`` reads: those BM25 ranks first for a follow-up's own words
 TIE_CHUNKS = 5
+# how far after a mention of a person ``Engine.gender_of`` looks for the pronoun that refers to them, in characters
+GENDER_REACH = 200
+_GENDERED = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+_SHE = frozenset("she her hers herself".split())
+_TITLE_BEFORE = re.compile(r"\b(Mrs|Ms|Miss|Dame|Lady|Mr|Sir|Lord)\.?\s+(?:[\w'’.-]+\s+){0,2}$")
+_WOMEN_TITLES = frozenset("mrs ms miss dame lady".split())
 
 
 @dataclass(frozen=True)
@@ -127,7 +134,7 @@ class Engine:
     def standing_alone(self, questions: Sequence[str]) -> list[str]:
         """Each question as ``resolve_followup`` makes it stand alone without history: unchanged unless it
         opens with statements its last sentence leans on."""
-        return [resolve_followup(q, [], self.most_tied) for q in questions]
+        return [resolve_followup(q, [], self.most_tied, self.gender_of) for q in questions]
 
     def most_tied(self, people: Sequence[str], words: str) -> int:
         """Index in ``people`` of the one the corpus ties most to ``words`` (a follow-up without its
@@ -162,6 +169,39 @@ class Engine:
                         best[j] = tie
         top = max(range(len(people)), key=lambda j: (best[j], -j))
         return top if best[top] > best[0] else 0
+
+    def gender_of(self, name: str) -> str | None:
+        """ "f" or "m" when the corpus writes of ``name`` (a person's name; its last word is looked for) as of a
+        woman or a man, else None. Follow-ups use it so that "What time does she start?" does not mean the Dr
+        Daniel Whitlock the last answer named, whom the articles call "he" (``resolve_followup``).
+
+        Read in the ``TIE_CHUNKS`` chunks BM25 ranks first for the name: a title before it ("Mrs", "Sir") and
+        the first personal pronoun within ``GENDER_REACH`` characters after each mention each count once; one
+        side must have at least twice the other's count. Costs one BM25 pass (as ``most_tied``), only for a
+        follow-up with "he" or "she" that the last turn answers with someone."""
+        surname = re.sub(r"['’]s$", "", name.split()[-1]) if name.split() else ""
+        if not content_terms(surname):
+            return None
+        scores = self.data.lexical.score_many([surname])[0]
+        mention = re.compile(r"\b" + re.escape(surname) + r"\b")
+        votes = {"f": 0, "m": 0}
+        for row in np.argsort(-scores)[:TIE_CHUNKS]:
+            if scores[row] <= 0:
+                break
+            chunk = self.data.chunks[int(row)]
+            text = self.data.documents[chunk.doc_id].text[chunk.start : chunk.end]
+            for found in mention.finditer(text):
+                titled = _TITLE_BEFORE.search(text, max(0, found.start() - 40), found.start())
+                if titled:
+                    votes["f" if titled.group(1).lower() in _WOMEN_TITLES else "m"] += 1
+                pronoun = _GENDERED.search(text, found.end(), found.end() + GENDER_REACH)
+                if pronoun:
+                    votes["f" if pronoun.group(0).lower() in _SHE else "m"] += 1
+        if votes["f"] > 2 * votes["m"]:
+            return "f"
+        if votes["m"] > 2 * votes["f"]:
+            return "m"
+        return None
 
     def ask(self, question: str, k: int = 5) -> tuple[Answer, dict[str, float]]:
         return self.ask_many([question], k)[0]

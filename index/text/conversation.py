@@ -192,6 +192,9 @@ _PHRASE_END = (
 Choose = Callable[[Sequence[str], str], int]
 """``choose(people, words)``: the index in ``people`` (most likely first) of whom the follow-up is about;
 ``words`` is the follow-up with its personal pronouns removed ("What did say at Keio?")."""
+Gender = Callable[[str], "str | None"]
+"""``gender(name)``: "f" or "m" when the corpus writes of the person ``name`` as of a woman or a man, else None
+(``Engine.gender_of``): a "she" never means a man the corpus calls "he"."""
 
 
 @dataclass(frozen=True)
@@ -243,10 +246,13 @@ def split_lead_in(question: str) -> tuple[str, str]:
     return lead, final
 
 
-def resolve_followup(question: str, history: Sequence[Turn], choose: Choose | None = None) -> str:
+def resolve_followup(
+    question: str, history: Sequence[Turn], choose: Choose | None = None, gender: Gender | None = None
+) -> str:
     """``question`` made to stand alone using ``history`` (oldest first); unchanged without history
     or when it does not lean on it. The result is what retrieval and the answer step see. ``choose``
-    picks whom a pronoun means when the earlier turn names several people (see the module's notes). An
+    picks whom a pronoun means when the earlier turn names several people (see the module's notes), and
+    ``gender`` leaves out those the corpus writes of as of the other gender than "he" or "she". An
     elliptical follow-up is the last question with a part swapped: "And 2.3.1?" after "When was 2.4.0
     released?" becomes "When was 2.3.1 released?" (``_swapped``).
 
@@ -256,12 +262,12 @@ def resolve_followup(question: str, history: Sequence[Turn], choose: Choose | No
     the last name the statements give that is no person's). Unchanged when its last sentence stands alone."""
     lead, final = split_lead_in(question)
     if lead and is_followup(final):
-        return resolve_followup(final, [*history, Turn(lead)], choose)
+        return resolve_followup(final, [*history, Turn(lead)], choose, gender)
     if not history:
         return question
     turns = [Turn(_unshout(turn.question), turn.answer) for turn in history]
     if _unshout(question) != question or turns != list(history):
-        resolved = resolve_followup(_unshout(question), turns, choose)
+        resolved = resolve_followup(_unshout(question), turns, choose, gender)
         return question if resolved == _unshout(question) else resolved
     swapped = _swapped(question, history, choose)
     if swapped is not None:
@@ -271,7 +277,7 @@ def resolve_followup(question: str, history: Sequence[Turn], choose: Choose | No
         # profits fell") or a relative pronoun, and a question with words of its own stands alone
         last = history[-1]
         return _DEMONSTRATIVE.sub(lambda m: _named_kind(m, [normalise(last.answer), last.question]), question)
-    resolved, topic = _resolve(question, history, choose)
+    resolved, topic = _resolve(question, history, choose, gender=gender)
     if not topic or set(content_terms(topic)) <= set(content_terms(resolved)):
         return resolved
     if content_terms(resolved) and not _referring(resolved, _NON_PERSONAL):
@@ -417,7 +423,9 @@ def _unshout(text: str) -> str:
     return "".join(words)
 
 
-def _resolve(question: str, history: Sequence[Turn], choose: Choose | None, answer: str = "") -> tuple[str, str]:
+def _resolve(
+    question: str, history: Sequence[Turn], choose: Choose | None, answer: str = "", gender: Gender | None = None
+) -> tuple[str, str]:
     """The question with its pronouns replaced, and the topic of the conversation it leans on (``answer``:
     the answer the question got, when it is an earlier turn); an elliptical question ("And on Windows?") is
     the last question with its part swapped (``_swapped``)."""
@@ -426,12 +434,16 @@ def _resolve(question: str, history: Sequence[Turn], choose: Choose | None, answ
         return swapped, topic_of(swapped, answer)
     if not history or not is_followup(question):
         return question, topic_of(question, answer)
-    previous, topic = _resolve(history[-1].question, history[:-1], choose, history[-1].answer)
+    previous, topic = _resolve(history[-1].question, history[:-1], choose, history[-1].answer, gender)
     answer = normalise(history[-1].answer)  # its names as matching reads them: fullwidth "Ｂｒｕｎｓ" is "Bruns"
     people = _people(previous, answer)
     pronoun = _PRONOUN.search(question)
     if pronoun and len(people) > 1:
         people = _agreeing(people, pronoun.group(0), f"{answer}\n{previous}")
+    if pronoun and people and gender is not None and pronoun.group(0).lower() in _GENDERED:
+        # "What time does she start?" after an answer naming only Dr Daniel Whitlock, whom the articles call "he"
+        wanted = "f" if pronoun.group(0).lower() in _FEMALE else "m"
+        people = [p for p in people if gender(p) in (None, wanted)]
     pick = 0
     if choose is not None and len(people) > 1 and _PRONOUN.search(question):
         pick = choose(people, _PRONOUN.sub(" ", question))
@@ -621,6 +633,7 @@ def _people(question: str, answer: str) -> list[str]:
 
 
 _FEMALE = frozenset("she her hers".split())
+_GENDERED = _FEMALE | frozenset("he him his".split())
 _TITLES = {"f": r"Mrs|Ms|Miss|Dame|Lady|Madam", "m": r"Mr|Sir|Lord"}
 
 
@@ -675,4 +688,4 @@ def _possessive(pronoun: re.Match[str], person: str) -> str:
     return person
 
 
-__all__ = ["Choose", "Turn", "is_followup", "resolve_followup", "topic_of"]
+__all__ = ["Choose", "Gender", "Turn", "is_followup", "resolve_followup", "topic_of"]

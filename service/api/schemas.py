@@ -24,7 +24,7 @@ from citeqa.index.corpus.pdf import page_of
 from citeqa.index.domain import Document
 from citeqa.index.limits import DEFAULT_K, MAX_HISTORY_ANSWER_CHARS, MAX_HISTORY_TURNS, MAX_K, MAX_QUESTION_CHARS
 from citeqa.index.retrieval.hybrid import Passage
-from citeqa.index.text.conversation import Choose, Turn, resolve_followup
+from citeqa.index.text.conversation import Choose, Gender, Turn, resolve_followup
 from citeqa.index.text.language import check_language
 
 _BLANK = {"query": "the words to search for"}  # what a blank field should hold; a question otherwise
@@ -106,10 +106,11 @@ class AskRequest(BaseModel):
         check_language(question)
         return question
 
-    def resolved(self, choose: Choose | None = None) -> str:
+    def resolved(self, choose: Choose | None = None, gender: Gender | None = None) -> str:
         """The question to ask (English: checked on validation), resolved against ``history`` (``choose``:
-        whom a pronoun means when the last turn names several people, ``Engine.most_tied``)."""
-        return resolve_followup(self.question, [t.turn() for t in self.history], choose)
+        whom a pronoun means when the last turn names several people, ``Engine.most_tied``; ``gender``: whom
+        the corpus writes of as of a woman or a man, ``Engine.gender_of``)."""
+        return resolve_followup(self.question, [t.turn() for t in self.history], choose, gender)
 
 
 class SearchRequest(BaseModel):

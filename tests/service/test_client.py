@@ -81,6 +81,9 @@ def test_ask_with_history_resolves_a_follow_up(server: Server) -> None:
         follow_up = client.ask(FOLLOW_UP, history=history)
         assert follow_up.question != FOLLOW_UP and "Rutte" in follow_up.question, follow_up.question
         assert client.ask(FOLLOW_UP).question == FOLLOW_UP  # without history it stands alone
+        # the article calls Rutte "he": a "she" does not mean him (``Engine.gender_of``)
+        other = "What did she say at Keio University?"
+        assert client.ask(other, history=history).question == other
         with pytest.raises(InvalidRequest) as caught:
             client.ask(FOLLOW_UP, history=[{"question": "", "answer": ""}])
         assert caught.value.status == 422 and "history" in caught.value.message

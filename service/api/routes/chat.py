@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from citeqa.index.answering.extraction import NOT_COVERED
 from citeqa.index.errors import InvalidInput, ModelNotFound
 from citeqa.index.limits import MAX_QUESTION_CHARS
-from citeqa.index.text.conversation import Choose, Turn, resolve_followup
+from citeqa.index.text.conversation import Choose, Gender, Turn, resolve_followup
 from citeqa.index.text.language import check_language
 from citeqa.service.api.auth import ClientDep
 from citeqa.service.api.batching import Batcher
@@ -83,10 +83,11 @@ class ChatRequest(BaseModel):
         "citations are in `citeqa.citations` either way.",
     )
 
-    def question(self, choose: Choose | None = None) -> str:
+    def question(self, choose: Choose | None = None, gender: Gender | None = None) -> str:
         """The last user message, checked to be English, then resolved against the earlier turns
         (a follow-up such as "When did he build it?" leans on the question and answer before it;
-        ``choose``: whom a pronoun means when the last turn names several people)."""
+        ``choose``: whom a pronoun means when the last turn names several people; ``gender``: whom the corpus
+        writes of as of a woman or a man)."""
         turns = self.turns()
         if not turns:
             raise InvalidInput("messages: there is no user message to answer")
@@ -94,7 +95,7 @@ class ChatRequest(BaseModel):
         if not question or len(question) > MAX_QUESTION_CHARS:
             raise InvalidInput(f"messages: the last user message must have 1 to {MAX_QUESTION_CHARS} characters")
         check_language(question)
-        return resolve_followup(question, [t for t in turns[:-1] if t.question], choose)
+        return resolve_followup(question, [t for t in turns[:-1] if t.question], choose, gender)
 
     def turns(self) -> list[Turn]:
         """The conversation as turns: each user message with the assistant reply that follows it."""
@@ -187,7 +188,7 @@ async def chat_completions(
 ) -> ChatCompletion | StreamingResponse:
     _check_model(runtime, body.model)
     engine = runtime.engine()
-    answer, timings = await batcher.ask(body.question(engine.most_tied), body.k)
+    answer, timings = await batcher.ask(body.question(engine.most_tied, engine.gender_of), body.k)
     completion = build_completion(body.model, AskResponse.of(answer, timings, engine.data.documents), body.sources)
     if body.stream:
         include_usage = body.stream_options is not None and body.stream_options.include_usage

@@ -21,7 +21,7 @@ router = APIRouter(responses=ERROR_RESPONSES)
 
 @router.post("/v1/ask", response_model=AskResponse, tags=["questions"], summary="Answer a question with cited quotes")
 async def ask(body: AskRequest, engine: EngineDep, batcher: BatcherDep, __: ClientDep) -> AskResponse:
-    answer, timings = await batcher.ask(body.resolved(engine.most_tied), body.k)
+    answer, timings = await batcher.ask(body.resolved(engine.most_tied, engine.gender_of), body.k)
     return AskResponse.of(answer, timings, engine.data.documents)
 
 

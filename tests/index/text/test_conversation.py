@@ -626,3 +626,18 @@ def test_an_it_with_no_clause_of_its_own_still_refers(question: str) -> None:
 )
 def test_a_day_a_role_and_a_possessive_are_no_person(history: list[Turn], question: str, resolved: str) -> None:
     assert resolve_followup(question, history) == resolved
+
+
+def test_a_pronoun_of_the_other_gender_means_no_one_the_corpus_says_is_of_the_other() -> None:
+    """ "What time does she start?" after an answer naming only Dr Daniel Whitlock, whom the articles call "he",
+    had become "What time does Daniel Whitlock start?"."""
+    history = [Turn("Who is the GP on Tuesdays?", "Dr. Daniel Whitlock is a salaried GP who joined us in 2025.")]
+    known: dict[str, str | None] = {"Daniel Whitlock": "m"}
+    assert resolve_followup("What time does she start?", history, gender=known.get) == "What time does she start?"
+    assert resolve_followup("What time does he start?", history, gender=known.get) == (
+        "What time does Daniel Whitlock start?"
+    )
+    # a person the corpus does not tell is anyone's
+    assert resolve_followup("What time does she start?", history, gender=lambda name: None) == (
+        "What time does Daniel Whitlock start?"
+    )
