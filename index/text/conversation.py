@@ -440,7 +440,7 @@ def _resolve(
     pronoun = _PRONOUN.search(question)
     if pronoun and len(people) > 1:
         people = _agreeing(people, pronoun.group(0), f"{answer}\n{previous}")
-    if pronoun and people and gender is not None and pronoun.group(0).lower() in _GENDERED:
+    if pronoun and people and gender is not None:
         # "What time does she start?" after an answer naming only Dr Daniel Whitlock, whom the articles call "he"
         wanted = "f" if pronoun.group(0).lower() in _FEMALE else "m"
         people = [p for p in people if gender(p) in (None, wanted)]
@@ -633,7 +633,6 @@ def _people(question: str, answer: str) -> list[str]:
 
 
 _FEMALE = frozenset("she her hers".split())
-_GENDERED = _FEMALE | frozenset("he him his".split())
 _TITLES = {"f": r"Mrs|Ms|Miss|Dame|Lady|Madam", "m": r"Mr|Sir|Lord"}
 
 
