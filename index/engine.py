@@ -24,7 +24,7 @@ from citeqa.index.retrieval.fusion import RetrievalParams
 from citeqa.index.retrieval.hybrid import Passage
 from citeqa.index.retrieval.hybrid import search_many as retrieve_many
 from citeqa.index.store.loader import IndexData
-from citeqa.index.text.conversation import resolve_followup
+from citeqa.index.text.conversation import FEMALE, TITLES, resolve_followup
 from citeqa.index.text.tokens import content_terms, normalise
 
 ANSWER_CANDIDATES = 8
@@ -37,9 +37,7 @@ TIE_CHUNKS = 5
 # how far after a mention of a person ``Engine.gender_of`` looks for the pronoun that refers to them, in characters
 GENDER_REACH = 200
 _GENDERED = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
-_SHE = frozenset("she her hers herself".split())
-_TITLE_BEFORE = re.compile(r"\b(Mrs|Ms|Miss|Dame|Lady|Mr|Sir|Lord)\.?\s+(?:[\w'’.-]+\s+){0,2}$")
-_WOMEN_TITLES = frozenset("mrs ms miss dame lady".split())
+_TITLE_BEFORE = re.compile(r"\b(?:(?P<f>" + TITLES["f"] + r")|(?P<m>" + TITLES["m"] + r"))\.?\s+(?:[\w'’.-]+\s+){0,2}$")
 
 
 @dataclass(frozen=True)
@@ -193,10 +191,10 @@ class Engine:
             for found in mention.finditer(text):
                 titled = _TITLE_BEFORE.search(text, max(0, found.start() - 40), found.start())
                 if titled:
-                    votes["f" if titled.group(1).lower() in _WOMEN_TITLES else "m"] += 1
+                    votes["f" if titled.group("f") else "m"] += 1
                 pronoun = _GENDERED.search(text, found.end(), found.end() + GENDER_REACH)
                 if pronoun:
-                    votes["f" if pronoun.group(0).lower() in _SHE else "m"] += 1
+                    votes["f" if pronoun.group(0).lower() in FEMALE else "m"] += 1
         if votes["f"] > 2 * votes["m"]:
             return "f"
         if votes["m"] > 2 * votes["f"]:

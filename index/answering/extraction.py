@@ -453,7 +453,7 @@ class Extractor:
         doc = self.documents[best.doc_id]
         # the words missing from the candidates' article that lacks the least of them (by idf): the best
         # sentence's article may be close in meaning while another holds the question's names
-        missing_from = {d: self._missing(q, d) for d in dict.fromkeys(c.doc_id for c in ranked)}
+        missing_from = {d: self._missing(q, d, surface) for d in dict.fromkeys(c.doc_id for c in ranked)}
         fewest = min(missing_from, key=lambda d: sum(q.weights[t] for t in missing_from[d]))
         missing = [t for t in missing_from[fewest] if says.get(t, 1.0) >= COMMON_WORD]
         if missing:
@@ -474,13 +474,13 @@ class Extractor:
             )
         return Abstention("low_confidence", f"no sentence clearly answers it ({_below(p, threshold)})")
 
-    def _missing(self, q: QuestionTerms, doc_id: str) -> list[str]:
+    def _missing(self, q: QuestionTerms, doc_id: str, surface: Mapping[str, str]) -> list[str]:
         """The question's terms that document ``doc_id`` never uses, rarest first; an acronym it writes out ("IB":
-        "International Baccalaureate", ``expanded_in``) is used."""
+        "International Baccalaureate", ``expanded_in``; ``surface``: each term as the question writes it) is used."""
         in_doc = self.terms_of(doc_id).every
         missing = [t for t in q.weights if t not in in_doc]
         if missing:
-            doc, surface = self.documents[doc_id], surface_words(q.text)
+            doc = self.documents[doc_id]
             about = f"{doc.title}\n{doc.text}"
             missing = [t for t in missing if not expanded_in(surface.get(t, t), about)]
         return sorted(missing, key=lambda t: -q.weights[t])

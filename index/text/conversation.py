@@ -442,7 +442,7 @@ def _resolve(
         people = _agreeing(people, pronoun.group(0), f"{answer}\n{previous}")
     if pronoun and people and gender is not None:
         # "What time does she start?" after an answer naming only Dr Daniel Whitlock, whom the articles call "he"
-        wanted = "f" if pronoun.group(0).lower() in _FEMALE else "m"
+        wanted = "f" if pronoun.group(0).lower() in FEMALE else "m"
         people = [p for p in people if gender(p) in (None, wanted)]
     pick = 0
     if choose is not None and len(people) > 1 and _PRONOUN.search(question):
@@ -632,22 +632,22 @@ def _people(question: str, answer: str) -> list[str]:
     return list(dict.fromkeys(out + alternatives))
 
 
-_FEMALE = frozenset("she her hers".split())
-_TITLES = {"f": r"Mrs|Ms|Miss|Dame|Lady|Madam", "m": r"Mr|Sir|Lord"}
+FEMALE = frozenset("she her hers herself".split())
+"""The pronouns that mark a woman (``_agreeing``; ``Engine.gender_of`` reads the corpus with them)."""
+TITLES = {"f": r"Mrs|Ms|Miss|Dame|Lady|Madam", "m": r"Mr|Sir|Lord"}
+"""The titles that mark a woman ("f") or a man ("m") before a name, as regular-expression alternatives."""
 
 
 def _agreeing(people: Sequence[str], pronoun: str, text: str) -> list[str]:
     """``people`` with those whom ``text`` marks as of the other gender than ``pronoun`` last: "she" after
     an answer naming "Mr Tom Reed" and "Ms Ana Ruiz" is Ana Ruiz. A mark is a title before the person's
     last name ("Mrs Marsh", "Sir Clive Woodward"); a person without one keeps their place."""
-    wanted = "f" if pronoun.lower() in _FEMALE else "m"
+    wanted = "f" if pronoun.lower() in FEMALE else "m"
     other = "m" if wanted == "f" else "f"
 
     def marked(person: str, gender: str) -> bool:
         surname = re.escape(person.split()[-1])
-        return (
-            re.search(r"\b(?:" + _TITLES[gender] + r")\.?\s+(?:[\w'’-]+\s+){0,2}" + surname + r"\b", text) is not None
-        )
+        return re.search(r"\b(?:" + TITLES[gender] + r")\.?\s+(?:[\w'’-]+\s+){0,2}" + surname + r"\b", text) is not None
 
     return sorted(people, key=lambda p: marked(p, other) and not marked(p, wanted))
 
@@ -687,4 +687,4 @@ def _possessive(pronoun: re.Match[str], person: str) -> str:
     return person
 
 
-__all__ = ["Choose", "Gender", "Turn", "is_followup", "resolve_followup", "topic_of"]
+__all__ = ["FEMALE", "TITLES", "Choose", "Gender", "Turn", "is_followup", "resolve_followup", "topic_of"]
