@@ -93,6 +93,8 @@ _DEMONSTRATIVE = re.compile(
     r"\b(?i:that|this|the same)\s+(?!(?:year|day|week|month|time|season|night|morning|evening|decade|era)\b)"
     r"(?P<kind>[a-z][a-z-]{2,})\b"
 )
+# "that one", "this one", "the same one('s)": the thing the last turn named, as "it" would be
+_THAT_ONE = re.compile(r"\b(?i:that|this|the same)\s+(?i:one)(?P<s>['’]s)?\b")
 # a name of several words, lower-case joints allowed ("Pemberton v Sykes", "Bank of England")
 _LONG_NAME = (
     r"["
@@ -265,6 +267,12 @@ def resolve_followup(
         return resolve_followup(final, [*history, Turn(lead)], choose, gender)
     if not history:
         return question
+    one = _THAT_ONE.search(question)
+    if one and not _CARRYING_ON.match(question):  # "How long is that one on for?" as "How long is it on for?"
+        pronoun = "its" if one.group("s") else "it"
+        as_it = f"{question[: one.start()]}{pronoun}{question[one.end() :]}"
+        resolved = resolve_followup(as_it, history, choose, gender)
+        return question if resolved == as_it else resolved
     turns = [Turn(_unshout(turn.question), turn.answer) for turn in history]
     if _unshout(question) != question or turns != list(history):
         resolved = resolve_followup(_unshout(question), turns, choose, gender)

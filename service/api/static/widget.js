@@ -63,6 +63,35 @@
     return el;
   }
 
+  /* A quote that is one row of a Markdown table: "| cell | cell |". */
+  var TABLE_ROW = /^\s*\|.*\|\s*$/;
+
+  function tableCells(row) {
+    return row.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map(function (cell) { return cell.trim(); });
+  }
+
+  /* rows ({cells, citation}) as a table; the first row's cells are column headings when more rows follow.
+     Each row's citation chip ends its last cell, where its marker stood in the answer. */
+  function renderRows(rows, chip) {
+    var width = Math.max.apply(null, rows.map(function (row) { return row.cells.length; }));
+    var body = h("tbody");
+    var table = h("table", { class: "answer-table" });
+    rows.forEach(function (row, i) {
+      var heading = i === 0 && rows.length > 1;
+      var cells = row.cells.slice();
+      while (cells.length < width) cells.push("");
+      var tr = h("tr", {}, cells.map(function (cell, j) {
+        var content = [cell];
+        if (j === cells.length - 1) content.push(" ", chip(row.citation, String(row.citation.id), "inline"));
+        return heading ? h("th", { scope: "col" }, content) : h("td", {}, content);
+      }));
+      if (heading) table.appendChild(h("thead", {}, [tr]));
+      else body.appendChild(tr);
+    });
+    table.appendChild(body);
+    return table;
+  }
+
   function safeHttpUrl(value) {
     if (typeof value !== "string" || !value) return null;
     try {
@@ -464,12 +493,32 @@
       chips.push(button);
       return button;
     }
-    var text = h("p", { class: "answer-text" });
-    String(answer.answer).split(/(\[\d+\])/).forEach(function (part) {
+    /* Each quote of the answer with the citation marker after it; quotes of table rows ("| Band D | £2,180 |")
+       are shown as a table, its first row (the header the answer step quotes first) as column headings. */
+    var text = h("div", { class: "answer-text" });
+    var rows = [];
+    function flushRows() {
+      if (rows.length) text.appendChild(renderRows(rows, chip));
+      rows = [];
+    }
+    var parts = String(answer.answer).split(/(\[\d+\])/);
+    parts.forEach(function (part, i) {
       var match = /^\[(\d+)\]$/.exec(part);
-      if (match && byId[match[1]]) text.appendChild(chip(byId[match[1]], match[1], "inline"));
+      var cited = match && byId[match[1]];
+      if (match && rows.length && rows[rows.length - 1].citation === undefined && cited) {
+        rows[rows.length - 1].citation = cited;
+        return;
+      }
+      var next = /^\[(\d+)\]$/.exec(parts[i + 1] || "");
+      if (!match && TABLE_ROW.test(part) && next && byId[next[1]]) {
+        rows.push({ cells: tableCells(part), citation: undefined });
+        return;
+      }
+      flushRows();
+      if (cited) text.appendChild(chip(cited, match[1], "inline"));
       else if (part) text.appendChild(document.createTextNode(part));
     });
+    flushRows();
     var sources = h("ol", { class: "sources", "aria-label": "Sources" });
     (answer.citations || []).forEach(function (c) {
       sources.appendChild(h("li", {}, [chip(c, String(c.id), "numbered"), h("span", { class: "source-title" }, [c.title])]));

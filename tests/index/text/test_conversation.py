@@ -364,6 +364,27 @@ def test_a_demonstrative_means_the_thing_of_its_kind_the_last_turn_named(
     assert resolve_followup(question, history) == resolved
 
 
+EXHIBITION = Turn("What is the Roman exhibition?", "Life on the Frontier is open until 4 May 2026. [1]")
+WASHER = Turn("What is the WM-8400X?", "The WM-8400X is a 9 kg washing machine. [1]")
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "resolved"),
+    [
+        # a clinic's patient asked "how many doses do I need of that one?" and was refused
+        ([EXHIBITION], "how long is that one on for", "how long is the Roman exhibition on for"),
+        ([WASHER], "How much does this one cost?", "How much does the WM-8400X cost?"),
+        ([WASHER], "What is that one's capacity?", "What is the WM-8400X's capacity?"),
+        # something of its own to compare with: no follow-up
+        ([WASHER], "Is the Bosch quieter than that one?", "Is the Bosch quieter than that one?"),
+        # "And that one?" points at something new the asker does not name
+        ([WASHER], "And that one?", "And that one?"),
+    ],
+)
+def test_that_one_means_what_it_would(history: list[Turn], question: str, resolved: str) -> None:
+    assert resolve_followup(question, history) == resolved
+
+
 POLICY = Turn(
     "Who approved the travel policy?", "The policy was approved by Inés Okonkwo-Lefèvre on 14 March 2024. [1]"
 )

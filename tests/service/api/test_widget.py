@@ -44,6 +44,21 @@ Its logo is <img src=x onerror="window.__pwned=1;alert(2)"> a purple heron drawn
 
 Read the specification at [the Zorblax site](javascript:window.__pwned=1) or <a href="javascript:alert(3)">here</a>.
 """
+# a table whose answers are quoted row by row ("| Band D | £2,130 | £213 |"); one cell holds markup
+COUNCIL_TAX = """---
+id: council-tax-bands
+title: Council tax bands 2025/26
+---
+# Council tax bands 2025/26
+
+The annual charge depends on the band your property is in.
+
+| Band | Annual charge | Monthly (10 instalments) |
+|---|---|---|
+| Band A | £1,420 | £142 |
+| Band B | £1,657 | <b>£165.70</b> |
+| Band D | £2,130 | £213 |
+"""
 
 
 expect.set_options(timeout=TIMEOUT_MS)
@@ -651,6 +666,7 @@ def hostile_index(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Pa
     corpus = tmp_path_factory.mktemp("hostile-corpus")
     (corpus / "japan-nato-rutte-visit.md").write_text((ROOT / "corpus" / "japan-nato-rutte-visit.md").read_text())
     (corpus / "hostile.md").write_text(HOSTILE)
+    (corpus / "council-tax.md").write_text(COUNCIL_TAX)
     return build_test_index(corpus, tmp_path_factory.mktemp("hostile-index"), embedder)
 
 
@@ -764,3 +780,29 @@ def test_hostile_document_is_shown_as_text_and_runs_nothing(cors_server: Server,
         }"""
     )
     assert counts == {"script": 0, "img": 0, "jsLinks": 0}
+
+
+def test_a_table_answer_is_shown_as_a_table_with_its_chips(cors_server: Server, tab: Tab) -> None:
+    """A new user's widget showed "| Vaccine | Price per dose | ... | [1] | Hepatitis B | £45 | ..." with its
+    pipes: quotes of table rows are shown as a table, the header's cells as column headings."""
+    question = "What is the annual charge for a Band D property?"
+    expected = api_ask(cors_server, question)
+    quotes = [c["quote"] for c in expected["citations"]]
+    assert quotes[:2] == ["| Band | Annual charge | Monthly (10 instalments) |", "| Band D | £2,130 | £213 |"]
+    page = tab.page
+    open_demo(page, cors_server.url)
+    ask(page, question)
+    table = last_answer(page).locator(".answer-text table")
+    expect(table.locator("th")).to_have_text(["Band", "Annual charge", re.compile(r"^Monthly \(10 instalments\)")])
+    expect(table.locator("tbody tr").first.locator("td")).to_have_text(["Band D", "£2,130", re.compile("^£213")])
+    assert "|" not in last_answer(page).locator(".answer-text").inner_text()
+    chips = table.locator("button.chip")
+    expect(chips).to_have_count(2)
+    chips.last.click()
+    expect(last_answer(page).locator(".evidence .passage mark")).to_have_text(quotes[1])
+    screenshot(page, "table-answer.png")
+
+    ask(page, "How much is the monthly instalment for Band B?")  # a cell's markup is shown as text
+    expect(page.get_by_role("article", name="Answer")).to_have_count(2)
+    expect(last_answer(page).locator(".answer-text td")).to_contain_text(["Band B", "£1,657", "<b>£165.70</b>"])
+    assert tab.errors == [] and tab.dialogs == [] and tab.csp_violations() == []
