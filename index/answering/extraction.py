@@ -347,9 +347,11 @@ class Extractor:
 
     def _compounds(self) -> Mapping[str, str]:
         """The corpus's compounds written with hyphens, by the word they make written as one (``hyphenated``;
-        read once, when a question first holds a word no index term matches: 0.3 s over the whole BBC)."""
+        read once, when a question first holds a word no index term matches: 0.3 s over the whole BBC), and in a
+        corpus of under ``FULL_ABSENCE`` documents its names of letters and digits ("WM-8400X", "DW 60-2")."""
         if self._hyphenated is None:
-            self._hyphenated = hyphenated(f"{d.title}\n{d.text}" for d in self.documents.values())
+            texts = (f"{d.title}\n{d.text}" for d in self.documents.values())
+            self._hyphenated = hyphenated(texts, codes=len(self.documents) < FULL_ABSENCE)
         return self._hyphenated
 
     def spans_of(self, doc_id: str) -> list[tuple[int, int]]:
@@ -400,8 +402,10 @@ class Extractor:
         if not ranked or p < model.threshold or conflict is not None:
             why = conflict or self._abstention(q, ranked, signals, p, model.threshold)
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), why.message, signals, why)
-        citations = tuple(self._cite(i + 1, ranked[0].doc_id, s, e, ranked[0].score) for i, (s, e) in enumerate(spans))
-        text = " ".join(f"{c.quote} [{c.id}]" for c in citations)
+        doc = self.documents[ranked[0].doc_id]
+        windows = [_window(doc.text, s, e, q.weights) for s, e in spans]
+        citations = tuple(self._cite(i + 1, doc.doc_id, s, e, ranked[0].score) for i, (s, e) in enumerate(windows))
+        text = " ".join(_shown(c, span, window) for c, span, window in zip(citations, spans, windows, strict=True))
         return Answer(q.text, True, text, citations, shown_passages, round(p, 4), None, signals)
 
     def _unsaid(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
@@ -871,11 +875,10 @@ class Extractor:
         return next((j for j in range(i + 1, last + 1) if expanded & known.sentence(j)), i + 1)
 
     def _cite(self, number: int, doc_id: str, start: int, end: int, score: float) -> Citation:
-        """Citation ``number`` of ``doc_id``'s text from ``start`` to ``end``: within ``_window``'s bounds, and
+        """Citation ``number`` of ``doc_id``'s text from ``start`` to ``end`` (within ``_window``'s bounds),
         without the marks of a Markdown heading ("# Lindqvist promoted" quotes "Lindqvist promoted") or the
         fence opening a code block ("```powershell" before "winget install Quillstone")."""
         doc = self.documents[doc_id]
-        start, end = _window(doc.text, start, end)
         at_line_start = start == 0 or doc.text[start - 1] == "\n"
         marks = (
             (_HEADING_MARKS.match(doc.text, start, end) or _FENCE.match(doc.text, start, end))
@@ -966,12 +969,45 @@ def _quoted(terms: Sequence[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def _window(text: str, start: int, end: int) -> tuple[int, int]:
-    """Trim a sentence longer than the answer limit to its first clauses, at a word boundary."""
+# where a long sentence may be cut: after its clauses and list items ("...; consumables such as filters;"),
+# then, when no run of those fits, after any comma
+_CLAUSE_ENDS = (re.compile(r"[;:]\s+"), re.compile(r"[;:,]\s+"))
+
+
+def _window(text: str, start: int, end: int, weights: Mapping[str, float] | None = None) -> tuple[int, int]:
+    """The part of the sentence ``text[start:end]`` an answer quotes: all of it within ``MAX_ANSWER_CHARS``;
+    else the run of whole clauses (cut after ";" or ":", else after ",") within that length holding the most
+    of the question's term ``weights``, the earliest on a tie ("The warranty does not cover: ...; cosmetic
+    damage such as scratches and dents that were not reported within 14 days of delivery; ..." asked about
+    scratches on delivery quotes that clause whole, not the sentence's first 350 characters cut at "were
+    not"); else its first ``MAX_ANSWER_CHARS`` cut at a word boundary."""
     if end - start <= MAX_ANSWER_CHARS:
         return start, end
+    for pattern in _CLAUSE_ENDS:
+        marks = list(pattern.finditer(text, start, end))
+        ends = [*(m.start() for m in marks), end]
+        starts = [start, *(m.end() for m in marks)]
+        best: tuple[float, int, int] | None = None
+        for s in starts:
+            fitting = [e for e in ends if s < e <= s + MAX_ANSWER_CHARS]
+            if not fitting:
+                continue
+            e = max(fitting)
+            held = sum(weights.get(t, 0.0) for t in set(terms(text[s:e]))) if weights else 0.0
+            if best is None or held > best[0]:
+                best = (held, s, e)
+        if best is not None:
+            return best[1], best[2]
     cut = text.rfind(" ", start, start + MAX_ANSWER_CHARS)
     return start, cut if cut > start else start + MAX_ANSWER_CHARS
+
+
+def _shown(citation: Citation, span: tuple[int, int], window: tuple[int, int]) -> str:
+    """``citation`` as the answer's text shows it: its quote and marker, with "…" where the quote leaves out
+    part of its sentence ``span`` (``window``: what ``_window`` kept of it)."""
+    before = "… " if window[0] > span[0] else ""
+    after = " …" if window[1] < span[1] else ""
+    return f"{before}{citation.quote}{after} [{citation.id}]"
 
 
 __all__ = [

@@ -199,14 +199,42 @@ class Prepared:
 _HYPHENATED = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w-])")
 
 
-def hyphenated(texts: Iterable[str]) -> dict[str, str]:
+# a group of letters or digits, and what may join two into one name: a hyphen or a space
+_GROUP = re.compile(r"[^\W_]+")
+MAX_CODE_GROUPS = 4  # "DW 60-2" is three
+
+
+def hyphenated(texts: Iterable[str], codes: bool = False) -> dict[str, str]:
     """The compounds written with hyphens in ``texts``, by the word they make written as one, case-folded:
-    {"wifi": "Wi-Fi", "email": "e-mail"} (the first spelling met)."""
+    {"wifi": "Wi-Fi", "email": "e-mail"} (the first spelling met). With ``codes``, also the names of letters
+    and digits written with hyphens or spaces, each run of up to ``MAX_CODE_GROUPS`` groups holding a digit
+    and a letter: {"wm8400x": "WM-8400X", "dw602": "DW 60-2", "dw60": "DW 60", "5ghz": "5 GHz"} (what a
+    customer types as "wm8400x" or "dw60-2")."""
     found: dict[str, str] = {}
     for text in texts:
         for m in _HYPHENATED.finditer(text):
             found.setdefault(m.group(0).replace("-", "").casefold(), m.group(0))
+        if codes:
+            groups = list(_GROUP.finditer(text))
+            for i, first in enumerate(groups):
+                for j in range(i + 1, min(i + MAX_CODE_GROUPS, len(groups))):
+                    if text[groups[j - 1].end() : groups[j].start()] not in ("-", " "):
+                        break
+                    written = text[first.start() : groups[j].end()]
+                    joined = "".join(g.group(0) for g in groups[i : j + 1])
+                    edge = groups[j].end() < len(text) and text[groups[j].end()] in "-_"
+                    if not edge and any(c.isdigit() for c in joined) and not joined.isdigit():
+                        found.setdefault(joined.casefold(), written)
     return found
+
+
+def agent_root(term: str, vocab: Set[str]) -> str:
+    """The root in ``vocab`` of ``term``, a stemmed "-er" or "-or" noun that ``vocab`` lacks ("washer": "wash",
+    "heater": "heat", "dryer": "dri", as "drying" stems); else ``term`` unchanged."""
+    if term in vocab or len(term) < 5 or not term.endswith(("er", "or")):
+        return term
+    root = term[:-2]
+    return next((r for r in (root, root[:-1] + "i" if root.endswith("y") else "") if r in vocab), term)
 
 
 def parse_question(
@@ -219,10 +247,15 @@ def parse_question(
     asked = without_contractions(without_question_form(question))
     if compounds is not None and any(t not in lexical.vocab for t in content_terms(asked)):
         known = compounds()
-        for word in dict.fromkeys(words(asked)):
-            if word in known and surface_stem(word) not in lexical.vocab:
-                asked = re.sub(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", known[word], asked, flags=re.IGNORECASE)
-    terms = content_terms(asked)
+        # a word, or a piece between spaces ("dw60-2"), that the corpus writes with hyphens or spaces
+        pieces = [p.strip(".,;:!?()\"'") for p in asked.split()]
+        for written in dict.fromkeys([*words(asked), *pieces]):
+            joined = re.sub(r"[\W_]", "", written).casefold()
+            if joined in known and any(t not in lexical.vocab for t in content_terms(written)):
+                pattern = r"(?<![\w-])" + re.escape(written) + r"(?![\w-])"
+                asked = re.sub(pattern, known[joined], asked, flags=re.IGNORECASE)
+    # an "-er" noun the index lacks, of a word it has: "washer" where the pages say "washing machine"
+    terms = [agent_root(t, lexical.vocab) for t in content_terms(asked)]
     # a term the index lacks may be there as written ("met", read as "meet") or as an irregular form of
     # the word asked ("meet" asked, "met" written): looked up as whichever the index has; a form that other
     # words share ("found": find or found; "rewrote") is read as the text writes it, term and all

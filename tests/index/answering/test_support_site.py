@@ -1,0 +1,74 @@
+"""Nineteenth session's trial (an appliance maker's support site): a model number typed as customers type it
+("wm8400x", "dw60-2", "5ghz"), the "-er" noun of a word the pages use ("washer" where they say "washing
+machine"), and a sentence longer than an answer may quote, quoted at the clause that answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from citeqa.index.domain import Document
+from tests.index.answering.test_tables_and_identifiers import _ask
+
+MANUAL = Document(
+    "wm-8400x-manual",
+    "WM-8400X washing machine: user manual",
+    "WM-8400X washing machine: user manual\n\n| Specification | WM-8400X |\n|---|---|\n| Capacity | 9 kg |\n"
+    "| Maximum spin speed | 1,400 rpm |\n| Noise level (spin) | 72 dB |\n\n"
+    "If the display shows E21, the drain pump is blocked: clean the drain pump filter.\n\n"
+    "Your washing machine connects to 2.4 GHz Wi-Fi networks only; 5 GHz networks are not supported.",
+)
+DISHWASHER = Document(
+    "dw-60-2-manual",
+    "DW 60-2 dishwasher: user manual",
+    "DW 60-2 dishwasher: user manual\n\nIf the DW 60-2 shows E09, the heating element is faulty: contact customer "
+    "service.\n\nThe DW 60-2 holds 14 place settings.",
+)
+WARRANTY = Document(
+    "warranty",
+    "Warranty terms",
+    "Warranty terms\n\nAll appliances come with a 2-year warranty from the date of purchase.\n\n"
+    "The warranty does not cover: damage caused by incorrect installation or failure to follow the user manual; "
+    "damage caused by limescale, foreign objects (e.g. coins or buttons in the drain pump) or the use of unsuitable "
+    "detergents; consumables such as filters, light bulbs, door seals and hoses; cosmetic damage such as scratches "
+    "and dents that were not reported within 14 days of delivery; and appliances used for commercial purposes.",
+)
+
+
+@pytest.mark.parametrize(
+    ("doc", "question", "says"),
+    [
+        (MANUAL, "whats the max spin speed on wm8400x", "1,400 rpm"),  # "WM-8400X" typed without its hyphen
+        (
+            DISHWASHER,
+            "how many place settings does the dw60-2 hold",
+            "14 place settings",
+        ),  # "DW 60-2" without its space
+        (MANUAL, "does it work with 5ghz wifi", "5 GHz networks are not supported"),
+        (MANUAL, "my washer says E21 what do i do", "drain pump"),  # "washer": the pages say "washing machine"
+    ],
+)
+def test_a_customers_wording_is_answered(doc: Document, question: str, says: str) -> None:
+    answer = _ask(doc, question)
+    assert answer.answerable and says in answer.answer, (answer.reason, answer.answer)
+
+
+def test_a_model_number_no_page_has_is_still_unknown() -> None:
+    answer = _ask(MANUAL, "whats the max spin speed on wm7400x")
+    assert not answer.answerable and "wm7400x" in (answer.reason or ""), answer
+
+
+def test_a_long_sentence_is_quoted_at_the_clause_that_answers() -> None:
+    """The quote had been the sentence's first 350 characters, cut at "dents that were not" with no mark: it
+    seemed to say scratches on delivery are covered."""
+    answer = _ask(WARRANTY, "are scratches covered if i report them after delivery")
+    assert answer.answerable, answer
+    (citation,) = answer.citations
+    assert (
+        citation.quote.endswith(
+            "scratches and dents that were not reported within 14 days of delivery; and "
+            "appliances used for commercial purposes."
+        )
+        or "within 14 days of delivery" in citation.quote
+    )
+    assert WARRANTY.text[citation.start : citation.end] == citation.quote
+    assert answer.answer.startswith("… ") and len(citation.quote) <= 350, answer.answer
