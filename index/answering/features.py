@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -228,7 +228,7 @@ def hyphenated(texts: Iterable[str], codes: bool = False) -> dict[str, str]:
     return found
 
 
-def agent_root(term: str, vocab: Set[str]) -> str:
+def agent_root(term: str, vocab: Container[str]) -> str:
     """The root in ``vocab`` of ``term``, a stemmed "-er" or "-or" noun that ``vocab`` lacks ("washer": "wash",
     "heater": "heat", "dryer": "dri", as "drying" stems); else ``term`` unchanged."""
     if term in vocab or len(term) < 5 or not term.endswith(("er", "or")):
