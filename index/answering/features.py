@@ -372,6 +372,12 @@ def opens_with_title(doc: Document, spans: Sequence[tuple[int, int]]) -> bool:
 # trial?**"), or no closing punctuation (a table row, "| P1 | 2 hours |", or a list item, "- 28 days", is a
 # fact, not a heading)
 _HEADING_LINE_MARKS = re.compile(r"^(?:#{1,6}\s|\*\*.*\*\*$|__.*__$)")
+# what makes a Markdown heading a fact: a release's number, a full date, a quarter
+_DATED_HEADING = re.compile(
+    r"(?<![\d.])\d{1,3}\.\d+(?:\.\d+)*\b|\b\d{4}-\d\d-\d\d\b|\bQ[1-4]\b|\bH[12]\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b"
+    r"|\b(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
+)
 _SENTENCE_END = re.compile(r"[.!:;…\"”’')\]]$")
 _NOT_A_HEADING = re.compile(r"^(?:[|*•–-]|\d+[.)]\s)")
 # a line holding a number, a fixture ("Ipswich v Bolton"), a pairing ("Animation - Brush Head") or a list is a
@@ -418,21 +424,27 @@ def heading_line(text: str, start: int, end: int) -> bool:
     """Whether the sentence ``text[start:end]`` is a line of its own that heads what follows rather than
     saying something: a Markdown heading ("## Annual leave"), a line in bold ("**Is there a free
     trial?**"), a question on its own line (an FAQ's), or a line of at most 8 words without closing
-    punctuation, numbers or separators ("Cost", "Core hours", "Winners meet in final match"). A heading
-    is never an answer: a new user's FAQ had "What discount do customers get?" answered with "**What
-    plans are available?**" alone. Table rows, list items, a Markdown heading holding a number ("## v2.3.1
-    (2024-10-30)" dates a release) and lines such as "9,796", "Ipswich v Bolton" or "Animation - Brush
-    Head" (BBC results and award lists) are not headings."""
+    punctuation, numbers or separators ("Cost", "Core hours", "Winners meet in final match"); every sentence
+    of a Markdown heading is ("## I've lost my card. What should I do?"). A heading is never an answer: a
+    new user's FAQ had "What discount do customers get?" answered with "**What plans are available?**"
+    alone. Table rows, list items, a Markdown heading dating or numbering a release or a news item ("##
+    v2.3.1 (2024-10-30)", "### 3 November 2025: new phone line"; not a year or an accession number, "## The
+    fire of 1927", "## Clock (1967.21.3)") and lines such as "9,796", "Ipswich v Bolton" or "Animation -
+    Brush Head" (BBC results and award lists) are not headings."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
+    whole = text[line_start:line_end].strip()
+    if _HEADING_LINE_MARKS.match(whole):
+        # every sentence of it ("## I've lost my card. What should I do?"), unless it dates or numbers a release
+        # or a news item ("## v2.3.1 (2024-10-30)", "### 3 November 2025: new phone line"); a year or a
+        # museum's accession number is part of a name ("## The fire of 1927", "## Clock (1967.21.3)")
+        return whole.endswith("?") or not _DATED_HEADING.search(whole)
     if text[line_start:start].strip() or text[end:line_end].strip():
         return False
     line = text[start:end].strip()
     if line.endswith("?"):
         return True
-    if _HEADING_LINE_MARKS.match(line):  # unless it holds a fact: "## v2.3.1 (2024-10-30)" dates a release
-        return not re.search(r"\d", line)
     if _NOT_A_HEADING.match(line) or _SENTENCE_END.search(line) or _A_FACT.search(line):
         return False
     return len(line.split()) <= 8

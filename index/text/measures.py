@@ -19,7 +19,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CODED_SUM", "CURRENCY_CODES", "MEASURE_NAMES", "age_of_someone_else", "asked_measure", "gives_measure"]
+__all__ = [
+    "CODED_SUM",
+    "CURRENCY_CODES",
+    "ERA",
+    "MEASURE_NAMES",
+    "age_of_someone_else",
+    "asked_measure",
+    "gives_measure",
+]
 
 MEASURE_NAMES = {
     "mass": "weight",
@@ -126,6 +134,11 @@ _ASKS = (
         ),
     ),
 )
+# a date by its era: "c. 1250 BC", "AD 1140", "c. 1490", "the 12th century" (not "1967.21.3")
+ERA = (
+    r"\b\d[\d,]*\s?(?-i:BC|BCE|AD|CE)\b|\b(?-i:AD|CE)\s?\d{1,4}\b|\bc(?:a|irca)?\.\s?\d{3,4}\b(?!\.\d)"
+    r"|\b\d{1,2}(?:st|nd|rd|th)[\s-]+century\b"
+)
 
 _GIVES = {
     "mass": re.compile(_QUANTITY + r"\s?-?" + _MASS_UNITS + r"\b", re.I),
@@ -143,7 +156,9 @@ _GIVES = {
         r"|\b(?:all|most) (?:his|her|their|its) (?:life|career)\b|\blifetime\b",
         re.I,
     ),
+    # an object's age is told by its era ("made c. 1250 BC", "a hand axe made c. 400,000 years ago")
     "age": re.compile(
+        ERA + r"|\b\d[\d,]*\s+years\s+ago\b|"
         r",\s?\d{1,3},|\baged? (?:of )?\d{1,3}\b|\bage of \d{1,3}\b|\b\d{1,3}-year-old\b|\(\d{1,3}\)|"
         r"\bwho (?:is|was|turned|turns|will turn) \d{1,3}\b|"
         r"\b\d{1,3} years? old\b|\bborn\b|\b(?:"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from citeqa.index.text.measures import CODED_SUM, CURRENCY_CODES
+from citeqa.index.text.measures import CODED_SUM, CURRENCY_CODES, ERA
 from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms, normalise, words
 
 _MONTHS = "january february march april may june july august september october november december"
@@ -21,8 +21,11 @@ _MONTH = "(?:" + "|".join(_MONTHS.split()) + ")"
 # a count and a unit of time, for spans counted from an event ("within 40 working days")
 _COUNT = r"(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _SPAN = r"(?:(?:working|business|calendar|school|clear)\s+)?(?:days?|weeks?|months?|years?)\b"
+# a year before 1800, or an era's: "c. 1250 BC", "AD 1140", "in 1536", "the 12th century" (a heritage site's dates)
+_HISTORICAL = ERA + r"|\b(?:in|from|until|till|by|since|around|about|before|after|circa|between)\s+1[0-7]\d\d\b(?!\.\d)"
 _DATE = re.compile(
-    r"\b(?:1[89]\d\d|20\d\d|\d{1,2}(?:st|nd|rd|th)?\s+"
+    _HISTORICAL
+    + r"|\b(?:(?:1[89]\d\d|20\d\d)(?!\.\d)|\d{1,2}(?:st|nd|rd|th)?\s+"
     + _MONTH
     + "|"
     + _MONTH
@@ -78,12 +81,15 @@ _CAUSE = re.compile(
     r"concern(?:s|ed)? (?:that|about|over))\b",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+_YEAR = re.compile(r"\b(?<!\d\.)(?:1[89]\d\d|20\d\d)\b(?!\.\d)")  # not "1967.21.3", an accession number
+_ASKED_YEAR = re.compile(_YEAR.pattern + "|" + _HISTORICAL, re.IGNORECASE)
 _AGE = re.compile(
     r"\baged? \d{1,3}\b|\b\d{1,3}-year-old\b|,\s?\d{1,3},|\(\d{1,3}\)|\b\d{1,3} years old\b"
     r"|\bwho (?:is|was|turned|turns|will turn) \d{1,3}\b|\bage of \d{1,3}\b",
     re.IGNORECASE,
 )
+# "How old is the mummy case?": "made c. 1250 BC" says
+_AGE_OR_ERA = re.compile(_AGE.pattern + "|" + _HISTORICAL, re.IGNORECASE)
 _MONEY = re.compile(
     CODED_SUM + r"|[$£€¥]\s?\d"
     r"|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds|dollars|euros|yen|francs|rand|rupees)\b"
@@ -335,11 +341,11 @@ def _asked_pattern(kind: str, question: str) -> re.Pattern[str]:
     a date, an age ("how old"), a sum of money ("how much ... pay"), an amount or a score. Kept for the
     questions read last: a question is read once for each of its candidate sentences."""
     if kind == "when":
-        return _YEAR if re.search(r"\bwhat year\b|\bwhich year\b", question, re.IGNORECASE) else _DATE
+        return _ASKED_YEAR if re.search(r"\bwhat year\b|\bwhich year\b", question, re.IGNORECASE) else _DATE
     if kind == "score":
         return _SCORE
     if re.search(r"\bhow old\b", question, re.IGNORECASE):
-        return _AGE
+        return _AGE_OR_ERA
     if re.match(r"\s*how much\b", question, re.IGNORECASE) and _MONEY_ASK.search(question):
         return _MONEY
     return _AMOUNT

@@ -3,11 +3,12 @@
 A sentence ends at a line break, or at ``.``, ``!``, ``?`` or an ellipsis (and any closing quotes or
 brackets) followed by a space, unless what follows shows it goes on:
 
-- the next word starts in lower case or with more punctuation: "at 9 a.m. on Friday", "“Stop!” she
-  shouted", "“I think ... maybe”", "Univ. of Graz";
+- the next word starts in lower case or with more punctuation, a dash among it: "at 9 a.m. on Friday", "“Stop!”
+  she shouted", "“I think ... maybe”", "Univ. of Graz", "10.30 a.m. – 4 p.m.";
 - the stop is inside a table's row (a line opening with "|"), which ends only with its line;
 - the stop ends a title or a word that is always followed by more ("Prof.", "Dr.", "Mt.", "Sept.",
-  "e.g."), "No.", "Fig." or "p." before a number ("No. 5"; not "The answer was no. Nobody ..."), the
+  "e.g."), "No.", "Fig." or "p." before a number ("No. 5"; not "The answer was no. Nobody ..."), "c."
+  (circa) before a date ("c. 1250 BC", "c. AD 1140"), the
   number of a numbered item or heading ("1. Preheat the oven.", "## 2. Methods"), an initial or an
   upper-case abbreviation ("John F. Kennedy", "H.G. Wells", "the U.S. team"), but not a unit of degrees
   ("above 17°C. The ...").
@@ -27,7 +28,11 @@ _NEVER_FINAL = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec ca cf e.g i.e viz incl excl".split()
 )
 # Followed by more only before a number: "No. 5", "Fig. 3", "p. 12" (but "The answer was no. Nobody ...").
-_BEFORE_NUMBER = frozenset("no nos fig figs p pp".split())
+_BEFORE_NUMBER = frozenset("no nos fig figs p pp c".split())
+# "c. 1250 BC", "c. AD 1140": what may follow "c." (circa) in a date
+_ERA = re.compile(r"(?:\d|(?:AD|BC|BCE|CE)\b)")
+# a dash going on with a range or an aside: "10.30 a.m. – 4 p.m."
+_DASHES = "–—-"
 _END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)|\n\s*\n|\n")
 
 
@@ -63,7 +68,7 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
     """Whether the punctuation at ``text[stop:after]`` ends a sentence, judged by the words around it."""
     rest = text[after:].lstrip(" \t")
     following = rest[:1]
-    if following and (following.islower() or following in ".,;:…"):
+    if following and (following.islower() or following in ".,;:…" + _DASHES):
         return False
     if following == "\n" and rest[1:].lstrip(" \t")[:1].islower():
         return False  # a hard-wrapped line going on in lower case: "called off at 3 p.m.\nand the fans"
@@ -78,7 +83,7 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
     if before.lower().rstrip(".") in _NEVER_FINAL:
         return False
     if before.lower() in _BEFORE_NUMBER:
-        return not following.isdigit()
+        return not (following.isdigit() or (before.lower() == "c" and _ERA.match(rest)))
     line = text[text.rfind("\n", 0, begin) + 1 : begin]
     if before.isdigit() and len(before) <= 3 and not line.strip(" \t#>*-"):
         return False  # a numbered item or heading's number: "1. Preheat the oven.", "## 2. Methods"

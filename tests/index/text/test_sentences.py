@@ -11,6 +11,11 @@ from citeqa.index.text.sentences import sentence_spans
     ("text", "expected"),
     [
         ("One. Two!", ["One.", "Two!"]),
+        # a museum's dates and opening times (nineteenth session's trial)
+        ("It was made c. 1250 BC in Thebes. Next.", ["It was made c. 1250 BC in Thebes.", "Next."]),
+        ("A chalice made c. AD 1140 here. Next.", ["A chalice made c. AD 1140 here.", "Next."]),
+        ("Open 10.30 a.m. – 4 p.m. daily. Closed Mondays.", ["Open 10.30 a.m. – 4 p.m. daily.", "Closed Mondays."]),
+        ("She takes vitamin c. Then more.", ["She takes vitamin c.", "Then more."]),
         ("It struggles above 17°C. The team found more.", ["It struggles above 17°C.", "The team found more."]),
         ("Met in Tokyo, Apr. 8, 2025. Then left.", ["Met in Tokyo, Apr. 8, 2025.", "Then left."]),
         ("The U.S. base in Germany. Next.", ["The U.S. base in Germany.", "Next."]),

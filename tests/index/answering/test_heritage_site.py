@@ -1,0 +1,58 @@
+"""Nineteenth session's trial (a museum's visitor pages): a year before 1800 or an era's date answers "when"
+("dissolved in 1536", "c. 1250 BC"), a Markdown heading is never quoted whole or in part ("## I've lost my
+membership card. What should I do?", "## The fire of 1927"), while a heading dating a news item still is."""
+
+from __future__ import annotations
+
+import pytest
+
+from citeqa.index.domain import Document
+from tests.index.answering.test_tables_and_identifiers import _ask
+
+HISTORY = Document(
+    "history",
+    "History of the Priory",
+    "History of the Priory\n\nThe Priory was founded in 1137 by monks from Llanthony. The Priory was dissolved in "
+    "1536 under Henry VIII and its lands were sold.\n\n## The fire of 1927\n\nOn the night of 18 February 1927 a fire "
+    "started in the library reading room, probably from a faulty gas lamp.",
+)
+COLLECTION = Document(
+    "collection",
+    "Collection highlights",
+    "Collection highlights\n\n## Mummy case of Nesmin (1923.45.7)\n\nThe painted mummy case was made c. 1250 BC in "
+    "Thebes. It came to the museum in 1923.",
+)
+MEMBERSHIP = Document(
+    "membership",
+    "Membership questions",
+    "Membership questions\n\n## I've lost my membership card. What should I do?\n\nAsk at the ticket desk: a "
+    "replacement card costs £2.\n\n## Can I share my membership?\n\nNo, a membership card can only be used by "
+    "the member named on it.",
+)
+
+
+@pytest.mark.parametrize(
+    ("doc", "question", "says"),
+    [
+        (HISTORY, "when was the priory dissolved", "1536"),
+        (HISTORY, "When was the Priory founded?", "1137"),
+        (COLLECTION, "how old is the mummy case", "c. 1250 BC"),
+    ],
+)
+def test_an_old_date_answers_when(doc: Document, question: str, says: str) -> None:
+    answer = _ask(doc, question)
+    assert answer.answerable and says in answer.answer, (answer.reason, answer.answer)
+
+
+@pytest.mark.parametrize(
+    ("doc", "question"),
+    [
+        (MEMBERSHIP, "ive lost my membership card"),
+        (HISTORY, "when was the fire"),
+        (COLLECTION, "when was the mummy case made"),
+    ],
+)
+def test_a_heading_is_never_quoted(doc: Document, question: str) -> None:
+    answer = _ask(doc, question)
+    headings = [line.lstrip("# ") for line in doc.text.splitlines() if line.startswith("#")]
+    assert not any(c.quote in h or h in c.quote for c in answer.citations for h in headings), answer.answer
