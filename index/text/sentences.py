@@ -22,6 +22,11 @@ from __future__ import annotations
 
 import re
 
+# Bump when ``sentence_spans`` cuts a text otherwise: an index stores each document's sentence spans and their
+# content terms, and ``citeqa build`` redoes the sentences of a version cut under another (the version is part of
+# ``citeqa.index.text.tokens.content_terms_scheme``), re-embedding only the documents whose sentences moved.
+SEGMENTATION_VERSION = 2
+
 # Followed by more of the sentence whatever comes next: titles, months, "vs.", "e.g. London", "(excl. VAT)".
 _NEVER_FINAL = frozenset(
     "mr mrs ms dr prof st mt gen col lt sgt rev gov sen rep vs univ dept inst approx est "

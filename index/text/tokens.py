@@ -29,6 +29,8 @@ from pathlib import Path
 
 import Stemmer
 
+from citeqa.index.text.sentences import SEGMENTATION_VERSION
+
 # Invisible format characters that split words without being seen: soft hyphen, zero-width
 # space/non-joiner/joiner, word joiner, byte-order mark.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -208,11 +210,16 @@ CONTENT_TERMS_VERSION = 2
 @lru_cache(maxsize=1)
 def content_terms_scheme() -> str:
     """What ``content_terms`` of a text depends on besides the text, as a string: ``CONTENT_TERMS_VERSION``,
-    the Snowball stemmer's version and a digest of the stopwords and of the irregular forms' lemmas. Stored
-    terms made under another scheme are not read (``citeqa.index.store.terms``)."""
+    the Snowball stemmer's version and a digest of the stopwords and of the irregular forms' lemmas; and, since
+    terms are stored by sentence, ``SEGMENTATION_VERSION``. Stored terms made under another scheme are not read
+    (``citeqa.index.store.terms``), and ``citeqa build`` builds such a version again."""
     tables = json.dumps([sorted(STOPWORDS), sorted(_irregular().items())], ensure_ascii=False)
     digest = hashlib.sha256(tables.encode("utf-8")).hexdigest()[:16]
-    return f"content_terms {CONTENT_TERMS_VERSION}; snowball {Stemmer.version()}; tables {digest}"
+    # the stored terms are by sentence: a version whose sentences were cut otherwise is built again
+    return (
+        f"content_terms {CONTENT_TERMS_VERSION}; snowball {Stemmer.version()}; tables {digest}; "
+        f"sentences {SEGMENTATION_VERSION}"
+    )
 
 
 def lemma(word: str) -> str:

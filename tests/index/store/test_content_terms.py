@@ -18,6 +18,7 @@ from citeqa.index.answering.features import DocumentTerms
 from citeqa.index.corpus.walk import read_corpus
 from citeqa.index.domain import Document
 from citeqa.index.errors import IndexCorrupt
+from citeqa.index.indexing import sentence_vectors
 from citeqa.index.indexing.build import build_index
 from citeqa.index.retrieval.hybrid import search_many
 from citeqa.index.store import terms as stored_terms
@@ -31,6 +32,7 @@ from citeqa.index.store.terms import (
     build_content_terms,
     document_units,
 )
+from citeqa.index.text import tokens
 from citeqa.index.text.sentences import sentence_spans
 from citeqa.index.text.tokens import content_terms_scheme
 from tests.conftest import ROOT
@@ -192,3 +194,35 @@ def answers_of(data: IndexData, embedder: Any, questions: list[str]) -> list[Any
     extractor = Extractor(data.lexical, data.documents, data.sentences)
     answers = extractor.answer_many(questions, passages, vectors, 5)
     return [(a.answer, a.confidence, a.reason, a.signals, a.citations) for a in answers]
+
+
+def test_an_index_cut_into_sentences_otherwise_is_built_again(
+    tmp_path: Path, build_embedder: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index built before "c. 1250 BC" stopped ending a sentence kept its cut quotes ("made c." [1]) through
+    every `citeqa build`: a version cut under another segmentation is built again, re-embedding only the
+    documents whose sentences moved."""
+    corpus = write_corpus(tmp_path / "corpus")
+    (corpus / "m.txt").write_text("Mummy case\nThe case was made c. 1250 BC in Thebes. It came here in 1923.\n")
+    root = tmp_path / "index"
+
+    def old_cut(text: str, offset: int = 0) -> list[tuple[int, int]]:  # the cut after "c." of segmentation 1
+        spans = sentence_spans(text, offset)
+        cut = text.find("c. 1250")
+        return [p for s, e in spans for p in ((s, cut + 2), (cut + 3, e)) if s < cut < e] or spans
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sentence_vectors, "sentence_spans", old_cut)
+        patched.setattr(tokens, "SEGMENTATION_VERSION", 1)
+        tokens.content_terms_scheme.cache_clear()
+        build_index(corpus, root, build_embedder)
+    tokens.content_terms_scheme.cache_clear()
+    old = load_index(root)
+    assert old.sentences.terms is None  # stored under another scheme: not read
+    assert "The case was made c." in [old.documents["m"].text[s:e] for s, e in old.sentences.spans_of("m")]
+    report = build_index(corpus, root, build_embedder)
+    assert not report.up_to_date and 0 < report.embedded < report.chunks  # the mummy case's chunk only
+    new = load_index(root)
+    sentences = [new.documents["m"].text[s:e] for s, e in new.sentences.spans_of("m")]
+    assert "The case was made c. 1250 BC in Thebes." in sentences
+    assert build_index(corpus, root, build_embedder).up_to_date
