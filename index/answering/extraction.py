@@ -74,6 +74,7 @@ from citeqa.index.text.questions import (
     type_match,
     withheld,
     withholds,
+    written_out,
 )
 from citeqa.index.text.specificity import specificity
 from citeqa.index.text.tokens import STOPWORDS, as_matched, terms
@@ -309,7 +310,7 @@ class Extractor:
         self, questions: Sequence[str], passages: Sequence[Sequence[Passage]], question_vectors: Vectors
     ) -> list[Prepared]:
         """Candidate sentences (at most ``MAX_CANDIDATES`` a question) with all their features."""
-        parsed = [parse_question(q, self.lexical, self._compounds) for q in questions]
+        parsed = [parse_question(q, self.lexical, self._compounds, self._spelt_out) for q in questions]
         pools = [
             candidate_features(q, p, self.documents, self.spans_of, self.terms_of)[:MAX_CANDIDATES]
             for q, p in zip(parsed, passages, strict=True)
@@ -585,6 +586,15 @@ class Extractor:
         # every word no passage mentions, the deciding ones first ("moons" decides, "Jupiter" is missing too)
         terms = tuple(dict.fromkeys([written[t] for t in (*identifiers, *rare)] + list(written.values())))
         return Abstention("not_in_corpus", f"no passage mentions {_quoted(terms)}", terms)
+
+    def _spelt_out(self, word: str) -> str | None:
+        """How a document writes out ``word``, a question's acronym the index lacks, typed in capitals or not
+        ("bsl": "British Sign Language", ``written_out``); looked for only in a corpus of under ``FULL_ABSENCE``
+        documents (as ``_written_out``), else None."""
+        if len(self.documents) >= FULL_ABSENCE:
+            return None
+        texts = (f"{d.title}\n{d.text}" for d in self.documents.values())
+        return next((found for text in texts if (found := written_out(word, text)) is not None), None)
 
     def _written_out(self, word: str) -> bool:
         """Whether ``word`` is an acronym ("IB", "VC's") some document writes out ("International Baccalaureate",

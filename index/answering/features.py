@@ -238,13 +238,22 @@ def agent_root(term: str, vocab: Container[str]) -> str:
 
 
 def parse_question(
-    question: str, lexical: LexicalIndex, compounds: Callable[[], Mapping[str, str]] | None = None
+    question: str,
+    lexical: LexicalIndex,
+    compounds: Callable[[], Mapping[str, str]] | None = None,
+    spelt_out: Callable[[str], str | None] | None = None,
 ) -> QuestionTerms:
     """Stemmed content terms of ``question`` (question-form words such as "how large" removed) with idf.
     ``compounds`` gives the corpus's hyphenated compounds (``hyphenated``), read only when a word of the
     question is no term of the index: a word the corpus writes with hyphens is read as the corpus writes it
-    ("whats the wifi password" over "Free Wi-Fi ...": "wi", "fi")."""
+    ("whats the wifi password" over "Free Wi-Fi ...": "wi", "fi"). ``spelt_out`` gives how the corpus writes
+    out a short word of the question no term of the index matches, read as an acronym ("when are the bsl
+    tours" over "British Sign Language tours ...")."""
     asked = without_contractions(without_question_form(question))
+    if spelt_out is not None:
+        for word in dict.fromkeys(w for w in words(asked) if 2 <= len(w) <= 5 and w.isalpha()):
+            if surface_stem(word) not in lexical.vocab and (spelling := spelt_out(word)) is not None:
+                asked = re.sub(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", spelling, asked, flags=re.IGNORECASE)
     if compounds is not None and any(t not in lexical.vocab for t in content_terms(asked)):
         known = compounds()
         # a word, or a piece between spaces ("dw60-2"), that the corpus writes with hyphens or spaces

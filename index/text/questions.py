@@ -239,6 +239,15 @@ def expanded_in(acronym: str, text: str) -> bool:
     return _expansion(bare).search(text) is not None
 
 
+def written_out(word: str, text: str) -> str | None:
+    """How ``text`` writes out ``word``, an acronym as a question may type it, in capitals or not ("bsl", "EV"):
+    the first run of capitalised words whose initials spell it ("British Sign Language"), else None."""
+    if not re.fullmatch(r"[A-Za-z]{2,5}", word):
+        return None
+    found = _expansion(word.upper()).search(text)
+    return found.group(0) if found else None
+
+
 def new_names(sentence: str, question: str, context: str = "") -> list[str]:
     """Capitalised phrases of ``sentence`` that are not already in the question.
 

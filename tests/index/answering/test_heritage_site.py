@@ -56,3 +56,19 @@ def test_a_heading_is_never_quoted(doc: Document, question: str) -> None:
     answer = _ask(doc, question)
     headings = [line.lstrip("# ") for line in doc.text.splitlines() if line.startswith("#")]
     assert not any(c.quote in h or h in c.quote for c in answer.citations for h in headings), answer.answer
+
+
+ACCESS = Document(
+    "access",
+    "Accessibility",
+    "Accessibility\n\nBritish Sign Language tours take place on the third Saturday of each month at 2 p.m.\n\n"
+    "Two manual wheelchairs can be borrowed free of charge from the ticket desk.",
+)
+
+
+def test_an_acronym_typed_in_lower_case_is_read_as_the_pages_write_it_out() -> None:
+    """ "when are the bsl tours" was refused over "bsl"; "BSL" had only escaped the absent-word check."""
+    answer = _ask(ACCESS, "when are the bsl tours")
+    assert answer.answerable and "third Saturday" in answer.answer, (answer.reason, answer.answer)
+    unknown = _ask(ACCESS, "when are the asl tours")  # American Sign Language: written out nowhere
+    assert not unknown.answerable and "asl" in (unknown.reason or ""), unknown
