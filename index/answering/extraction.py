@@ -72,6 +72,7 @@ from citeqa.index.text.questions import (
     reversed_route,
     surface_words,
     type_match,
+    value_kinds,
     withheld,
     withholds,
     written_out,
@@ -202,6 +203,27 @@ VERDICT_REACH = 5  # candidates of the best one's article searched for the sente
 
 CONTACTS = ("email", "phone")  # measures naming a way to reach someone (``asked_first``)
 CONTACT_REACH = 5  # the ranked sentences searched for the email address or phone number asked for
+UPDATE_REACH = 5  # the ranked sentences searched for one telling of a change to what the best one says
+UPDATE_COVERAGE = 0.5  # the least share of the best sentence's question-word coverage such a sentence (and its
+# neighbours) holds
+# the most by which such a sentence's cosine with the question may fall short of the best's: in the trials of the
+# nineteenth session the notices were 0.02-0.18 under, an unrelated "From January 2026 the second dose of MMR
+# moves ..." 0.31 under "Our flu vaccination clinics start on ..." (set from those, not fitted)
+UPDATE_SIMILARITY_GAP = 0.2
+_MONTH_NAMES = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+# a sentence telling of a change: "From 1 July 2026 ...", "has changed to", "will now", "instead of", "no longer"
+# (a date from which on, not a range: "From 1 October to 31 March it is open ..." is a season)
+_UPDATE = re.compile(
+    r"\b(?:from|since|as of|with effect from|starting|effective)\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+"
+    + _MONTH_NAMES
+    + r"(?:\s+\d{4})?|"
+    + _MONTH_NAMES
+    + r"\s+\d{4})\b(?!\s*(?:to|until|till|[-–])\s)"
+    r"|\b(?:has|have)\s+(?:now\s+)?(?:changed|moved|been\s+(?:changed|moved|extended|replaced|increased|"
+    r"reduced|raised|cut|shortened|postponed|cancelled|brought forward))\b|\bchanged\s+to\b|\bwill\s+now\b"
+    r"|\binstead\s+of\b|\bno\s+longer\b|\b(?:is|are)\s+now\b|\bnow\s+(?:closes?|opens?|costs?|runs?)\b",
+    re.IGNORECASE,
+)
 DAY_REACH = 5  # the ranked sentences searched for one naming the day of the week a question asks about
 PRESENT_REACH = 3  # the ranked sentences searched for one not scoped to the past, for a question in the present
 
@@ -403,11 +425,53 @@ class Extractor:
         if not ranked or p < model.threshold or conflict is not None:
             why = conflict or self._abstention(q, ranked, signals, p, model.threshold)
             return Answer(q.text, False, NOT_COVERED, (), shown_passages, round(p, 4), why.message, signals, why)
-        doc = self.documents[ranked[0].doc_id]
-        windows = [_window(doc.text, s, e, q.weights) for s, e in spans]
-        citations = tuple(self._cite(i + 1, doc.doc_id, s, e, ranked[0].score) for i, (s, e) in enumerate(windows))
-        text = " ".join(_shown(c, span, window) for c, span, window in zip(citations, spans, windows, strict=True))
+        cited = [(ranked[0].doc_id, s, e, ranked[0].score) for s, e in spans]
+        update = self._update(q, ranked)
+        if update is not None and not any(s <= update.start < e for s, e in spans if update.doc_id == ranked[0].doc_id):
+            cited.append((update.doc_id, update.start, update.end, update.score))  # a later word on it
+        windows = [_window(self.documents[d].text, s, e, q.weights) for d, s, e, _ in cited]
+        citations = tuple(
+            self._cite(i + 1, d, *window, score)
+            for i, ((d, _, _, score), window) in enumerate(zip(cited, windows, strict=True))
+        )
+        text = " ".join(
+            _shown(c, (s, e), window) for c, (_, s, e, _), window in zip(citations, cited, windows, strict=True)
+        )
         return Answer(q.text, True, text, citations, shown_passages, round(p, 4), None, signals)
+
+    def _update(self, q: QuestionTerms, ranked: Sequence[Candidate]) -> Candidate | None:
+        """In a corpus of under ``FULL_ABSENCE`` documents, a sentence of the first ``UPDATE_REACH`` telling of a
+        change to what the best one says ("From 1 July 2026 our Saturday phone hours are 9:00 to 14:00." beside
+        the contact page's "| Saturday | 9:00 to 16:00 |"; "It will now close on 31 May 2027 instead of 4 January
+        2027."), quoted after it so that neither is taken alone: it reads as an update (``_UPDATE``), gives a
+        value of a kind the best gives (a date or time, a sum, a phone number: ``value_kinds``) and no day of the
+        week but one the best names, when both name one, is not dated before it, holds the kind of
+        thing asked for as well as the best and as much of the question's subject, with the sentences around it
+        at least ``UPDATE_COVERAGE`` of the best's share of the question's words, and a cosine with the question
+        at most ``UPDATE_SIMILARITY_GAP`` under the best's. None when the best
+        is itself such a sentence, or in a larger corpus, whose articles are each dated news."""
+        if len(self.documents) >= FULL_ABSENCE or len(ranked) < 2:
+            return None
+        best = ranked[0]
+
+        def said(c: Candidate) -> str:
+            return self.documents[c.doc_id].text[c.start : c.end]
+
+        if _UPDATE.search(said(best)):
+            return None
+        for c in ranked[1:UPDATE_REACH]:
+            if (
+                _UPDATE.search(said(c))
+                and value_kinds(said(c)) & value_kinds(said(best))
+                and not (_days(said(c)) and _days(said(best)) and not _days(said(c)) & _days(said(best)))
+                and not _dated_before(said(c), said(best))
+                and c.features.get("type", 0.0) >= min(best.features.get("type", 0.0), 1.0)
+                and c.features.get("subject", 1.0) >= best.features.get("subject", 1.0)
+                and c.features.get("context", 0.0) >= UPDATE_COVERAGE * best.features.get("coverage", 0.0)
+                and c.features.get("similarity", 0.0) >= best.features.get("similarity", 0.0) - UPDATE_SIMILARITY_GAP
+            ):
+                return c
+        return None
 
     def _unsaid(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
         """Whether the answer ``spans`` of ``doc_id`` miss what is asked: a name the article withholds, nobody
@@ -1010,6 +1074,24 @@ def _window(text: str, start: int, end: int, weights: Mapping[str, float] | None
             return best[1], best[2]
     cut = text.rfind(" ", start, start + MAX_ANSWER_CHARS)
     return start, cut if cut > start else start + MAX_ANSWER_CHARS
+
+
+_FULL_DATE = re.compile(r"\b(\d{1,2})\s+(" + _MONTH_NAMES + r")\s+(\d{4})\b", re.IGNORECASE)
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+
+
+def _dated_before(sentence: str, other: str) -> bool:
+    """Whether ``sentence`` is dated before ``other``, both naming a full date ("12 March 2025: Saturday clinic
+    moves ..." before "1 September 2025: Flu clinics ..."): by the first each names."""
+
+    def first(text: str) -> tuple[int, int, int] | None:
+        found = _FULL_DATE.search(text)
+        if found is None:
+            return None
+        return int(found.group(3)), _MONTHS.index(found.group(2)[:3].lower()) + 1, int(found.group(1))
+
+    mine, theirs = first(sentence), first(other)
+    return mine is not None and theirs is not None and mine < theirs
 
 
 def _shown(citation: Citation, span: tuple[int, int], window: tuple[int, int]) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from citeqa.index.text.measures import CODED_SUM, CURRENCY_CODES, ERA
+from citeqa.index.text.measures import CODED_SUM, CURRENCY_CODES, ERA, gives_measure
 from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms, normalise, words
 
 _MONTHS = "january february march april may june july august september october november december"
@@ -237,6 +237,17 @@ def expanded_in(acronym: str, text: str) -> bool:
     if not re.fullmatch(r"[A-Z]{2,6}", bare):
         return False
     return _expansion(bare).search(text) is not None
+
+
+def value_kinds(sentence: str) -> frozenset[str]:
+    """The kinds of value ``sentence`` gives, of those a later notice may change: "date" (a date or a time of
+    day: "1 July 2026", "9:00"), "money" ("£12.50") and "phone" ("0800 555 0300")."""
+    kinds = {"date"} if _DATE.search(sentence) else set()
+    if _MONEY.search(sentence):
+        kinds.add("money")
+    if gives_measure("phone", sentence, ""):
+        kinds.add("phone")
+    return frozenset(kinds)
 
 
 def written_out(word: str, text: str) -> str | None:

@@ -4,9 +4,15 @@ machine"), and a sentence longer than an answer may quote, quoted at the clause 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from citeqa.index.answering.abstention import load_abstain_model
+from citeqa.index.answering.extraction import Extractor
 from citeqa.index.domain import Document
+from citeqa.index.store.lexical import build_lexical
+from tests.index.answering.fixtures import passage, stored_sentences
 from tests.index.answering.test_tables_and_identifiers import _ask
 
 MANUAL = Document(
@@ -72,3 +78,41 @@ def test_a_long_sentence_is_quoted_at_the_clause_that_answers() -> None:
     )
     assert WARRANTY.text[citation.start : citation.end] == citation.quote
     assert answer.answer.startswith("… ") and len(citation.quote) <= 350, answer.answer
+
+
+CONTACT = Document(
+    "contact",
+    "Contact us",
+    "Contact us\n\nOur phone lines are open at these times.\n\n| Day | Phone |\n|---|---|\n"
+    "| Monday to Friday | 8:00 to 20:00 |\n| Saturday | 9:00 to 16:00 |\n\n"
+    "News: from 1 July 2026 our phone lines are open on Saturdays from 9:00 to 14:00 only.\n\n"
+    "From 1 September 2026 the repair workshop in Leeds opens at 7:30 on weekdays.",
+)
+EXHIBITION = Document(
+    "exhibition",
+    "Legions on the Edge",
+    "Legions on the Edge\n\nThe Roman exhibition runs in Gallery 5 and closes on 4 January 2027.\n\n"
+    "Update: due to popular demand the Roman exhibition will now close on 31 May 2027 instead.\n\n"
+    "The museum is open from 1 October to 31 March on weekdays only.",
+)
+
+
+@pytest.mark.parametrize(
+    ("doc", "question", "says"),
+    [
+        (CONTACT, "saturday phone hours", "9:00 to 14:00"),  # the contact page's row had been given alone
+        (EXHIBITION, "when does the roman exhibition close", "31 May 2027"),
+    ],
+)
+def test_a_later_notice_is_quoted_beside_what_it_changes(
+    doc: Document, question: str, says: str, build_embedder: Any, embedder: Any
+) -> None:
+    """With the real model (how close a notice is to the question in meaning is one of the conditions)."""
+    documents = {doc.doc_id: doc}
+    sentences = stored_sentences(documents, build_embedder.encode)
+    extractor = Extractor(build_lexical([doc.title + "\n" + doc.text]), documents, sentences)
+    prepared = extractor.prepare_many([question], [[passage(doc)]], embedder.encode([question]))[0]
+    answer = extractor.finish(prepared, load_abstain_model(), 5)
+    assert answer.answerable and says in answer.answer, (answer.reason, answer.answer)
+    assert "1 October to 31 March" not in answer.answer  # a season is no later notice
+    assert "workshop" not in answer.answer  # nor one about something else
