@@ -11,7 +11,8 @@ and holds a mapping; anything else (a file opening with a ``---`` horizontal rul
 text. Values are read as the strings they are written as: no YAML 1.1 coercion turns
 ``id: 0755`` into ``493``, ``title: No`` into ``False`` or ``title: 1:20`` into ``80``
 (``null``, ``~`` and empty values are absent). A line such as ``title: Breaking: council
-approves tram``, which YAML refuses, is read as the title its writer meant; front matter that
+approves tram`` or ``title: "Legions on the Edge" extended``, which YAML refuses, is read as the title
+its writer meant (the second with its quotation marks); front matter that
 is still not YAML fails with ``CorpusError`` naming the file and the line. An ``id`` that does
 not follow the id rule (``citeqa.index.corpus.identity``) is normalised, with a warning.
 """
@@ -100,10 +101,12 @@ def _read_lines(block: str) -> dict[str, str] | None:
         if match is None:
             return None
         value = (match.group(2) or "").strip()
-        if value.startswith(_FLOW_OR_BLOCK) or (value.startswith(("'", '"')) and value[-1:] != value[0]):
+        if value.startswith(_FLOW_OR_BLOCK) or (value.startswith(("'", '"')) and value.count(value[0]) < 2):
             return None  # a flow collection, block scalar, anchor or unclosed quote: real YAML gone wrong
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
+        # else a quoted phrase opening the value is part of it: 'title: "Legions on the Edge" extended to May'
+
         if value not in _NULLS or match.group(1) == "id":
             fields[match.group(1)] = value
     return fields

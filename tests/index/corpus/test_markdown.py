@@ -49,6 +49,16 @@ def test_an_unquoted_colon_in_a_title_is_the_title_meant() -> None:
     assert doc.text == "The body of the article.\n"
 
 
+def test_a_title_opening_with_a_quoted_name_is_the_title_meant() -> None:
+    """A museum's press release, 'title: "Legions on the Edge" extended until 31 May 2027', was skipped."""
+    doc = parse_document(
+        front('title: "Legions on the Edge" extended until 31 May 2027\ndate: 2026-11-02'), "x", "a.md"
+    )
+    assert (doc.title, doc.date) == ('"Legions on the Edge" extended until 31 May 2027', "2026-11-02")
+    with pytest.raises(CorpusError, match=r"front matter is not valid YAML"):
+        parse_document(front('title: "Legions on the Edge extended\ndate: 2026-11-02'), "x", "a.md")  # never closed
+
+
 def test_front_matter_that_is_still_not_yaml_names_the_file_and_line() -> None:
     with pytest.raises(CorpusError, match=r"^notes/a\.md: front matter is not valid YAML at line 3 "):
         parse_document(front("title: Fine\nsummary: [unclosed, list\nauthor: Kim"), "x", "notes/a.md")
