@@ -45,7 +45,11 @@ UNKNOWN_TO_ENGLISH = 0.99  # specificity of a word English (wordfreq) does not u
 MIN_MARKERS = 2  # distinct FOREIGN_MARKERS of one language: one is often a name ("michelle wie", "il divo")
 # The detector chooses among these (major languages): a short text then spreads its probability over
 # plausible candidates rather than over 97 languages, most of them rare.
-CANDIDATES = "en fr de es it pt nl sv da no fi pl cs ro hu tr ru uk el zh ja ko ar he hi".split()
+# Languages of a site's pages more than of its visitors' questions (a Welsh page of a museum in Wales): each is
+# a candidate only when it is the likeliest, so that it does not thin the others' probabilities (with them the
+# probabilities are those over the rest, renormalised: "Was ist NSATU?" stays German at 0.81, over 0.8)
+MINOR = frozenset("cy ga ca".split())
+CANDIDATES = "en fr de es it pt nl sv da no fi pl cs ro hu tr ru uk el zh ja ko ar he hi cy ga ca".split()
 # Words that, in a question, are English and not also common words of a nearby language
 # ("was" and "will" are German, "is" Dutch, "do" Portuguese, "a" and "in" many): one is enough.
 ENGLISH_MARKERS = frozenset(
@@ -58,6 +62,7 @@ NAMES = {
     "ko": "Korean", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "sv": "Swedish",
     "tr": "Turkish", "uk": "Ukrainian", "zh": "Chinese", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
     "cs": "Czech", "el": "Greek", "he": "Hebrew", "hi": "Hindi", "ro": "Romanian", "hu": "Hungarian",
+    "cy": "Welsh", "ga": "Irish", "ca": "Catalan",
 }  # fmt: skip
 # Question and function words of the languages near English that a user most often writes in instead,
 # in lower case ("qu" and "cos'è" are elided: "Qu'est-ce", "Cos'è"). None is an English word ("was",
@@ -130,8 +135,13 @@ def detect_language(text: str) -> tuple[str, float, float]:
 
 
 def _ranked(text: str) -> dict[str, float]:
-    """py3langid's probability (0 to 1) of each of ``CANDIDATES`` for ``text``."""
-    return {str(code): float(p) for code, p in _identifier().rank(normalise(text))}
+    """py3langid's probability (0 to 1) of each of ``CANDIDATES`` for ``text``; unless one of ``MINOR`` is the
+    likeliest, over the others only."""
+    ranked = {str(code): float(p) for code, p in _identifier().rank(normalise(text))}
+    if max(ranked, key=ranked.__getitem__) in MINOR:
+        return ranked
+    total = sum(p for code, p in ranked.items() if code not in MINOR)
+    return {code: p / total for code, p in ranked.items() if code not in MINOR}
 
 
 def unsupported_language(question: str) -> str | None:
