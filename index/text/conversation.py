@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from citeqa.index.text.people import asks_for_someone_unnamed, is_person
+from citeqa.index.text.people import asks_for_someone_unnamed, followed_by_who, is_person
 from citeqa.index.text.questions import new_names
 from citeqa.index.text.sentences import sentence_spans
 from citeqa.index.text.specificity import specificity
@@ -452,14 +452,16 @@ def _resolve(
         # "What time does she start?" after an answer naming only Dr Daniel Whitlock, whom the articles call "he"
         wanted = "f" if pronoun.group(0).lower() in FEMALE else "m"
         people = [p for p in people if gender(p) in (None, wanted)]
+    thing = _WHAT_IS.match(previous) or _WHO_DID.match(previous)
+    named_thing = thing.group("thing") if thing else _acted_on(previous, question)
     pick = 0
     if choose is not None and len(people) > 1 and _PRONOUN.search(question):
-        pick = choose(people, _PRONOUN.sub(" ", question))
+        # with what "it" means: "When did he build it?" after "Who built the museum?" is about the museum
+        pick = choose(people, f"{_PRONOUN.sub(' ', question)} {named_thing}")
     person = people[pick] if people and _PRONOUN.search(question) else None
     if person:  # the first pronoun only: "When did Ishiba give his first speech?", not "... Ishiba's first"
         question = _PRONOUN.sub(lambda m: _possessive(m, person), question, count=1)
-    thing = _WHAT_IS.match(previous) or _WHO_DID.match(previous)
-    name = thing.group("thing") if thing else _acted_on(previous, question)
+    name = named_thing
     name = name or _last_thing(previous, [person] if person else [])
     if name:
         kept = _expletives(question) | {m.start() for m in _IT_TAKES.finditer(question)}
@@ -630,7 +632,9 @@ def _people(question: str, answer: str) -> list[str]:
     given = [c.strip() for c in new_names(unquoted, question, text) if _names_someone(c)]
     # failing a person, the most specific name: "Kishida", not "Japanese" in "the first Japanese prime
     # minister ..., Kishida used ..." (a common word capitalised is a people's or a place's adjective)
-    out = [c for c in given if is_person(c, text)] or sorted(_full_first(given), key=_commonness)[:1]
+    # "who" after a name is said of a person too: "the local brewer Samuel Hartley, who gave £9,000"
+    out = [c for c in given if is_person(c, text) or followed_by_who(c, text)]
+    out = out or sorted(_full_first(given), key=_commonness)[:1]
     if not out:
         return named
     # the question's own names are alternatives only when they are people or the question's subject

@@ -25,6 +25,7 @@ __all__ = [
     "asks_for_a_person_by_role",
     "asks_for_person",
     "asks_for_someone_unnamed",
+    "followed_by_who",
     "is_person",
     "missing_role",
     "names_someone_new",
@@ -296,6 +297,13 @@ _TITLE_INSIDE = re.compile(
 )
 
 
+def followed_by_who(phrase: str, text: str) -> bool:
+    """Whether ``text`` goes on after ``phrase`` with "who" ("the local brewer Samuel Hartley, who gave
+    £9,000"): said of people. Not one of ``is_person``'s marks, whose use the ranker learned without it;
+    a follow-up's "he" reads it (``citeqa.index.text.conversation``)."""
+    return any(_WHO_AFTER.match(text, at + len(phrase)) for at in _occurrences(phrase, text))
+
+
 def is_person(phrase: str, document: str) -> bool:
     """Whether ``document`` treats the capitalised ``phrase`` as a person's name (see the module)."""
     parts = phrase.split()
@@ -331,6 +339,7 @@ _SPEAKS = re.compile(r"\b(" + _CAPITALISED + r"),? " + _SPEECH + r"\b")
 _SPOKEN_OF = re.compile(r"\b" + _SPEECH + r",? (?:\w+ )?(" + _CAPITALISED + ")")
 _SPOKEN_OF_NEXT = re.compile(r"\b" + _SPEECH + r",? (" + _CAPITALISED + ")")
 _AGE = re.compile(r", \d{1,3},")
+_WHO_AFTER = re.compile(r",? (?:who|whom|whose)\b")
 _ROLE_BEFORE = re.compile(r"\b(?:" + _ROLES + r") $", re.IGNORECASE)
 _PIECES = re.compile(r"[-'’]")
 

@@ -182,6 +182,30 @@ def test_the_people_an_earlier_turn_names_are_offered_to_choose_from() -> None:
     assert offered == [["Olaf Brandt", "Marta Quell"]]
 
 
+MUSEUM = Turn(
+    "Who built the museum?",
+    "The Priory's lands were sold to Sir John Scudamore, who pulled down the church for building stone. [1] The "
+    "museum was built in 1868 as the Caldmoor Free Library, paid for by the local brewer Samuel Hartley, who "
+    "gave £9,000 towards it. [2]",
+)
+
+
+def test_a_name_followed_by_who_is_a_person_and_the_chooser_hears_what_it_means() -> None:
+    """A museum's visitor asked "When did he build it?" and got "... Sir John Scudamore build the museum" (the
+    first person named), or "Caldmoor Free Library" when the answer named only Hartley: "Samuel Hartley, who
+    gave" is a person's name, and the chooser reads the follow-up with "it" as "the museum"."""
+    heard: list[str] = []
+
+    def choose(people: Sequence[str], question: str) -> int:
+        heard.append(question)
+        return people.index("Samuel Hartley")
+
+    assert resolve_followup("When did he build it?", [MUSEUM], choose) == "When did Samuel Hartley build the museum?"
+    assert "the museum" in heard[0]
+    only = Turn(MUSEUM.question, MUSEUM.answer.split("[1] ")[1])
+    assert resolve_followup("When did he build it?", [only]) == "When did Samuel Hartley build the museum?"
+
+
 @pytest.mark.parametrize(
     "turn",
     [
