@@ -64,6 +64,9 @@ _MASS_UNITS = r"(?:mg|g|kg|grams?|grammes?|kilograms?|kilos?|tonnes?|tons?|lbs?|
 
 _MONTH_NAMES = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 
+# "How long is the Roman exhibition on for?": until when as much as for how long
+_ON_FOR = re.compile(r"^\s*how long (?:is|are|will)\b[^?]*\b(?:on|open|running|showing)(?:\s+for)?\s*\??\s*$", re.I)
+
 _ASKS = (
     (
         "mass",
@@ -79,6 +82,7 @@ _ASKS = (
             r"^\s*how (?:tall|deep|wide)\b|^\s*what (?:is|was) (?:the |its )?(?:height|length|width|depth)\b", re.I
         ),
     ),
+    ("when_by", _ON_FOR),  # a date answers it too
     ("length_or_time", re.compile(r"^\s*(?:for )?how long\b", re.I)),
     ("time", re.compile(r"^\s*(?:for )?how many " + _TIME_UNITS + r"\b", re.I)),
     (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from citeqa.index.store.lexical import LexicalIndex, build_lexical
 from citeqa.index.store.sentences import SentenceStore, sentence_store
 from citeqa.index.text.sentences import sentence_spans
 from citeqa.index.text.tokens import content_terms
+
+if TYPE_CHECKING:
+    from citeqa.index.answering.extraction import Answer
 
 LIGHTHOUSE = Document(
     "lighthouse",
@@ -59,3 +63,17 @@ def stored_sentences(
     spans = [sentence_spans(d.text) for d in documents.values()]
     texts = [d.text[s:e] for d, doc_spans in zip(documents.values(), spans, strict=True) for s, e in doc_spans]
     return sentence_store(list(documents), spans, encoder(texts))
+
+
+def ask_one(doc: Document, question: str, build_embedder: Any, embedder: Any) -> Answer:
+    """``question`` over ``doc`` alone with the real model (``build_embedder`` for its sentences, ``embedder`` for
+    the question, as a build and the service do) and the shipped answer model."""
+    from citeqa.index.answering.abstention import load_abstain_model
+    from citeqa.index.answering.extraction import Extractor
+
+    documents = {doc.doc_id: doc}
+    extractor = Extractor(
+        build_lexical([doc.title + "\n" + doc.text]), documents, stored_sentences(documents, build_embedder.encode)
+    )
+    prepared = extractor.prepare_many([question], [[passage(doc)]], embedder.encode([question]))[0]
+    return extractor.finish(prepared, load_abstain_model(), 5)

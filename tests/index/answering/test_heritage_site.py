@@ -4,9 +4,12 @@ membership card. What should I do?", "## The fire of 1927"), while a heading dat
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from citeqa.index.domain import Document
+from tests.index.answering.fixtures import ask_one
 from tests.index.answering.test_tables_and_identifiers import _ask
 
 HISTORY = Document(
@@ -72,3 +75,18 @@ def test_an_acronym_typed_in_lower_case_is_read_as_the_pages_write_it_out() -> N
     assert answer.answerable and "third Saturday" in answer.answer, (answer.reason, answer.answer)
     unknown = _ask(ACCESS, "when are the asl tours")  # American Sign Language: written out nowhere
     assert not unknown.answerable and "asl" in (unknown.reason or ""), unknown
+
+
+EXHIBITIONS = Document(
+    "exhibitions",
+    "Exhibitions",
+    "Exhibitions\n\nLegions on the Edge, our Roman exhibition, opened on 14 March 2026 in the Long Gallery. "
+    "Over 300 objects from the fort are on show. The Roman exhibition runs until 31 May 2027.\n\n"
+    "Entry to the exhibition costs £3 on top of the admission price.",
+)
+
+
+def test_how_long_something_is_on_for_is_answered_by_the_date_it_ends(build_embedder: Any, embedder: Any) -> None:
+    """ "how long is the roman exhibition on for" was refused: "does not give the length or duration asked for"."""
+    answer = ask_one(EXHIBITIONS, "how long is the roman exhibition on for", build_embedder, embedder)
+    assert answer.answerable and "31 May 2027" in answer.answer, (answer.reason, answer.answer)

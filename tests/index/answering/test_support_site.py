@@ -8,11 +8,8 @@ from typing import Any
 
 import pytest
 
-from citeqa.index.answering.abstention import load_abstain_model
-from citeqa.index.answering.extraction import Extractor
 from citeqa.index.domain import Document
-from citeqa.index.store.lexical import build_lexical
-from tests.index.answering.fixtures import passage, stored_sentences
+from tests.index.answering.fixtures import ask_one
 from tests.index.answering.test_tables_and_identifiers import _ask
 
 MANUAL = Document(
@@ -108,11 +105,7 @@ def test_a_later_notice_is_quoted_beside_what_it_changes(
     doc: Document, question: str, says: str, build_embedder: Any, embedder: Any
 ) -> None:
     """With the real model (how close a notice is to the question in meaning is one of the conditions)."""
-    documents = {doc.doc_id: doc}
-    sentences = stored_sentences(documents, build_embedder.encode)
-    extractor = Extractor(build_lexical([doc.title + "\n" + doc.text]), documents, sentences)
-    prepared = extractor.prepare_many([question], [[passage(doc)]], embedder.encode([question]))[0]
-    answer = extractor.finish(prepared, load_abstain_model(), 5)
+    answer = ask_one(doc, question, build_embedder, embedder)
     assert answer.answerable and says in answer.answer, (answer.reason, answer.answer)
     assert "1 October to 31 March" not in answer.answer  # a season is no later notice
     assert "workshop" not in answer.answer  # nor one about something else
