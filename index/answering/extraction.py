@@ -65,6 +65,7 @@ from citeqa.index.text.questions import (
     acronyms,
     asks_present,
     expanded_in,
+    model_codes,
     other_year,
     past_scoped,
     question_type,
@@ -224,6 +225,7 @@ _UPDATE = re.compile(
     r"|\binstead\s+of\b|\bno\s+longer\b|\b(?:is|are)\s+now\b|\bnow\s+(?:closes?|opens?|costs?|runs?)\b",
     re.IGNORECASE,
 )
+CODE_REACH = 5  # the ranked sentences searched for one naming the model or code a question names
 DAY_REACH = 5  # the ranked sentences searched for one naming the day of the week a question asks about
 PRESENT_REACH = 3  # the ranked sentences searched for one not scoped to the past, for a question in the present
 
@@ -246,7 +248,9 @@ def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[st
     the first ``CONTACT_REACH`` giving one (a way to reach someone is told by its shape); for a question
     in the present tense ("What is the default value of max_pool_size?") whose best sentence tells how
     things were before a change ("Before version 3.0.0 the default ... was 10."), the best of the first
-    ``PRESENT_REACH`` that does not; for a question naming a day of the week whose best sentence names
+    ``PRESENT_REACH`` that does not; in a corpus of under ``FULL_ABSENCE`` documents, for a question naming a
+    model or a code ("CVE-2025-12345", "DW 60-1") whose best sentence names others only, the best of the first
+    ``CODE_REACH`` naming it; for a question naming a day of the week whose best sentence names
     another day and not that one ("What time do you open on Monday?" over "The early Wednesday opening
     ..."), the best of the first ``DAY_REACH`` naming it. Otherwise ``ranked`` unchanged. (Doing the same
     for a measure asked for, "What was Gardener's winning time?", answered 3 more questions of every
@@ -277,6 +281,13 @@ def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[st
             first = next(
                 (c for c in ranked[1:DAY_REACH] if _days(documents[c.doc_id].text[c.start : c.end]) & asked_days), None
             )
+    if first is None and len(documents) < FULL_ABSENCE and (codes := model_codes(q.text)):
+        # "Which version fixed CVE-2025-12345?" is not answered with what fixed CVE-2025-23456
+        def names(c: Candidate) -> set[str]:
+            return set(model_codes(documents[c.doc_id].text[c.start : c.end]))
+
+        if names(ranked[0]) and not names(ranked[0]) & codes.keys():
+            first = next((c for c in ranked[1:CODE_REACH] if names(c) & codes.keys()), None)
     if first is None and asks_present(q.text):
 
         def past(c: Candidate) -> bool:
@@ -484,6 +495,26 @@ class Extractor:
             or self._no_measure(q, doc_id, spans)
             or self._no_event(q, doc_id, spans)
             or self._reversed(q, doc_id, spans)
+            or self._another_model(q, doc_id, spans)
+        )
+
+    def _another_model(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
+        """In a corpus of under ``FULL_ABSENCE`` documents, an abstention when the question names a model or a code
+        ("dw 60-1", "wm-7400", "E31": ``model_codes``) and the answer names others only ("| Specification | DW 60-2
+        |" and its noise level): another model's figure. None when the answer names none."""
+        if len(self.documents) >= FULL_ABSENCE:
+            return None
+        asked = model_codes(q.text)
+        if not asked:
+            return None
+        text = self.documents[doc_id].text
+        given = {k: v for s, e in spans for k, v in model_codes(text[s:e]).items()}
+        if not given or asked.keys() & given.keys():
+            return None
+        return Abstention(
+            "terms_not_in_passage",
+            f"the answer is about {_quoted(list(given.values()))}, not {_quoted(list(asked.values()))}",
+            tuple(asked.values()),
         )
 
     def _abstention(
@@ -724,6 +755,8 @@ class Extractor:
         context = as_matched(doc.text)
         if any(type_match(q.kind, as_matched(doc.text[s:e]), q.text, context) for s, e in spans):
             return None
+        if _ASKS_RELEASE.match(q.text) and any(_DATING.search(doc.text, s, e) for s, e in spans):
+            return None  # "Which version fixed ...?": "## 2.3.1 (released 2025-03-20)" names it
         return Abstention(
             "answer_type_missing",
             f"the closest article ({_quote(doc.title)}) does not give the {ASKED_FOR[q.kind]} asked for",
@@ -909,7 +942,8 @@ class Extractor:
         """For a question asking which release or when, the index of the Markdown heading that dates or numbers
         the list ``best`` is an item of, when the item does not: a changelog's or a roadmap's fact is in the
         heading over its list ("## 2.2.0 (released 2024-10-01)", "## Q4 2025"), its item only says what
-        ("- Added the C# binding for .NET 6."). None otherwise."""
+        ("- Added the C# binding for .NET 6."); a paragraph may come between the heading and its list. None
+        otherwise."""
         text = self.documents[best.doc_id].text
         if not _ASKS_RELEASE.match(q.text) or not _LIST_ITEM.match(text, best.start):
             return None
@@ -918,9 +952,9 @@ class Extractor:
         spans = self.spans_of(best.doc_id)
         for j in range(best.index - 1, max(best.index - 1 - MAX_LIST_ITEMS, -1), -1):
             start, end = spans[j]
-            if _LIST_ITEM.match(text, start):
-                continue
-            return j if _HEADING_MARKS.match(text, start) and _DATING.search(text, start, end) else None
+            if not _HEADING_MARKS.match(text, start):
+                continue  # an item, or a paragraph between the heading and its list ("Security release. ...")
+            return j if _DATING.search(text, start, end) else None
         return None
 
     def _is_title_line(self, candidate: Candidate) -> bool:

@@ -239,6 +239,21 @@ def expanded_in(acronym: str, text: str) -> bool:
     return _expansion(bare).search(text) is not None
 
 
+# a model or a code: letters then a digit, joined or by a hyphen, or by a space before a number with a hyphen or
+# a letter ("WM-8400X", "TD-7200H", "DW 60-2", "dw 60-1", "E21", "R290", "A380", "MP3"; not "at 60", "5 GHz")
+_MODEL_CODE = re.compile(r"(?<![\w-])(?P<letters>[A-Za-z]{1,4})(?:-?\d[\w-]*|\s\d+(?:-\w+|[A-Za-z]\w*))(?![\w-])")
+
+
+def model_codes(text: str) -> dict[str, str]:
+    """The models and codes ``text`` names, by their letters and digits in lower case, as written ("dw602": "DW
+    60-2")."""
+    return {
+        re.sub(r"[\W_]", "", m.group(0)).casefold(): m.group(0)
+        for m in _MODEL_CODE.finditer(text)
+        if not (m.group("letters").islower() and m.group("letters") in STOPWORDS)  # "at 60-65", not "A380"
+    }
+
+
 def value_kinds(sentence: str) -> frozenset[str]:
     """The kinds of value ``sentence`` gives, of those a later notice may change: "date" (a date or a time of
     day: "1 July 2026", "9:00"), "money" ("£12.50") and "phone" ("0800 555 0300")."""

@@ -109,3 +109,38 @@ def test_a_later_notice_is_quoted_beside_what_it_changes(
     assert answer.answerable and says in answer.answer, (answer.reason, answer.answer)
     assert "1 October to 31 March" not in answer.answer  # a season is no later notice
     assert "workshop" not in answer.answer  # nor one about something else
+
+
+DISHWASHER_SPECS = Document(
+    "dw-60-2-specs",
+    "DW 60-2 specifications",
+    "DW 60-2 specifications\n\nThe DW 60-2 replaced the earlier DW 60-1 in 2023.\n\n| Specification | DW 60-2 |\n"
+    "|---|---|\n| Noise level | 44 dB |\n| Place settings | 14 |",
+)
+CHANGELOG = Document(
+    "changelog",
+    "Changelog",
+    "Changelog\n\n## 2.4.0 (released 2025-06-02)\n\n- Fixed CVE-2025-23456, a denial of service in the Go binding.\n\n"
+    "## 2.3.1 (released 2025-03-20)\n\nSecurity release. Users of 2.3.0 should upgrade.\n\n"
+    "- Fixed CVE-2025-12345: hostname verification was skipped.\n- Fixed a connection leak.",
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the noise level of the dw 60-1",  # the table gives the DW 60-2's
+        "how many place settings does the TD-7200H hold",
+    ],
+)
+def test_another_models_figure_is_no_answer(question: str) -> None:
+    answer = _ask(DISHWASHER_SPECS, question)
+    assert not answer.answerable and answer.abstention is not None, answer
+    assert answer.abstention.terms in (("dw 60-1",), ("TD-7200H", "hold")), answer.reason  # as the question writes them
+
+
+def test_a_code_is_answered_by_the_sentence_naming_it_under_its_release() -> None:
+    """ "Which version fixed CVE-2025-12345?" had been answered with what fixed CVE-2025-23456."""
+    answer = _ask(CHANGELOG, "Which version fixed CVE-2025-12345?")
+    assert answer.answerable and "2.3.1" in answer.answer and "12345" in answer.answer, answer.answer
+    assert "23456" not in answer.answer
