@@ -260,7 +260,8 @@ def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[st
     first: Candidate | None = None
     if q.kind == "definition":
         first = next((c for c in ranked if c.features.get("type", 0.0) >= 1.0), None)
-    elif asks_verdict(q.text):
+    # (not elif: "What is the customer service phone number?" reads as a definition question, asking for a number)
+    if first is None and asks_verdict(q.text):
 
         def says(c: Candidate) -> bool:
             return states_verdict(documents[c.doc_id].text[c.start : c.end])
@@ -268,7 +269,7 @@ def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[st
         if not says(ranked[0]):
             same = [c for c in ranked if c.doc_id == ranked[0].doc_id][:VERDICT_REACH]
             first = next((c for c in same if says(c)), None)
-    elif (contact := asked_measure(q.text)) in CONTACTS:
+    elif first is None and (contact := asked_measure(q.text)) in CONTACTS:
         # "What is Declan O'Neill's email address?": of the first ``CONTACT_REACH``, the best giving one
         def gives(c: Candidate) -> bool:
             return gives_measure(contact, documents[c.doc_id].text[c.start : c.end], q.text)

@@ -144,3 +144,18 @@ def test_a_code_is_answered_by_the_sentence_naming_it_under_its_release() -> Non
     answer = _ask(CHANGELOG, "Which version fixed CVE-2025-12345?")
     assert answer.answerable and "2.3.1" in answer.answer and "12345" in answer.answer, answer.answer
     assert "23456" not in answer.answer
+
+
+REGISTRATION = Document(
+    "registration",
+    "Product registration",
+    "Product registration\n\nRegister online, or by phone on our customer service number.\n\n"
+    "Customer service: 0800 555 0100 (free from landlines and mobiles).",
+)
+
+
+def test_what_is_a_phone_number_is_answered_with_one() -> None:
+    """ "what is the customer service phone number" reads as a definition question: the search of the first
+    five sentences for one giving a number had been skipped, and the FAQ's "our customer service number" abstained."""
+    answer = _ask(REGISTRATION, "what is the customer service phone number")
+    assert answer.answerable and "0800 555 0100" in answer.answer, (answer.reason, answer.answer)
