@@ -66,6 +66,7 @@ from citeqa.index.text.questions import (
     asks_present,
     expanded_in,
     model_codes,
+    numbered_names,
     other_year,
     past_scoped,
     question_type,
@@ -285,13 +286,18 @@ def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[st
             first = next(
                 (c for c in ranked[1:DAY_REACH] if _days(documents[c.doc_id].text[c.start : c.end]) & asked_days), None
             )
-    if first is None and len(documents) < FULL_ABSENCE and (codes := model_codes(q.text)):
-        # "Which version fixed CVE-2025-12345?" is not answered with what fixed CVE-2025-23456
+    codes = set(model_codes(q.text)) | {
+        w + n for w, ns in numbered_names(q.text, capitalised=False).items() for n in ns
+    }
+    if first is None and len(documents) < FULL_ABSENCE and codes:
+        # "Which version fixed CVE-2025-12345?" is not answered with what fixed CVE-2025-23456, nor "stage 4" with
+        # Stage 2's row
         def names(c: Candidate) -> set[str]:
-            return set(model_codes(documents[c.doc_id].text[c.start : c.end]))
+            said = documents[c.doc_id].text[c.start : c.end]
+            return set(model_codes(said)) | {w + n for w, ns in numbered_names(said).items() for n in ns}
 
-        if names(ranked[0]) and not names(ranked[0]) & codes.keys():
-            first = next((c for c in ranked[1:CODE_REACH] if names(c) & codes.keys()), None)
+        if names(ranked[0]) and not names(ranked[0]) & codes:
+            first = next((c for c in ranked[1:CODE_REACH] if names(c) & codes), None)
     if first is None and asks_present(q.text):
 
         def past(c: Candidate) -> bool:
@@ -509,21 +515,32 @@ class Extractor:
     def _another_model(self, q: QuestionTerms, doc_id: str, spans: Sequence[tuple[int, int]]) -> Abstention | None:
         """In a corpus of under ``FULL_ABSENCE`` documents, an abstention when the question names a model or a code
         ("dw 60-1", "wm-7400", "E31": ``model_codes``) and the answer names others only ("| Specification | DW 60-2
-        |" and its noise level): another model's figure. None when the answer names none."""
+        |" and its noise level): another model's figure; or a thing numbered within its kind ("stage 4") that the
+        answer names by another number only ("| Stage 2 | ..."; ``numbered_names``). None when the answer names
+        none."""
         if len(self.documents) >= FULL_ABSENCE:
             return None
-        asked = model_codes(q.text)
-        if not asked:
-            return None
         text = self.documents[doc_id].text
-        given = {k: v for s, e in spans for k, v in model_codes(text[s:e]).items()}
-        if not given or asked.keys() & given.keys():
-            return None
-        return Abstention(
-            "terms_not_in_passage",
-            f"the answer is about {_quoted(list(given.values()))}, not {_quoted(list(asked.values()))}",
-            tuple(asked.values()),
-        )
+        said = " ".join(text[s:e] for s, e in spans)
+        asked, given = model_codes(q.text), model_codes(said)
+        if asked and given and not asked.keys() & given.keys():
+            return Abstention(
+                "terms_not_in_passage",
+                f"the answer is about {_quoted(list(given.values()))}, not {_quoted(list(asked.values()))}",
+                tuple(asked.values()),
+            )
+        # "how long is a stage 4 lesson" over "| Stage 2 | 4 years and over | 30 minutes |"
+        numbered = numbered_names(said)
+        for word, numbers in numbered_names(q.text, capitalised=False).items():
+            if word in numbered and not numbers & numbered[word]:
+                other = f"{word} {min(numbered[word])}"
+                asked_for = f"{word} {min(numbers)}"
+                return Abstention(
+                    "terms_not_in_passage",
+                    f"the answer is about {_quote(other)}, not {_quote(asked_for)}",
+                    (asked_for,),
+                )
+        return None
 
     def _abstention(
         self, q: QuestionTerms, ranked: list[Candidate], signals: dict[str, float], p: float, threshold: float

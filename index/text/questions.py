@@ -254,6 +254,22 @@ def model_codes(text: str) -> dict[str, str]:
     }
 
 
+# a thing numbered within its kind: "Stage 2", "Gallery 5", "Court 3", "Year 9" (capitalised where a page names it)
+_NUMBERED = re.compile(r"\b(?P<word>[A-Za-z]{3,12})\s(?P<number>\d{1,3})\b(?![.,:]?\d)")
+
+
+def numbered_names(text: str, capitalised: bool = True) -> dict[str, set[str]]:
+    """The things ``text`` names by a word and a number, as each word (in lower case) with its numbers: "Stage 2 and
+    Stage 3" gives {"stage": {"2", "3"}}. With ``capitalised`` (a page's text), only capitalised words, "Stage 2",
+    not "aged 8"; without (a question as typed: "how long is a stage 4 lesson"), any word but a function word."""
+    found: dict[str, set[str]] = {}
+    for m in _NUMBERED.finditer(text):
+        word = m.group("word")
+        if word[0].isupper() if capitalised else word.casefold() not in STOPWORDS:
+            found.setdefault(word.casefold(), set()).add(m.group("number"))
+    return found
+
+
 def value_kinds(sentence: str) -> frozenset[str]:
     """The kinds of value ``sentence`` gives, of those a later notice may change: "date" (a date or a time of
     day: "1 July 2026", "9:00"), "money" ("£12.50") and "phone" ("0800 555 0300")."""

@@ -167,3 +167,19 @@ def test_what_is_a_phone_number_is_answered_with_one() -> None:
     question = parse_question("what is the customer service phone number", build_lexical([text]))
     assert question.kind == "definition"
     assert asked_first(question, [faq, number], {"registration": REGISTRATION})[0] is number
+
+
+LESSONS = Document(
+    "lessons",
+    "Swimming lessons",
+    "Swimming lessons\n\nLessons run in school term time.\n\n| Level | Age | Lesson length |\n|---|---|---|\n"
+    "| Stage 2 | 4 years and over | 30 minutes |\n| Stage 4 | 6 years and over | 45 minutes |",
+)
+
+
+def test_a_thing_numbered_within_its_kind_is_not_answered_for_by_another() -> None:
+    """A leisure centre's "how long is a stage 4 lesson" got Stage 2's row ("4 years" matched the 4)."""
+    answer = _ask(LESSONS, "how long is a stage 4 lesson")
+    assert answer.answerable and "45 minutes" in answer.answer and "Stage 2" not in answer.answer, answer.answer
+    unknown = _ask(LESSONS, "how long is a stage 7 lesson")
+    assert not unknown.answerable, unknown.answer
