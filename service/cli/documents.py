@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -53,6 +54,13 @@ def build(
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
         embedder = wiring.build_embedder(settings)
+        skipped: list[str] = []
+
+        def warn(message: str) -> None:
+            typer.echo(f"warning: {message}", err=True)
+            if re.search(r"\bskipped\b", message):
+                skipped.append(message)
+
         with (
             corpus_commands.no_trace_on_failure(settings.index_dir),
             Progress(*columns, transient=True, disable=as_json or not sys.stderr.isatty()) as bar,
@@ -65,7 +73,7 @@ def build(
                 wiring.build_params(settings),
                 force=force,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
-                warn=lambda message: typer.echo(f"warning: {message}", err=True),
+                warn=warn,
                 stage=pause_hook(),
             )
     except CiteqaError as exc:
@@ -80,15 +88,21 @@ def build(
         "reused": report.reused,
         "seconds": round(report.seconds, 2),
         "up_to_date": report.up_to_date,
+        "skipped": len(skipped),
     }
+    # a skipped file is easy to miss among the warnings of a build that succeeds: the summary counts them
+    not_read = f"; {len(skipped)} file(s) skipped, see the warnings above" if skipped else ""
     if as_json:
         typer.echo(json.dumps(summary))
     elif report.up_to_date:
-        typer.echo(f"index is up to date: {report.documents} documents, {report.chunks} chunks ({report.directory})")
+        typer.echo(
+            f"index is up to date: {report.documents} documents, {report.chunks} chunks ({report.directory}){not_read}"
+        )
     else:
         typer.echo(
             f"built {report.documents} documents, {report.chunks} chunks "
             f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f}s -> {report.directory}"
+            f"{not_read}"
         )
 
 

@@ -110,6 +110,20 @@ JUNK = "".join("4.#|%&|1?7?8);%@4=@8^)-<{>[^,7,9+/10@,))>"[(i * 7) % 41] for i i
 """3,000 digits and punctuation marks, the junk file of trial s16."""
 
 
+def test_the_build_summary_counts_the_files_skipped(tmp_path: Path) -> None:
+    """A museum's press release with broken front matter was skipped, and the build's last line said only "built
+    14 documents": a new user missed the warning above it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "port.md").write_text("The Port of Tallinn handles ferries. It opened a new terminal in 2019.\n")
+    (corpus / "broken.md").write_text("---\ntitle: Fine\nsummary: [unclosed, list\n---\nBody.\n")
+    built = citeqa("build", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    assert built.returncode == 0, built.stderr
+    assert "broken.md" in built.stderr and built.stdout.strip().endswith("1 file(s) skipped, see the warnings above")
+    as_json = citeqa("build", "--corpus", str(corpus), "--index", str(tmp_path / "index"), "--json")
+    assert json.loads(as_json.stdout)["skipped"] == 1
+
+
 def test_build_warns_about_a_file_with_almost_no_words(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
