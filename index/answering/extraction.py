@@ -464,7 +464,8 @@ class Extractor:
         """In a corpus of under ``FULL_ABSENCE`` documents, a sentence of the first ``UPDATE_REACH`` telling of a
         change to what the best one says ("From 1 July 2026 our Saturday phone hours are 9:00 to 14:00." beside
         the contact page's "| Saturday | 9:00 to 16:00 |"; "It will now close on 31 May 2027 instead of 4 January
-        2027."), quoted after it so that neither is taken alone: it reads as an update (``_UPDATE``), shares a
+        2027."), quoted after it so that neither is taken alone: it reads as an update (``_UPDATE``) and is no
+        Markdown heading ("## New opening hours from 6 April 2026" says nothing the notice does not), shares a
         word with the best that the question does not have (its date, its times: "the 6:00am lane swim on Fridays
         goes back to 6:30am" is no update to "The floodlights switch off at 9:30pm"), gives a
         value of a kind the best gives (a date or time, a sum, a phone number: ``value_kinds``) and no day of the
@@ -486,6 +487,7 @@ class Extractor:
         for c in ranked[1:UPDATE_REACH]:
             if (
                 _UPDATE.search(said(c))
+                and not _HEADING_MARKS.match(self.documents[c.doc_id].text, c.start)  # a notice's heading adds nothing
                 and own & set(terms(said(c)))
                 and value_kinds(said(c)) & value_kinds(said(best))
                 and not (_days(said(c)) and _days(said(best)) and not _days(said(c)) & _days(said(best)))

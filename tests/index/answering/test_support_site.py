@@ -86,6 +86,7 @@ CONTACT = Document(
     "Contact us",
     "Contact us\n\nOur phone lines are open at these times.\n\n| Day | Phone |\n|---|---|\n"
     "| Monday to Friday | 8:00 to 20:00 |\n| Saturday | 9:00 to 16:00 |\n\n"
+    "## New Saturday phone hours (9:00 to 14:00) from 1 July 2026\n\n"
     "News: from 1 July 2026 our phone lines are open on Saturdays from 9:00 to 14:00 only.\n\n"
     "From 1 September 2026 the repair workshop in Leeds opens at 7:30 on weekdays.",
 )
@@ -113,6 +114,7 @@ def test_a_later_notice_is_quoted_beside_what_it_changes(
     assert answer.answerable and says in answer.answer, (answer.reason, answer.answer)
     assert "1 October to 31 March" not in answer.answer  # a season is no later notice
     assert "workshop" not in answer.answer  # nor one about something else
+    assert "New phone hours" not in answer.answer  # nor a notice's heading (a library's trial)
 
 
 DISHWASHER_SPECS = Document(
