@@ -185,3 +185,17 @@ def test_a_thing_numbered_within_its_kind_is_not_answered_for_by_another() -> No
     assert answer.answerable and "45 minutes" in answer.answer and "Stage 2" not in answer.answer, answer.answer
     unknown = _ask(LESSONS, "how long is a stage 7 lesson")
     assert not unknown.answerable, unknown.answer
+
+
+PRINTING = Document(
+    "printing",
+    "Computers and printing",
+    "Computers and printing\n\nCentral Library has a 3D printer for members aged 14 and over.\n\n"
+    "3D prints cost 5p per gram of filament. Printing costs 10p per page. The library opens at 9 a.m.",
+)
+
+
+def test_a_sum_in_pence_answers_how_much() -> None:
+    """A library's "how much does 3d printing cost" was refused: "5p" was no sum of money."""
+    answer = _ask(PRINTING, "how much does 3d printing cost")
+    assert answer.answerable and "5p per gram" in answer.answer, (answer.reason, answer.answer)
