@@ -94,8 +94,8 @@ _MONEY = re.compile(
     CODED_SUM + r"|[$£€¥]\s?\d"
     r"|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\s?(?:pounds|dollars|euros|yen|francs|rand|rupees)\b"
     r"|\b\d[\d,.]*(?:m|bn)\b"
-    # pence and cents: "5p per gram", "50 cents" (not the "p" of "3 p.m.")
-    r"|\b\d[\d,.]*\s?(?:pence|cents?|p(?![.\s]?m\b))\b",
+    # pence and cents, in lower case: "5p per gram", "50 cents" (not the "p" of "3 p.m.", nor the rapper 50 Cent)
+    r"|\b\d[\d,.]*\s?(?-i:pence|cents?|p(?![.\s]?m\b))\b",
     re.IGNORECASE,
 )
 _CURRENCY = re.compile(CURRENCY_CODES)
