@@ -62,6 +62,7 @@ from citeqa.index.text.events import (
 from citeqa.index.text.measures import MEASURE_NAMES, age_of_someone_else, asked_measure, gives_measure
 from citeqa.index.text.people import asks_for_someone_unnamed, missing_role, names_someone_new, untold_maker
 from citeqa.index.text.questions import (
+    MONTH_WORD,
     acronyms,
     asks_present,
     expanded_in,
@@ -212,14 +213,13 @@ UPDATE_COVERAGE = 0.5  # the least share of the best sentence's question-word co
 # nineteenth session the notices were 0.02-0.18 under, an unrelated "From January 2026 the second dose of MMR
 # moves ..." 0.31 under "Our flu vaccination clinics start on ..." (set from those, not fitted)
 UPDATE_SIMILARITY_GAP = 0.2
-_MONTH_NAMES = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 # a sentence telling of a change: "From 1 July 2026 ...", "has changed to", "will now", "instead of", "no longer"
 # (a date from which on, not a range: "From 1 October to 31 March it is open ..." is a season)
 _UPDATE = re.compile(
     r"\b(?:from|since|as of|with effect from|starting|effective)\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+"
-    + _MONTH_NAMES
+    + MONTH_WORD
     + r"(?:\s+\d{4})?|"
-    + _MONTH_NAMES
+    + MONTH_WORD
     + r"\s+\d{4})\b(?!\s*(?:to|until|till|[-–])\s)"
     r"|\b(?:has|have)\s+(?:now\s+)?(?:changed|moved|been\s+(?:changed|moved|extended|replaced|increased|"
     r"reduced|raised|cut|shortened|postponed|cancelled|brought forward))\b|\bchanged\s+to\b|\bwill\s+now\b"
@@ -237,6 +237,13 @@ _DAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)
 def _days(text: str) -> set[str]:
     """The days of the week ``text`` names in full ("Monday", "Tuesdays"), in lower case and singular."""
     return {m.group(1).lower() for m in _DAY.finditer(text)}
+
+
+def _named_things(text: str, capitalised: bool = True) -> set[str]:
+    """The models, codes and things numbered within their kind ``text`` names, each as its letters and digits in
+    lower case ("dw602", "stage4"): ``model_codes`` and ``numbered_names`` (``capitalised``: as a page names them)."""
+    numbered = numbered_names(text, capitalised)
+    return set(model_codes(text)) | {word + number for word, numbers in numbered.items() for number in numbers}
 
 
 def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[str, Document]) -> list[Candidate]:
@@ -259,6 +266,7 @@ def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[st
     development set and 13 more near misses with another entity's figure: not done.)"""
     if not ranked:
         return ranked
+    small = len(documents) < FULL_ABSENCE  # a corpus whose questions name days and models as what they ask
     first: Candidate | None = None
     if q.kind == "definition":
         first = next((c for c in ranked if c.features.get("type", 0.0) >= 1.0), None)
@@ -282,19 +290,16 @@ def asked_first(q: QuestionTerms, ranked: list[Candidate], documents: Mapping[st
         best_days = _days(documents[ranked[0].doc_id].text[ranked[0].start : ranked[0].end])
         # in a small corpus, also when it names no day ("Easter opening times will be published in March."); not in
         # news, whose questions name a day in passing ("... after dropping the Saturday show")
-        if (best_days or len(documents) < FULL_ABSENCE) and not best_days & asked_days:
+        if (best_days or small) and not best_days & asked_days:
             first = next(
                 (c for c in ranked[1:DAY_REACH] if _days(documents[c.doc_id].text[c.start : c.end]) & asked_days), None
             )
-    codes = set(model_codes(q.text)) | {
-        w + n for w, ns in numbered_names(q.text, capitalised=False).items() for n in ns
-    }
-    if first is None and len(documents) < FULL_ABSENCE and codes:
+    codes = _named_things(q.text, capitalised=False) if first is None and small else set()
+    if codes:
         # "Which version fixed CVE-2025-12345?" is not answered with what fixed CVE-2025-23456, nor "stage 4" with
         # Stage 2's row
         def names(c: Candidate) -> set[str]:
-            said = documents[c.doc_id].text[c.start : c.end]
-            return set(model_codes(said)) | {w + n for w, ns in numbered_names(said).items() for n in ns}
+            return _named_things(documents[c.doc_id].text[c.start : c.end])
 
         if names(ranked[0]) and not names(ranked[0]) & codes:
             first = next((c for c in ranked[1:CODE_REACH] if names(c) & codes), None)
@@ -1137,8 +1142,8 @@ def _window(text: str, start: int, end: int, weights: Mapping[str, float] | None
     return start, cut if cut > start else start + MAX_ANSWER_CHARS
 
 
-_FULL_DATE = re.compile(r"\b(\d{1,2})\s+(" + _MONTH_NAMES + r")\s+(\d{4})\b", re.IGNORECASE)
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_FULL_DATE = re.compile(r"\b(\d{1,2})\s+(" + MONTH_WORD + r")\s+(\d{4})\b", re.IGNORECASE)
+_MONTH_ORDER = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 
 
 def _dated_before(sentence: str, other: str) -> bool:
@@ -1149,7 +1154,7 @@ def _dated_before(sentence: str, other: str) -> bool:
         found = _FULL_DATE.search(text)
         if found is None:
             return None
-        return int(found.group(3)), _MONTHS.index(found.group(2)[:3].lower()) + 1, int(found.group(1))
+        return int(found.group(3)), _MONTH_ORDER.index(found.group(2)[:3].lower()) + 1, int(found.group(1))
 
     mine, theirs = first(sentence), first(other)
     return mine is not None and theirs is not None and mine < theirs

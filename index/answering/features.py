@@ -26,6 +26,7 @@ from citeqa.index.store.terms import ContentTerms, sentence_terms, title_terms, 
 from citeqa.index.text import tables
 from citeqa.index.text.people import accepts_organisation, asks_for_person, new_people
 from citeqa.index.text.questions import (
+    MONTH_WORD,
     focus_terms,
     question_type,
     specific_terms,
@@ -384,8 +385,8 @@ _HEADING_LINE_MARKS = re.compile(r"^(?:#{1,6}\s|\*\*.*\*\*$|__.*__$)")
 # what makes a Markdown heading a fact: a release's number, a full date, a quarter
 _DATED_HEADING = re.compile(
     r"(?<![\d.])\d{1,3}\.\d+(?:\.\d+)*\b|\b\d{4}-\d\d-\d\d\b|\bQ[1-4]\b|\bH[12]\b"
-    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b"
-    r"|\b(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?i:" + MONTH_WORD + r")\.?\s+\d{4}\b"
+    r"|\b(?i:" + MONTH_WORD + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
 )
 _SENTENCE_END = re.compile(r"[.!:;…\"”’')\]]$")
 _NOT_A_HEADING = re.compile(r"^(?:[|*•–-]|\d+[.)]\s)")

@@ -18,6 +18,8 @@ from citeqa.index.text.tokens import STOPWORDS, UPPER, content_terms, normalise,
 
 _MONTHS = "january february march april may june july august september october november december"
 _MONTH = "(?:" + "|".join(_MONTHS.split()) + ")"
+# a month's name written out or cut short ("March", "Mar", "Sept"); read in lower case, so used with re.IGNORECASE
+MONTH_WORD = "(?:" + "|".join(m[:3] for m in _MONTHS.split()) + ")[a-z]*"
 # a count and a unit of time, for spans counted from an event ("within 40 working days")
 _COUNT = r"(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _SPAN = r"(?:(?:working|business|calendar|school|clear)\s+)?(?:days?|weeks?|months?|years?)\b"
